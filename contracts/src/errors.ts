@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * Stable error codes. Services answer with these as values; the gateway maps them once to HTTP
+ * problem+json using `status`.
+ */
+export const problemCatalog = {
+  'validation.failed': { status: 400, title: 'The request is not valid' },
+  'request.malformed': { status: 400, title: 'The request body is not valid JSON' },
+  'request.too_large': { status: 413, title: 'The request body is too large' },
+  'request.unsupported_media_type': { status: 415, title: 'The request body must be application/json' },
+  'route.not_found': { status: 404, title: 'No such route' },
+  'method.not_allowed': { status: 405, title: 'Method not allowed on this route' },
+  'auth.unauthenticated': { status: 401, title: 'Authentication is required' },
+  'auth.forbidden': { status: 403, title: 'Your role may not do this' },
+  'space.not_found': { status: 404, title: 'No such space' },
+  'space.already_exists': { status: 409, title: 'The space already exists' },
+  'booking.not_found': { status: 404, title: 'No such booking' },
+  'booking.conflict': { status: 409, title: 'The space is already booked for that time' },
+  'booking.space_disabled': { status: 422, title: 'The space cannot be booked' },
+  'concurrency.conflict': { status: 409, title: 'The resource changed concurrently; retry' },
+  'privacy.subject_erased': { status: 410, title: 'The data subject has been erased' },
+  'service.unavailable': { status: 503, title: 'A service is temporarily unavailable; retry' },
+  'internal.error': { status: 500, title: 'Internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof problemCatalog;
+export const ErrorCode = z.enum(Object.keys(problemCatalog) as [ErrorCode, ...ErrorCode[]]);
+
+/** An error as a value, as it crosses NATS. `details` never holds personal data. */
+export const DomainError = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type DomainError = z.infer<typeof DomainError>;
+
+export const domainError = (code: ErrorCode, message: string, details?: Record<string, unknown>): DomainError =>
+  details ? { code, message, details } : { code, message };
+
+/** Thrown at the edges (handlers, adapters) to answer with a DomainError instead of a crash. */
+export class DomainFailure extends Error {
+  constructor(readonly error: DomainError) {
+    super(`${error.code}: ${error.message}`);
+    this.name = 'DomainFailure';
+  }
+}

@@ -1,0 +1,3 @@
+export * from './define.js';
+export * from './booking.js';
+export * from './privacy.js';

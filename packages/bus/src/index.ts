@@ -1,0 +1,5 @@
+export * from './bus.js';
+export * from './jetstream.js';
+export * from './headers.js';
+export * from './errors.js';
+export * from './logger.js';

@@ -1,0 +1,89 @@
+/** `number` is the revision of the stream's last event (0-based). */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+/** `id` must be a UUID (KurrentDB requires it); it makes a retried append idempotent. */
+export interface NewEvent {
+  id: string;
+  type: string;
+  data: unknown;
+  metadata?: Record<string, unknown>;
+}
+
+export interface RecordedEvent {
+  id: string;
+  type: string;
+  streamId: string;
+  revision: number;
+  /** Global commit order across all streams of one store. */
+  position: bigint;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  recordedAt: Date;
+}
+
+export interface AppendResult {
+  /** Revision of the last appended event: pass it as `expectedRevision` next time. */
+  nextExpectedRevision: number;
+  /** Position of the last appended event. */
+  position: bigint;
+}
+
+export interface AppendOptions {
+  /** @defaultValue 'any' */
+  expectedRevision?: ExpectedRevision;
+}
+
+export interface ReadStreamOptions {
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: reading starts after the event at this position. */
+  fromPosition?: bigint;
+  maxCount?: number;
+}
+
+/** Must be idempotent by event id: the relay delivers at least once. */
+export interface EventPublisher {
+  publish(event: RecordedEvent): Promise<void>;
+}
+
+export interface Relay {
+  start(): Promise<void>;
+  /** Finishes the publish in flight, then stops; pending `idle()` calls reject. */
+  stop(): Promise<void>;
+  /** Resolves when everything committed so far is published; rejects if the relay is not running. */
+  idle(): Promise<void>;
+}
+
+export interface RetryOptions {
+  /** @defaultValue 100 */
+  initialDelayMs?: number;
+  /** @defaultValue 30_000 */
+  maxDelayMs?: number;
+}
+
+export interface RelayOptions {
+  /** Failed publishes are retried forever with exponential backoff bounded by `maxDelayMs`. */
+  retry?: RetryOptions;
+  /**
+   * Called on every failed attempt, e.g. to log it with the event's id and type (never its data);
+   * `event` is absent when reading the store failed. The relay keeps retrying either way.
+   */
+  onError?: (error: unknown, event?: RecordedEvent) => void;
+  /** SQLite only: how often to look for events appended by other processes. @defaultValue 500 */
+  pollIntervalMs?: number;
+}
+
+export interface EventStore {
+  appendToStream(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /** `[]` when the stream does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Every stream in global order, without system events; for rebuilds. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Publishes every committed event, in commit order, at least once, to `publisher` — never a dual write. */
+  relay(publisher: EventPublisher, options?: RelayOptions): Relay;
+  /** Stops this store's relays, then closes the connection. */
+  close(): Promise<void>;
+}

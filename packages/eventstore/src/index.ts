@@ -1,0 +1,17 @@
+export type {
+  AppendOptions,
+  AppendResult,
+  EventPublisher,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  Relay,
+  RelayOptions,
+  RetryOptions,
+} from './event-store.js';
+export { DuplicateEventIdError, WrongExpectedRevisionError } from './errors.js';
+export { SqliteEventStore, openSqliteEventStore } from './sqlite-event-store.js';
+export { KurrentDbEventStore, openKurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb-event-store.js';

@@ -1,0 +1,136 @@
+import {
+  BACKWARDS,
+  END,
+  KurrentDBClient,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  excludeSystemEvents,
+  jsonEvent,
+  type AppendStreamState,
+  type JSONType,
+} from '@kurrent/kurrentdb-client';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventPublisher,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  Relay,
+  RelayOptions,
+} from './event-store.js';
+import { WrongExpectedRevisionError } from './errors.js';
+import { NO_POSITION, toRecordedEvent } from './kurrentdb-mapping.js';
+import { KurrentDbSubscriptionRelay } from './kurrentdb-relay.js';
+
+export interface KurrentDbEventStoreOptions {
+  /** e.g. `kurrentdb://localhost:2113?tls=false` */
+  connectionString: string;
+  /** Where the relay keeps its $all checkpoint (JSON, replaced atomically); required to relay. */
+  checkpointFile?: string;
+}
+
+/**
+ * The port over a KurrentDB/EventStoreDB node or cluster. Positions are $all commit positions.
+ * Appending already-stored event ids is idempotent as far as the server makes it so: always for
+ * an exact retry with a revision or `no_stream` expectation, best effort with `any`.
+ */
+export class KurrentDbEventStore implements EventStore {
+  readonly client: KurrentDBClient;
+  private readonly relays = new Set<Relay>();
+  private closed = false;
+
+  constructor(private readonly options: KurrentDbEventStoreOptions) {
+    this.client = KurrentDBClient.connectionString(options.connectionString);
+  }
+
+  async appendToStream(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
+    const expected = options.expectedRevision ?? 'any';
+    const streamState: AppendStreamState = typeof expected === 'number' ? BigInt(expected) : expected;
+    try {
+      const result = await this.client.appendToStream(
+        streamId,
+        events.map((event) =>
+          jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: event.metadata ?? {} }),
+        ),
+        { streamState },
+      );
+      // Only with `throwOnAppendFailure=false` in the connection string, whose reported revision is unreliable.
+      if (!result.success) throw new WrongExpectedRevisionError(streamId, expected, await this.lastRevision(streamId));
+      return { nextExpectedRevision: Number(result.nextExpectedRevision), position: result.position?.commit ?? NO_POSITION };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        const actual = typeof error.actualState === 'bigint' ? Number(error.actualState) : 'no_stream';
+        throw new WrongExpectedRevisionError(streamId, expected, actual);
+      }
+      throw error;
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (options.maxCount === 0) return [];
+    const events: RecordedEvent[] = [];
+    try {
+      const reading = this.client.readStream(streamId, {
+        fromRevision: options.fromRevision === undefined ? START : BigInt(options.fromRevision),
+        ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
+      });
+      for await (const { event } of reading) if (event) events.push(toRecordedEvent(event));
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const { fromPosition, maxCount } = options;
+    if (maxCount === 0) return [];
+    const events: RecordedEvent[] = [];
+    // The server reads from a position inclusively; the port reads after it.
+    const reading = this.client.readAll({
+      fromPosition: fromPosition === undefined ? START : { commit: fromPosition, prepare: fromPosition },
+      ...(maxCount === undefined ? {} : { maxCount: maxCount + 1 }),
+      filter: excludeSystemEvents(),
+    });
+    for await (const { event } of reading) {
+      if (!event || (fromPosition !== undefined && event.position.commit <= fromPosition)) continue;
+      events.push(toRecordedEvent(event));
+      if (events.length === maxCount) break;
+    }
+    return events;
+  }
+
+  private async lastRevision(streamId: string): Promise<number | 'no_stream'> {
+    try {
+      const newestFirst = this.client.readStream(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+      for await (const { event } of newestFirst) if (event) return Number(event.revision);
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    return 'no_stream';
+  }
+
+  relay(publisher: EventPublisher, options: RelayOptions = {}): Relay {
+    const { checkpointFile } = this.options;
+    if (!checkpointFile) throw new Error('openKurrentDbEventStore needs a checkpointFile to relay');
+    const relay = new KurrentDbSubscriptionRelay(this.client, checkpointFile, publisher, options);
+    this.relays.add(relay);
+    return relay;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.relays].map((relay) => relay.stop()));
+    await this.client.dispose();
+  }
+}
+
+export function openKurrentDbEventStore(options: KurrentDbEventStoreOptions): KurrentDbEventStore {
+  return new KurrentDbEventStore(options);
+}

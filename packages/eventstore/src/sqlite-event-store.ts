@@ -1,0 +1,224 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventPublisher,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  Relay,
+  RelayOptions,
+} from './event-store.js';
+import { DuplicateEventIdError, WrongExpectedRevisionError } from './errors.js';
+import { SqliteOutboxRelay, type Outbox } from './sqlite-outbox-relay.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position    INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream_id   TEXT    NOT NULL,
+  revision    INTEGER NOT NULL,
+  event_id    TEXT    NOT NULL UNIQUE,
+  type        TEXT    NOT NULL,
+  data        TEXT    NOT NULL,
+  metadata    TEXT    NOT NULL,
+  recorded_at INTEGER NOT NULL,
+  UNIQUE (stream_id, revision)
+) STRICT;
+CREATE TABLE IF NOT EXISTS outbox (
+  position INTEGER PRIMARY KEY REFERENCES events (position)
+) STRICT;
+`;
+
+interface EventRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: number;
+}
+
+type StoredId = Pick<EventRow, 'event_id' | 'stream_id' | 'revision' | 'position'>;
+
+const toRecordedEvent = (row: EventRow): RecordedEvent => ({
+  id: row.event_id,
+  type: row.type,
+  streamId: row.stream_id,
+  revision: row.revision,
+  position: BigInt(row.position),
+  data: JSON.parse(row.data),
+  metadata: JSON.parse(row.metadata),
+  recordedAt: new Date(row.recorded_at),
+});
+
+const satisfies = (expected: ExpectedRevision, actual: number | 'no_stream'): boolean =>
+  expected === 'any' ||
+  (expected === 'no_stream' && actual === 'no_stream') ||
+  (expected === 'stream_exists' && actual !== 'no_stream') ||
+  expected === actual;
+
+/** Relays in this process, by database file, so an append wakes them without waiting for a poll. */
+const appendListeners = new Map<string, Set<() => void>>();
+
+/**
+ * Embedded event store: one SQLite file (WAL), events plus an outbox written in the same transaction.
+ *
+ * Appends take the write lock before reading the stream's revision (`BEGIN IMMEDIATE`), so expected
+ * revisions hold across connections and processes sharing the file. An event id is stored once:
+ * re-appending the same ids to the same stream at the same revisions with a matching expected
+ * revision is an idempotent retry (returns the original result); any other reuse of a stored id is
+ * rejected with `DuplicateEventIdError`. Run one relay per file.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly fileKey: string;
+  private readonly relays = new Set<Relay>();
+  private readonly statements;
+  private readonly appendTransaction;
+
+  constructor(file: string) {
+    this.fileKey = resolve(file);
+    mkdirSync(dirname(this.fileKey), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('secure_delete = ON');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      lastRevision: this.db.prepare<[string], { revision: number | null }>(
+        'SELECT max(revision) AS revision FROM events WHERE stream_id = ?',
+      ),
+      storedIds: this.db.prepare<[string], StoredId>(
+        'SELECT event_id, stream_id, revision, position FROM events WHERE event_id IN (SELECT value FROM json_each(?))',
+      ),
+      insertEvent: this.db.prepare<[string, number, string, string, string, string, number]>(
+        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertOutbox: this.db.prepare<[number | bigint]>('INSERT INTO outbox (position) VALUES (?)'),
+      readStream: this.db.prepare<[string, number, number], EventRow>(
+        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      readAll: this.db.prepare<[bigint, number], EventRow>(
+        'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
+      ),
+      pending: this.db.prepare<[number], EventRow>(
+        'SELECT events.* FROM outbox JOIN events USING (position) ORDER BY position LIMIT ?',
+      ),
+      lastPending: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM outbox'),
+      hasPendingUpTo: this.db.prepare<[bigint], { found: number }>(
+        'SELECT EXISTS (SELECT 1 FROM outbox WHERE position <= ?) AS found',
+      ),
+      deleteOutbox: this.db.prepare<[bigint]>('DELETE FROM outbox WHERE position = ?'),
+    };
+    this.appendTransaction = this.db.transaction(this.appendInTransaction.bind(this));
+  }
+
+  async appendToStream(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
+    if (new Set(events.map((event) => event.id)).size !== events.length) {
+      throw new RangeError('appendToStream was given the same event id twice');
+    }
+    const result = this.appendTransaction.immediate(streamId, events, options.expectedRevision ?? 'any');
+    for (const listener of appendListeners.get(this.fileKey) ?? []) listener();
+    return result;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return this.statements.readStream
+      .all(streamId, options.fromRevision ?? 0, options.maxCount ?? -1)
+      .map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.statements.readAll.all(options.fromPosition ?? 0n, options.maxCount ?? -1).map(toRecordedEvent);
+  }
+
+  relay(publisher: EventPublisher, options: RelayOptions = {}): Relay {
+    const relay = new SqliteOutboxRelay(this.outbox, publisher, options);
+    this.relays.add(relay);
+    return relay;
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    await Promise.all([...this.relays].map((relay) => relay.stop()));
+    this.db.close();
+  }
+
+  private appendInTransaction(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
+    const last = this.statements.lastRevision.get(streamId)?.revision ?? null;
+    const actual = last ?? 'no_stream';
+    const retried = this.findRetry(streamId, events, expected);
+    if (retried) return retried;
+    if (!satisfies(expected, actual)) throw new WrongExpectedRevisionError(streamId, expected, actual);
+
+    let revision = last ?? -1;
+    let position = 0n;
+    const recordedAt = Date.now();
+    for (const event of events) {
+      revision += 1;
+      const { lastInsertRowid } = this.statements.insertEvent.run(
+        streamId,
+        revision,
+        event.id,
+        event.type,
+        JSON.stringify(event.data ?? null),
+        JSON.stringify(event.metadata ?? {}),
+        recordedAt,
+      );
+      this.statements.insertOutbox.run(lastInsertRowid);
+      position = BigInt(lastInsertRowid);
+    }
+    return { nextExpectedRevision: revision, position };
+  }
+
+  /** The original result if `events` were already appended exactly like this; throws if their ids are used otherwise. */
+  private findRetry(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult | undefined {
+    const stored = this.statements.storedIds.all(JSON.stringify(events.map((event) => event.id)));
+    if (stored.length === 0) return undefined;
+    const byId = new Map(stored.map((row) => [row.event_id, row]));
+    const first = byId.get(events[0]!.id);
+    const rows = events.map((event) => byId.get(event.id));
+    const isRetry =
+      first !== undefined &&
+      rows.every((row, i) => row?.stream_id === streamId && row.revision === first.revision + i) &&
+      satisfies(expected, first.revision === 0 ? 'no_stream' : first.revision - 1);
+    if (!isRetry) throw new DuplicateEventIdError(streamId, stored[0]!.event_id);
+    const lastRow = rows[rows.length - 1]!;
+    return { nextExpectedRevision: lastRow.revision, position: BigInt(lastRow.position) };
+  }
+
+  private readonly outbox: Outbox = {
+    pending: (limit) => this.statements.pending.all(limit).map(toRecordedEvent),
+    lastPending: () => {
+      const position = this.statements.lastPending.get()?.position;
+      return position == null ? undefined : BigInt(position);
+    },
+    hasPendingUpTo: (position) => this.statements.hasPendingUpTo.get(position)?.found === 1,
+    markPublished: (position) => {
+      this.statements.deleteOutbox.run(position);
+    },
+    onAppended: (listener) => {
+      const listeners = appendListeners.get(this.fileKey) ?? new Set();
+      appendListeners.set(this.fileKey, listeners.add(listener));
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && appendListeners.get(this.fileKey) === listeners) appendListeners.delete(this.fileKey);
+      };
+    },
+  };
+}
+
+/** Opens (creating directories and tables as needed) the event store in `file`. */
+export function openSqliteEventStore(options: { file: string }): SqliteEventStore {
+  return new SqliteEventStore(options.file);
+}

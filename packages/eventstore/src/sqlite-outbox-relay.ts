@@ -1,0 +1,110 @@
+import type { EventPublisher, RecordedEvent, Relay, RelayOptions } from './event-store.js';
+import { IdleWaiters } from './idle-waiters.js';
+import { backoffDelay, publishWithRetry, sleep } from './publish-with-retry.js';
+
+/** What the relay needs from the SQLite store. */
+export interface Outbox {
+  /** Unpublished events, oldest first. */
+  pending(limit: number): RecordedEvent[];
+  /** Position of the newest unpublished event. */
+  lastPending(): bigint | undefined;
+  hasPendingUpTo(position: bigint): boolean;
+  markPublished(position: bigint): void;
+  /** Calls `listener` after each append to the same file from this process; returns the unsubscribe. */
+  onAppended(listener: () => void): () => void;
+}
+
+const BATCH_SIZE = 100;
+const DEFAULT_POLL_INTERVAL_MS = 500;
+
+/**
+ * Publishes outbox rows in position order and deletes each once published. Wakes on appends made
+ * in this process and polls for those of other processes.
+ */
+export class SqliteOutboxRelay implements Relay {
+  private loop: Promise<void> | undefined;
+  private abort = new AbortController();
+  private readonly idleWaiters = new IdleWaiters<bigint>();
+  private unsubscribe: (() => void) | undefined;
+  private woken = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly publisher: EventPublisher,
+    private readonly options: RelayOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.loop) return;
+    this.abort = new AbortController();
+    this.unsubscribe = this.outbox.onAppended(() => this.ring());
+    this.loop = this.run(this.abort.signal);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.loop) return;
+    this.abort.abort();
+    await this.loop;
+    this.loop = undefined;
+    this.unsubscribe?.();
+    this.idleWaiters.rejectAll(new Error('the relay was stopped'));
+  }
+
+  idle(): Promise<void> {
+    if (!this.loop) return Promise.reject(new Error('the relay is not running'));
+    const target = this.outbox.lastPending();
+    if (target === undefined) return Promise.resolve();
+    const idle = this.idleWaiters.wait(target);
+    this.ring();
+    return idle;
+  }
+
+  private ring(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    for (let failures = 0; !signal.aborted; ) {
+      try {
+        this.woken = false;
+        const batch = this.outbox.pending(BATCH_SIZE);
+        if (batch.length === 0) {
+          this.settleIdleWaiters();
+          await this.nextWake(signal);
+        }
+        for (const event of batch) {
+          if (signal.aborted || !(await publishWithRetry(this.publisher, event, this.options, signal))) return;
+          this.outbox.markPublished(event.position);
+          this.settleIdleWaiters();
+        }
+        failures = 0;
+        // A publisher that settles without I/O must not starve the event loop on a long backlog.
+        await new Promise(setImmediate);
+      } catch (error) {
+        this.options.onError?.(error);
+        await sleep(backoffDelay(failures++, this.options.retry), signal);
+      }
+    }
+  }
+
+  private settleIdleWaiters(): void {
+    this.idleWaiters.settle((target) => !this.outbox.hasPendingUpTo(target));
+  }
+
+  private nextWake(signal: AbortSignal): Promise<void> {
+    if (this.woken) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+      signal.addEventListener('abort', done, { once: true });
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,323 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { EventStore, NewEvent, RelayOptions } from '../event-store.js';
+import { WrongExpectedRevisionError } from '../errors.js';
+import { RecordingPublisher } from './recording-publisher.js';
+
+/** The backing data of one test; every `open()` after the first is a restart on the same data. */
+export interface EventStoreFixture {
+  open(): EventStore;
+  dispose?(): Promise<void>;
+}
+
+/**
+ * The behaviour every EventStore adapter must show. Stream names are unique per test and
+ * assertions on $all look only at the test's own streams, so a shared server works too.
+ */
+export function describeEventStoreContract(name: string, newFixture: () => Promise<EventStoreFixture>): void {
+  describe(`${name} (EventStore contract)`, () => {
+    let fixture: EventStoreFixture;
+    let opened: EventStore[];
+
+    // A long poll interval: appends in this process must wake the relay by themselves.
+    const relayOptions: RelayOptions = { retry: { initialDelayMs: 1, maxDelayMs: 20 }, pollIntervalMs: 60_000 };
+
+    const open = () => {
+      const store = fixture.open();
+      opened.push(store);
+      return store;
+    };
+    const stream = (kind: string) => `${kind}-${randomUUID()}`;
+    const event = (type = 'SomethingHappened', data: unknown = { n: Math.random() }): NewEvent => ({
+      id: randomUUID(),
+      type,
+      data,
+    });
+    const ids = (events: { id: string }[]) => events.map((e) => e.id);
+
+    beforeEach(async () => {
+      fixture = await newFixture();
+      opened = [];
+    });
+
+    afterEach(async () => {
+      for (const store of opened) await store.close();
+      await fixture.dispose?.();
+    });
+
+    describe('append and read', () => {
+      it('reads back appended events with their ids, types, data, metadata, revisions and positions', async () => {
+        const store = open();
+        const s = stream('order');
+        const first: NewEvent = { id: randomUUID(), type: 'OrderPlaced', data: { items: [1, 2], note: 'ø' } };
+        const second: NewEvent = { id: randomUUID(), type: 'OrderPaid', data: { amount: 12.5 }, metadata: { traceparent: 'x' } };
+
+        const result = await store.appendToStream(s, [first, second], { expectedRevision: 'no_stream' });
+        const read = await store.readStream(s);
+
+        expect(read).toEqual([
+          expect.objectContaining({ ...first, streamId: s, revision: 0, metadata: {} }),
+          expect.objectContaining({ ...second, streamId: s, revision: 1 }),
+        ]);
+        expect(read.every((e) => e.recordedAt instanceof Date && typeof e.position === 'bigint')).toBe(true);
+        expect(read[1]!.position).toBeGreaterThan(read[0]!.position);
+        expect(result.nextExpectedRevision).toBe(1);
+      });
+
+      it('reports the position of the appended event', async () => {
+        const store = open();
+        const s = stream('order');
+        const result = await store.appendToStream(s, [event()]);
+        const [read] = await store.readStream(s);
+        expect(result.position).toBe(read!.position);
+      });
+
+      it('reads a stream that does not exist as []', async () => {
+        expect(await open().readStream(stream('nothing'))).toEqual([]);
+      });
+
+      it('reads a stream from a revision, at most maxCount events', async () => {
+        const store = open();
+        const s = stream('order');
+        const events = [event(), event(), event(), event()];
+        await store.appendToStream(s, events);
+
+        expect(ids(await store.readStream(s, { fromRevision: 1, maxCount: 2 }))).toEqual(ids(events.slice(1, 3)));
+        expect(ids(await store.readStream(s, { fromRevision: 3 }))).toEqual(ids(events.slice(3)));
+        expect(await store.readStream(s, { fromRevision: 4 })).toEqual([]);
+      });
+
+      it('rejects an append of no events', async () => {
+        await expect(open().appendToStream(stream('order'), [])).rejects.toThrow(RangeError);
+      });
+
+      it('treats an exact retry of an append (same event ids) as already done', async () => {
+        const store = open();
+        const s = stream('order');
+        const events = [event(), event()];
+        const first = await store.appendToStream(s, events, { expectedRevision: 'no_stream' });
+        const retried = await store.appendToStream(s, events, { expectedRevision: 'no_stream' });
+
+        expect(retried.nextExpectedRevision).toBe(first.nextExpectedRevision);
+        expect(ids(await store.readStream(s))).toEqual(ids(events));
+      });
+    });
+
+    describe('expected revision', () => {
+      const conflict = (streamId: string, expected: unknown, actual: unknown) =>
+        expect.objectContaining({ code: 'eventstore.wrong_expected_revision', streamId, expected, actual });
+
+      it('no_stream: appends to a new stream, conflicts with an existing one', async () => {
+        const store = open();
+        const s = stream('order');
+        await expect(store.appendToStream(s, [event()], { expectedRevision: 'no_stream' })).resolves.toMatchObject({
+          nextExpectedRevision: 0,
+        });
+        const rejected = store.appendToStream(s, [event()], { expectedRevision: 'no_stream' });
+        await expect(rejected).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        await expect(rejected).rejects.toEqual(conflict(s, 'no_stream', 0));
+      });
+
+      it('stream_exists: conflicts with a new stream, appends to an existing one', async () => {
+        const store = open();
+        const s = stream('order');
+        await expect(store.appendToStream(s, [event()], { expectedRevision: 'stream_exists' })).rejects.toEqual(
+          conflict(s, 'stream_exists', 'no_stream'),
+        );
+        await store.appendToStream(s, [event()]);
+        await expect(store.appendToStream(s, [event()], { expectedRevision: 'stream_exists' })).resolves.toMatchObject({
+          nextExpectedRevision: 1,
+        });
+      });
+
+      it('a revision: appends when it is the last event, conflicts when stale or ahead', async () => {
+        const store = open();
+        const s = stream('order');
+        await expect(store.appendToStream(s, [event()], { expectedRevision: 0 })).rejects.toEqual(
+          conflict(s, 0, 'no_stream'),
+        );
+        await store.appendToStream(s, [event(), event()]);
+        await expect(store.appendToStream(s, [event()], { expectedRevision: 0 })).rejects.toEqual(conflict(s, 0, 1));
+        await expect(store.appendToStream(s, [event()], { expectedRevision: 2 })).rejects.toEqual(conflict(s, 2, 1));
+        await expect(store.appendToStream(s, [event(), event()], { expectedRevision: 1 })).resolves.toMatchObject({
+          nextExpectedRevision: 3,
+        });
+      });
+
+      it('any: appends whatever the stream holds', async () => {
+        const store = open();
+        const s = stream('order');
+        await store.appendToStream(s, [event()], { expectedRevision: 'any' });
+        await expect(store.appendToStream(s, [event()])).resolves.toMatchObject({ nextExpectedRevision: 1 });
+      });
+
+      it('a conflicting append writes nothing', async () => {
+        const store = open();
+        const s = stream('order');
+        const kept = event();
+        const { position } = await store.appendToStream(s, [kept]);
+        await expect(store.appendToStream(s, [event(), event()], { expectedRevision: 'no_stream' })).rejects.toThrow(
+          WrongExpectedRevisionError,
+        );
+
+        expect(ids(await store.readStream(s))).toEqual([kept.id]);
+        expect(await store.readAll({ fromPosition: position })).toEqual([]);
+      });
+
+      it('lets exactly one of concurrent appends at the same revision win', async () => {
+        const store = open();
+        const s = stream('order');
+        await store.appendToStream(s, [event()]);
+        const attempts = await Promise.allSettled(
+          Array.from({ length: 10 }, () => store.appendToStream(s, [event()], { expectedRevision: 0 })),
+        );
+
+        expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+        for (const attempt of attempts) {
+          if (attempt.status === 'rejected') expect(attempt.reason).toBeInstanceOf(WrongExpectedRevisionError);
+        }
+        expect(await store.readStream(s)).toHaveLength(2);
+      });
+    });
+
+    describe('global order', () => {
+      it('gives events of all streams increasing positions in commit order', async () => {
+        const store = open();
+        const [a, b] = [stream('a'), stream('b')];
+        const marker = await store.appendToStream(stream('marker'), [event()]);
+        const a0 = await store.appendToStream(a, [event()]);
+        const b0 = await store.appendToStream(b, [event(), event()]);
+        const a1 = await store.appendToStream(a, [event()]);
+
+        const all = await store.readAll({ fromPosition: marker.position });
+
+        expect(all.map((e) => [e.streamId, e.revision])).toEqual([[a, 0], [b, 0], [b, 1], [a, 1]]);
+        const positions = all.map((e) => e.position);
+        expect(positions).toEqual([...positions].sort((x, y) => (x < y ? -1 : 1)));
+        expect(new Set(positions).size).toBe(positions.length);
+        expect([a0.position, b0.position, a1.position]).toEqual([positions[0], positions[2], positions[3]]);
+        const streamPositions = [...(await store.readStream(a)), ...(await store.readStream(b))].map((e) => e.position);
+        expect(streamPositions).toEqual([positions[0], positions[3], positions[1], positions[2]]);
+      });
+
+      it('reads $all after a position, at most maxCount events', async () => {
+        const store = open();
+        const s = stream('order');
+        const marker = await store.appendToStream(stream('marker'), [event()]);
+        const events = [event(), event(), event()];
+        await store.appendToStream(s, events);
+
+        const firstTwo = await store.readAll({ fromPosition: marker.position, maxCount: 2 });
+        expect(ids(firstTwo)).toEqual(ids(events.slice(0, 2)));
+        expect(ids(await store.readAll({ fromPosition: firstTwo[1]!.position }))).toEqual([events[2]!.id]);
+        expect(await store.readAll({ fromPosition: marker.position, maxCount: 0 })).toEqual([]);
+      });
+
+      it('reads $all from the start, in order, with every stream', async () => {
+        const store = open();
+        const [a, b] = [stream('a'), stream('b')];
+        const events = [event(), event(), event()];
+        await store.appendToStream(a, [events[0]!]);
+        await store.appendToStream(b, [events[1]!]);
+        await store.appendToStream(a, [events[2]!]);
+
+        const ours = (await store.readAll()).filter((e) => e.streamId === a || e.streamId === b);
+        expect(ids(ours)).toEqual(ids(events));
+      });
+    });
+
+    describe('relay', () => {
+      it('publishes every committed event in commit order, including those appended while it runs', async () => {
+        const store = open();
+        const [a, b] = [stream('a'), stream('b')];
+        const before = [event(), event()];
+        await store.appendToStream(a, before);
+        const publisher = new RecordingPublisher();
+        const relay = store.relay(publisher, relayOptions);
+
+        await relay.start();
+        await relay.idle();
+        expect(ids(publisher.of([a, b]))).toEqual(ids(before));
+
+        const during = [event(), event(), event()];
+        await store.appendToStream(b, [during[0]!]);
+        await store.appendToStream(a, [during[1]!, during[2]!]);
+        await publisher.waitFor(ids(during));
+        await relay.stop();
+
+        const published = publisher.of([a, b]);
+        expect(ids(published)).toEqual(ids([...before, ...during]));
+        expect(published).toEqual((await store.readAll()).filter((e) => e.streamId === a || e.streamId === b));
+      });
+
+      it('resumes after a restart with what was committed meanwhile, without republishing', async () => {
+        const s = stream('order');
+        const first = [event(), event()];
+        const store = open();
+        await store.appendToStream(s, first);
+        const publisher = new RecordingPublisher();
+        const relay = store.relay(publisher, relayOptions);
+        await relay.start();
+        await relay.idle();
+        await relay.stop();
+        const meanwhile = [event(), event()];
+        await store.appendToStream(s, meanwhile);
+        await store.close();
+
+        const restarted = open();
+        const next = new RecordingPublisher();
+        const resumed = restarted.relay(next, relayOptions);
+        await resumed.start();
+        await resumed.idle();
+        await resumed.stop();
+
+        expect(ids(publisher.of([s]))).toEqual(ids(first));
+        expect(ids(next.of([s]))).toEqual(ids(meanwhile));
+      });
+
+      it('retries failed publishes with backoff, losing and reordering nothing', async () => {
+        const store = open();
+        const s = stream('order');
+        const events = [event(), event(), event()];
+        await store.appendToStream(s, events);
+        const publisher = new RecordingPublisher();
+        const failures: unknown[] = [];
+        const relay = store.relay(publisher, { ...relayOptions, onError: (error) => failures.push(error) });
+
+        publisher.failNext(4);
+        await relay.start();
+        await relay.idle();
+        await relay.stop();
+
+        expect(failures).toHaveLength(4);
+        expect(ids(publisher.of([s]))).toEqual(ids(events));
+      });
+
+      it('stops cleanly while a publisher keeps failing, and publishes the event after a restart', async () => {
+        const store = open();
+        const s = stream('order');
+        const pending = event();
+        await store.appendToStream(s, [pending]);
+        const publisher = new RecordingPublisher();
+        publisher.failNext(Number.POSITIVE_INFINITY);
+        let failed!: () => void;
+        const firstFailure = new Promise<void>((resolve) => (failed = resolve));
+        const relay = store.relay(publisher, { retry: { initialDelayMs: 60_000 }, onError: () => failed() });
+
+        await relay.start();
+        const idle = relay.idle();
+        await firstFailure;
+        await relay.stop();
+        await expect(idle).rejects.toThrow('stopped');
+        await expect(relay.idle()).rejects.toThrow('not running');
+
+        publisher.failNext(0);
+        const again = store.relay(publisher, relayOptions);
+        await again.start();
+        await again.idle();
+        await again.stop();
+        expect(ids(publisher.of([s]))).toEqual([pending.id]);
+      });
+    });
+  });
+}

@@ -1,0 +1,86 @@
+import type { EventEnvelope } from '@plass/contracts';
+import type { ProjectionStore, ProjectionTx } from './projection-store.js';
+
+/** Pure: the same event and the same documents always give the same writes. */
+export type ProjectionHandler = (event: EventEnvelope, tx: ProjectionTx) => void;
+
+export interface ProjectionDefinition {
+  name: string;
+  /** Every collection the handlers write; a rebuild empties exactly these. */
+  collections: string[];
+  handlers: Partial<Record<string, ProjectionHandler>>;
+}
+
+/** The part of a pino logger the runner uses. Log lines carry ids and types, never event data. */
+export interface RunnerLogger {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export type HandleOutcome = 'applied' | 'duplicate' | 'ignored';
+
+const REBUILD_PROGRESS_EVERY = 1000;
+
+/**
+ * Applies events to one projection, idempotently by envelope id. It knows no transport: a
+ * JetStream consumer calls `handle` per message and acks once it resolves (a rejection means nak).
+ * Calls run one at a time, in call order, because projections depend on event order and a
+ * rebuild must not interleave with live events.
+ */
+export class ProjectionRunner {
+  private readonly definition: ProjectionDefinition;
+  private readonly store: ProjectionStore;
+  private readonly logger: RunnerLogger | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: { definition: ProjectionDefinition; store: ProjectionStore; logger?: RunnerLogger }) {
+    this.definition = opts.definition;
+    this.store = opts.store;
+    this.logger = opts.logger;
+  }
+
+  handle(envelope: EventEnvelope): Promise<HandleOutcome> {
+    return this.serially(() => this.apply(envelope));
+  }
+
+  /** Empties the projection and replays `source` into it. */
+  rebuild(source: AsyncIterable<EventEnvelope> | Iterable<EventEnvelope>): Promise<{ applied: number }> {
+    return this.serially(async () => {
+      const { name, collections } = this.definition;
+      this.logger?.info({ projection: name }, 'projection rebuild started');
+      await this.store.reset(name, collections);
+      let seen = 0;
+      let applied = 0;
+      for await (const envelope of source) {
+        if ((await this.apply(envelope)) === 'applied') applied += 1;
+        seen += 1;
+        if (seen % REBUILD_PROGRESS_EVERY === 0) this.logger?.info({ projection: name, seen, applied }, 'projection rebuild progress');
+      }
+      this.logger?.info({ projection: name, seen, applied }, 'projection rebuild finished');
+      return { applied };
+    });
+  }
+
+  private async apply(envelope: EventEnvelope): Promise<HandleOutcome> {
+    const { name, handlers } = this.definition;
+    const handler = handlers[envelope.type];
+    const fields = { projection: name, eventId: envelope.id, type: envelope.type };
+    if (!handler) return 'ignored';
+    try {
+      const applied = await this.store.apply(name, envelope.id, (tx) => handler(envelope, tx));
+      const outcome = applied ? 'applied' : 'duplicate';
+      this.logger?.debug({ ...fields, outcome }, 'projection event handled');
+      return outcome;
+    } catch (err) {
+      this.logger?.error({ ...fields, err }, 'projection event failed');
+      throw err;
+    }
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}

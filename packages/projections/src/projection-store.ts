@@ -1,0 +1,29 @@
+/**
+ * Reads and writes of one projection update. Synchronous on purpose: handlers are pure functions
+ * `(event, tx) => void`, which lets the SQLite adapter run them inside one synchronous
+ * better-sqlite3 transaction and lets the MongoDB adapter re-run them when a read needs a round trip.
+ * A tx sees its own writes; it is closed once `fn` returns, and any later use throws.
+ */
+export interface ProjectionTx {
+  get<T extends object = Record<string, unknown>>(collection: string, id: string): T | undefined;
+  /** Replaces the whole document. It must be JSON (dates as ISO strings) and may not hold `_id`. */
+  put(collection: string, id: string, doc: object): void;
+  delete(collection: string, id: string): void;
+}
+
+/** Must not return a promise, must not swallow exceptions, and must depend on nothing but `tx`. */
+export type ProjectionFn = (tx: ProjectionTx) => void;
+
+/** Top-level equality on scalar fields. */
+export type Where = Record<string, string | number | boolean>;
+
+export interface ProjectionStore {
+  /** Applies `fn` and records `eventId` as processed in the SAME transaction; returns false (and does not call fn) if this projection already processed eventId. */
+  apply(projection: string, eventId: string, fn: ProjectionFn): Promise<boolean>;
+  get<T extends object = Record<string, unknown>>(collection: string, id: string): Promise<T | undefined>;
+  /** Documents in id order. */
+  find<T extends object = Record<string, unknown>>(collection: string, where: Where, options?: { limit?: number }): Promise<T[]>;
+  /** Drops the projection's collections and its processed ids (for rebuilds). */
+  reset(projection: string, collections: string[]): Promise<void>;
+  close(): Promise<void>;
+}

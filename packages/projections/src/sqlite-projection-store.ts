@@ -1,0 +1,129 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  callSync,
+  checkCollection,
+  checkId,
+  checkLimit,
+  checkProjection,
+  checkWhere,
+  closedTxError,
+  serialize,
+} from './documents.js';
+import type { ProjectionFn, ProjectionStore, ProjectionTx, Where } from './projection-store.js';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS projection_documents (
+    collection TEXT NOT NULL,
+    id TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (collection, id)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS projection_processed (
+    projection TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    PRIMARY KEY (projection, event_id)
+  ) WITHOUT ROWID;
+`;
+
+/** SQL condition and parameters matching one JSON field to a scalar of the same JSON type. */
+function fieldCondition(field: string, value: string | number | boolean): { sql: string; params: unknown[] } {
+  const path = `$.${field}`;
+  if (typeof value === 'boolean') return { sql: 'json_type(doc, ?) = ?', params: [path, value ? 'true' : 'false'] };
+  const types = typeof value === 'number' ? "('integer', 'real')" : "('text')";
+  return { sql: `(json_type(doc, ?) IN ${types} AND json_extract(doc, ?) = ?)`, params: [path, path, value] };
+}
+
+/**
+ * Projections in one SQLite file (WAL). `secure_delete` zeroes freed pages, so a deleted or reset
+ * document leaves nothing readable in the file.
+ */
+export function openSqliteProjectionStore(options: { file: string }): ProjectionStore {
+  mkdirSync(dirname(options.file), { recursive: true });
+  const db = new Database(options.file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('secure_delete = ON');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+
+  const selectDoc = db.prepare<[string, string], { doc: string }>(
+    'SELECT doc FROM projection_documents WHERE collection = ? AND id = ?',
+  );
+  const upsertDoc = db.prepare<[string, string, string]>(
+    'INSERT INTO projection_documents (collection, id, doc) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc',
+  );
+  const deleteDoc = db.prepare<[string, string]>('DELETE FROM projection_documents WHERE collection = ? AND id = ?');
+  const selectProcessed = db.prepare<[string, string], { one: number }>(
+    'SELECT 1 AS one FROM projection_processed WHERE projection = ? AND event_id = ?',
+  );
+  const insertProcessed = db.prepare<[string, string]>(
+    'INSERT INTO projection_processed (projection, event_id) VALUES (?, ?)',
+  );
+  const deleteCollection = db.prepare<[string]>('DELETE FROM projection_documents WHERE collection = ?');
+  const deleteProcessed = db.prepare<[string]>('DELETE FROM projection_processed WHERE projection = ?');
+
+  const read = <T>(collection: string, id: string): T | undefined => {
+    const row = selectDoc.get(checkCollection(collection), checkId(id));
+    return row ? (JSON.parse(row.doc) as T) : undefined;
+  };
+
+  const applyInTransaction = db.transaction((projection: string, eventId: string, fn: ProjectionFn): boolean => {
+    if (selectProcessed.get(projection, eventId)) return false;
+    let open = true;
+    const tx: ProjectionTx = {
+      get: <T extends object>(collection: string, id: string) => {
+        if (!open) throw closedTxError();
+        return read<T>(collection, id);
+      },
+      put: (collection, id, doc) => {
+        if (!open) throw closedTxError();
+        upsertDoc.run(checkCollection(collection), checkId(id), serialize(doc));
+      },
+      delete: (collection, id) => {
+        if (!open) throw closedTxError();
+        deleteDoc.run(checkCollection(collection), checkId(id));
+      },
+    };
+    try {
+      callSync(fn, tx);
+    } finally {
+      open = false;
+    }
+    insertProcessed.run(projection, eventId);
+    return true;
+  });
+
+  const resetInTransaction = db.transaction((projection: string, collections: string[]) => {
+    for (const collection of collections) deleteCollection.run(collection);
+    deleteProcessed.run(projection);
+  });
+
+  return {
+    async apply(projection, eventId, fn) {
+      return applyInTransaction(checkProjection(projection), checkId(eventId), fn);
+    },
+    async get<T extends object>(collection: string, id: string) {
+      return read<T>(collection, id);
+    },
+    async find<T extends object>(collection: string, where: Where, findOptions: { limit?: number } = {}) {
+      const conditions = checkWhere(where).map(([field, value]) => fieldCondition(field, value));
+      const limit = checkLimit(findOptions.limit) ?? -1;
+      const sql = [
+        'SELECT doc FROM projection_documents WHERE collection = ?',
+        ...conditions.map((c) => `AND ${c.sql}`),
+        'ORDER BY id LIMIT ?',
+      ].join(' ');
+      const rows = db
+        .prepare<unknown[], { doc: string }>(sql)
+        .all(checkCollection(collection), ...conditions.flatMap((c) => c.params), limit);
+      return rows.map((row) => JSON.parse(row.doc) as T);
+    },
+    async reset(projection, collections) {
+      resetInTransaction(checkProjection(projection), collections.map(checkCollection));
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

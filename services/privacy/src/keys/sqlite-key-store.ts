@@ -1,0 +1,125 @@
+import Database from 'better-sqlite3';
+import type { Purpose } from '@plass/contracts';
+import type { KeyStore, ScopeRef, StoredKey } from './key-store.js';
+
+interface KeyRow {
+  kid: string;
+  tenant_id: string;
+  subject_ref: Buffer;
+  purpose: string;
+  period: string;
+  kek_id: string;
+  wrapped_key: Buffer;
+  created_at: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS data_keys (
+  kid         TEXT PRIMARY KEY,
+  tenant_id   TEXT NOT NULL,
+  subject_ref BLOB NOT NULL,
+  purpose     TEXT NOT NULL,
+  period      TEXT NOT NULL,
+  kek_id      TEXT NOT NULL,
+  wrapped_key BLOB NOT NULL,
+  created_at  TEXT NOT NULL,
+  UNIQUE (tenant_id, subject_ref, purpose, period)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS fenced_subjects (
+  tenant_id   TEXT NOT NULL,
+  subject_ref BLOB NOT NULL,
+  fenced_at   TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, subject_ref)
+) WITHOUT ROWID;
+`;
+
+const toStoredKey = (row: KeyRow): StoredKey => ({
+  kid: row.kid,
+  tenantId: row.tenant_id,
+  subjectRef: row.subject_ref,
+  purpose: row.purpose as Purpose,
+  period: row.period,
+  kekId: row.kek_id,
+  wrappedKey: row.wrapped_key,
+  createdAt: row.created_at,
+});
+
+/**
+ * The key vault in one SQLite file. Deletion is meant to be physical: secure_delete zeroes freed
+ * content, and a TRUNCATE checkpoint after each destruction leaves no old page images in the WAL.
+ * One connection owns the file, so that checkpoint is never blocked by a reader.
+ */
+export class SqliteKeyStore implements KeyStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(filename: string) {
+    this.db = new Database(filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('secure_delete = ON');
+    // A minted key may already protect data elsewhere; losing it on power failure would shred that data.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.statements = {
+      byScope: db.prepare<[string, Buffer, string, string], KeyRow>(
+        'SELECT * FROM data_keys WHERE tenant_id = ? AND subject_ref = ? AND purpose = ? AND period = ?',
+      ),
+      byKids: db.prepare<[string, string], KeyRow>(
+        'SELECT * FROM data_keys WHERE tenant_id = ? AND kid IN (SELECT value FROM json_each(?))',
+      ),
+      insert: db.prepare(
+        `INSERT INTO data_keys (kid, tenant_id, subject_ref, purpose, period, kek_id, wrapped_key, created_at)
+         VALUES (@kid, @tenantId, @subjectRef, @purpose, @period, @kekId, @wrappedKey, @createdAt)
+         ON CONFLICT (tenant_id, subject_ref, purpose, period) DO NOTHING`,
+      ),
+      isFenced: db.prepare<[string, Buffer], { one: number }>(
+        'SELECT 1 AS one FROM fenced_subjects WHERE tenant_id = ? AND subject_ref = ?',
+      ),
+      kidsOfSubject: db.prepare<[string, Buffer], { kid: string }>(
+        'SELECT kid FROM data_keys WHERE tenant_id = ? AND subject_ref = ?',
+      ),
+      deleteSubject: db.prepare<[string, Buffer]>('DELETE FROM data_keys WHERE tenant_id = ? AND subject_ref = ?'),
+      fence: db.prepare<[string, Buffer, string]>(
+        'INSERT OR IGNORE INTO fenced_subjects (tenant_id, subject_ref, fenced_at) VALUES (?, ?, ?)',
+      ),
+    };
+  }
+
+  private readonly insertTx = (key: StoredKey): StoredKey | 'fenced' => {
+    if (this.statements.isFenced.get(key.tenantId, key.subjectRef)) return 'fenced';
+    this.statements.insert.run(key);
+    return toStoredKey(this.statements.byScope.get(key.tenantId, key.subjectRef, key.purpose, key.period)!);
+  };
+
+  private readonly destroyTx = (tenantId: string, subjectRef: Buffer, fencedAt: string): string[] => {
+    const kids = this.statements.kidsOfSubject.all(tenantId, subjectRef).map((r) => r.kid);
+    this.statements.deleteSubject.run(tenantId, subjectRef);
+    this.statements.fence.run(tenantId, subjectRef, fencedAt);
+    return kids;
+  };
+
+  async findByScope(scope: ScopeRef): Promise<StoredKey | undefined> {
+    const row = this.statements.byScope.get(scope.tenantId, scope.subjectRef, scope.purpose, scope.period);
+    return row && toStoredKey(row);
+  }
+
+  async insertUnlessExists(key: StoredKey): Promise<StoredKey | 'fenced'> {
+    return this.db.transaction(this.insertTx).immediate(key);
+  }
+
+  async findByKids(tenantId: string, kids: string[]): Promise<StoredKey[]> {
+    return this.statements.byKids.all(tenantId, JSON.stringify(kids)).map(toStoredKey);
+  }
+
+  async destroySubject(tenantId: string, subjectRef: Buffer, fencedAt: string): Promise<string[]> {
+    const kids = this.db.transaction(this.destroyTx).immediate(tenantId, subjectRef, fencedAt);
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return kids;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
