@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse, parseAllDocuments } from 'yaml';
 import { Streams, Subjects } from '@plass/contracts';
+import { STREAM_MAX_AGE_NS } from '@plass/bus';
 
 // No container engine here: these checks read the deployment files against the repository as it is.
 
@@ -25,6 +26,7 @@ interface ComposeService {
   healthcheck?: { test?: string | string[] };
   depends_on?: string[] | Record<string, { condition: string }>;
   ports?: (string | number | { published?: number; target?: number })[];
+  volumes?: (string | { source?: string; target?: string })[];
 }
 interface ComposeFile {
   services: Record<string, ComposeService>;
@@ -58,7 +60,6 @@ const expectedEnv: Record<string, RegExp> = {
   PLASS_EVENTSTORE: /^kurrentdb$/,
   KURRENTDB_URL: /^kurrentdb:\/\/kurrentdb:2113\b/,
   PLASS_PROJECTION_STORE: /^mongodb$/,
-  PLASS_KEYVAULT_STORE: /^mongodb$/,
   MONGODB_URL: /^mongodb:\/\/mongodb:27017\/.*replicaSet=rs0/,
 };
 const stores = ['nats', 'kurrentdb', 'mongodb'];
@@ -99,6 +100,10 @@ function composeProblems(compose: ComposeFile, folders: string[]): string[] {
     }
   }
   if (envOf(services.privacy ?? {}).PLASS_MASTER_KEY === undefined) problems.push('privacy: PLASS_MASTER_KEY not passed');
+  const vault = services.privacy ?? {};
+  if (envOf(vault).PLASS_KEYVAULT_STORE === 'sqlite' && !stringsIn(vault.volumes).some((volume) => /:\/var\/lib\/plass$/.test(volume))) {
+    problems.push('privacy: a SQLite key vault needs a persistent volume, or a container recreate shreds every key');
+  }
   for (const text of stringsIn(compose)) {
     if (looksLikeRawKey(text)) problems.push('a literal 32-byte base64 key is in docker-compose.yml');
     if (badInterpolation(text)) problems.push(`invalid interpolation in "${text}"`);
@@ -241,8 +246,10 @@ describe('infra/', () => {
     const twoMinutesNs = 2 * 60 * 1e9;
     expect(byName.get(Streams.events)).toMatchObject({
       subjects: [Subjects.allEvents], storage: 'file', retention: 'limits', duplicate_window: twoMinutesNs, num_replicas: 3,
+      max_age: STREAM_MAX_AGE_NS,
     });
-    expect(byName.get(Streams.deadLetters)).toMatchObject({ subjects: [Subjects.allDeadLetters], storage: 'file' });
+    // The services create the streams the same way when they are missing (ensureStreams).
+    expect(byName.get(Streams.deadLetters)).toMatchObject({ subjects: [Subjects.allDeadLetters], storage: 'file', max_age: STREAM_MAX_AGE_NS });
   });
 
   it('OTel collector receives OTLP/HTTP on the port the services are given', () => {

@@ -90,6 +90,13 @@ describe('Bus', () => {
     expect(seen.sort()).toEqual([1, 10]);
   });
 
+  it('tells whether a service is serving', async () => {
+    expect(await client.isServing('server', 200)).toBe(false);
+    server.serveHealth();
+    await server.flush();
+    expect(await client.isServing('server')).toBe(true);
+  });
+
   it('deduplicates events by id on publish', async () => {
     const event = envelope();
     const first = await publishEvent(client, event);

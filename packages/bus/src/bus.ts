@@ -147,6 +147,30 @@ export class Bus {
     this.subscriptions.push(subscription);
   }
 
+  /**
+   * Answers `plass.health.<name>` once the service is fully serving (call it last in start-up),
+   * so readiness means "requests will be answered", not merely "connected".
+   */
+  serveHealth(): void {
+    this.subscriptions.push(
+      this.nc.subscribe(healthSubject(this.name), {
+        callback: (_err, msg) => {
+          msg.respond(encoder.encode(JSON.stringify({ service: this.name, status: 'ok' })));
+        },
+      }),
+    );
+  }
+
+  /** Whether the named service answers its health ping (any replica). */
+  async isServing(service: string, timeoutMs = 1000): Promise<boolean> {
+    try {
+      const reply = await this.nc.request(healthSubject(service), undefined, { timeout: timeoutMs });
+      return (reply.json() as { status?: string }).status === 'ok';
+    } catch {
+      return false;
+    }
+  }
+
   /** Lets background work (handlers, consumers) finish before close. */
   track<T>(work: Promise<T>): Promise<T> {
     this.inFlight.add(work);
@@ -171,6 +195,8 @@ export class Bus {
     if (!this.nc.isClosed()) await this.nc.drain();
   }
 }
+
+export const healthSubject = (service: string) => `plass.health.${service}`;
 
 function unavailable(subject: string, cause: unknown): DomainFailure {
   const failure = new DomainFailure(domainError('service.unavailable', `no answer on ${subject}`));

@@ -3,3 +3,4 @@ export * from './jetstream.js';
 export * from './headers.js';
 export * from './errors.js';
 export * from './logger.js';
+export * from './envelope.js';

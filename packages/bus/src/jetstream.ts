@@ -16,6 +16,11 @@ import { injectTrace, traceContextOf } from './headers.js';
 const tracer = trace.getTracer('@plass/bus');
 const encoder = new TextEncoder();
 const DAY_NS = nanos(24 * 60 * 60 * 1000);
+/**
+ * JetStream is the delivery buffer, the event stores are the record: a consumer that falls further
+ * behind than this rebuilds from its event store. Kept equal to infra/nats/streams.json.
+ */
+export const STREAM_MAX_AGE_NS = 30 * DAY_NS;
 
 /** Creates PLASS_EVENTS and the dead-letter stream when missing; safe to call from every service. */
 export async function ensureStreams(bus: Bus, options: { replicas?: number } = {}): Promise<void> {
@@ -26,6 +31,7 @@ export async function ensureStreams(bus: Bus, options: { replicas?: number } = {
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     duplicate_window: nanos(2 * 60 * 1000),
+    max_age: STREAM_MAX_AGE_NS,
     num_replicas: replicas,
   });
   await addIfMissing(bus, {
@@ -33,7 +39,7 @@ export async function ensureStreams(bus: Bus, options: { replicas?: number } = {
     subjects: [Subjects.allDeadLetters],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
-    max_age: 14 * DAY_NS,
+    max_age: STREAM_MAX_AGE_NS,
     num_replicas: replicas,
   });
 }

@@ -15,3 +15,5 @@ export type {
 export { DuplicateEventIdError, WrongExpectedRevisionError } from './errors.js';
 export { SqliteEventStore, openSqliteEventStore } from './sqlite-event-store.js';
 export { KurrentDbEventStore, openKurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb-event-store.js';
+export { toEnvelope, toNewEvent, allEnvelopes } from './envelope-mapping.js';
+export { handleCommand } from './command-handler.js';

@@ -14,7 +14,7 @@ import { KeyVault } from './keys/key-vault.js';
 import { SqliteKeyStore } from './keys/sqlite-key-store.js';
 import type { Logger } from '@plass/telemetry';
 
-export type PrivacyBus = KeyHandlerBus & { flush(): Promise<void>; close(): Promise<void> };
+export type PrivacyBus = KeyHandlerBus & { flush(): Promise<void>; close(): Promise<void>; serveHealth(): void };
 
 export interface PrivacyModuleOptions {
   dataDir: string;
@@ -41,6 +41,7 @@ export class KeyVaultLifecycle implements OnApplicationBootstrap, OnApplicationS
   /** Resolves once the server knows the subscriptions, so a started service answers at once. */
   async onApplicationBootstrap(): Promise<void> {
     registerKeyHandlers(this.bus, this.vault);
+    this.bus.serveHealth();
     await this.bus.flush();
     this.options.logger.info('key vault is serving');
   }

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { Bus } from '@plass/bus';
+import { DestroySubjectKeys, type BookingView } from '@plass/contracts';
+import { listFiles, scanForPlaintext, waitFor } from '@plass/testing';
+import { startSystem, type System } from './system.js';
+
+const tenantId = randomUUID();
+const admin = { 'x-plass-tenant': tenantId, 'x-plass-user': randomUUID(), 'x-plass-roles': 'admin' };
+const employeeId = randomUUID();
+const employee = { 'x-plass-tenant': tenantId, 'x-plass-user': employeeId, 'x-plass-roles': 'employee' };
+const subject = 'Performance review with Kari Nordmann';
+
+describe('walking skeleton: book through the gateway, read it back, shred it', () => {
+  let system: System;
+  let spaceId: string;
+  let booking: BookingView;
+
+  const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
+    const response = await fetch(`${system.url}${path}`, {
+      method,
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  };
+  const readBack = (id: string) =>
+    waitFor(async () => {
+      const response = await call('GET', `/v1/bookings/${id}`, employee);
+      return response.status === 200 ? (response.body as unknown as BookingView) : undefined;
+    }, { what: 'the booking in the read model' });
+
+  beforeAll(async () => {
+    system = await startSystem();
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    system?.remove();
+  });
+
+  it('creates a space and books it', async () => {
+    const space = await call('POST', '/v1/spaces', admin, { name: 'Desk 4.12', kind: 'desk', floor: '4' });
+    expect(space.status).toBe(201);
+    spaceId = space.body.id as string;
+    expect(space.headers.get('location')).toBe(`/v1/spaces/${spaceId}`);
+
+    const created = await call('POST', '/v1/bookings', employee, {
+      spaceId,
+      start: '2030-03-04T09:00:00+01:00',
+      end: '2030-03-04T17:00:00+01:00',
+      subject,
+    });
+    expect(created.status).toBe(201);
+    booking = created.body as unknown as BookingView;
+    expect(created.headers.get('location')).toBe(`/v1/bookings/${booking.id}`);
+    expect(booking).toMatchObject({ spaceId, kind: 'desk', start: '2030-03-04T08:00:00.000Z', end: '2030-03-04T16:00:00.000Z', bookedBy: employeeId, subject });
+  });
+
+  it('reads the booking back from the projection through the gateway', async () => {
+    expect(await readBack(booking.id)).toEqual({ ...booking, redacted: [] });
+  });
+
+  it('hides other tenants’ bookings', async () => {
+    const stranger = { ...employee, 'x-plass-tenant': randomUUID() };
+    expect((await call('GET', `/v1/bookings/${booking.id}`, stranger)).status).toBe(404);
+  });
+
+  it('records the whole path as one trace', async () => {
+    await waitFor(() => system.booking.settled(), { what: 'relay and projection to settle' });
+    const all = system.spans.getFinishedSpans();
+    const append = all.find((span) => span.name === 'eventstore append' && span.attributes['plass.events'] === 1 && all.some((s) => s.name === 'booking.cmd.CreateBooking handle' && s.spanContext().traceId === span.spanContext().traceId));
+    expect(append).toBeDefined();
+    const traceId = append!.spanContext().traceId;
+    const names = new Set(all.filter((span) => span.spanContext().traceId === traceId).map((span) => span.name));
+    for (const expected of [
+      'POST /v1/bookings',
+      'booking.cmd.CreateBooking request',
+      'booking.cmd.CreateBooking handle',
+      'privacy.keys.GetOrCreate handle',
+      'eventstore append',
+      'PLASS_EVENTS publish',
+      'booking-read-model process',
+    ]) {
+      expect([...names]).toContain(expected);
+    }
+  });
+
+  it('keeps no plaintext personal data at rest while running', async () => {
+    await waitFor(() => system.booking.settled(), { what: 'relay and projection to settle' });
+    expect(scanForPlaintext(system.dataDir, [subject, employeeId])).toEqual([]);
+  });
+
+  it('reads the booking with redacted personal fields once the subject’s keys are destroyed', async () => {
+    const bus = await Bus.connect({ servers: system.natsUrl, name: 'e2e-privacy-officer' });
+    const { destroyedKeys } = await bus.request(DestroySubjectKeys, { subjectId: employeeId }, { tenantId, roles: ['privacy_officer'], correlationId: randomUUID() });
+    await bus.close();
+    expect(destroyedKeys).toBeGreaterThan(0);
+
+    const shredded = await waitFor(async () => {
+      const view = await readBack(booking.id);
+      return view.redacted.length > 0 ? view : undefined;
+    }, { what: 'the shredded booking' });
+    expect(shredded).toEqual({ ...booking, bookedBy: null, subject: null, redacted: ['bookedBy', 'subject'] });
+  });
+
+  it('rebuilds the projection from the event store after shredding', async () => {
+    const { applied } = await system.booking.rebuildReadModel();
+    expect(applied).toBeGreaterThanOrEqual(1);
+    expect(await readBack(booking.id)).toEqual({ ...booking, bookedBy: null, subject: null, redacted: ['bookedBy', 'subject'] });
+  });
+
+  it('leaves no plaintext in any store, JetStream file or log once stopped', async () => {
+    await system.stop();
+    const files = listFiles(system.dataDir);
+    for (const store of [/booking\/events\.db/, /booking\/read-model\.db/, /privacy\/keys\.db/, /^nats\/jetstream\//, /^logs\/gateway\.log$/, /^logs\/booking\.log$/]) {
+      expect(files.some((file) => store.test(file))).toBe(true);
+    }
+    expect(scanForPlaintext(system.dataDir, [subject, employeeId, 'Kari Nordmann'])).toEqual([]);
+  });
+});

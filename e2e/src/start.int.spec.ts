@@ -1,0 +1,173 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { freePort, tempDir, waitFor, type TempDir } from '@plass/testing';
+
+// `npm start` for real: the bin builds whatever is stale, spawns its own nats-server and
+// every service, and must leave nothing behind after Ctrl-C.
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tenant = '00000000-0000-4000-8000-0000000e2e01';
+const user = '00000000-0000-4000-8000-0000000e2e02';
+const headers = {
+  'content-type': 'application/json',
+  'x-plass-tenant': tenant,
+  'x-plass-user': user,
+  'x-plass-roles': 'admin',
+};
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+
+/** Processes (other than the test's own) whose environment or arguments name the data dir. */
+function processesUsing(dataDir: string): number[] {
+  if (!existsSync('/proc')) return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (environ.includes(`PLASS_DATA_DIR=${dataDir}`) || cmdline.includes(dataDir)) pids.push(pid);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
+}
+
+const tomorrow = () => new Date(Date.now() + 24 * 3600_000).toISOString().slice(0, 10);
+
+describe('npm start', () => {
+  let data: TempDir;
+  let gatewayPort: number;
+  let natsPort: number;
+  let launcher: ChildProcess;
+  let output = '';
+  let exited: Promise<number | null>;
+  const baseUrl = () => `http://127.0.0.1:${gatewayPort}`;
+
+  beforeAll(async () => {
+    data = tempDir('plass-start-');
+    gatewayPort = await freePort();
+    natsPort = await freePort();
+    const { NATS_URL: _ignored, NODE_ENV: _test, JEST_WORKER_ID: _worker, ...env } = process.env;
+    launcher = spawn(process.execPath, ['packages/launcher/bin/plass-start.js'], {
+      cwd: root,
+      env: {
+        ...env,
+        PLASS_DATA_DIR: data.path,
+        PLASS_GATEWAY_PORT: String(gatewayPort),
+        PLASS_NATS_PORT: String(natsPort),
+        NO_COLOR: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    launcher.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    launcher.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    exited = new Promise((resolve) => launcher.once('exit', (code) => resolve(code)));
+
+    // A fresh checkout builds first; an up-to-date one is ready in a few seconds.
+    await waitFor(
+      () => {
+        if (launcher.exitCode !== null) throw new Error(`npm start exited with ${launcher.exitCode}:\n${output}`);
+        return output.includes('plass is up');
+      },
+      { timeoutMs: 150_000, intervalMs: 50, what: 'plass is up' },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- launcher output ---\n${output}`);
+    });
+  }, 160_000);
+
+  afterAll(async () => {
+    if (launcher?.exitCode === null) {
+      launcher.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
+    }
+    // Children run in their own process groups: make sure a failed run leaves none behind.
+    for (const pid of processesUsing(data.path)) process.kill(pid, 'SIGKILL');
+    data.remove();
+  }, 30_000);
+
+  it('announces the gateway, the data dir and its own nats-server', () => {
+    expect(output).toContain(
+      `plass is up: http://localhost:${gatewayPort} (data in ${data.path}, NATS nats://127.0.0.1:${natsPort}) — Ctrl-C stops`,
+    );
+    expect(output).toMatch(/^gateway │ /m);
+  });
+
+  it('creates a space and a booking with the dev headers and reads the booking back', async () => {
+    // /readyz covers the gateway and NATS only: the booking service may still be subscribing,
+    // which the gateway answers with 503 and nothing accepted.
+    const spaceResponse = await waitFor(
+      async () => {
+        const response = await fetch(`${baseUrl()}/v1/spaces`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ name: 'Desk E2E', kind: 'desk' }),
+        });
+        return response.status === 503 ? undefined : response;
+      },
+      { timeoutMs: 15_000, intervalMs: 50, what: 'the booking service to answer' },
+    );
+    expect(spaceResponse.status).toBe(201);
+    const space = (await spaceResponse.json()) as { id: string };
+
+    const day = tomorrow();
+    const bookingResponse = await fetch(`${baseUrl()}/v1/bookings`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ spaceId: space.id, start: `${day}T09:00:00Z`, end: `${day}T17:00:00Z` }),
+    });
+    expect(bookingResponse.status).toBe(201);
+    const booking = (await bookingResponse.json()) as { id: string };
+
+    // The read model is eventually consistent: wait for it, not for a fixed time.
+    const readBack = await waitFor(
+      async () => {
+        const response = await fetch(`${baseUrl()}/v1/bookings/${booking.id}`, { headers });
+        return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 50, what: 'the booking to be readable' },
+    );
+    expect(readBack).toMatchObject({
+      id: booking.id,
+      spaceId: space.id,
+      status: 'confirmed',
+      bookedBy: user,
+      start: expect.stringContaining(`${day}T09:00:00`),
+    });
+  }, 30_000);
+
+  it('prints a curl example that works when pasted into bash', () => {
+    const snippet = output
+      .split('\n')
+      .filter((line) => /^ {2}(H=|SPACE=|curl )/.test(line))
+      .join('\n');
+    expect(snippet.split('\n')).toHaveLength(3);
+
+    const result = spawnSync('bash', ['-c', snippet], { encoding: 'utf8', timeout: 20_000 });
+
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'confirmed', kind: 'desk' });
+  }, 30_000);
+
+  it('stops everything on Ctrl-C and exits 0', async () => {
+    launcher.kill('SIGINT');
+
+    expect(await exited).toBe(0);
+    expect(output).toMatch(/plass stopped \(gateway, .*nats\) in \d+\.\ds\n$/);
+    expect(await listening(gatewayPort)).toBe(false);
+    expect(await listening(natsPort)).toBe(false);
+    expect(processesUsing(data.path)).toEqual([]);
+  }, 30_000);
+});

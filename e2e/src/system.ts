@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { startBookingService, type BookingService } from '@plass/booking';
+import { startGateway } from '@plass/gateway';
+import { startPrivacyService } from '@plass/privacy';
+import { createLogger, initTracing } from '@plass/telemetry';
+import { startNats, tempDir, type NatsServerHandle, type TempDir } from '@plass/testing';
+
+export interface System {
+  url: string;
+  dataDir: string;
+  natsUrl: string;
+  spans: InMemorySpanExporter;
+  booking: BookingService;
+  /** Stops every service and the NATS server; files stay for scanning. */
+  stop(): Promise<void>;
+  remove(): void;
+}
+
+const logFile = (dataDir: string, service: string) => join(dataDir, 'logs', `${service}.log`);
+
+/**
+ * The whole system in one process, on the embedded defaults, with every byte of state under one
+ * PLASS_DATA_DIR — including the private nats-server's JetStream store.
+ */
+export async function startSystem(): Promise<System> {
+  const spans = new InMemorySpanExporter();
+  const tracing = initTracing({ serviceName: 'plass-e2e', spanProcessors: [new SimpleSpanProcessor(spans)] });
+  const data: TempDir = tempDir('plass-e2e-');
+  const dataDir = data.path;
+  const nats: NatsServerHandle = await startNats({ storeDir: join(dataDir, 'nats') });
+  const logger = (service: string) => createLogger({ service, level: 'debug', file: logFile(dataDir, service) });
+  const privacy = await startPrivacyService({ natsUrl: nats.url, dataDir, masterKey: randomBytes(32), logger: logger('privacy') });
+  const booking = await startBookingService({ natsUrl: nats.url, dataDir, logger: logger('booking') });
+  const gateway = await startGateway({ natsUrl: nats.url, port: 0, host: '127.0.0.1', logger: logger('gateway') });
+  let stopped = false;
+  return {
+    url: gateway.url,
+    dataDir,
+    natsUrl: nats.url,
+    spans,
+    booking,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await gateway.close();
+      await booking.close();
+      await privacy.close();
+      await nats.stop();
+      await tracing.shutdown();
+    },
+    remove: () => data.remove(),
+  };
+}

@@ -1,0 +1,30 @@
+import { EventEnvelope } from '@plass/contracts';
+import type { NewEvent, RecordedEvent } from './event-store.js';
+
+/** How an envelope is kept in a store: `data` as the event data, the rest as metadata. */
+export function toNewEvent(envelope: EventEnvelope): NewEvent {
+  const { id, type, data, streamId: _stream, ...metadata } = envelope;
+  return { id, type, data, metadata };
+}
+
+/** The envelope of a stored event, validated: a store never hands out an event the contracts reject. */
+export function toEnvelope(recorded: RecordedEvent): EventEnvelope {
+  return EventEnvelope.parse({
+    ...recorded.metadata,
+    id: recorded.id,
+    type: recorded.type,
+    streamId: recorded.streamId,
+    data: recorded.data,
+  });
+}
+
+/** Every event of a store in commit order, as envelopes (for projection rebuilds). */
+export async function* allEnvelopes(store: { readAll(o: { fromPosition?: bigint; maxCount?: number }): Promise<RecordedEvent[]> }, pageSize = 500): AsyncGenerator<EventEnvelope> {
+  let fromPosition: bigint | undefined;
+  for (;;) {
+    const page = await store.readAll(fromPosition === undefined ? { maxCount: pageSize } : { fromPosition, maxCount: pageSize });
+    for (const recorded of page) yield toEnvelope(recorded);
+    if (page.length < pageSize) return;
+    fromPosition = page[page.length - 1]!.position;
+  }
+}

@@ -1,0 +1,60 @@
+import { isAbsolute, resolve } from 'node:path';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LauncherConfig {
+  /** Absolute; all embedded state (event stores, key vault, projections, JetStream) lives here. */
+  dataDir: string;
+  gatewayPort: number;
+  logLevel: LogLevel;
+  /** An existing NATS server to use; when absent the launcher spawns one. */
+  natsUrl?: string;
+  /** Port for the spawned nats-server; when absent 4222 if free, else any free port. */
+  natsPort?: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function port(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new ConfigError(`${name} must be a TCP port (1-65535), got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, cwd: string): LauncherConfig {
+  const dataDir = env.PLASS_DATA_DIR || '.data';
+  const logLevel = env.PLASS_LOG_LEVEL || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`PLASS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const natsUrl = env.NATS_URL || undefined;
+  const natsPort = port(env, 'PLASS_NATS_PORT');
+  if (natsUrl && natsPort) throw new ConfigError('set NATS_URL or PLASS_NATS_PORT, not both');
+  return {
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
+    gatewayPort: port(env, 'PLASS_GATEWAY_PORT') ?? 8080,
+    logLevel: logLevel as LogLevel,
+    ...(natsUrl ? { natsUrl } : {}),
+    ...(natsPort ? { natsPort } : {}),
+  };
+}
+
+/** What every service is started with; the rest of the launcher's environment passes through. */
+export function serviceEnv(config: LauncherConfig, natsUrl: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    NATS_URL: natsUrl,
+    PLASS_DATA_DIR: config.dataDir,
+    PLASS_LOG_LEVEL: config.logLevel,
+    // @plass/telemetry's logger reads LOG_LEVEL; an explicit PLASS_LOG_LEVEL wins over it.
+    LOG_LEVEL: env.PLASS_LOG_LEVEL ? config.logLevel : env.LOG_LEVEL || config.logLevel,
+    PLASS_GATEWAY_PORT: String(config.gatewayPort),
+  };
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig, serviceEnv } from './config.js';
+
+describe('loadConfig', () => {
+  it('defaults to .data under the working directory, gateway port 8080, log level info and a spawned NATS', () => {
+    expect(loadConfig({}, '/repo')).toEqual({ dataDir: '/repo/.data', gatewayPort: 8080, logLevel: 'info' });
+  });
+
+  it('reads every PLASS_ variable and resolves a relative data dir to an absolute one', () => {
+    const config = loadConfig(
+      { PLASS_DATA_DIR: 'state/dev', PLASS_GATEWAY_PORT: '9090', PLASS_LOG_LEVEL: 'debug', PLASS_NATS_PORT: '4333' },
+      '/repo',
+    );
+    expect(config).toEqual({ dataDir: '/repo/state/dev', gatewayPort: 9090, logLevel: 'debug', natsPort: 4333 });
+  });
+
+  it('uses NATS_URL when set', () => {
+    expect(loadConfig({ NATS_URL: 'nats://nats.example:4222', PLASS_DATA_DIR: '/abs' }, '/repo')).toMatchObject({
+      dataDir: '/abs',
+      natsUrl: 'nats://nats.example:4222',
+    });
+  });
+
+  it.each([
+    [{ PLASS_GATEWAY_PORT: 'eighty' }, /PLASS_GATEWAY_PORT must be a TCP port/],
+    [{ PLASS_NATS_PORT: '70000' }, /PLASS_NATS_PORT must be a TCP port/],
+    [{ PLASS_LOG_LEVEL: 'loud' }, /PLASS_LOG_LEVEL must be one of/],
+    [{ NATS_URL: 'nats://x:4222', PLASS_NATS_PORT: '4333' }, /not both/],
+  ])('rejects %j with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env, '/repo')).toThrow(message);
+  });
+});
+
+describe('serviceEnv', () => {
+  it('passes the launcher environment through and sets what services read', () => {
+    const config = loadConfig({ PLASS_LOG_LEVEL: 'warn' }, '/repo');
+    expect(serviceEnv(config, 'nats://127.0.0.1:4999', { PATH: '/bin', PLASS_LOG_LEVEL: 'warn', LOG_LEVEL: 'trace' })).toEqual({
+      PATH: '/bin',
+      NATS_URL: 'nats://127.0.0.1:4999',
+      PLASS_DATA_DIR: '/repo/.data',
+      PLASS_LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'warn',
+      PLASS_GATEWAY_PORT: '8080',
+    });
+  });
+
+  it('keeps an explicit LOG_LEVEL when PLASS_LOG_LEVEL is not set', () => {
+    expect(serviceEnv(loadConfig({}, '/repo'), 'nats://x', { LOG_LEVEL: 'debug' }).LOG_LEVEL).toBe('debug');
+  });
+});

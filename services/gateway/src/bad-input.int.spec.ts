@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startNats, type NatsServerHandle } from '@plass/testing';
+import { startGateway, type RunningGateway } from './gateway.js';
+import { BookingStub } from './test-support/booking-stub.js';
+import { caller, httpClient, identityHeaders, type Caller } from './test-support/http-client.js';
+import { capturingLogger } from './test-support/log-capture.js';
+
+const BODY_LIMIT = 8 * 1024;
+
+interface Case {
+  name: string;
+  method?: string;
+  path?: string;
+  body?: string | Uint8Array;
+  headers?: Record<string, string>;
+  as?: 'nobody';
+  status: number;
+  code: string;
+  /** Paths the problem's `errors` must name. */
+  errors?: string[];
+}
+
+const nested = (depth: number, leaf = '1') => '['.repeat(depth) + leaf + ']'.repeat(depth);
+const nestedObject = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+const booking = (fields: Record<string, unknown>) =>
+  JSON.stringify({ spaceId: randomUUID(), start: '2030-01-01T09:00:00Z', end: '2030-01-01T10:00:00Z', ...fields });
+
+const spaceCases: Case[] = [
+  { name: 'malformed JSON', body: '{"name": "Desk", ', status: 400, code: 'request.malformed' },
+  { name: 'an empty JSON body', body: '', status: 400, code: 'request.malformed' },
+  { name: 'no body at all', body: new Uint8Array(), status: 400, code: 'validation.failed', errors: ['body'] },
+  { name: 'a null body', body: 'null', status: 400, code: 'validation.failed', errors: ['body'] },
+  { name: 'an array body', body: '[{"name":"Desk","kind":"desk"}]', status: 400, code: 'validation.failed', errors: ['body'] },
+  { name: 'a string body', body: '"Desk"', status: 400, code: 'validation.failed', errors: ['body'] },
+  { name: 'a number body', body: '42', status: 400, code: 'validation.failed', errors: ['body'] },
+  { name: 'an unknown field', body: '{"name":"Desk","kind":"desk","colour":"red"}', status: 400, code: 'validation.failed', errors: ['body.colour'] },
+  { name: 'a __proto__ key', body: '{"name":"Desk","kind":"desk","__proto__":{"isAdmin":true}}', status: 400, code: 'request.malformed' },
+  { name: 'a constructor.prototype key', body: '{"name":"Desk","kind":"desk","constructor":{"prototype":{"x":1}}}', status: 400, code: 'request.malformed' },
+  { name: 'wrong types', body: '{"name":42,"kind":["desk"],"floor":{}}', status: 400, code: 'validation.failed', errors: ['body.name', 'body.kind', 'body.floor'] },
+  { name: 'a kind outside the enum', body: '{"name":"Desk","kind":"spaceship"}', status: 400, code: 'validation.failed', errors: ['body.kind'] },
+  { name: 'a blank name', body: '{"name":"   ","kind":"desk"}', status: 400, code: 'validation.failed', errors: ['body.name'] },
+  { name: 'a huge string under the limit', body: JSON.stringify({ name: 'x'.repeat(BODY_LIMIT - 100), kind: 'desk' }), status: 400, code: 'validation.failed', errors: ['body.name'] },
+  { name: 'a body over the limit', body: JSON.stringify({ name: 'x'.repeat(BODY_LIMIT * 4), kind: 'desk' }), status: 413, code: 'request.too_large' },
+  { name: 'deeply nested arrays', body: nested(BODY_LIMIT / 2 - 10), status: 400, code: 'validation.failed', errors: ['body'] },
+  { name: 'deeply nested objects in a field', body: `{"name":${nestedObject(BODY_LIMIT / 8)},"kind":"desk"}`, status: 400, code: 'validation.failed', errors: ['body.name'] },
+  { name: 'many unknown fields', body: JSON.stringify(Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`f${i}`, i]))), status: 400, code: 'validation.failed' },
+  { name: 'a very long unknown key', body: JSON.stringify({ name: 'Desk', kind: 'desk', ['k'.repeat(5000)]: 1 }), status: 400, code: 'validation.failed' },
+  { name: 'text/plain', body: '{"name":"Desk","kind":"desk"}', headers: { 'content-type': 'text/plain' }, status: 415, code: 'request.unsupported_media_type' },
+  { name: 'a form body', body: 'name=Desk&kind=desk', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, code: 'request.unsupported_media_type' },
+  { name: 'XML', body: '<space/>', headers: { 'content-type': 'application/xml' }, status: 415, code: 'request.unsupported_media_type' },
+  { name: 'a body without a content type', body: new TextEncoder().encode('{"name":"Desk","kind":"desk"}'), status: 415, code: 'request.unsupported_media_type' },
+  { name: 'invalid UTF-8', body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), headers: { 'content-type': 'application/json' }, status: 400, code: 'validation.failed' },
+];
+
+const bookingCases: Case[] = [
+  { name: 'an invalid timestamp', body: booking({ start: 'tomorrow' }), status: 400, code: 'validation.failed', errors: ['body.start'] },
+  { name: 'a timestamp without offset', body: booking({ start: '2030-01-01T09:00:00' }), status: 400, code: 'validation.failed', errors: ['body.start'] },
+  { name: 'an impossible date', body: booking({ start: '2030-02-30T09:00:00Z' }), status: 400, code: 'validation.failed', errors: ['body.start'] },
+  { name: 'end before start', body: booking({ end: '2030-01-01T08:00:00Z' }), status: 400, code: 'validation.failed', errors: ['body.end'] },
+  { name: 'end equal to start', body: booking({ end: '2030-01-01T09:00:00Z' }), status: 400, code: 'validation.failed', errors: ['body.end'] },
+  { name: 'a space id that is not a uuid', body: booking({ spaceId: '../../etc/passwd' }), status: 400, code: 'validation.failed', errors: ['body.spaceId'] },
+  { name: 'a subject too long', body: booking({ subject: 's'.repeat(201) }), status: 400, code: 'validation.failed', errors: ['body.subject'] },
+  { name: 'a null subject', body: booking({ subject: null }), status: 400, code: 'validation.failed', errors: ['body.subject'] },
+  { name: 'a smuggled tenant and booker', body: booking({ tenantId: randomUUID(), bookedBy: randomUUID() }), status: 400, code: 'validation.failed', errors: ['body.tenantId', 'body.bookedBy'] },
+];
+
+const pathCases: Case[] = [
+  { name: 'an id that is not a uuid', method: 'GET', path: '/v1/bookings/42', status: 400, code: 'validation.failed', errors: ['params.id'] },
+  { name: 'an id with SQL in it', method: 'GET', path: `/v1/spaces/${encodeURIComponent("1' OR '1'='1")}`, status: 400, code: 'validation.failed', errors: ['params.id'] },
+  { name: 'a very long id', method: 'GET', path: `/v1/spaces/${'a'.repeat(900)}`, status: 400, code: 'validation.failed', errors: ['params.id'] },
+  { name: 'an unknown route', method: 'GET', path: '/v1/nothing-here', status: 404, code: 'route.not_found' },
+  { name: 'an unknown version', method: 'POST', path: '/v2/bookings', body: '{}', status: 404, code: 'route.not_found' },
+  { name: 'an empty id', method: 'GET', path: '/v1/spaces/', status: 400, code: 'validation.failed', errors: ['params.id'] },
+  { name: 'DELETE on a booking', method: 'DELETE', path: `/v1/bookings/${randomUUID()}`, status: 405, code: 'method.not_allowed' },
+  { name: 'PUT on the bookings collection', method: 'PUT', path: '/v1/bookings', body: '{}', status: 405, code: 'method.not_allowed' },
+  { name: 'POST on healthz', method: 'POST', path: '/healthz', body: '{}', as: 'nobody', status: 405, code: 'method.not_allowed' },
+  { name: 'a query string on a route without one', method: 'GET', path: `/v1/spaces/${randomUUID()}?id=1&__proto__[x]=1`, status: 404, code: 'space.not_found' },
+];
+
+describe('bad input never reaches a 5xx', () => {
+  let nats: NatsServerHandle;
+  let gateway: RunningGateway;
+  let stub: BookingStub;
+  let call: ReturnType<typeof httpClient>;
+  const logs = capturingLogger();
+  const who: Caller = caller(['admin', 'employee']);
+
+  beforeAll(async () => {
+    nats = await startNats();
+    stub = await BookingStub.start(nats.url);
+    gateway = await startGateway({ natsUrl: nats.url, port: 0, logger: logs.logger, bodyLimitBytes: BODY_LIMIT });
+    call = httpClient(gateway.url);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await stub?.close();
+    await nats?.stop();
+  });
+
+  const check = (path: string, method: string) => async (testCase: Case) => {
+    const target = testCase.path ?? path;
+    const answer = await call(testCase.method ?? method, target, {
+      ...(testCase.as === 'nobody' ? {} : { as: who }),
+      ...(testCase.body !== undefined ? { body: testCase.body } : {}),
+      ...(testCase.headers ? { headers: testCase.headers } : {}),
+    });
+    expect({ status: answer.status, code: answer.json().code }).toEqual({ status: testCase.status, code: testCase.code });
+    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = answer.json<{ instance: string; errors?: Array<{ path: string; message: string }> }>();
+    expect(problem.instance).toBe(target.split('?')[0]);
+    if (testCase.errors) expect(problem.errors?.map((error) => error.path)).toEqual(expect.arrayContaining(testCase.errors));
+    if (problem.errors) expect(problem.errors.length).toBeLessThanOrEqual(20);
+    if (testCase.code === 'method.not_allowed') expect(answer.headers.get('allow')).toBeTruthy();
+  };
+
+  it.each(spaceCases.map((c) => [c.name, c] as const))('POST /v1/spaces with %s', (_name, c) => check('/v1/spaces', 'POST')(c));
+  it.each(bookingCases.map((c) => [c.name, c] as const))('POST /v1/bookings with %s', (_name, c) => check('/v1/bookings', 'POST')(c));
+  it.each(pathCases.map((c) => [c.name, c] as const))('%s', (_name, c) => check('', 'GET')(c));
+
+  it('answers a malformed URL with 400, not a crash', async () => {
+    const status = await new Promise<{ status: number; type: string | undefined; id: string | undefined }>((resolve, reject) => {
+      const url = new URL(gateway.url);
+      const req = httpRequest(
+        { host: url.hostname, port: url.port, method: 'GET', path: '/v1/spaces/%E0%A4%A', headers: identityHeaders(who) },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], id: res.headers['x-request-id'] as string | undefined }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status.status).toBe(400);
+    expect(status.type).toMatch(/^application\/problem\+json/);
+    expect(status.id).toBeTruthy();
+  });
+
+  it('logged no unexpected error for any of it', () => {
+    expect(logs.records().filter((record) => (record.level as number) >= 50)).toEqual([]);
+    expect(logs.records().filter((record) => typeof record.status === 'number' && (record.status as number) >= 500)).toEqual([]);
+  });
+});

@@ -1,0 +1,75 @@
+import type { IncomingMessage } from 'node:http';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { context } from '@opentelemetry/api';
+import type { RequestContext } from '@plass/contracts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AUTHENTICATOR, authorize, type Authenticator } from '../auth/authenticator.js';
+import type { RequestTelemetry, RouteConfig } from '../observability/request-telemetry.js';
+import { REQUEST_TELEMETRY } from '../tokens.js';
+import type { RouteAnswer, RouteHandlers } from './route-handlers.js';
+import { fastifyPath, routeEntries, type GatewayRouteContract, type GatewayRouteId } from './route-table.js';
+import { parseInput } from './validation.js';
+
+export const ROUTE_HANDLERS = Symbol('ROUTE_HANDLERS');
+
+type AnyHandler = (input: { params: unknown; query: unknown; body: unknown; ctx: RequestContext | undefined }) => Promise<RouteAnswer>;
+
+/**
+ * Serves the route table on Fastify: request id, span, metrics and log line for every request;
+ * authentication before the body is read; zod validation; then the route's handler inside its span.
+ */
+@Injectable()
+export class HttpRoutes implements OnModuleInit {
+  private readonly callers = new WeakMap<IncomingMessage, RequestContext>();
+
+  constructor(
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+    @Inject(REQUEST_TELEMETRY) private readonly telemetry: RequestTelemetry,
+    @Inject(ROUTE_HANDLERS) private readonly handlers: RouteHandlers,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    // Only JSON bodies: anything else is 415 rather than a string the schema then rejects.
+    fastify.removeContentTypeParser('text/plain');
+    fastify.addHook('onRequest', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+      this.telemetry.start(request);
+    });
+    fastify.addHook('onResponse', async (request, reply) => this.telemetry.finish(request, reply));
+    for (const [id, route] of routeEntries()) this.serve(fastify, id, route);
+  }
+
+  private serve(fastify: FastifyInstance, id: GatewayRouteId, route: GatewayRouteContract): void {
+    const handler = this.handlers[id] as AnyHandler;
+    const { roles } = route;
+    fastify.route({
+      method: route.method,
+      url: fastifyPath(route.path),
+      config: { routeId: id, routePath: route.path } satisfies RouteConfig,
+      ...(roles === 'public' ? {} : { onRequest: async (request: FastifyRequest) => this.authenticate(request, roles) }),
+      handler: (request, reply) =>
+        context.with(this.telemetry.contextOf(request), async () => {
+          const answer = await handler({
+            params: route.params ? parseInput(route.params, request.params, 'params') : undefined,
+            query: route.query ? parseInput(route.query, request.query, 'query') : undefined,
+            body: route.body ? parseInput(route.body, request.body, 'body') : undefined,
+            ctx: this.callers.get(request.raw),
+          });
+          reply.status(answer.status ?? route.response.status);
+          reply.type(answer.contentType ?? route.responseContentType ?? 'application/json; charset=utf-8');
+          if (answer.location) reply.header('location', answer.location);
+          return answer.body;
+        }),
+    });
+  }
+
+  private async authenticate(request: FastifyRequest, roles: Exclude<GatewayRouteContract['roles'], 'public'>): Promise<void> {
+    const caller = await context.with(this.telemetry.contextOf(request), () =>
+      this.authenticator.authenticate({ headers: request.headers, correlationId: request.id }),
+    );
+    this.callers.set(request.raw, authorize(caller, roles));
+  }
+}

@@ -1,0 +1,58 @@
+import { CreateBooking, CreateSpace, GetBooking, GetSpace, type RequestContext } from '@plass/contracts';
+import type { Bus } from '@plass/bus';
+import type { Metrics } from '@plass/telemetry';
+import type { z } from 'zod';
+import type { Readiness } from '../readiness.js';
+import { HttpProblem } from './problem.js';
+import type { GatewayRouteId, allRoutes } from './route-table.js';
+
+type Parsed<R, K extends string> = R extends { [P in K]: z.ZodType } ? z.output<R[K]> : undefined;
+
+export interface RouteInput<R> {
+  params: Parsed<R, 'params'>;
+  query: Parsed<R, 'query'>;
+  body: Parsed<R, 'body'>;
+  /** Always set on routes that need roles; the tenant comes from here only. */
+  ctx: R extends { roles: 'public' } ? undefined : RequestContext;
+}
+
+export interface RouteAnswer {
+  body: unknown;
+  /** Defaults to the route's success status. */
+  status?: number;
+  location?: string;
+  contentType?: string;
+}
+
+export type RouteHandler<R> = (input: RouteInput<R>) => Promise<RouteAnswer>;
+export type RouteHandlers = { [K in GatewayRouteId]: RouteHandler<(typeof allRoutes)[K]> };
+
+export interface RouteHandlerDeps {
+  bus: Pick<Bus, 'request'>;
+  readiness: Readiness;
+  metrics: Pick<Metrics, 'render' | 'contentType'>;
+  openApi: () => unknown;
+}
+
+/** What each route of the table does: the gateway only translates HTTP to bus requests. */
+export function routeHandlers({ bus, readiness, metrics, openApi }: RouteHandlerDeps): RouteHandlers {
+  return {
+    createSpace: async ({ body, ctx }) => {
+      const space = await bus.request(CreateSpace, body, ctx);
+      return { body: space, location: `/v1/spaces/${space.id}` };
+    },
+    getSpace: async ({ params, ctx }) => ({ body: await bus.request(GetSpace, { spaceId: params.id }, ctx) }),
+    createBooking: async ({ body, ctx }) => {
+      const booking = await bus.request(CreateBooking, body, ctx);
+      return { body: booking, location: `/v1/bookings/${booking.id}` };
+    },
+    getBooking: async ({ params, ctx }) => ({ body: await bus.request(GetBooking, { bookingId: params.id }, ctx) }),
+    healthz: async () => ({ body: { status: 'ok' } }),
+    readyz: async () => {
+      if (!readiness.isReady()) throw new HttpProblem('service.unavailable', { detail: 'not connected to NATS' });
+      return { body: { status: 'ok', checks: { nats: 'ok' } } };
+    },
+    openapi: async () => ({ body: openApi() }),
+    metrics: async () => ({ body: await metrics.render(), contentType: metrics.contentType }),
+  };
+}

@@ -1,0 +1,10 @@
+export { createGatewayApp, startGateway, DEFAULT_BODY_LIMIT_BYTES, type GatewayConfig, type RunningGateway } from './gateway.js';
+export { GatewayModule, type GatewayModuleOptions } from './gateway.module.js';
+export { AUTHENTICATOR, authorize, type AuthRequest, type Authenticator } from './auth/authenticator.js';
+export { DevHeaderAuthenticator, DevHeaders } from './auth/dev-header-authenticator.js';
+export { buildOpenApi } from './openapi/openapi.js';
+export { problemsOf } from './openapi/route-problems.js';
+export { allRoutes, gatewayRoutes, type GatewayRouteContract, type GatewayRouteId } from './http/route-table.js';
+export { HttpProblem, problemBody, problemType, PROBLEM_CONTENT_TYPE, type FieldError, type ProblemBody } from './http/problem.js';
+export { toProblem } from './http/to-problem.js';
+export type { Readiness } from './readiness.js';

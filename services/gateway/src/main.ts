@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { createLogger, initTracing } from '@plass/telemetry';
+import { startGateway } from './gateway.js';
+
+const dataDir = process.env.PLASS_DATA_DIR ?? '.data';
+const logger = createLogger({
+  service: 'gateway',
+  file: join(dataDir, 'logs', 'gateway.log'),
+  ...(process.env.PLASS_LOG_LEVEL ? { level: process.env.PLASS_LOG_LEVEL } : {}),
+});
+// Without an OTLP endpoint spans are not exported, but trace context still flows to the services.
+const tracing = initTracing({ serviceName: 'gateway', otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT });
+
+function port(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new Error(`PLASS_GATEWAY_PORT is not a port: ${value}`);
+  return parsed;
+}
+
+try {
+  const gateway = await startGateway({
+    natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    port: port(process.env.PLASS_GATEWAY_PORT, 8080),
+    host: process.env.PLASS_GATEWAY_HOST ?? '0.0.0.0',
+    logger,
+    enableShutdownHooks: true,
+    onShutdown: () => tracing.shutdown(),
+  });
+  logger.info({ url: gateway.url }, `gateway listening on ${gateway.url}`);
+} catch (error) {
+  logger.error({ err: error }, 'gateway failed to start');
+  await tracing.shutdown();
+  process.exit(1);
+}

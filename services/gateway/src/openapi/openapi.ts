@@ -1,0 +1,128 @@
+import { piiRegistry, Problem, problemCatalog, type ErrorCode } from '@plass/contracts';
+import { z } from 'zod';
+import { problemType } from '../http/problem.js';
+import type { GatewayRouteContract } from '../http/route-table.js';
+import { problemsByStatus, problemsOf } from './route-problems.js';
+
+type JsonSchema = Record<string, unknown>;
+type Io = 'input' | 'output';
+
+/** JSON Schema 2020-12 (OpenAPI 3.1's dialect) of a contract schema; personal fields carry `x-plass-pii`. */
+function schemaOf(schema: z.ZodType, io: Io): JsonSchema {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    override: ({ zodSchema, jsonSchema }) => {
+      const pii = piiRegistry.get(zodSchema as unknown as z.ZodType);
+      if (pii) jsonSchema['x-plass-pii'] = { category: pii.category, purpose: pii.purpose };
+    },
+  }) as JsonSchema;
+  return json;
+}
+
+const problemRef = { $ref: '#/components/schemas/Problem' };
+const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+const securitySchemes = {
+  devTenant: { type: 'apiKey', in: 'header', name: 'X-Plass-Tenant', description: 'Development only (replaced by bearer JWTs): the tenant uuid.' },
+  devUser: { type: 'apiKey', in: 'header', name: 'X-Plass-User', description: 'Development only: the calling user uuid.' },
+  devRoles: { type: 'apiKey', in: 'header', name: 'X-Plass-Roles', description: 'Development only: comma-separated roles (employee, admin, analyst, privacy_officer).' },
+} as const;
+// The three headers together are one credential.
+const devSecurity = [{ devTenant: [], devUser: [], devRoles: [] }];
+
+function problemSchema(code: ErrorCode): JsonSchema {
+  return {
+    title: code,
+    allOf: [problemRef, { properties: { type: { const: problemType(code) }, code: { const: code }, status: { const: problemCatalog[code].status } } }],
+  };
+}
+
+function problemResponses(route: GatewayRouteContract): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  for (const [status, codes] of problemsByStatus(problemsOf(route))) {
+    responses[String(status)] = {
+      description: codes.map((code) => `\`${code}\`: ${problemCatalog[code].title}`).join('; '),
+      'x-plass-problems': codes,
+      headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
+      content: { [PROBLEM_MEDIA_TYPE]: { schema: codes.length === 1 ? problemSchema(codes[0]!) : { oneOf: codes.map(problemSchema) } } },
+    };
+  }
+  return responses;
+}
+
+function parameters(route: GatewayRouteContract): unknown[] {
+  const inputs = [
+    ['path', route.params],
+    ['query', route.query],
+  ] as const;
+  return inputs.flatMap(([location, schema]) => {
+    if (!schema) return [];
+    const json = schemaOf(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+    return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+      name,
+      in: location,
+      required: location === 'path' || (json.required ?? []).includes(name),
+      schema: property,
+    }));
+  });
+}
+
+function successResponse(route: GatewayRouteContract): unknown {
+  const { status, schema, description } = route.response;
+  const mediaType = route.responseContentType ?? 'application/json';
+  return {
+    description,
+    headers: {
+      'X-Request-Id': { $ref: '#/components/headers/RequestId' },
+      ...(status === 201 ? { Location: { description: 'Path of the created resource', schema: { type: 'string' } } } : {}),
+    },
+    content: { [mediaType.split(';', 1)[0]!]: { schema: schema ? schemaOf(schema, 'output') : mediaType.startsWith('text/') ? { type: 'string' } : {} } },
+  };
+}
+
+function operation(route: GatewayRouteContract): unknown {
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    'x-plass-roles': route.roles,
+    security: route.roles === 'public' ? [] : devSecurity,
+    parameters: [{ $ref: '#/components/parameters/RequestId' }, ...parameters(route)],
+    ...(route.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } }
+      : {}),
+    responses: { [String(route.response.status)]: successResponse(route), ...problemResponses(route) },
+  };
+}
+
+/** OpenAPI 3.1 of a route table: every route with its roles, parameters, body, success and problems. */
+export function buildOpenApi(table: Record<string, GatewayRouteContract>, info = { title: 'plass API', version: '1.0.0' }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of Object.values(table)) {
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      ...info,
+      description:
+        'Errors are RFC 9457 application/problem+json with a stable `code`. Every response echoes `X-Request-Id`.',
+    },
+    paths,
+    components: {
+      schemas: { Problem: schemaOf(Problem, 'output') },
+      securitySchemes,
+      parameters: {
+        RequestId: {
+          name: 'X-Request-Id',
+          in: 'header',
+          required: false,
+          description: 'A uuid to correlate this request across services; a fresh one is used otherwise.',
+          schema: { type: 'string', format: 'uuid' },
+        },
+      },
+      headers: {
+        RequestId: { description: 'The correlation id of this request.', schema: { type: 'string', format: 'uuid' } },
+      },
+    },
+  };
+}

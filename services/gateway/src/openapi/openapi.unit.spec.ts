@@ -1,0 +1,71 @@
+import { describe, expect, it } from '@jest/globals';
+import { problemCatalog, routes } from '@plass/contracts';
+import { allRoutes, type GatewayRouteContract } from '../http/route-table.js';
+import { buildOpenApi } from './openapi.js';
+import { problemsOf } from './route-problems.js';
+
+type Operation = {
+  operationId: string;
+  summary: string;
+  'x-plass-roles': unknown;
+  security: unknown[];
+  parameters: Array<{ name?: string; in?: string; $ref?: string }>;
+  requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+  responses: Record<string, { description: string; 'x-plass-problems'?: string[]; headers?: Record<string, unknown>; content?: Record<string, { schema: Record<string, unknown> }> }>;
+};
+
+const document = buildOpenApi(allRoutes);
+const operationOf = (route: GatewayRouteContract) => document.paths[route.path]?.[route.method.toLowerCase()] as Operation | undefined;
+
+describe('buildOpenApi', () => {
+  it('is OpenAPI 3.1 with the Problem schema and the development security schemes', () => {
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.components.schemas.Problem).toMatchObject({ type: 'object', required: expect.arrayContaining(['type', 'title', 'status', 'code']) });
+    expect(Object.values(document.components.securitySchemes).map((scheme) => scheme.name)).toEqual(['X-Plass-Tenant', 'X-Plass-User', 'X-Plass-Roles']);
+  });
+
+  it.each(Object.entries(allRoutes))('documents %s with its summary, roles, success and every problem', (id, route: GatewayRouteContract) => {
+    const operation = operationOf(route);
+    expect(operation).toMatchObject({ operationId: id, summary: route.summary, 'x-plass-roles': route.roles });
+    expect(operation!.security).toEqual(route.roles === 'public' ? [] : [{ devTenant: [], devUser: [], devRoles: [] }]);
+    expect(operation!.responses[String(route.response.status)]?.description).toBe(route.response.description);
+
+    const documented = Object.values(operation!.responses).flatMap((response) => response['x-plass-problems'] ?? []);
+    expect(documented).toEqual(expect.arrayContaining([...route.problems]));
+    expect(documented.sort()).toEqual(problemsOf(route).sort());
+    for (const code of documented) {
+      const response = operation!.responses[String(problemCatalog[code as keyof typeof problemCatalog].status)]!;
+      expect(response.description).toContain(code);
+      expect(JSON.stringify(response.content?.['application/problem+json']?.schema)).toContain(`"const":"${code}"`);
+    }
+  });
+
+  it('adds what the gateway itself answers for a route of that shape', () => {
+    expect(problemsOf(routes.createSpace)).toEqual(expect.arrayContaining(['request.unsupported_media_type', 'internal.error', 'auth.forbidden']));
+    expect(problemsOf(routes.getBooking)).toEqual(expect.arrayContaining(['auth.forbidden', 'validation.failed']));
+    expect(problemsOf(routes.healthz)).toEqual(['internal.error']);
+  });
+
+  it('groups codes sharing a status into one response with oneOf', () => {
+    const created = operationOf(routes.createSpace)!;
+    const badRequest = created.responses['400']!;
+    expect(badRequest['x-plass-problems']).toEqual(['request.malformed', 'validation.failed']);
+    expect(badRequest.content?.['application/problem+json']?.schema.oneOf).toHaveLength(2);
+  });
+
+  it('documents path parameters, strict request bodies and the Location of created resources', () => {
+    const getBooking = operationOf(routes.getBooking)!;
+    expect(getBooking.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'id', in: 'path', required: true })]));
+    const createBooking = operationOf(routes.createBooking)!;
+    const body = createBooking.requestBody!.content['application/json']!.schema;
+    expect(body).toMatchObject({ type: 'object', additionalProperties: false, required: ['spaceId', 'start', 'end'] });
+    expect(createBooking.responses['201']!.headers).toHaveProperty('Location');
+    const view = createBooking.responses['201']!.content!['application/json']!.schema as { properties: Record<string, unknown> };
+    expect(view.properties.bookedBy).toEqual({ anyOf: [expect.objectContaining({ format: 'uuid' }), { type: 'null' }] });
+    expect((body as { properties: Record<string, Record<string, unknown>> }).properties.subject?.['x-plass-pii']).toEqual({ category: 'free_text', purpose: 'booking' });
+  });
+
+  it('serves metrics as text', () => {
+    expect(Object.keys(operationOf(allRoutes.metrics)!.responses['200']!.content!)).toEqual(['text/plain']);
+  });
+});

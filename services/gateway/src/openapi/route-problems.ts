@@ -1,0 +1,29 @@
+import { problemCatalog, type ErrorCode } from '@plass/contracts';
+import type { GatewayRouteContract } from '../http/route-table.js';
+
+/**
+ * The problems a route can answer: those its contract names, plus those the gateway's own pipeline
+ * answers for a route of its shape (auth, parsing, validation) and `internal.error`.
+ */
+export function problemsOf(route: GatewayRouteContract): ErrorCode[] {
+  const codes = new Set<ErrorCode>(route.problems);
+  if (route.roles !== 'public') codes.add('auth.unauthenticated').add('auth.forbidden');
+  if (route.params || route.query) codes.add('validation.failed');
+  if (route.body) {
+    for (const code of ['validation.failed', 'request.malformed', 'request.too_large', 'request.unsupported_media_type'] as const) {
+      codes.add(code);
+    }
+  }
+  codes.add('internal.error');
+  return [...codes].sort((a, b) => problemCatalog[a].status - problemCatalog[b].status || a.localeCompare(b));
+}
+
+/** Problem codes grouped by their HTTP status, in status order. */
+export function problemsByStatus(codes: readonly ErrorCode[]): Map<number, ErrorCode[]> {
+  const groups = new Map<number, ErrorCode[]>();
+  for (const code of codes) {
+    const status = problemCatalog[code].status;
+    groups.set(status, [...(groups.get(status) ?? []), code]);
+  }
+  return groups;
+}

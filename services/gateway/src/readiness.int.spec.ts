@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startNats, waitFor, type NatsServerHandle } from '@plass/testing';
+import { startGateway, type RunningGateway } from './gateway.js';
+import { httpClient } from './test-support/http-client.js';
+import { capturingLogger } from './test-support/log-capture.js';
+
+describe('readiness follows the NATS connection', () => {
+  let nats: NatsServerHandle;
+  let gateway: RunningGateway;
+  let call: ReturnType<typeof httpClient>;
+
+  beforeAll(async () => {
+    nats = await startNats();
+    gateway = await startGateway({ natsUrl: nats.url, port: 0, logger: capturingLogger().logger });
+    call = httpClient(gateway.url);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await nats?.stop();
+  });
+
+  it('is ready while connected, 503 service.unavailable while NATS is down, ready again after reconnecting', async () => {
+    expect((await call('GET', '/readyz')).status).toBe(200);
+
+    await nats.stop();
+    const down = await waitFor(async () => {
+      const answer = await call('GET', '/readyz');
+      return answer.status !== 200 && answer;
+    }, { what: 'readyz to report the disconnect' });
+    expect(down.status).toBe(503);
+    expect(down.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(down.json()).toMatchObject({ code: 'service.unavailable', instance: '/readyz' });
+    expect((await call('GET', '/healthz')).status).toBe(200);
+
+    nats = await startNats({ port: nats.port });
+    await waitFor(async () => (await call('GET', '/readyz')).status === 200, { what: 'readyz after reconnect', timeoutMs: 15_000 });
+  }, 30_000);
+});

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { initTracing, type TracingHandle } from '@plass/telemetry';
+import { startNats, waitFor, type NatsServerHandle } from '@plass/testing';
+import { startGateway, type RunningGateway } from './gateway.js';
+import { BookingStub } from './test-support/booking-stub.js';
+import { caller, httpClient } from './test-support/http-client.js';
+import { capturingLogger } from './test-support/log-capture.js';
+
+describe('tracing', () => {
+  const exporter = new InMemorySpanExporter();
+  const logs = capturingLogger();
+  let tracing: TracingHandle;
+  let nats: NatsServerHandle;
+  let booking: BookingStub;
+  let gateway: RunningGateway;
+  let call: ReturnType<typeof httpClient>;
+
+  beforeAll(async () => {
+    tracing = initTracing({ serviceName: 'gateway-test', spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    nats = await startNats();
+    booking = await BookingStub.start(nats.url);
+    gateway = await startGateway({ natsUrl: nats.url, port: 0, logger: logs.logger });
+    call = httpClient(gateway.url);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await booking?.close();
+    await nats?.stop();
+    await tracing?.shutdown();
+  });
+
+  const spansOf = (traceId: string) => exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
+  const byKind = (spans: ReadableSpan[], kind: SpanKind, name: string) => spans.find((span) => span.kind === kind && span.name.includes(name));
+
+  it('continues the incoming traceparent; bus requests are children of the SERVER span', async () => {
+    const traceId = randomUUID().replaceAll('-', '');
+    const parentSpanId = 'a1b2c3d4e5f60718';
+    const answer = await call('POST', '/v1/spaces', {
+      as: caller(['admin']),
+      headers: { traceparent: `00-${traceId}-${parentSpanId}-01` },
+      json: { name: 'Traced desk', kind: 'desk' },
+    });
+    expect(answer.status).toBe(201);
+
+    const spans = await waitFor(() => {
+      const found = spansOf(traceId);
+      return found.length >= 3 && found.some((span) => span.kind === SpanKind.SERVER && span.name.startsWith('POST')) && found;
+    }, { what: 'the request, bus request and handler spans' });
+    const server = byKind(spans, SpanKind.SERVER, 'POST /v1/spaces')!;
+    const client = byKind(spans, SpanKind.CLIENT, 'booking.cmd.CreateSpace')!;
+    const handler = byKind(spans, SpanKind.SERVER, 'booking.cmd.CreateSpace handle')!;
+    expect(server.parentSpanContext?.spanId).toBe(parentSpanId);
+    expect(server.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/v1/spaces', 'plass.route_id': 'createSpace', 'http.response.status_code': 201 });
+    expect(client.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+    expect(handler.parentSpanContext?.spanId).toBe(client.spanContext().spanId);
+
+    const line = logs.records().find((record) => record.route === 'createSpace' && record.msg === 'request');
+    expect(line?.traceId).toBe(traceId);
+  });
+
+  it('starts a new trace without a traceparent, and marks 5xx answers as errors', async () => {
+    const answer = await call('GET', `/v1/bookings/${randomUUID()}`, { as: caller(['employee']), headers: { traceparent: 'garbage' } });
+    expect(answer.status).toBe(404);
+    booking.crashNext = true;
+    const crashed = await call('POST', '/v1/spaces', { as: caller(['admin']), json: { name: 'Desk', kind: 'desk' } });
+    expect(crashed.status).toBe(500);
+    const server = await waitFor(() =>
+      exporter.getFinishedSpans().find((span) => span.kind === SpanKind.SERVER && span.attributes['http.response.status_code'] === 500),
+    );
+    expect(server.status.code).toBe(SpanStatusCode.ERROR);
+    expect(server.name).toBe('POST /v1/spaces');
+    const notFound = exporter.getFinishedSpans().find((span) => span.kind === SpanKind.SERVER && span.attributes['plass.route_id'] === 'getBooking');
+    expect(notFound?.parentSpanContext).toBeUndefined();
+    expect(notFound?.status.code).not.toBe(SpanStatusCode.ERROR);
+    expect(notFound?.name).toBe('GET /v1/bookings/{id}');
+  });
+});
