@@ -17,10 +17,14 @@ export interface PiiMeta {
 /** The one place that knows which schema nodes are personal data. */
 export const piiRegistry = z.registry<PiiMeta>();
 
-/** Marks a schema as personal data: it is encrypted at rest, redacted in logs, exported, recorded. */
+/**
+ * Marks a schema as personal data: it is encrypted at rest, redacted in logs, exported, recorded.
+ * The mark goes on a copy, so marking a shared schema (`Uuid`) never makes every use of it personal.
+ */
 export function pii<T extends z.ZodType>(schema: T, meta: PiiMeta): T {
-  piiRegistry.add(schema, meta);
-  return schema;
+  const marked = schema.clone() as T;
+  piiRegistry.add(marked, meta);
+  return marked;
 }
 
 function unwrap(schema: z.ZodType): z.ZodType {

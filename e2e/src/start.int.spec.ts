@@ -132,13 +132,18 @@ describe('npm start', () => {
     const booking = (await bookingResponse.json()) as { id: string };
 
     // The read model is eventually consistent: wait for it, not for a fixed time.
+    let last = '';
     const readBack = await waitFor(
       async () => {
         const response = await fetch(`${baseUrl()}/v1/bookings/${booking.id}`, { headers });
-        return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
+        if (response.status === 200) return (await response.json()) as Record<string, unknown>;
+        last = `${response.status} ${await response.text()}`;
+        return undefined;
       },
       { timeoutMs: 15_000, intervalMs: 50, what: 'the booking to be readable' },
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last answer: ${last}`);
+    });
     expect(readBack).toMatchObject({
       id: booking.id,
       spaceId: space.id,

@@ -53,18 +53,6 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
     return 1;
   }
   const services = discoverServices(options.root);
-  const problem = await preflight(options.root, config, services);
-  if (problem) {
-    complain(problem);
-    return 1;
-  }
-  const natsBin = config.natsUrl ? undefined : findNatsServer(natsServerCandidates(options.env));
-  if (!config.natsUrl && !natsBin) {
-    options.err.write(`${NATS_INSTALL_HELP}\n`);
-    return 1;
-  }
-  mkdirSync(config.dataDir, { recursive: true });
-
   const supervisor = new Supervisor({
     out: options.out,
     err: options.err,
@@ -88,6 +76,18 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
     });
     void supervisor.crashed.then((exit) => resolve({ kind: 'crash', exit }));
   }).finally(() => waiting.abort());
+
+  const problem = await preflight(options.root, config, services);
+  if (problem) {
+    complain(problem);
+    return 1;
+  }
+  const natsBin = config.natsUrl ? undefined : findNatsServer(natsServerCandidates(options.env));
+  if (!config.natsUrl && !natsBin) {
+    options.err.write(`${NATS_INSTALL_HELP}\n`);
+    return 1;
+  }
+  mkdirSync(config.dataDir, { recursive: true });
 
   const shutDown = async (exitCode: number) => {
     const startedAt = performance.now();

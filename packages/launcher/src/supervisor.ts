@@ -62,12 +62,12 @@ export class Supervisor {
     },
   ) {
     this.crashed = new Promise((resolve) => (this.reportCrash = resolve));
-    // Last resort if the launcher itself dies: children run in their own process groups.
-    process.on('exit', this.killAllOnExit);
   }
 
   start(spec: ChildSpec): void {
     if (this.stopping) throw new Error(`cannot start ${spec.name}: the supervisor is stopping`);
+    // Last resort if the launcher itself dies: children run in their own process groups.
+    if (this.children.length === 0) process.on('exit', this.killAllOnExit);
     // Own process group: a terminal's Ctrl-C reaches only the launcher, which then stops the
     // children in order (gateway first, nats-server last) instead of all at once.
     const child = spawn(spec.command, [...spec.args], {

@@ -9,7 +9,7 @@ import { routeHandlers } from './http/route-handlers.js';
 import { allRoutes } from './http/route-table.js';
 import { RequestTelemetry } from './observability/request-telemetry.js';
 import { buildOpenApi } from './openapi/openapi.js';
-import { NatsReadiness, type Readiness } from './readiness.js';
+import { ServiceReadiness, type Readiness } from './readiness.js';
 import { BUS, GATEWAY_OPTIONS, LOGGER, METRICS, READINESS, REQUEST_TELEMETRY } from './tokens.js';
 
 export interface GatewayModuleOptions {
@@ -47,7 +47,7 @@ export class GatewayModule {
         { provide: LOGGER, useValue: options.logger },
         { provide: AUTHENTICATOR, useValue: options.authenticator },
         { provide: BUS, useFactory: () => options.connectBus() },
-        { provide: READINESS, inject: [BUS], useFactory: (bus: Bus) => new NatsReadiness(bus.nc) },
+        { provide: READINESS, inject: [BUS], useFactory: (bus: Bus) => new ServiceReadiness(bus) },
         { provide: METRICS, useFactory: () => createMetrics('gateway', { defaultMetrics: true }) },
         {
           provide: REQUEST_TELEMETRY,

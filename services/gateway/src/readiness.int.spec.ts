@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Bus } from '@plass/bus';
 import { startNats, waitFor, type NatsServerHandle } from '@plass/testing';
 import { startGateway, type RunningGateway } from './gateway.js';
 import { httpClient } from './test-support/http-client.js';
 import { capturingLogger } from './test-support/log-capture.js';
 
-describe('readiness follows the NATS connection', () => {
+describe('readiness follows the NATS connection and the upstream services', () => {
   let nats: NatsServerHandle;
   let gateway: RunningGateway;
   let call: ReturnType<typeof httpClient>;
+  const upstreams: Bus[] = [];
 
   beforeAll(async () => {
     nats = await startNats();
@@ -17,7 +19,26 @@ describe('readiness follows the NATS connection', () => {
 
   afterAll(async () => {
     await gateway?.close();
+    await Promise.all(upstreams.map((bus) => bus.close()));
     await nats?.stop();
+  });
+
+  it('is not ready until every upstream service answers its health ping', async () => {
+    const booking = await Bus.connect({ servers: nats.url, name: 'booking' });
+    upstreams.push(booking);
+    booking.serveHealth();
+    await booking.flush();
+    const waiting = await call('GET', '/readyz');
+    expect(waiting.status).toBe(503);
+    expect(waiting.json()).toMatchObject({ code: 'service.unavailable', detail: 'not ready: privacy unavailable' });
+
+    const privacy = await Bus.connect({ servers: nats.url, name: 'privacy' });
+    upstreams.push(privacy);
+    privacy.serveHealth();
+    await privacy.flush();
+    const ready = await call('GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ok', checks: { nats: 'ok', booking: 'ok', privacy: 'ok' } });
   });
 
   it('is ready while connected, 503 service.unavailable while NATS is down, ready again after reconnecting', async () => {

@@ -1,27 +1,47 @@
 import type { Bus } from '@plass/bus';
 
-export interface Readiness {
-  isReady(): boolean;
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, 'ok' | 'unavailable'>;
 }
 
-type Connection = Pick<Bus['nc'], 'status' | 'isClosed' | 'isDraining'>;
+export interface Readiness {
+  check(): Promise<ReadinessReport>;
+}
 
-/** Ready while the NATS connection is open: a disconnect flips it until the client reconnects. */
-export class NatsReadiness implements Readiness {
+/** The services a gateway request needs: booking answers, and booking needs privacy's keys. */
+export const UPSTREAM_SERVICES = ['booking', 'privacy'] as const;
+
+type HealthBus = Pick<Bus, 'isServing'> & { nc: Pick<Bus['nc'], 'status' | 'isClosed' | 'isDraining'> };
+
+/**
+ * Ready when the NATS connection is open and every upstream service answers its health ping:
+ * "ready" means a request would be served, not merely that a socket is open.
+ */
+export class ServiceReadiness implements Readiness {
   private connected = true;
 
-  constructor(private readonly nc: Connection) {
+  constructor(
+    private readonly bus: HealthBus,
+    private readonly upstreams: readonly string[] = UPSTREAM_SERVICES,
+  ) {
     this.watch().catch(() => {
       this.connected = false;
     });
   }
 
-  isReady(): boolean {
-    return this.connected && !this.nc.isClosed() && !this.nc.isDraining();
+  async check(): Promise<ReadinessReport> {
+    const nats = this.connected && !this.bus.nc.isClosed() && !this.bus.nc.isDraining();
+    const checks: ReadinessReport['checks'] = { nats: nats ? 'ok' : 'unavailable' };
+    const answers = nats ? await Promise.all(this.upstreams.map((service) => this.bus.isServing(service, 500))) : [];
+    this.upstreams.forEach((service, i) => {
+      checks[service] = answers[i] ? 'ok' : 'unavailable';
+    });
+    return { ready: Object.values(checks).every((state) => state === 'ok'), checks };
   }
 
   private async watch(): Promise<void> {
-    for await (const status of this.nc.status()) {
+    for await (const status of this.bus.nc.status()) {
       if (status.type === 'disconnect') this.connected = false;
       else if (status.type === 'reconnect') this.connected = true;
     }

@@ -49,8 +49,10 @@ export function routeHandlers({ bus, readiness, metrics, openApi }: RouteHandler
     getBooking: async ({ params, ctx }) => ({ body: await bus.request(GetBooking, { bookingId: params.id }, ctx) }),
     healthz: async () => ({ body: { status: 'ok' } }),
     readyz: async () => {
-      if (!readiness.isReady()) throw new HttpProblem('service.unavailable', { detail: 'not connected to NATS' });
-      return { body: { status: 'ok', checks: { nats: 'ok' } } };
+      const { ready, checks } = await readiness.check();
+      const down = Object.keys(checks).filter((name) => checks[name] !== 'ok');
+      if (!ready) throw new HttpProblem('service.unavailable', { detail: `not ready: ${down.join(', ')} unavailable` });
+      return { body: { status: 'ok', checks } };
     },
     openapi: async () => ({ body: openApi() }),
     metrics: async () => ({ body: await metrics.render(), contentType: metrics.contentType }),

@@ -30,6 +30,7 @@ export class BookingStub {
   static async start(natsUrl: string): Promise<BookingStub> {
     const stub = new BookingStub(await Bus.connect({ servers: natsUrl, name: 'booking' }));
     stub.serve();
+    stub.bus.serveHealth();
     await stub.bus.flush();
     return stub;
   }
