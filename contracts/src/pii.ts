@@ -5,7 +5,7 @@ export const Purpose = z.enum(['profile', 'booking']);
 export type Purpose = z.infer<typeof Purpose>;
 
 /** What kind of personal data a field holds (GDPR Art. 30(1)(c) categories). */
-export const PiiCategory = z.enum(['identifier', 'name', 'contact', 'free_text', 'preference']);
+export const PiiCategory = z.enum(['identifier', 'name', 'contact', 'free_text', 'preference', 'credential']);
 export type PiiCategory = z.infer<typeof PiiCategory>;
 
 export interface PiiMeta {

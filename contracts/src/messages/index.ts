@@ -1,3 +1,4 @@
 export * from './define.js';
 export * from './booking.js';
 export * from './privacy.js';
+export * from './identity.js';

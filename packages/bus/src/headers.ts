@@ -1,6 +1,6 @@
 import { context as otelContext, propagation, type Context } from '@opentelemetry/api';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
-import { Headers, RequestContext, Role, type TraceContext } from '@plass/contracts';
+import { CallerRole, Headers, RequestContext, type TraceContext } from '@plass/contracts';
 
 /** Writes the active (or given) OpenTelemetry context into NATS headers as W3C trace context. */
 export function injectTrace(hdrs: MsgHdrs, ctx: Context = otelContext.active()): void {
@@ -43,7 +43,7 @@ export function contextFromHeaders(hdrs: MsgHdrs | undefined): RequestContext {
   return RequestContext.parse({
     tenantId: hdrs?.get(Headers.tenant),
     actorId: hdrs?.get(Headers.actor) || undefined,
-    roles: roles ? roles.split(',').map((role) => Role.parse(role)) : [],
+    roles: roles ? roles.split(',').map((role) => CallerRole.parse(role)) : [],
     correlationId: hdrs?.get(Headers.correlationId),
   });
 }

@@ -112,6 +112,7 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
   };
 
   try {
+    if (waiting.signal.aborted) return await onInterruption(await interrupted);
     let natsUrl = config.natsUrl;
     if (!natsUrl) {
       const port = await chooseNatsPort(config.natsPort);

@@ -1,4 +1,4 @@
-import type { RequestContext, Role } from '@plass/contracts';
+import type { CallerRole, RequestContext } from '@plass/contracts';
 import { HttpProblem } from '../http/problem.js';
 
 export interface AuthRequest {
@@ -15,7 +15,7 @@ export interface Authenticator {
 export const AUTHENTICATOR = Symbol('AUTHENTICATOR');
 
 /** 401 without a context, 403 when none of its roles may use the route. */
-export function authorize(context: RequestContext | undefined, allowed: readonly Role[]): RequestContext {
+export function authorize(context: RequestContext | undefined, allowed: readonly CallerRole[]): RequestContext {
   if (!context) throw new HttpProblem('auth.unauthenticated');
   if (!context.roles.some((role) => allowed.includes(role))) throw new HttpProblem('auth.forbidden');
   return context;

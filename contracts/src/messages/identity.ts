@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { Uuid } from '../envelope.js';
+import { Role } from '../context.js';
+import { BookingVisibilityChoice, DisplayName, Email, Locale } from '../events/identity.js';
+import { defineRequest } from './define.js';
+
+/** Passwords cross NATS only inside a request (TLS in production) and are never stored or logged. */
+export const Password = z.string().min(12).max(200);
+
+export const UserStatus = z.enum(['active', 'deactivated']);
+
+/** A user as read back: personal fields are null where their key was destroyed, named in `redacted`. */
+export const UserView = z.object({
+  id: Uuid,
+  email: Email.nullable(),
+  displayName: DisplayName.nullable(),
+  role: Role,
+  locale: Locale,
+  status: UserStatus,
+  bookingVisibility: BookingVisibilityChoice.optional(),
+  redacted: z.array(z.string()),
+});
+export type UserView = z.infer<typeof UserView>;
+
+export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const PageQuery = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const TokenResponse = z.object({
+  accessToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number().int().positive(),
+  refreshToken: z.string(),
+});
+export type TokenResponse = z.infer<typeof TokenResponse>;
+
+/** An Ed25519 public key as JWKS publishes it. */
+export const PublicJwk = z.object({
+  kty: z.literal('OKP'),
+  crv: z.literal('Ed25519'),
+  x: z.string(),
+  kid: z.string(),
+  alg: z.literal('EdDSA'),
+  use: z.literal('sig'),
+});
+export const Jwks = z.object({ keys: z.array(PublicJwk) });
+
+/** Operator only (ctx.roles = ['operator'], ctx.tenantId = PLATFORM_TENANT). */
+export const CreateTenant = defineRequest(
+  'identity.cmd.CreateTenant',
+  z.object({
+    name: z.string().trim().min(1).max(100),
+    admin: z.object({ email: Email, displayName: DisplayName, password: Password }),
+  }),
+  z.object({ tenantId: Uuid, adminUserId: Uuid }),
+);
+
+export const RegisterUser = defineRequest(
+  'identity.cmd.RegisterUser',
+  z.object({ email: Email, displayName: DisplayName, role: Role, password: Password.optional(), locale: Locale.optional() }),
+  z.object({ id: Uuid }),
+);
+export const ListUsers = defineRequest('identity.qry.ListUsers', PageQuery, Page(UserView));
+export const GetUser = defineRequest('identity.qry.GetUser', z.object({ userId: Uuid }), UserView);
+export const ChangeUserRole = defineRequest('identity.cmd.ChangeUserRole', z.object({ userId: Uuid, role: Role }), UserView);
+export const DeactivateUser = defineRequest('identity.cmd.DeactivateUser', z.object({ userId: Uuid }), UserView);
+
+/** The actor's own profile (ctx.actorId). */
+export const GetMe = defineRequest('identity.qry.GetMe', z.object({}), UserView);
+export const UpdateMe = defineRequest(
+  'identity.cmd.UpdateMe',
+  z.object({ displayName: DisplayName.optional(), locale: Locale.optional(), bookingVisibility: BookingVisibilityChoice.optional() }),
+  UserView,
+);
+
+/** Login. The gateway limits attempts per client address; identity limits them per account. */
+export const IssueToken = defineRequest(
+  'identity.auth.IssueToken',
+  z.object({ tenantId: Uuid, email: z.string().max(254), password: z.string().max(200) }),
+  TokenResponse,
+);
+export const RefreshToken = defineRequest('identity.auth.RefreshToken', z.object({ refreshToken: z.string().min(1).max(200) }), TokenResponse);
+export const GetJwks = defineRequest('identity.auth.GetJwks', z.object({}), Jwks);
+/** Starts signing with a new key; the old public key stays in the JWKS until its tokens expire. */
+export const RotateSigningKey = defineRequest('identity.cmd.RotateSigningKey', z.object({}), z.object({ kid: z.string() }));
