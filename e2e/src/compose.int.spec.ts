@@ -94,9 +94,11 @@ function composeProblems(compose: ComposeFile, folders: string[]): string[] {
     }
   }
   for (const [name, service] of Object.entries(services)) {
-    const key = envOf(service).PLASS_MASTER_KEY;
-    if (key !== undefined && !/^\$\{PLASS_MASTER_KEY:\?.+\}$/.test(key)) {
-      problems.push(`${name}: PLASS_MASTER_KEY must be \${PLASS_MASTER_KEY:?…} from the environment`);
+    for (const secret of ['PLASS_MASTER_KEY', 'PLASS_IDENTITY_KEY', 'PLASS_OPERATOR_TOKEN']) {
+      const value = envOf(service)[secret];
+      if (value !== undefined && !new RegExp(`^\\$\\{${secret}:\\?.+\\}$`).test(value)) {
+        problems.push(`${name}: ${secret} must be \${${secret}:?…} from the environment`);
+      }
     }
   }
   if (envOf(services.privacy ?? {}).PLASS_MASTER_KEY === undefined) problems.push('privacy: PLASS_MASTER_KEY not passed');
@@ -113,15 +115,22 @@ function composeProblems(compose: ComposeFile, folders: string[]): string[] {
 }
 
 interface HelmValues {
-  services?: { name: string; http?: { port: number }; masterKey?: boolean }[];
-  masterKey?: { secretName?: string; secretKey?: string };
+  services?: { name: string; http?: { port: number }; secrets?: string[]; persistence?: string }[];
+  secrets?: Record<string, { env?: string; secretName?: string; secretKey?: string }>;
 }
 
 function helmProblems(values: HelmValues, folders: string[]): string[] {
   const listed = new Map((values.services ?? []).map((service) => [service.name, service]));
   const problems = folders.filter((name) => !listed.has(name)).map((name) => `${name}: missing from helm values services`);
   if (!listed.get('gateway')?.http?.port) problems.push('gateway: no http port for its Service and probes');
-  if (!listed.get('privacy')?.masterKey || !values.masterKey?.secretName) problems.push('privacy: PLASS_MASTER_KEY not taken from a Secret');
+  const fromSecret = (service: string, env: string) =>
+    (listed.get(service)?.secrets ?? []).some((name) => values.secrets?.[name]?.env === env && Boolean(values.secrets?.[name]?.secretName));
+  if (!fromSecret('privacy', 'PLASS_MASTER_KEY')) problems.push('privacy: PLASS_MASTER_KEY not taken from a Secret');
+  if (listed.has('identity') && !fromSecret('identity', 'PLASS_IDENTITY_KEY')) problems.push('identity: PLASS_IDENTITY_KEY not taken from a Secret');
+  if (!fromSecret('gateway', 'PLASS_OPERATOR_TOKEN')) problems.push('gateway: PLASS_OPERATOR_TOKEN not taken from a Secret');
+  for (const vault of ['privacy', 'identity']) {
+    if (listed.has(vault) && !listed.get(vault)?.persistence) problems.push(`${vault}: its SQLite keys need a persistent volume`);
+  }
   if (stringsIn(values).some(looksLikeRawKey)) problems.push('a literal key is in helm values');
   return problems;
 }
@@ -198,7 +207,7 @@ describe('docker-compose.yml', () => {
       'a literal 32-byte base64 key is in docker-compose.yml',
       'invalid interpolation in "a$(b)"',
     ]));
-    expect(composeProblems(compose, [...folders, 'identity'])).toEqual(['identity: services/identity has no compose service']);
+    expect(composeProblems(compose, [...folders, 'analytics'])).toEqual(['analytics: services/analytics has no compose service']);
   });
 
   it('builds images from one Dockerfile: non-root runtime, SERVICE arg, HEALTHCHECK only in the gateway target', () => {

@@ -1,31 +1,38 @@
+import type { DemoLogin } from './demo.js';
 import type { StoppedChild } from './supervisor.js';
-
-/** Fixed ids so the example can be pasted twice and read the same. */
-export const EXAMPLE_TENANT = '00000000-0000-4000-8000-00000000a001';
-export const EXAMPLE_USER = '00000000-0000-4000-8000-00000000b001';
 
 export function upLine(options: { baseUrl: string; dataDir: string; natsUrl: string }): string {
   return `plass is up: ${options.baseUrl} (data in ${options.dataDir}, NATS ${options.natsUrl}) — Ctrl-C stops`;
 }
 
+export function operatorLine(token: string, generated: boolean): string {
+  return generated
+    ? `operator token (generated for this run; set PLASS_OPERATOR_TOKEN to keep one): ${token}`
+    : 'operator token: from PLASS_OPERATOR_TOKEN';
+}
+
+export function demoLoginLine(login: DemoLogin): string {
+  return `demo tenant ${login.tenantId}: admin ${login.email} / ${login.password}`;
+}
+
+const json = (script: string) => `node -pe '${script}'`;
+
 /**
- * A bash snippet that creates a space and books it for tomorrow 09:00–17:00 UTC with the
- * development headers; the space id is read from the first response.
+ * A bash snippet that logs in as the demo admin, creates a space and books it for tomorrow
+ * 09:00–17:00 UTC, then reads the booking back.
  */
-export function curlExample(baseUrl: string, now: Date): string {
+export function curlExample(baseUrl: string, now: Date, login: DemoLogin): string {
   const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString().slice(0, 10);
-  const headers = [
-    'Content-Type: application/json',
-    `X-Plass-Tenant: ${EXAMPLE_TENANT}`,
-    `X-Plass-User: ${EXAMPLE_USER}`,
-    'X-Plass-Roles: admin',
-  ];
-  const booking = `{"spaceId":"'"$SPACE"'","start":"${day}T09:00:00Z","end":"${day}T17:00:00Z"}`;
+  const credentials = JSON.stringify(login);
+  const booking = `{"spaceId":"'"$SPACE"'","start":"${day}T09:00:00Z","end":"${day}T17:00:00Z","subject":"Focus day"}`;
+  const field = (name: string) => json(`JSON.parse(require("fs").readFileSync(0, "utf8")).${name}`);
   return [
     'try it (bash):',
-    `  H=(${headers.map((header) => `-H '${header}'`).join(' ')})`,
-    `  SPACE=$(curl -s "\${H[@]}" -d '{"name":"Desk 1","kind":"desk"}' ${baseUrl}/v1/spaces | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).id')`,
-    `  curl -s "\${H[@]}" -d '${booking}' ${baseUrl}/v1/bookings`,
+    `  TOKEN=$(curl -s -H 'Content-Type: application/json' -d '${credentials}' ${baseUrl}/v1/auth/token | ${field('accessToken')})`,
+    `  H=(-H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN")`,
+    `  SPACE=$(curl -s "\${H[@]}" -d '{"name":"Desk 1","kind":"desk"}' ${baseUrl}/v1/spaces | ${field('id')})`,
+    `  BOOKING=$(curl -s "\${H[@]}" -d '${booking}' ${baseUrl}/v1/bookings | ${field('id')})`,
+    `  curl -s "\${H[@]}" ${baseUrl}/v1/bookings/$BOOKING`,
   ].join('\n');
 }
 

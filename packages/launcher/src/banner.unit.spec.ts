@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { CreateBookingBody, CreateSpaceBody } from '@plass/contracts';
-import { EXAMPLE_TENANT, EXAMPLE_USER, curlExample, stoppedLine, upLine } from './banner.js';
+import { CreateBookingBody, CreateSpaceBody, TokenBody } from '@plass/contracts';
+import { curlExample, demoLoginLine, operatorLine, stoppedLine, upLine } from './banner.js';
+
+const login = { tenantId: '00000000-0000-4000-8000-00000000a001', email: 'admin@demo.plass.invalid', password: 's3cret-demo-pass' };
 
 describe('banner', () => {
   it('says where plass is, where its data lives and how to stop it, on one line', () => {
@@ -9,12 +11,18 @@ describe('banner', () => {
     );
   });
 
-  it('gives a curl example whose bodies satisfy the contracts, booking tomorrow with the dev headers', () => {
-    const example = curlExample('http://localhost:8080', new Date('2025-12-31T22:30:00Z'));
+  it('prints the operator token only when it generated one, and the demo login', () => {
+    expect(operatorLine('Zq8-operator-secret', true)).toContain('Zq8-operator-secret');
+    expect(operatorLine('Zq8-operator-secret', false)).not.toContain('Zq8-operator-secret');
+    expect(demoLoginLine(login)).toBe(`demo tenant ${login.tenantId}: admin ${login.email} / ${login.password}`);
+  });
 
-    expect(example).toContain(`-H 'X-Plass-Tenant: ${EXAMPLE_TENANT}'`);
-    expect(example).toContain(`-H 'X-Plass-User: ${EXAMPLE_USER}'`);
-    expect(example).toContain(`-H 'X-Plass-Roles: admin'`);
+  it('gives a curl example that logs in and whose bodies satisfy the contracts, booking tomorrow', () => {
+    const example = curlExample('http://localhost:8080', new Date('2025-12-31T22:30:00Z'), login);
+
+    const credentials = /-d '(\{"tenantId".*?\})' http:\/\/localhost:8080\/v1\/auth\/token/.exec(example)?.[1];
+    expect(TokenBody.parse(JSON.parse(credentials!))).toEqual(login);
+    expect(example).toContain('-H "Authorization: Bearer $TOKEN"');
     const space = /-d '(\{"name".*?\})' http:\/\/localhost:8080\/v1\/spaces/.exec(example)?.[1];
     expect(CreateSpaceBody.safeParse(JSON.parse(space!)).success).toBe(true);
     const booking = /-d '(.*)' http:\/\/localhost:8080\/v1\/bookings/.exec(example)?.[1];

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -12,6 +13,11 @@ export interface LauncherConfig {
   natsUrl?: string;
   /** Port for the spawned nats-server; when absent 4222 if free, else any free port. */
   natsPort?: number;
+  /** PLASS_OPERATOR_TOKEN, or one generated for this run (and printed). */
+  operatorToken: string;
+  operatorTokenGenerated: boolean;
+  /** Create a demo tenant with an admin login on first start (PLASS_SEED_DEMO=false turns it off). */
+  seedDemo: boolean;
 }
 
 export class ConfigError extends Error {
@@ -37,7 +43,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string): LauncherConfig 
   const natsUrl = env.NATS_URL || undefined;
   const natsPort = port(env, 'PLASS_NATS_PORT');
   if (natsUrl && natsPort) throw new ConfigError('set NATS_URL or PLASS_NATS_PORT, not both');
+  const operatorToken = env.PLASS_OPERATOR_TOKEN || randomBytes(24).toString('base64url');
   return {
+    operatorToken,
+    operatorTokenGenerated: !env.PLASS_OPERATOR_TOKEN,
+    seedDemo: env.PLASS_SEED_DEMO !== 'false',
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     gatewayPort: port(env, 'PLASS_GATEWAY_PORT') ?? 8080,
     logLevel: logLevel as LogLevel,
@@ -56,5 +66,8 @@ export function serviceEnv(config: LauncherConfig, natsUrl: string, env: NodeJS.
     // @plass/telemetry's logger reads LOG_LEVEL; an explicit PLASS_LOG_LEVEL wins over it.
     LOG_LEVEL: env.PLASS_LOG_LEVEL ? config.logLevel : env.LOG_LEVEL || config.logLevel,
     PLASS_GATEWAY_PORT: String(config.gatewayPort),
+    // A laptop run listens on loopback unless told otherwise; containers set 0.0.0.0 themselves.
+    PLASS_GATEWAY_HOST: env.PLASS_GATEWAY_HOST || '127.0.0.1',
+    PLASS_OPERATOR_TOKEN: config.operatorToken,
   };
 }

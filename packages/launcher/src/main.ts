@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Writable } from 'node:stream';
-import { curlExample, stoppedLine, upLine } from './banner.js';
+import { curlExample, demoLoginLine, operatorLine, stoppedLine, upLine } from './banner.js';
+import { seedDemoTenant } from './demo.js';
 import { ConfigError, loadConfig, serviceEnv, type LauncherConfig } from './config.js';
 import {
   NATS_INSTALL_HELP,
@@ -145,7 +146,12 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
 
     const baseUrl = `http://localhost:${config.gatewayPort}`;
     say(upLine({ baseUrl, dataDir: config.dataDir, natsUrl }));
-    say(curlExample(baseUrl, options.now?.() ?? new Date()));
+    say(operatorLine(config.operatorToken, config.operatorTokenGenerated));
+    if (config.seedDemo) {
+      const login = await seedDemoTenant({ baseUrl, operatorToken: config.operatorToken, dataDir: config.dataDir });
+      say(demoLoginLine(login));
+      say(curlExample(baseUrl, options.now?.() ?? new Date(), login));
+    }
     return await onInterruption(await interrupted);
   } catch (error) {
     complain(error instanceof Error ? error.message : String(error));
