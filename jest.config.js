@@ -12,9 +12,10 @@ export default {
   // system cannot require(esm) before Node 24.9, so that one package is compiled to CJS.
   transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
   moduleNameMapper: {
+    '^@plass/testing/nats-server$': '<rootDir>/packages/testing/src/nats-server.ts',
     '^@plass/contracts$': '<rootDir>/contracts/src/index.ts',
     '^@plass/(bus|eventstore|shredder|projections|telemetry|testing|launcher)$': '<rootDir>/packages/$1/src/index.ts',
-    '^@plass/(gateway|privacy|booking)$': '<rootDir>/services/$1/src/index.ts',
+    '^@plass/(gateway|privacy|booking|identity)$': '<rootDir>/services/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/**/src/**/*.spec.ts'],

@@ -2,27 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { Bus } from '@plass/bus';
 import { DestroySubjectKeys, type BookingView } from '@plass/contracts';
 import { listFiles, scanForPlaintext, waitFor } from '@plass/testing';
+import { gatewayClient } from './client.js';
 import { startSystem, type System } from './system.js';
 
-const tenantId = randomUUID();
-const admin = { 'x-plass-tenant': tenantId, 'x-plass-user': randomUUID(), 'x-plass-roles': 'admin' };
-const employeeId = randomUUID();
-const employee = { 'x-plass-tenant': tenantId, 'x-plass-user': employeeId, 'x-plass-roles': 'employee' };
 const subject = 'Performance review with Kari Nordmann';
+const kari = { email: 'kari.nordmann@fjord.example', displayName: 'Kari Nordmann', role: 'employee' };
 
 describe('walking skeleton: book through the gateway, read it back, shred it', () => {
   let system: System;
+  let client: ReturnType<typeof gatewayClient>;
+  let tenantId: string;
+  let admin: string;
+  let employee: string;
+  let employeeId: string;
   let spaceId: string;
   let booking: BookingView;
 
-  const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
-    const response = await fetch(`${system.url}${path}`, {
-      method,
-      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
-  };
+  const call = (method: string, path: string, token: string, body?: unknown) => client.call(method, path, { token, body });
   const readBack = (id: string) =>
     waitFor(async () => {
       const response = await call('GET', `/v1/bookings/${id}`, employee);
@@ -31,6 +27,12 @@ describe('walking skeleton: book through the gateway, read it back, shred it', (
 
   beforeAll(async () => {
     system = await startSystem();
+    client = gatewayClient(system.url);
+    const fjord = await client.tenantWith(system.operatorToken, 'Fjord', [kari]);
+    tenantId = fjord.tenantId;
+    admin = fjord.adminToken;
+    employee = fjord.users[kari.email]!.token;
+    employeeId = fjord.users[kari.email]!.id;
   });
 
   afterAll(async () => {
@@ -61,8 +63,8 @@ describe('walking skeleton: book through the gateway, read it back, shred it', (
   });
 
   it('hides other tenants’ bookings', async () => {
-    const stranger = { ...employee, 'x-plass-tenant': randomUUID() };
-    expect((await call('GET', `/v1/bookings/${booking.id}`, stranger)).status).toBe(404);
+    const other = await client.tenantWith(system.operatorToken, 'Other', []);
+    expect((await call('GET', `/v1/bookings/${booking.id}`, other.adminToken)).status).toBe(404);
   });
 
   it('records the whole path as one trace', async () => {
@@ -87,7 +89,7 @@ describe('walking skeleton: book through the gateway, read it back, shred it', (
 
   it('keeps no plaintext personal data at rest while running', async () => {
     await waitFor(() => system.booking.settled(), { what: 'relay and projection to settle' });
-    expect(scanForPlaintext(system.dataDir, [subject, employeeId])).toEqual([]);
+    expect(scanForPlaintext(system.dataDir, [subject, employeeId, kari.email, kari.displayName])).toEqual([]);
   });
 
   it('reads the booking with redacted personal fields once the subject’s keys are destroyed', async () => {
@@ -112,9 +114,9 @@ describe('walking skeleton: book through the gateway, read it back, shred it', (
   it('leaves no plaintext in any store, JetStream file or log once stopped', async () => {
     await system.stop();
     const files = listFiles(system.dataDir);
-    for (const store of [/booking\/events\.db/, /booking\/read-model\.db/, /privacy\/keys\.db/, /^nats\/jetstream\//, /^logs\/gateway\.log$/, /^logs\/booking\.log$/]) {
+    for (const store of [/booking\/events\.db/, /booking\/read-model\.db/, /privacy\/keys\.db/, /^identity\//, /^nats\/jetstream\//, /^logs\/gateway\.log$/, /^logs\/booking\.log$/, /^logs\/identity\.log$/]) {
       expect(files.some((file) => store.test(file))).toBe(true);
     }
-    expect(scanForPlaintext(system.dataDir, [subject, employeeId, 'Kari Nordmann'])).toEqual([]);
+    expect(scanForPlaintext(system.dataDir, [subject, employeeId, kari.email, kari.displayName, 'correct horse battery staple'])).toEqual([]);
   });
 });

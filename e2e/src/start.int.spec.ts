@@ -9,14 +9,6 @@ import { freePort, tempDir, waitFor, type TempDir } from '@plass/testing';
 // every service, and must leave nothing behind after Ctrl-C.
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const tenant = '00000000-0000-4000-8000-0000000e2e01';
-const user = '00000000-0000-4000-8000-0000000e2e02';
-const headers = {
-  'content-type': 'application/json',
-  'x-plass-tenant': tenant,
-  'x-plass-user': user,
-  'x-plass-roles': 'admin',
-};
 
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -105,20 +97,26 @@ describe('npm start', () => {
     expect(output).toMatch(/^gateway │ /m);
   });
 
-  it('creates a space and a booking with the dev headers and reads the booking back', async () => {
-    // /readyz covers the gateway and NATS only: the booking service may still be subscribing,
-    // which the gateway answers with 503 and nothing accepted.
-    const spaceResponse = await waitFor(
-      async () => {
-        const response = await fetch(`${baseUrl()}/v1/spaces`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ name: 'Desk E2E', kind: 'desk' }),
-        });
-        return response.status === 503 ? undefined : response;
-      },
-      { timeoutMs: 15_000, intervalMs: 50, what: 'the booking service to answer' },
-    );
+  it('seeds a demo tenant whose admin can log in, create a space, book it and read the booking back', async () => {
+    const demo = /^demo tenant ([\da-f-]{36}): admin (\S+) \/ (\S+)$/m.exec(output);
+    expect(demo).not.toBeNull();
+    const [, tenantId, email, password] = demo!;
+    const login = await fetch(`${baseUrl()}/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenantId, email, password }),
+    });
+    expect(login.status).toBe(200);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` };
+    const user = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()).sub as string;
+
+    // Ready means every upstream service answers: the first request is served.
+    const spaceResponse = await fetch(`${baseUrl()}/v1/spaces`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'Desk E2E', kind: 'desk' }),
+    });
     expect(spaceResponse.status).toBe(201);
     const space = (await spaceResponse.json()) as { id: string };
 
@@ -135,7 +133,7 @@ describe('npm start', () => {
     let last = '';
     const readBack = await waitFor(
       async () => {
-        const response = await fetch(`${baseUrl()}/v1/bookings/${booking.id}`, { headers });
+        const response = await fetch(`${baseUrl()}/v1/bookings/${booking.id}`, { headers: { authorization: headers.authorization } });
         if (response.status === 200) return (await response.json()) as Record<string, unknown>;
         last = `${response.status} ${await response.text()}`;
         return undefined;
@@ -156,14 +154,14 @@ describe('npm start', () => {
   it('prints a curl example that works when pasted into bash', () => {
     const snippet = output
       .split('\n')
-      .filter((line) => /^ {2}(H=|SPACE=|curl )/.test(line))
+      .filter((line) => /^ {2}(TOKEN=|H=|SPACE=|BOOKING=|until )/.test(line))
       .join('\n');
-    expect(snippet.split('\n')).toHaveLength(3);
+    expect(snippet.split('\n')).toHaveLength(5);
 
     const result = spawnSync('bash', ['-c', snippet], { encoding: 'utf8', timeout: 20_000 });
 
     expect(result.stderr).toBe('');
-    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'confirmed', kind: 'desk' });
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'confirmed', kind: 'desk', subject: 'Focus day' });
   }, 30_000);
 
   it('stops everything on Ctrl-C and exits 0', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startBookingService, type BookingService } from '@plass/booking';
 import { startGateway } from '@plass/gateway';
+import { startIdentityService } from '@plass/identity';
 import { startPrivacyService } from '@plass/privacy';
 import { createLogger, initTracing } from '@plass/telemetry';
 import { startNats, tempDir, type NatsServerHandle, type TempDir } from '@plass/testing';
@@ -11,8 +12,11 @@ export interface System {
   url: string;
   dataDir: string;
   natsUrl: string;
+  operatorToken: string;
   spans: InMemorySpanExporter;
   booking: BookingService;
+  /** Moves the gateway's clock (token expiry) without sleeping. */
+  advanceGatewayClock(ms: number): void;
   /** Stops every service and the NATS server; files stay for scanning. */
   stop(): Promise<void>;
   remove(): void;
@@ -31,21 +35,36 @@ export async function startSystem(): Promise<System> {
   const dataDir = data.path;
   const nats: NatsServerHandle = await startNats({ storeDir: join(dataDir, 'nats') });
   const logger = (service: string) => createLogger({ service, level: 'debug', file: logFile(dataDir, service) });
+  const operatorToken = randomBytes(24).toString('base64url');
+  let clockOffsetMs = 0;
   const privacy = await startPrivacyService({ natsUrl: nats.url, dataDir, masterKey: randomBytes(32), logger: logger('privacy') });
+  const identity = await startIdentityService({ natsUrl: nats.url, dataDir, identityKey: randomBytes(32), logger: logger('identity') });
   const booking = await startBookingService({ natsUrl: nats.url, dataDir, logger: logger('booking') });
-  const gateway = await startGateway({ natsUrl: nats.url, port: 0, host: '127.0.0.1', logger: logger('gateway') });
+  const gateway = await startGateway({
+    natsUrl: nats.url,
+    port: 0,
+    host: '127.0.0.1',
+    logger: logger('gateway'),
+    operatorToken,
+    now: () => new Date(Date.now() + clockOffsetMs),
+  });
   let stopped = false;
   return {
     url: gateway.url,
     dataDir,
     natsUrl: nats.url,
+    operatorToken,
     spans,
     booking,
+    advanceGatewayClock: (ms) => {
+      clockOffsetMs += ms;
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
       await gateway.close();
       await booking.close();
+      await identity.close();
       await privacy.close();
       await nats.stop();
       await tracing.shutdown();

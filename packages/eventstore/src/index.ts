@@ -17,3 +17,4 @@ export { SqliteEventStore, openSqliteEventStore } from './sqlite-event-store.js'
 export { KurrentDbEventStore, openKurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb-event-store.js';
 export { toEnvelope, toNewEvent, allEnvelopes } from './envelope-mapping.js';
 export { handleCommand } from './command-handler.js';
+export { foldWith, type Decision } from './decision.js';

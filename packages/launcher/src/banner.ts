@@ -32,7 +32,8 @@ export function curlExample(baseUrl: string, now: Date, login: DemoLogin): strin
     `  H=(-H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN")`,
     `  SPACE=$(curl -s "\${H[@]}" -d '{"name":"Desk 1","kind":"desk"}' ${baseUrl}/v1/spaces | ${field('id')})`,
     `  BOOKING=$(curl -s "\${H[@]}" -d '${booking}' ${baseUrl}/v1/bookings | ${field('id')})`,
-    `  curl -s "\${H[@]}" ${baseUrl}/v1/bookings/$BOOKING`,
+    // The read model is eventually consistent: poll until the booking is readable.
+    `  until curl -sf "\${H[@]}" ${baseUrl}/v1/bookings/$BOOKING; do sleep 0.1; done`,
   ].join('\n');
 }
 

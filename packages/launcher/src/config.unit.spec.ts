@@ -3,15 +3,38 @@ import { loadConfig, serviceEnv } from './config.js';
 
 describe('loadConfig', () => {
   it('defaults to .data under the working directory, gateway port 8080, log level info and a spawned NATS', () => {
-    expect(loadConfig({}, '/repo')).toEqual({ dataDir: '/repo/.data', gatewayPort: 8080, logLevel: 'info' });
+    expect(loadConfig({}, '/repo')).toEqual({
+      dataDir: '/repo/.data',
+      gatewayPort: 8080,
+      logLevel: 'info',
+      operatorToken: expect.stringMatching(/^[\w-]{32}$/),
+      operatorTokenGenerated: true,
+      seedDemo: true,
+    });
+    expect(loadConfig({}, '/repo').operatorToken).not.toBe(loadConfig({}, '/repo').operatorToken);
   });
 
   it('reads every PLASS_ variable and resolves a relative data dir to an absolute one', () => {
     const config = loadConfig(
-      { PLASS_DATA_DIR: 'state/dev', PLASS_GATEWAY_PORT: '9090', PLASS_LOG_LEVEL: 'debug', PLASS_NATS_PORT: '4333' },
+      {
+        PLASS_DATA_DIR: 'state/dev',
+        PLASS_GATEWAY_PORT: '9090',
+        PLASS_LOG_LEVEL: 'debug',
+        PLASS_NATS_PORT: '4333',
+        PLASS_OPERATOR_TOKEN: 'op-secret',
+        PLASS_SEED_DEMO: 'false',
+      },
       '/repo',
     );
-    expect(config).toEqual({ dataDir: '/repo/state/dev', gatewayPort: 9090, logLevel: 'debug', natsPort: 4333 });
+    expect(config).toEqual({
+      dataDir: '/repo/state/dev',
+      gatewayPort: 9090,
+      logLevel: 'debug',
+      natsPort: 4333,
+      operatorToken: 'op-secret',
+      operatorTokenGenerated: false,
+      seedDemo: false,
+    });
   });
 
   it('uses NATS_URL when set', () => {
@@ -33,7 +56,7 @@ describe('loadConfig', () => {
 
 describe('serviceEnv', () => {
   it('passes the launcher environment through and sets what services read', () => {
-    const config = loadConfig({ PLASS_LOG_LEVEL: 'warn' }, '/repo');
+    const config = loadConfig({ PLASS_LOG_LEVEL: 'warn', PLASS_OPERATOR_TOKEN: 'op-secret' }, '/repo');
     expect(serviceEnv(config, 'nats://127.0.0.1:4999', { PATH: '/bin', PLASS_LOG_LEVEL: 'warn', LOG_LEVEL: 'trace' })).toEqual({
       PATH: '/bin',
       NATS_URL: 'nats://127.0.0.1:4999',
@@ -41,6 +64,8 @@ describe('serviceEnv', () => {
       PLASS_LOG_LEVEL: 'warn',
       LOG_LEVEL: 'warn',
       PLASS_GATEWAY_PORT: '8080',
+      PLASS_GATEWAY_HOST: '127.0.0.1',
+      PLASS_OPERATOR_TOKEN: 'op-secret',
     });
   });
 

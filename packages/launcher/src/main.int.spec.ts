@@ -77,6 +77,8 @@ describe('runLauncher', () => {
         PLASS_GATEWAY_PORT: String(gatewayPort),
         PLASS_NATS_PORT: String(natsPort),
         PLASS_CUSTOM: 'passed through',
+        // The stand-in gateway serves no tenants; the real stack's seeding is covered in e2e.
+        PLASS_SEED_DEMO: 'false',
         ...extraEnv,
       },
       out: out.stream,
@@ -98,7 +100,7 @@ describe('runLauncher', () => {
     expect(run.out.text()).toContain(
       `plass is up: http://localhost:${run.gatewayPort} (data in ${run.data}, NATS nats://127.0.0.1:${run.natsPort}) — Ctrl-C stops`,
     );
-    expect(run.out.text()).toContain('curl -s "${H[@]}"');
+    expect(run.out.text()).toMatch(/operator token \(generated for this run; set PLASS_OPERATOR_TOKEN to keep one\): [\w-]{32}/);
     expect(run.out.text()).toContain('privacy │ key vault open');
     expect(run.out.text()).toContain('gateway │ listening');
     expect(run.out.text()).toMatch(/plass: starting privacy, gateway…/);

@@ -148,9 +148,13 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
     say(upLine({ baseUrl, dataDir: config.dataDir, natsUrl }));
     say(operatorLine(config.operatorToken, config.operatorTokenGenerated));
     if (config.seedDemo) {
-      const login = await seedDemoTenant({ baseUrl, operatorToken: config.operatorToken, dataDir: config.dataDir });
-      say(demoLoginLine(login));
-      say(curlExample(baseUrl, options.now?.() ?? new Date(), login));
+      try {
+        const login = await seedDemoTenant({ baseUrl, operatorToken: config.operatorToken, dataDir: config.dataDir });
+        say(demoLoginLine(login));
+        say(curlExample(baseUrl, options.now?.() ?? new Date(), login));
+      } catch (error) {
+        complain(`no demo tenant: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     return await onInterruption(await interrupted);
   } catch (error) {

@@ -9,3 +9,4 @@ export {
   type StoredRow,
 } from './shredder.js';
 export { NatsKeyClient, type KeyBus, type NatsKeyClientOptions } from './nats-key-client.js';
+export { loadOrCreateDevKey, parseBase64Key, type DevKeyLogger } from './master-key.js';

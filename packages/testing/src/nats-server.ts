@@ -11,13 +11,22 @@ export interface NatsServerHandle {
   stop(): Promise<void>;
 }
 
-/** The nats-server binary: NATS_SERVER_BIN, else the first on PATH (or Debian's /usr/sbin). */
-export function findNatsServer(): string | undefined {
-  const candidates = [process.env.NATS_SERVER_BIN, 'nats-server', '/usr/sbin/nats-server', '/usr/local/bin/nats-server'];
-  for (const bin of candidates) {
-    if (bin && spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0) return bin;
-  }
-  return undefined;
+// Runtime-safe (no jest): the launcher imports this module as `@plass/testing/nats-server`.
+
+export function natsServerCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  return [env.NATS_SERVER_BIN, 'nats-server', '/usr/sbin/nats-server', '/usr/local/bin/nats-server'].filter(
+    (bin): bin is string => Boolean(bin),
+  );
+}
+
+/** The first candidate that runs `--version`; Debian installs it outside a user's PATH. */
+export function findNatsServer(candidates = natsServerCandidates()): string | undefined {
+  return candidates.find((bin) => spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0);
+}
+
+/** JetStream on loopback only, with its own store directory. */
+export function natsServerArgs(options: { port: number; storeDir: string }): string[] {
+  return ['-js', '-a', '127.0.0.1', '-p', String(options.port), '-sd', options.storeDir];
 }
 
 export async function freePort(): Promise<number> {
@@ -32,13 +41,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function canConnect(port: number): Promise<boolean> {
+export function acceptsConnections(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = tcpConnect({ port, host: '127.0.0.1' }, () => {
       socket.destroy();
       resolve(true);
     });
-    socket.on('error', () => resolve(false));
+    socket.once('error', () => resolve(false));
   });
 }
 
@@ -52,7 +61,7 @@ export async function startNats(options: { storeDir?: string; port?: number } = 
   const ownsStore = !options.storeDir;
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'plass-nats-'));
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
+  const child: ChildProcess = spawn(bin, natsServerArgs({ port, storeDir }), {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -64,7 +73,7 @@ export async function startNats(options: { storeDir?: string; port?: number } = 
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`nats-server exited (${child.exitCode}): ${stderr}`);
-    if (await canConnect(port)) break;
+    if (await acceptsConnections(port)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`nats-server did not listen on ${port}: ${stderr}`);

@@ -228,7 +228,7 @@ describe('gateway without a booking service', () => {
 
   beforeAll(async () => {
     nats = await startNats();
-    const devHeaders = new DevHeaderAuthenticator();
+
     const authenticator: Authenticator = {
       authenticate: (request) => {
         if (request.headers['x-plass-user'] === crashing.userId) throw new TypeError(`a bug with ${crashing.userId} in it`);

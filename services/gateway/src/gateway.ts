@@ -8,7 +8,7 @@ import { Uuid } from '@plass/contracts';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { createLogger, type Logger } from '@plass/telemetry';
 import type { Authenticator } from './auth/authenticator.js';
-import { DevHeaderAuthenticator } from './auth/dev-header-authenticator.js';
+import type { LoginThrottleOptions } from './auth/login-throttle.js';
 import { GatewayModule } from './gateway.module.js';
 import { replyWithProblem } from './http/problem.filter.js';
 import { NestPinoLogger } from './observability/nest-logger.js';
@@ -22,8 +22,19 @@ export interface GatewayConfig {
   logger?: Logger;
   /** Defaults to 64 KiB; larger bodies answer 413. */
   bodyLimitBytes?: number;
-  /** Defaults to the development header authenticator. */
-  authenticator?: Authenticator;
+  /** `Authorization: Bearer <token>` on `operator` routes (POST /v1/tenants); unset, they answer 401. */
+  operatorToken?: string;
+  /**
+   * Behind a load balancer: which proxies' `X-Forwarded-For` to believe (Fastify `trustProxy`), so
+   * that login throttling sees client addresses. Off by default: the header is then ignored.
+   */
+  trustProxy?: boolean | string | string[];
+  /** Login attempts per client address (per replica); default 20 a minute. */
+  loginThrottle?: Pick<LoginThrottleOptions, 'attempts' | 'windowMs' | 'maxAddresses'>;
+  /** Defaults to the system clock; tests move it to expire tokens. */
+  now?: () => Date;
+  /** Tests: wraps the bearer authenticator. */
+  authenticator?: (bearer: Authenticator) => Authenticator;
   /** Close on SIGTERM/SIGINT; the process entry point wants this, tests do not. */
   enableShutdownHooks?: boolean;
   onShutdown?: () => Promise<void>;
@@ -50,6 +61,7 @@ export async function createGatewayApp(config: Omit<GatewayConfig, 'port' | 'hos
     bodyLimit: config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     genReqId: requestId,
     logger: false,
+    trustProxy: config.trustProxy ?? false,
     // Long values in a path reach the zod schema (400) instead of Fastify's 414.
     routerOptions: { maxParamLength: 1000 },
     // The router rejects malformed URLs before any hook or Nest filter runs.
@@ -58,8 +70,11 @@ export async function createGatewayApp(config: Omit<GatewayConfig, 'port' | 'hos
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forRoot({
       logger,
-      authenticator: config.authenticator ?? new DevHeaderAuthenticator(),
       connectBus: () => Bus.connect({ servers: config.natsUrl, name: 'gateway', logger }),
+      now: config.now ?? (() => new Date()),
+      ...(config.operatorToken !== undefined ? { operatorToken: config.operatorToken } : {}),
+      ...(config.loginThrottle ? { loginThrottle: config.loginThrottle } : {}),
+      ...(config.authenticator ? { authenticator: config.authenticator } : {}),
       ...(config.onShutdown ? { onShutdown: config.onShutdown } : {}),
     }),
     adapter,

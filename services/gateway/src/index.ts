@@ -1,10 +1,15 @@
 export { createGatewayApp, startGateway, DEFAULT_BODY_LIMIT_BYTES, type GatewayConfig, type RunningGateway } from './gateway.js';
 export { GatewayModule, type GatewayModuleOptions } from './gateway.module.js';
-export { AUTHENTICATOR, authorize, type AuthRequest, type Authenticator } from './auth/authenticator.js';
-export { DevHeaderAuthenticator, DevHeaders } from './auth/dev-header-authenticator.js';
+export { AUTHENTICATOR, authorize, unauthenticated, type AuthRequest, type Authenticator } from './auth/authenticator.js';
+export { BearerAuthenticator } from './auth/bearer-authenticator.js';
+export { bearerTokenOf, type BearerToken } from './auth/bearer-token.js';
+export { JwksCache, JwksUnavailable, type JwksCacheOptions, type JwksDocument } from './auth/jwks-cache.js';
+export { JwtAuthenticator, TOKEN_AUDIENCE, TOKEN_ISSUER, type JwtAuthenticatorOptions, type RejectionReason } from './auth/jwt-authenticator.js';
+export { LoginThrottle, clientPrefix, type LoginThrottleOptions } from './auth/login-throttle.js';
+export { MIN_OPERATOR_TOKEN_LENGTH, OperatorToken } from './auth/operator-token.js';
 export { buildOpenApi } from './openapi/openapi.js';
 export { problemsOf } from './openapi/route-problems.js';
-export { allRoutes, gatewayRoutes, type GatewayRouteContract, type GatewayRouteId } from './http/route-table.js';
+export { allRoutes, gatewayRoutes, throttledRoutes, type GatewayRouteContract, type GatewayRouteId } from './http/route-table.js';
 export { HttpProblem, problemBody, problemType, PROBLEM_CONTENT_TYPE, type FieldError, type ProblemBody } from './http/problem.js';
 export { toProblem } from './http/to-problem.js';
 export type { Readiness } from './readiness.js';

@@ -9,8 +9,8 @@ export interface Readiness {
   check(): Promise<ReadinessReport>;
 }
 
-/** The services a gateway request needs: booking answers, and booking needs privacy's keys. */
-export const UPSTREAM_SERVICES = ['booking', 'privacy'] as const;
+/** The services a gateway request needs: identity (its keys verify every token), booking, and privacy (booking's keys). */
+export const UPSTREAM_SERVICES = ['identity', 'booking', 'privacy'] as const;
 
 type HealthBus = Pick<Bus, 'isServing'> & { nc: Pick<Bus['nc'], 'status' | 'isClosed' | 'isDraining'> };
 

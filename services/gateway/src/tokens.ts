@@ -5,3 +5,5 @@ export const LOGGER = Symbol('LOGGER');
 export const METRICS = Symbol('METRICS');
 export const READINESS = Symbol('READINESS');
 export const REQUEST_TELEMETRY = Symbol('REQUEST_TELEMETRY');
+export const LOGIN_THROTTLE = Symbol('LOGIN_THROTTLE');
+export const JWKS_CACHE = Symbol('JWKS_CACHE');

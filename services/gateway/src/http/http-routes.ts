@@ -5,19 +5,27 @@ import { context } from '@opentelemetry/api';
 import type { RequestContext } from '@plass/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AUTHENTICATOR, authorize, type Authenticator } from '../auth/authenticator.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { RequestTelemetry, RouteConfig } from '../observability/request-telemetry.js';
-import { REQUEST_TELEMETRY } from '../tokens.js';
+import { LOGIN_THROTTLE, REQUEST_TELEMETRY } from '../tokens.js';
 import type { RouteAnswer, RouteHandlers } from './route-handlers.js';
-import { fastifyPath, routeEntries, type GatewayRouteContract, type GatewayRouteId } from './route-table.js';
+import { fastifyPath, routeEntries, throttledRoutes, type GatewayRouteContract, type GatewayRouteId } from './route-table.js';
 import { parseInput } from './validation.js';
 
 export const ROUTE_HANDLERS = Symbol('ROUTE_HANDLERS');
 
-type AnyHandler = (input: { params: unknown; query: unknown; body: unknown; ctx: RequestContext | undefined }) => Promise<RouteAnswer>;
+type AnyHandler = (input: {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  ctx: RequestContext | undefined;
+  correlationId: string;
+}) => Promise<RouteAnswer>;
 
 /**
  * Serves the route table on Fastify: request id, span, metrics and log line for every request;
- * authentication before the body is read; zod validation; then the route's handler inside its span.
+ * authentication (or, on login routes, the per-address limit) before the body is read; zod validation;
+ * then the route's handler inside its span.
  */
 @Injectable()
 export class HttpRoutes implements OnModuleInit {
@@ -28,6 +36,7 @@ export class HttpRoutes implements OnModuleInit {
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
     @Inject(REQUEST_TELEMETRY) private readonly telemetry: RequestTelemetry,
     @Inject(ROUTE_HANDLERS) private readonly handlers: RouteHandlers,
+    @Inject(LOGIN_THROTTLE) private readonly throttle: LoginThrottle,
   ) {}
 
   onModuleInit(): void {
@@ -49,7 +58,10 @@ export class HttpRoutes implements OnModuleInit {
       method: route.method,
       url: fastifyPath(route.path),
       config: { routeId: id, routePath: route.path } satisfies RouteConfig,
-      ...(roles === 'public' ? {} : { onRequest: async (request: FastifyRequest) => this.authenticate(request, roles) }),
+      onRequest: async (request: FastifyRequest) => {
+        if (throttledRoutes.has(id)) this.throttle.take(id, request.ip);
+        if (roles !== 'public') await this.authenticate(request, roles);
+      },
       handler: (request, reply) =>
         context.with(this.telemetry.contextOf(request), async () => {
           const answer = await handler({
@@ -57,10 +69,12 @@ export class HttpRoutes implements OnModuleInit {
             query: route.query ? parseInput(route.query, request.query, 'query') : undefined,
             body: route.body ? parseInput(route.body, request.body, 'body') : undefined,
             ctx: this.callers.get(request.raw),
+            correlationId: request.id,
           });
           reply.status(answer.status ?? route.response.status);
           reply.type(answer.contentType ?? route.responseContentType ?? 'application/json; charset=utf-8');
           if (answer.location) reply.header('location', answer.location);
+          if (answer.headers) reply.headers(answer.headers);
           return answer.body;
         }),
     });
@@ -68,7 +82,7 @@ export class HttpRoutes implements OnModuleInit {
 
   private async authenticate(request: FastifyRequest, roles: Exclude<GatewayRouteContract['roles'], 'public'>): Promise<void> {
     const caller = await context.with(this.telemetry.contextOf(request), () =>
-      this.authenticator.authenticate({ headers: request.headers, correlationId: request.id }),
+      this.authenticator.authenticate({ headers: request.headers, correlationId: request.id, roles }),
     );
     this.callers.set(request.raw, authorize(caller, roles));
   }

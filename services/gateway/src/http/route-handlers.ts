@@ -1,4 +1,22 @@
-import { CreateBooking, CreateSpace, GetBooking, GetSpace, type RequestContext } from '@plass/contracts';
+import {
+  ChangeUserRole,
+  CreateBooking,
+  CreateSpace,
+  CreateTenant,
+  DeactivateUser,
+  GetBooking,
+  GetJwks,
+  GetMe,
+  GetSpace,
+  GetUser,
+  IssueToken,
+  ListUsers,
+  PLATFORM_TENANT,
+  RefreshToken,
+  RegisterUser,
+  UpdateMe,
+  type RequestContext,
+} from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import type { Metrics } from '@plass/telemetry';
 import type { z } from 'zod';
@@ -14,6 +32,7 @@ export interface RouteInput<R> {
   body: Parsed<R, 'body'>;
   /** Always set on routes that need roles; the tenant comes from here only. */
   ctx: R extends { roles: 'public' } ? undefined : RequestContext;
+  correlationId: string;
 }
 
 export interface RouteAnswer {
@@ -22,6 +41,7 @@ export interface RouteAnswer {
   status?: number;
   location?: string;
   contentType?: string;
+  headers?: Record<string, string>;
 }
 
 export type RouteHandler<R> = (input: RouteInput<R>) => Promise<RouteAnswer>;
@@ -33,6 +53,12 @@ export interface RouteHandlerDeps {
   metrics: Pick<Metrics, 'render' | 'contentType'>;
   openApi: () => unknown;
 }
+
+/** A public route's request speaks for nobody: no tenant (the nil one), no actor, no roles. */
+export const anonymous = (correlationId: string): RequestContext => ({ tenantId: PLATFORM_TENANT, roles: [], correlationId });
+
+/** Token responses must not be cached (RFC 6749 §5.1). */
+const noStore = { 'cache-control': 'no-store' };
 
 /** What each route of the table does: the gateway only translates HTTP to bus requests. */
 export function routeHandlers({ bus, readiness, metrics, openApi }: RouteHandlerDeps): RouteHandlers {
@@ -47,6 +73,26 @@ export function routeHandlers({ bus, readiness, metrics, openApi }: RouteHandler
       return { body: booking, location: `/v1/bookings/${booking.id}` };
     },
     getBooking: async ({ params, ctx }) => ({ body: await bus.request(GetBooking, { bookingId: params.id }, ctx) }),
+    createTenant: async ({ body, ctx }) => {
+      const created = await bus.request(CreateTenant, body, ctx);
+      return { body: created, location: `/v1/tenants/${created.tenantId}` };
+    },
+    createUser: async ({ body, ctx }) => {
+      const created = await bus.request(RegisterUser, body, ctx);
+      return { body: created, location: `/v1/users/${created.id}` };
+    },
+    listUsers: async ({ query, ctx }) => ({ body: await bus.request(ListUsers, query, ctx) }),
+    getUser: async ({ params, ctx }) => ({ body: await bus.request(GetUser, { userId: params.id }, ctx) }),
+    changeUser: async ({ params, body, ctx }) => ({ body: await bus.request(ChangeUserRole, { userId: params.id, role: body.role }, ctx) }),
+    deactivateUser: async ({ params, ctx }) => ({ body: await bus.request(DeactivateUser, { userId: params.id }, ctx) }),
+    getMe: async ({ ctx }) => ({ body: await bus.request(GetMe, {}, ctx) }),
+    updateMe: async ({ body, ctx }) => ({ body: await bus.request(UpdateMe, body, ctx) }),
+    issueToken: async ({ body, correlationId }) => ({ body: await bus.request(IssueToken, body, anonymous(correlationId)), headers: noStore }),
+    refreshToken: async ({ body, correlationId }) => ({ body: await bus.request(RefreshToken, body, anonymous(correlationId)), headers: noStore }),
+    jwks: async ({ correlationId }) => ({
+      body: await bus.request(GetJwks, {}, anonymous(correlationId)),
+      headers: { 'cache-control': 'public, max-age=60' },
+    }),
     healthz: async () => ({ body: { status: 'ok' } }),
     readyz: async () => {
       const { ready, checks } = await readiness.check();
