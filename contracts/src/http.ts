@@ -244,7 +244,7 @@ export const routes = {
     operationId: 'readyz',
     method: 'GET',
     path: '/readyz',
-    summary: 'Readiness: the gateway is connected to NATS',
+    summary: 'Readiness: NATS is connected and the identity, booking and privacy services answer',
     roles: 'public',
     response: { status: 200, schema: Health, description: 'Ready' },
     problems: ['service.unavailable'],

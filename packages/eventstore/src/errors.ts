@@ -25,3 +25,19 @@ export class DuplicateEventIdError extends Error {
     this.name = 'DuplicateEventIdError';
   }
 }
+
+/** Shapes every adapter refuses before touching the store. */
+export function validateAppends(appends: Array<{ streamId: string; events: Array<{ id: string }> }>): void {
+  if (appends.length === 0) throw new RangeError('an append needs at least one stream');
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  for (const { streamId, events } of appends) {
+    if (events.length === 0) throw new RangeError('an append needs at least one event per stream');
+    if (streams.has(streamId)) throw new RangeError(`stream ${streamId} is named twice in one append`);
+    streams.add(streamId);
+    for (const event of events) {
+      if (ids.has(event.id)) throw new RangeError('an append was given the same event id twice');
+      ids.add(event.id);
+    }
+  }
+}

@@ -76,8 +76,28 @@ export interface RelayOptions {
   pollIntervalMs?: number;
 }
 
+export interface StreamAppend {
+  streamId: string;
+  events: NewEvent[];
+  expectedRevision: ExpectedRevision;
+}
+
+export interface MultiAppendResult {
+  /** Position of the last appended event. */
+  position: bigint;
+  /** Revision of each stream's last event, in request order. */
+  streams: Array<{ streamId: string; nextExpectedRevision: number }>;
+}
+
 export interface EventStore {
   appendToStream(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Appends to several streams atomically: every expected revision holds and all events are
+   * written, or nothing is (WrongExpectedRevisionError names the first stream that moved).
+   * This is how one decision spans several consistency boundaries (a space's schedule, a
+   * person's limits, a location's capacity).
+   */
+  appendToStreams(appends: StreamAppend[]): Promise<MultiAppendResult>;
   /** `[]` when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Every stream in global order, without system events; for rebuilds. */

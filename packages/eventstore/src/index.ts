@@ -18,3 +18,4 @@ export { KurrentDbEventStore, openKurrentDbEventStore, type KurrentDbEventStoreO
 export { toEnvelope, toNewEvent, allEnvelopes } from './envelope-mapping.js';
 export { handleCommand } from './command-handler.js';
 export { foldWith, type Decision } from './decision.js';
+export type { StreamAppend, MultiAppendResult } from './event-store.js';

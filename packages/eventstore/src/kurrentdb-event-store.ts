@@ -15,15 +15,17 @@ import type {
   AppendResult,
   EventPublisher,
   EventStore,
+  MultiAppendResult,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
   Relay,
   RelayOptions,
+  StreamAppend,
 } from './event-store.js';
-import { WrongExpectedRevisionError } from './errors.js';
-import { NO_POSITION, toRecordedEvent } from './kurrentdb-mapping.js';
+import { WrongExpectedRevisionError, validateAppends } from './errors.js';
+import { NO_POSITION, encodeMetadata, toRecordedEvent } from './kurrentdb-mapping.js';
 import { KurrentDbSubscriptionRelay } from './kurrentdb-relay.js';
 
 export interface KurrentDbEventStoreOptions {
@@ -55,7 +57,7 @@ export class KurrentDbEventStore implements EventStore {
       const result = await this.client.appendToStream(
         streamId,
         events.map((event) =>
-          jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: event.metadata ?? {} }),
+          jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: encodeMetadata(event.metadata) }),
         ),
         { streamState },
       );
@@ -66,6 +68,32 @@ export class KurrentDbEventStore implements EventStore {
       if (error instanceof WrongExpectedVersionError) {
         const actual = typeof error.actualState === 'bigint' ? Number(error.actualState) : 'no_stream';
         throw new WrongExpectedRevisionError(streamId, expected, actual);
+      }
+      throw error;
+    }
+  }
+
+  async appendToStreams(appends: StreamAppend[]): Promise<MultiAppendResult> {
+    validateAppends(appends);
+    try {
+      const result = await this.client.multiStreamAppend(
+        appends.map((append) => ({
+          streamName: append.streamId,
+          expectedState: typeof append.expectedRevision === 'number' ? BigInt(append.expectedRevision) : append.expectedRevision,
+          events: append.events.map((event) =>
+            jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: encodeMetadata(event.metadata) }),
+          ),
+        })),
+      );
+      return {
+        position: result.position,
+        streams: result.responses.map((response) => ({ streamId: response.streamName, nextExpectedRevision: Number(response.revision) })),
+      };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        const moved = appends.find((append) => append.streamId === error.streamName) ?? appends[0]!;
+        const actual = typeof error.actualState === 'bigint' ? Number(error.actualState) : 'no_stream';
+        throw new WrongExpectedRevisionError(moved.streamId, moved.expectedRevision, actual);
       }
       throw error;
     }

@@ -11,7 +11,7 @@ export const toRecordedEvent = (event: KurrentRecordedEvent): RecordedEvent => (
   revision: Number(event.revision),
   position: event.position?.commit ?? NO_POSITION,
   data: event.data,
-  metadata: isRecord(event.metadata) ? event.metadata : {},
+  metadata: decodeMetadata(event.metadata),
   recordedAt: event.created,
 });
 
@@ -20,3 +20,16 @@ export const comparePositions = (a: Position, b: Position): number =>
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+
+/**
+ * KurrentDB's multi-stream append takes only string-valued metadata, so metadata is stored as one
+ * JSON string under `plass` — the same way for single- and multi-stream appends.
+ */
+export const encodeMetadata = (metadata: Record<string, unknown> | undefined): Record<string, string> => ({
+  plass: JSON.stringify(metadata ?? {}),
+});
+
+function decodeMetadata(metadata: unknown): Record<string, unknown> {
+  if (!isRecord(metadata)) return {};
+  return typeof metadata.plass === 'string' ? (JSON.parse(metadata.plass) as Record<string, unknown>) : metadata;
+}

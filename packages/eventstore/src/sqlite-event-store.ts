@@ -7,14 +7,16 @@ import type {
   EventPublisher,
   EventStore,
   ExpectedRevision,
+  MultiAppendResult,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
   Relay,
   RelayOptions,
+  StreamAppend,
 } from './event-store.js';
-import { DuplicateEventIdError, WrongExpectedRevisionError } from './errors.js';
+import { DuplicateEventIdError, WrongExpectedRevisionError, validateAppends } from './errors.js';
 import { SqliteOutboxRelay, type Outbox } from './sqlite-outbox-relay.js';
 
 const SCHEMA = `
@@ -82,6 +84,7 @@ export class SqliteEventStore implements EventStore {
   private readonly relays = new Set<Relay>();
   private readonly statements;
   private readonly appendTransaction;
+  private readonly multiAppendTransaction;
 
   constructor(file: string) {
     this.fileKey = resolve(file);
@@ -120,14 +123,28 @@ export class SqliteEventStore implements EventStore {
       deleteOutbox: this.db.prepare<[bigint]>('DELETE FROM outbox WHERE position = ?'),
     };
     this.appendTransaction = this.db.transaction(this.appendInTransaction.bind(this));
+    this.multiAppendTransaction = this.db.transaction((appends: StreamAppend[]): MultiAppendResult => {
+      const results = appends.map((append) => ({
+        streamId: append.streamId,
+        ...this.appendInTransaction(append.streamId, append.events, append.expectedRevision),
+      }));
+      return {
+        position: results.reduce((max, result) => (result.position > max ? result.position : max), 0n),
+        streams: results.map(({ streamId, nextExpectedRevision }) => ({ streamId, nextExpectedRevision })),
+      };
+    });
   }
 
   async appendToStream(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
-    if (events.length === 0) throw new RangeError('appendToStream needs at least one event');
-    if (new Set(events.map((event) => event.id)).size !== events.length) {
-      throw new RangeError('appendToStream was given the same event id twice');
-    }
+    validateAppends([{ streamId, events }]);
     const result = this.appendTransaction.immediate(streamId, events, options.expectedRevision ?? 'any');
+    for (const listener of appendListeners.get(this.fileKey) ?? []) listener();
+    return result;
+  }
+
+  async appendToStreams(appends: StreamAppend[]): Promise<MultiAppendResult> {
+    validateAppends(appends);
+    const result = this.multiAppendTransaction.immediate(appends);
     for (const listener of appendListeners.get(this.fileKey) ?? []) listener();
     return result;
   }

@@ -180,6 +180,90 @@ export function describeEventStoreContract(name: string, newFixture: () => Promi
       });
     });
 
+    describe('multi-stream append', () => {
+      it('appends to several streams atomically with each expected revision', async () => {
+        const store = open();
+        const [schedule, ledger] = [stream('schedule'), stream('ledger')];
+        await store.appendToStream(schedule, [event()]);
+        const [a, b, c] = [event(), event(), event()];
+        const result = await store.appendToStreams([
+          { streamId: schedule, events: [a], expectedRevision: 0 },
+          { streamId: ledger, events: [b, c], expectedRevision: 'no_stream' },
+        ]);
+
+        expect(result.streams).toEqual([
+          { streamId: schedule, nextExpectedRevision: 1 },
+          { streamId: ledger, nextExpectedRevision: 1 },
+        ]);
+        expect(ids(await store.readStream(schedule)).slice(1)).toEqual([a.id]);
+        expect(ids(await store.readStream(ledger))).toEqual([b.id, c.id]);
+        const all = await store.readAll();
+        expect(result.position).toBe(all.find((e) => e.id === c.id)!.position);
+      });
+
+      it('writes nothing when any one stream moved', async () => {
+        const store = open();
+        const [schedule, ledger] = [stream('schedule'), stream('ledger')];
+        await store.appendToStream(ledger, [event()]);
+        await expect(
+          store.appendToStreams([
+            { streamId: schedule, events: [event()], expectedRevision: 'no_stream' },
+            { streamId: ledger, events: [event()], expectedRevision: 'no_stream' },
+          ]),
+        ).rejects.toMatchObject({ streamId: ledger });
+
+        expect(await store.readStream(schedule)).toEqual([]);
+        expect(await store.readStream(ledger)).toHaveLength(1);
+      });
+
+      it('lets exactly one of racing decisions over overlapping streams win', async () => {
+        const store = open();
+        const [space, person, other] = [stream('space'), stream('person'), stream('person')];
+        const attempts = await Promise.allSettled([
+          store.appendToStreams([
+            { streamId: space, events: [event()], expectedRevision: 'no_stream' },
+            { streamId: person, events: [event()], expectedRevision: 'no_stream' },
+          ]),
+          store.appendToStreams([
+            { streamId: other, events: [event()], expectedRevision: 'no_stream' },
+            { streamId: space, events: [event()], expectedRevision: 'no_stream' },
+          ]),
+        ]);
+
+        expect(attempts.filter((attempt) => attempt.status === 'fulfilled')).toHaveLength(1);
+        expect(await store.readStream(space)).toHaveLength(1);
+        expect((await store.readStream(person)).length + (await store.readStream(other)).length).toBe(1);
+      });
+
+      it('refuses a stream named twice or an empty append', async () => {
+        const store = open();
+        const s = stream('twice');
+        await expect(
+          store.appendToStreams([
+            { streamId: s, events: [event()], expectedRevision: 'any' },
+            { streamId: s, events: [event()], expectedRevision: 'any' },
+          ]),
+        ).rejects.toThrow(RangeError);
+        await expect(store.appendToStreams([])).rejects.toThrow(RangeError);
+        await expect(store.appendToStreams([{ streamId: s, events: [], expectedRevision: 'any' }])).rejects.toThrow(RangeError);
+      });
+
+      it('relays multi-stream appends like any other', async () => {
+        const store = open();
+        const publisher = new RecordingPublisher();
+        const relay = store.relay(publisher, relayOptions);
+        await relay.start();
+        const [x, y] = [event(), event()];
+        await store.appendToStreams([
+          { streamId: stream('a'), events: [x], expectedRevision: 'no_stream' },
+          { streamId: stream('b'), events: [y], expectedRevision: 'no_stream' },
+        ]);
+        await relay.idle();
+        expect(ids(publisher.published).filter((id) => id === x.id || id === y.id)).toEqual([x.id, y.id]);
+        await relay.stop();
+      });
+    });
+
     describe('global order', () => {
       it('gives events of all streams increasing positions in commit order', async () => {
         const store = open();
