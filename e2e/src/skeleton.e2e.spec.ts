@@ -1,11 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { Bus } from '@plass/bus';
-import { DestroySubjectKeys, type BookingView } from '@plass/contracts';
+import { DestroySubjectKeys, Streams, type BookingView } from '@plass/contracts';
 import { listFiles, scanForPlaintext, waitFor } from '@plass/testing';
 import { gatewayClient } from './client.js';
 import { startSystem, type System } from './system.js';
 
 const subject = 'Performance review with Kari Nordmann';
+
+/** Every booking event of the tenant exactly as JetStream stores it, read message by message. */
+async function bookingEventsOnJetStream(bus: Bus, tenantId: string): Promise<Array<{ type: string; raw: string }>> {
+  const { state } = await bus.jsm.streams.info(Streams.events);
+  const messages: Array<{ type: string; raw: string }> = [];
+  for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+    const message = await bus.jsm.streams.getMessage(Streams.events, { seq });
+    if (message?.subject.startsWith(`evt.${tenantId}.booking.`)) {
+      messages.push({ type: message.subject.split('.').pop()!, raw: message.string() });
+    }
+  }
+  return messages;
+}
 const kari = { email: 'kari.nordmann@fjord.example', displayName: 'Kari Nordmann', role: 'employee' };
 
 describe('walking skeleton: book through the gateway, read it back, shred it', () => {
@@ -89,7 +103,17 @@ describe('walking skeleton: book through the gateway, read it back, shred it', (
 
   it('keeps no plaintext personal data at rest while running', async () => {
     await waitFor(() => system.booking.settled(), { what: 'relay and projection to settle' });
-    expect(scanForPlaintext(system.dataDir, [subject, employeeId, kari.email, kari.displayName])).toEqual([]);
+    expect(scanForPlaintext(system.dataDir, [subject, kari.email, kari.displayName])).toEqual([]);
+    // The user id is identity's own record key; what must never hold it in clear is booking data.
+    expect(scanForPlaintext(join(system.dataDir, 'booking'), [employeeId])).toEqual([]);
+  });
+
+  it('publishes booking events that carry no clear link to the booker', async () => {
+    const bus = await Bus.connect({ servers: system.natsUrl, name: 'e2e-inspector' });
+    const messages = await bookingEventsOnJetStream(bus, tenantId);
+    await bus.close();
+    expect(messages.map((message) => message.type)).toEqual(expect.arrayContaining(['SpaceCreated', 'BookingConfirmed']));
+    for (const message of messages) expect(message.raw).not.toContain(employeeId);
   });
 
   it('reads the booking with redacted personal fields once the subject’s keys are destroyed', async () => {
@@ -117,6 +141,7 @@ describe('walking skeleton: book through the gateway, read it back, shred it', (
     for (const store of [/booking\/events\.db/, /booking\/read-model\.db/, /privacy\/keys\.db/, /^identity\//, /^nats\/jetstream\//, /^logs\/gateway\.log$/, /^logs\/booking\.log$/, /^logs\/identity\.log$/]) {
       expect(files.some((file) => store.test(file))).toBe(true);
     }
-    expect(scanForPlaintext(system.dataDir, [subject, employeeId, kari.email, kari.displayName, 'correct horse battery staple'])).toEqual([]);
+    expect(scanForPlaintext(system.dataDir, [subject, kari.email, kari.displayName, 'correct horse battery staple'])).toEqual([]);
+    expect(scanForPlaintext(join(system.dataDir, 'booking'), [employeeId])).toEqual([]);
   });
 });

@@ -94,7 +94,7 @@ describe('npm start', () => {
     expect(output).toContain(
       `plass is up: http://localhost:${gatewayPort} (data in ${data.path}, NATS nats://127.0.0.1:${natsPort}) — Ctrl-C stops`,
     );
-    expect(output).toMatch(/^gateway │ /m);
+    expect(output).toMatch(/^gateway\s+│ /m);
   });
 
   it('seeds a demo tenant whose admin can log in, create a space, book it and read the booking back', async () => {

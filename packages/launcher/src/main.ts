@@ -145,7 +145,6 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
     if (failed !== undefined) return failed;
 
     const baseUrl = `http://localhost:${config.gatewayPort}`;
-    say(upLine({ baseUrl, dataDir: config.dataDir, natsUrl }));
     say(operatorLine(config.operatorToken, config.operatorTokenGenerated));
     if (config.seedDemo) {
       try {
@@ -156,6 +155,7 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
         complain(`no demo tenant: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    say(upLine({ baseUrl, dataDir: config.dataDir, natsUrl }));
     return await onInterruption(await interrupted);
   } catch (error) {
     complain(error instanceof Error ? error.message : String(error));

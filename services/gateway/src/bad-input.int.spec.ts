@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startNats, type NatsServerHandle } from '@plass/testing';
 import { startGateway, type RunningGateway } from './gateway.js';
 import { BookingStub } from './test-support/booking-stub.js';
-import { caller, httpClient, identityHeaders, type Caller } from './test-support/http-client.js';
+import { caller, httpClient, type Caller } from './test-support/http-client.js';
+import { IdentityStub } from './test-support/identity-stub.js';
 import { capturingLogger } from './test-support/log-capture.js';
 
 const BODY_LIMIT = 8 * 1024;
@@ -83,6 +84,7 @@ describe('bad input never reaches a 5xx', () => {
   let nats: NatsServerHandle;
   let gateway: RunningGateway;
   let stub: BookingStub;
+  let identity: IdentityStub;
   let call: ReturnType<typeof httpClient>;
   const logs = capturingLogger();
   const who: Caller = caller(['admin', 'employee']);
@@ -90,13 +92,15 @@ describe('bad input never reaches a 5xx', () => {
   beforeAll(async () => {
     nats = await startNats();
     stub = await BookingStub.start(nats.url);
+    identity = await IdentityStub.start(nats.url);
     gateway = await startGateway({ natsUrl: nats.url, port: 0, logger: logs.logger, bodyLimitBytes: BODY_LIMIT });
-    call = httpClient(gateway.url);
+    call = httpClient(gateway.url, identity.tokenFor);
   });
 
   afterAll(async () => {
     await gateway?.close();
     await stub?.close();
+    await identity?.close();
     await nats?.stop();
   });
 
@@ -121,10 +125,11 @@ describe('bad input never reaches a 5xx', () => {
   it.each(pathCases.map((c) => [c.name, c] as const))('%s', (_name, c) => check('', 'GET')(c));
 
   it('answers a malformed URL with 400, not a crash', async () => {
+    const authorization = `Bearer ${await identity.tokenFor(who)}`;
     const status = await new Promise<{ status: number; type: string | undefined; id: string | undefined }>((resolve, reject) => {
       const url = new URL(gateway.url);
       const req = httpRequest(
-        { host: url.hostname, port: url.port, method: 'GET', path: '/v1/spaces/%E0%A4%A', headers: identityHeaders(who) },
+        { host: url.hostname, port: url.port, method: 'GET', path: '/v1/spaces/%E0%A4%A', headers: { authorization } },
         (res) => {
           res.resume();
           res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], id: res.headers['x-request-id'] as string | undefined }));

@@ -18,12 +18,24 @@ function port(value: string | undefined, fallback: number): number {
   return parsed;
 }
 
+/** `true`, or the proxies' addresses/CIDRs, comma-separated: whose X-Forwarded-For to believe. */
+function trustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean);
+}
+
+const operatorToken = process.env.PLASS_OPERATOR_TOKEN || undefined;
+if (!operatorToken) logger.info('PLASS_OPERATOR_TOKEN is not set: POST /v1/tenants answers 401');
+
 try {
   const gateway = await startGateway({
     natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     port: port(process.env.PLASS_GATEWAY_PORT, 8080),
     host: process.env.PLASS_GATEWAY_HOST ?? '0.0.0.0',
     logger,
+    ...(operatorToken ? { operatorToken } : {}),
+    trustProxy: trustProxy(process.env.PLASS_GATEWAY_TRUST_PROXY),
     enableShutdownHooks: true,
     onShutdown: () => tracing.shutdown(),
   });

@@ -24,10 +24,12 @@ describe('readiness follows the NATS connection and the upstream services', () =
   });
 
   it('is not ready until every upstream service answers its health ping', async () => {
-    const booking = await Bus.connect({ servers: nats.url, name: 'booking' });
-    upstreams.push(booking);
-    booking.serveHealth();
-    await booking.flush();
+    for (const service of ['identity', 'booking']) {
+      const upstream = await Bus.connect({ servers: nats.url, name: service });
+      upstreams.push(upstream);
+      upstream.serveHealth();
+      await upstream.flush();
+    }
     const waiting = await call('GET', '/readyz');
     expect(waiting.status).toBe(503);
     expect(waiting.json()).toMatchObject({ code: 'service.unavailable', detail: 'not ready: privacy unavailable' });
@@ -38,7 +40,7 @@ describe('readiness follows the NATS connection and the upstream services', () =
     await privacy.flush();
     const ready = await call('GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ok', checks: { nats: 'ok', booking: 'ok', privacy: 'ok' } });
+    expect(ready.json()).toEqual({ status: 'ok', checks: { nats: 'ok', identity: 'ok', booking: 'ok', privacy: 'ok' } });
   });
 
   it('is ready while connected, 503 service.unavailable while NATS is down, ready again after reconnecting', async () => {

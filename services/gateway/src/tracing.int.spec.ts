@@ -7,6 +7,7 @@ import { startNats, waitFor, type NatsServerHandle } from '@plass/testing';
 import { startGateway, type RunningGateway } from './gateway.js';
 import { BookingStub } from './test-support/booking-stub.js';
 import { caller, httpClient } from './test-support/http-client.js';
+import { IdentityStub } from './test-support/identity-stub.js';
 import { capturingLogger } from './test-support/log-capture.js';
 
 describe('tracing', () => {
@@ -15,6 +16,7 @@ describe('tracing', () => {
   let tracing: TracingHandle;
   let nats: NatsServerHandle;
   let booking: BookingStub;
+  let identity: IdentityStub;
   let gateway: RunningGateway;
   let call: ReturnType<typeof httpClient>;
 
@@ -22,13 +24,15 @@ describe('tracing', () => {
     tracing = initTracing({ serviceName: 'gateway-test', spanProcessors: [new SimpleSpanProcessor(exporter)] });
     nats = await startNats();
     booking = await BookingStub.start(nats.url);
+    identity = await IdentityStub.start(nats.url);
     gateway = await startGateway({ natsUrl: nats.url, port: 0, logger: logs.logger });
-    call = httpClient(gateway.url);
+    call = httpClient(gateway.url, identity.tokenFor);
   });
 
   afterAll(async () => {
     await gateway?.close();
     await booking?.close();
+    await identity?.close();
     await nats?.stop();
     await tracing?.shutdown();
   });

@@ -30,6 +30,9 @@ export type RejectionReason =
   | 'audience'
   | 'claims';
 
+/** Tokens must name their key: a kid-less token would otherwise match any single published key. */
+class MissingKid extends Error {}
+
 const claimReasons: Record<string, RejectionReason> = { nbf: 'not_yet_valid', iss: 'issuer', aud: 'audience' };
 
 function reasonOf(error: unknown): RejectionReason {
@@ -41,8 +44,6 @@ function reasonOf(error: unknown): RejectionReason {
   if (error instanceof MissingKid) return 'no_kid';
   return 'malformed';
 }
-
-class MissingKid extends Error {}
 
 export interface JwtAuthenticatorOptions {
   keys: Pick<JwksCache, 'key'>;

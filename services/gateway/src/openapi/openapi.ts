@@ -1,4 +1,4 @@
-import { piiRegistry, Problem, problemCatalog, type ErrorCode } from '@plass/contracts';
+import { OPERATOR, piiRegistry, Problem, problemCatalog, type ErrorCode } from '@plass/contracts';
 import { z } from 'zod';
 import { problemType } from '../http/problem.js';
 import type { GatewayRouteContract } from '../http/route-table.js';
@@ -23,12 +23,33 @@ function schemaOf(schema: z.ZodType, io: Io): JsonSchema {
 const problemRef = { $ref: '#/components/schemas/Problem' };
 const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 const securitySchemes = {
-  devTenant: { type: 'apiKey', in: 'header', name: 'X-Plass-Tenant', description: 'Development only (replaced by bearer JWTs): the tenant uuid.' },
-  devUser: { type: 'apiKey', in: 'header', name: 'X-Plass-User', description: 'Development only: the calling user uuid.' },
-  devRoles: { type: 'apiKey', in: 'header', name: 'X-Plass-Roles', description: 'Development only: comma-separated roles (employee, admin, analyst, privacy_officer).' },
+  bearerAuth: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'An access token from POST /v1/auth/token: EdDSA-signed, issuer `plass`, audience `plass-api`, keys at /.well-known/jwks.json. The tenant is always the token\'s.',
+  },
+  operatorToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The platform operator token (PLASS_OPERATOR_TOKEN), accepted only on routes whose roles include `operator`.',
+  },
 } as const;
-// The three headers together are one credential.
-const devSecurity = [{ devTenant: [], devUser: [], devRoles: [] }];
+
+/** Either scheme alone satisfies a route that admits both operator and tenant users. */
+function securityOf(route: GatewayRouteContract): Array<Record<string, string[]>> {
+  if (route.roles === 'public') return [];
+  const operator = route.roles.includes(OPERATOR);
+  const users = route.roles.some((role) => role !== OPERATOR);
+  return [...(operator ? [{ operatorToken: [] }] : []), ...(users ? [{ bearerAuth: [] }] : [])];
+}
+
+/** Headers that come with a problem status. */
+const problemHeaders: Record<number, Record<string, unknown>> = {
+  401: { 'WWW-Authenticate': { description: 'Bearer challenge (RFC 6750); `error="invalid_token"` when a token was sent but not accepted', schema: { type: 'string' } } },
+  429: { 'Retry-After': { description: 'Seconds until another attempt is admitted', schema: { type: 'integer' } } },
+};
 
 function problemSchema(code: ErrorCode): JsonSchema {
   return {
@@ -43,7 +64,7 @@ function problemResponses(route: GatewayRouteContract): Record<string, unknown> 
     responses[String(status)] = {
       description: codes.map((code) => `\`${code}\`: ${problemCatalog[code].title}`).join('; '),
       'x-plass-problems': codes,
-      headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } },
+      headers: { 'X-Request-Id': { $ref: '#/components/headers/RequestId' }, ...problemHeaders[status] },
       content: { [PROBLEM_MEDIA_TYPE]: { schema: codes.length === 1 ? problemSchema(codes[0]!) : { oneOf: codes.map(problemSchema) } } },
     };
   }
@@ -85,7 +106,7 @@ function operation(route: GatewayRouteContract): unknown {
     operationId: route.operationId,
     summary: route.summary,
     'x-plass-roles': route.roles,
-    security: route.roles === 'public' ? [] : devSecurity,
+    security: securityOf(route),
     parameters: [{ $ref: '#/components/parameters/RequestId' }, ...parameters(route)],
     ...(route.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } }
@@ -105,7 +126,9 @@ export function buildOpenApi(table: Record<string, GatewayRouteContract>, info =
     info: {
       ...info,
       description:
-        'Errors are RFC 9457 application/problem+json with a stable `code`. Every response echoes `X-Request-Id`.',
+        'Errors are RFC 9457 application/problem+json with a stable `code`. Every response echoes `X-Request-Id`. ' +
+        'Authenticate with `Authorization: Bearer <access token>`; `x-plass-roles` names the roles a route admits. ' +
+        'Login attempts are limited per client address (429 with `Retry-After`).',
     },
     paths,
     components: {

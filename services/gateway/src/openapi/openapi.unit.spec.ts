@@ -18,16 +18,40 @@ const document = buildOpenApi(allRoutes);
 const operationOf = (route: GatewayRouteContract) => document.paths[route.path]?.[route.method.toLowerCase()] as Operation | undefined;
 
 describe('buildOpenApi', () => {
-  it('is OpenAPI 3.1 with the Problem schema and the development security schemes', () => {
+  it('is OpenAPI 3.1 with the Problem schema and the bearer JWT and operator token schemes', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(document.components.schemas.Problem).toMatchObject({ type: 'object', required: expect.arrayContaining(['type', 'title', 'status', 'code']) });
-    expect(Object.values(document.components.securitySchemes).map((scheme) => scheme.name)).toEqual(['X-Plass-Tenant', 'X-Plass-User', 'X-Plass-Roles']);
+    expect(document.components.securitySchemes).toEqual({
+      bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
+      operatorToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    });
   });
 
-  it.each(Object.entries(allRoutes))('documents %s with its summary, roles, success and every problem', (id, route: GatewayRouteContract) => {
+  it('asks for the operator token on operator routes and a JWT on every other protected route', () => {
+    expect(operationOf(routes.createTenant)!.security).toEqual([{ operatorToken: [] }]);
+    expect(operationOf(routes.createUser)!.security).toEqual([{ bearerAuth: [] }]);
+    expect(operationOf(routes.issueToken)!.security).toEqual([]);
+    expect(operationOf(routes.jwks)!.security).toEqual([]);
+  });
+
+  it('documents the Bearer challenge on 401 and Retry-After on the throttled login routes', () => {
+    expect(operationOf(routes.getMe)!.responses['401']!.headers).toHaveProperty('WWW-Authenticate');
+    for (const route of [routes.issueToken, routes.refreshToken]) {
+      const tooMany = operationOf(route)!.responses['429']!;
+      expect(tooMany['x-plass-problems']).toEqual(['auth.rate_limited']);
+      expect(tooMany.headers).toHaveProperty('Retry-After');
+    }
+  });
+
+  it.each(Object.entries(allRoutes))('documents %s with its summary, roles, security, success and every problem', (id, route: GatewayRouteContract) => {
     const operation = operationOf(route);
     expect(operation).toMatchObject({ operationId: id, summary: route.summary, 'x-plass-roles': route.roles });
-    expect(operation!.security).toEqual(route.roles === 'public' ? [] : [{ devTenant: [], devUser: [], devRoles: [] }]);
+    if (route.roles === 'public') expect(operation!.security).toEqual([]);
+    else {
+      expect(route.roles.length).toBeGreaterThan(0);
+      expect(operation!.security).toEqual(route.roles.includes('operator') ? [{ operatorToken: [] }] : [{ bearerAuth: [] }]);
+      expect(problemsOf(route)).toEqual(expect.arrayContaining(['auth.unauthenticated', 'auth.forbidden']));
+    }
     expect(operation!.responses[String(route.response.status)]?.description).toBe(route.response.description);
 
     const documented = Object.values(operation!.responses).flatMap((response) => response['x-plass-problems'] ?? []);
@@ -42,6 +66,8 @@ describe('buildOpenApi', () => {
 
   it('adds what the gateway itself answers for a route of that shape', () => {
     expect(problemsOf(routes.createSpace)).toEqual(expect.arrayContaining(['request.unsupported_media_type', 'internal.error', 'auth.forbidden']));
+    expect(problemsOf(routes.refreshToken)).toEqual(expect.arrayContaining(['auth.rate_limited', 'validation.failed']));
+    expect(problemsOf(routes.jwks)).not.toContain('auth.unauthenticated');
     expect(problemsOf(routes.getBooking)).toEqual(expect.arrayContaining(['auth.forbidden', 'validation.failed']));
     expect(problemsOf(routes.healthz)).toEqual(['internal.error']);
   });

@@ -1,13 +1,15 @@
 import { problemCatalog, type ErrorCode } from '@plass/contracts';
-import type { GatewayRouteContract } from '../http/route-table.js';
+import { throttledRoutes, type GatewayRouteContract } from '../http/route-table.js';
 
 /**
  * The problems a route can answer: those its contract names, plus those the gateway's own pipeline
- * answers for a route of its shape (auth, parsing, validation) and `internal.error`.
+ * answers for a route of its shape (auth, login throttling, parsing, validation) and `internal.error`.
  */
 export function problemsOf(route: GatewayRouteContract): ErrorCode[] {
   const codes = new Set<ErrorCode>(route.problems);
-  if (route.roles !== 'public') codes.add('auth.unauthenticated').add('auth.forbidden');
+  // service.unavailable: the keys that verify tokens come from identity.
+  if (route.roles !== 'public') codes.add('auth.unauthenticated').add('auth.forbidden').add('service.unavailable');
+  if (throttledRoutes.has(route.operationId)) codes.add('auth.rate_limited');
   if (route.params || route.query) codes.add('validation.failed');
   if (route.body) {
     for (const code of ['validation.failed', 'request.malformed', 'request.too_large', 'request.unsupported_media_type'] as const) {

@@ -16,20 +16,24 @@ export interface Caller {
 
 export const caller = (roles: Role[], tenantId: string = randomUUID()): Caller => ({ tenantId, userId: randomUUID(), roles });
 
-export const identityHeaders = ({ tenantId, userId, roles }: Caller): Record<string, string> => ({
-  'x-plass-tenant': tenantId,
-  'x-plass-user': userId,
-  'x-plass-roles': roles.join(','),
-});
+/** Signs an access token for a caller (see `IdentityStub.tokenFor`). */
+export type TokenSource = (caller: Caller) => Promise<string>;
 
-/** Real HTTP against a listening gateway. A string body is sent as JSON unless a content type is given. */
-export function httpClient(baseUrl: string) {
+/**
+ * Real HTTP against a listening gateway. `as` sends a bearer token for that caller; a string body is
+ * sent as JSON unless a content type is given.
+ */
+export function httpClient(baseUrl: string, tokenFor?: TokenSource) {
   return async function call(
     method: string,
     path: string,
     options: { as?: Caller; headers?: Record<string, string>; body?: string | Uint8Array; json?: unknown } = {},
   ): Promise<HttpAnswer> {
-    const headers: Record<string, string> = { ...(options.as ? identityHeaders(options.as) : {}) };
+    const headers: Record<string, string> = {};
+    if (options.as) {
+      if (!tokenFor) throw new Error('httpClient needs a token source to call as someone');
+      headers.authorization = `Bearer ${await tokenFor(options.as)}`;
+    }
     let body: string | Uint8Array | undefined = options.body;
     if (options.json !== undefined) body = JSON.stringify(options.json);
     if (typeof body === 'string') headers['content-type'] = 'application/json';

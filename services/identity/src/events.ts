@@ -1,0 +1,3 @@
+import type { Context } from '@plass/contracts';
+
+export const CONTEXT: Context = 'identity';

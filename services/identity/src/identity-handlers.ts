@@ -1,0 +1,33 @@
+import {
+  ChangeUserRole,
+  CreateTenant,
+  DeactivateUser,
+  GetJwks,
+  GetMe,
+  GetUser,
+  IssueToken,
+  ListUsers,
+  RefreshToken,
+  RegisterUser,
+  RotateSigningKey,
+  UpdateMe,
+} from '@plass/contracts';
+import type { Bus } from '@plass/bus';
+import type { AuthApp } from './auth-app.js';
+import type { IdentityApp } from './identity-app.js';
+
+/** Identity's NATS face: one handler per request contract. */
+export function registerIdentityHandlers(bus: Bus, identity: IdentityApp, auth: AuthApp): void {
+  bus.handle(CreateTenant, (request, ctx) => identity.createTenant(request, ctx));
+  bus.handle(RegisterUser, (request, ctx) => identity.registerUser(request, ctx));
+  bus.handle(ListUsers, (request, ctx) => identity.listUsers(request, ctx));
+  bus.handle(GetUser, (request, ctx) => identity.getUser(request.userId, ctx));
+  bus.handle(ChangeUserRole, (request, ctx) => identity.changeUserRole(request, ctx));
+  bus.handle(DeactivateUser, (request, ctx) => identity.deactivateUser(request.userId, ctx));
+  bus.handle(GetMe, (_request, ctx) => identity.getMe(ctx));
+  bus.handle(UpdateMe, (request, ctx) => identity.updateMe(request, ctx));
+  bus.handle(IssueToken, (request) => auth.issueToken(request));
+  bus.handle(RefreshToken, (request) => auth.refreshToken(request.refreshToken));
+  bus.handle(GetJwks, async () => auth.getJwks());
+  bus.handle(RotateSigningKey, async (_request, ctx) => auth.rotateSigningKey(ctx));
+}

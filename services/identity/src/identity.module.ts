@@ -1,0 +1,204 @@
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type Database from 'better-sqlite3';
+import { Bus, consumeEvents, ensureStreams, publishEvent, type EventConsumer } from '@plass/bus';
+import { Subjects } from '@plass/contracts';
+import { allEnvelopes, toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
+import { ProjectionRunner, type ProjectionStore } from '@plass/projections';
+import { NatsKeyClient, Shredder } from '@plass/shredder';
+import type { Logger } from '@plass/telemetry';
+import { AuthApp } from './auth-app.js';
+import { emailBlindIndex, type EmailBlindIndex } from './credentials/email-index.js';
+import { EmailIndexStore } from './credentials/email-index-store.js';
+import { deriveIdentitySecrets } from './credentials/identity-secrets.js';
+import { LoginThrottle, type LoginThrottleOptions } from './credentials/login-throttle.js';
+import { PasswordHasher, type ScryptParams } from './credentials/password-hasher.js';
+import { IdentityApp } from './identity-app.js';
+import { registerIdentityHandlers } from './identity-handlers.js';
+import { openCredentialsDb, openEventStore, openReadModelStore } from './stores.js';
+import { RefreshTokenStore } from './tokens/refresh-tokens.js';
+import { SigningKeyRing } from './tokens/signing-keys.js';
+import { identityReadModel } from './users/read-model.js';
+import { isRegisteredIn } from './users/user-record.js';
+
+export interface IdentityModuleOptions {
+  natsUrl: string;
+  dataDir: string;
+  /** 32 bytes (PLASS_IDENTITY_KEY): wraps the signing keys and keys the e-mail blind index. */
+  identityKey: Buffer;
+  logger: Logger;
+  now?: () => Date;
+  /** @defaultValue 900 (15 minutes) */
+  accessTokenTtlSeconds?: number;
+  /** @defaultValue 30 days */
+  refreshTokenTtlSeconds?: number;
+  /** @defaultValue 24 */
+  signingKeyMaxAgeHours?: number;
+  loginThrottle?: Omit<LoginThrottleOptions, 'now'>;
+  scrypt?: ScryptParams;
+  keyCacheTtlMs?: number;
+}
+
+/** Retired signing keys stay published this much longer than their last token lives. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+export const OPTIONS = Symbol('IDENTITY_OPTIONS');
+export const BUS = Symbol('BUS');
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const READ_MODEL = Symbol('READ_MODEL');
+export const CREDENTIALS = Symbol('CREDENTIALS');
+export const IDENTITY_APP = Symbol('IDENTITY_APP');
+export const AUTH_APP = Symbol('AUTH_APP');
+
+/** Identity's own SQLite state and what works on it. */
+export interface Credentials {
+  db: Database.Database;
+  hasher: PasswordHasher;
+  blindIndex: EmailBlindIndex;
+  emailIndex: EmailIndexStore;
+  throttle: LoginThrottle;
+  refreshTokens: RefreshTokenStore;
+  signingKeys: SigningKeyRing;
+}
+
+function openCredentials(options: IdentityModuleOptions, events: EventStore): Credentials {
+  const now = options.now ?? (() => new Date());
+  const secrets = deriveIdentitySecrets(options.identityKey);
+  const db = openCredentialsDb(options.dataDir);
+  const accessTtlMs = (options.accessTokenTtlSeconds ?? 900) * 1000;
+  return {
+    db,
+    hasher: new PasswordHasher(options.scrypt),
+    blindIndex: emailBlindIndex(secrets.emailIndex),
+    emailIndex: new EmailIndexStore(db, { now, isRegistered: isRegisteredIn(events) }),
+    throttle: new LoginThrottle(db, { now, ...options.loginThrottle }),
+    refreshTokens: new RefreshTokenStore(db, { now, ttlMs: (options.refreshTokenTtlSeconds ?? 30 * 86_400) * 1000 }),
+    signingKeys: new SigningKeyRing(db, {
+      wrapKey: secrets.signingKeyWrap,
+      now,
+      maxAgeMs: (options.signingKeyMaxAgeHours ?? 24) * 3_600_000,
+      publishRetiredForMs: accessTtlMs + CLOCK_SKEW_MS,
+    }),
+  };
+}
+
+/**
+ * Starts serving once everything is built: the relay (event store → JetStream), the read-model
+ * consumer (JetStream → projection), a signing key, then the request handlers and health last.
+ */
+@Injectable()
+export class IdentityLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private relay: Relay | undefined;
+  private consumer: EventConsumer | undefined;
+  readonly runner: ProjectionRunner;
+
+  constructor(
+    @Inject(OPTIONS) private readonly options: IdentityModuleOptions,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_MODEL) private readonly readModel: ProjectionStore,
+    @Inject(CREDENTIALS) private readonly credentials: Credentials,
+    @Inject(IDENTITY_APP) readonly identity: IdentityApp,
+    @Inject(AUTH_APP) private readonly auth: AuthApp,
+  ) {
+    this.runner = new ProjectionRunner({ definition: identityReadModel, store: readModel, logger: options.logger });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureStreams(this.bus);
+    this.relay = this.events.relay(
+      { publish: async (recorded) => void (await publishEvent(this.bus, toEnvelope(recorded))) },
+      { onError: (error) => this.options.logger.warn({ err: error }, 'relay publish failed; retrying') },
+    );
+    await this.relay.start();
+    this.consumer = await consumeEvents(this.bus, {
+      durable: 'identity-read-model',
+      filterSubject: Subjects.eventsOfContext('identity'),
+      handler: async (envelope) => void (await this.runner.handle(envelope)),
+    });
+    this.credentials.signingKeys.current();
+    registerIdentityHandlers(this.bus, this.identity, this.auth);
+    this.bus.serveHealth();
+    await this.bus.flush();
+    this.options.logger.info('identity service is serving');
+  }
+
+  /** Replays the read model from the event store (the source of truth). */
+  rebuildReadModel(): Promise<{ applied: number }> {
+    return this.runner.rebuild(allEnvelopes(this.events));
+  }
+
+  /** Resolves when every committed event is published and projected. */
+  async settled(): Promise<boolean> {
+    await this.relay?.idle();
+    return (await this.consumer?.caughtUp()) ?? false;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    try {
+      await this.bus.close();
+      await this.relay?.stop();
+    } finally {
+      await this.events.close();
+      await this.readModel.close();
+      if (this.credentials.db.open) this.credentials.db.close();
+    }
+  }
+}
+
+@Module({})
+export class IdentityModule {
+  static forRoot(options: IdentityModuleOptions): DynamicModule {
+    const now = options.now ?? (() => new Date());
+    return {
+      module: IdentityModule,
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        { provide: BUS, useFactory: () => Bus.connect({ servers: options.natsUrl, name: 'identity', logger: options.logger }) },
+        // After the bus: a failed connect must not leave files open.
+        { provide: EVENT_STORE, inject: [BUS], useFactory: () => openEventStore(options.dataDir) },
+        { provide: READ_MODEL, inject: [BUS], useFactory: () => openReadModelStore(options.dataDir) },
+        { provide: CREDENTIALS, inject: [EVENT_STORE], useFactory: (events: EventStore) => openCredentials(options, events) },
+        {
+          provide: Shredder,
+          inject: [BUS],
+          useFactory: (bus: Bus) => new Shredder(new NatsKeyClient(bus, { ttlMs: options.keyCacheTtlMs ?? 30_000 })),
+        },
+        {
+          provide: IDENTITY_APP,
+          inject: [EVENT_STORE, READ_MODEL, Shredder, CREDENTIALS],
+          useFactory: (events: EventStore, readModel: ProjectionStore, shredder: Shredder, c: Credentials) =>
+            new IdentityApp({
+              events,
+              readModel,
+              shredder,
+              hasher: c.hasher,
+              blindIndex: c.blindIndex,
+              emailIndex: c.emailIndex,
+              throttle: c.throttle,
+              refreshTokens: c.refreshTokens,
+              now,
+            }),
+        },
+        {
+          provide: AUTH_APP,
+          inject: [EVENT_STORE, Shredder, CREDENTIALS],
+          useFactory: (events: EventStore, shredder: Shredder, c: Credentials) =>
+            new AuthApp({
+              events,
+              shredder,
+              hasher: c.hasher,
+              blindIndex: c.blindIndex,
+              emailIndex: c.emailIndex,
+              throttle: c.throttle,
+              refreshTokens: c.refreshTokens,
+              signingKeys: c.signingKeys,
+              now,
+              accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 900,
+              logger: options.logger,
+            }),
+        },
+        IdentityLifecycle,
+      ],
+    };
+  }
+}

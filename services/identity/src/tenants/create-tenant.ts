@@ -1,0 +1,34 @@
+import { OPERATOR, domainError, type Locale } from '@plass/contracts';
+import type { Decision } from '@plass/eventstore';
+import { forbidden, mayAct, type Actor } from '../actor.js';
+import type { Tenant } from './tenant.js';
+
+export interface CreateTenant {
+  type: 'CreateTenant';
+  data: {
+    tenantId: string;
+    name: string;
+    admin: { userId: string; email: string; displayName: string; locale: Locale; passwordHash: string };
+  };
+  actor: Actor;
+}
+
+/** Tenants are the platform operator's to create. */
+export const mayCreateTenant = (actor: Actor): boolean => mayAct(actor, OPERATOR);
+
+/**
+ * A tenant starts with its first admin, so someone can manage it. The admin's registration
+ * belongs to the user's own stream: the caller appends each event to the stream it names.
+ */
+export function decideCreateTenant(command: CreateTenant, state: Tenant): Decision {
+  if (!mayCreateTenant(command.actor)) return { ok: false, error: forbidden('the platform operator') };
+  if (state.status !== 'none') return { ok: false, error: domainError('concurrency.conflict', 'the tenant already exists') };
+  const { tenantId, name, admin } = command.data;
+  return {
+    ok: true,
+    events: [
+      { type: 'TenantCreated', data: { tenantId, name } },
+      { type: 'UserRegistered', data: { ...admin, role: 'admin' } },
+    ],
+  };
+}
