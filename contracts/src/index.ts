@@ -6,3 +6,4 @@ export * from './context.js';
 export * from './events/index.js';
 export * from './messages/index.js';
 export * from './http.js';
+export * from './decision.js';

@@ -1,8 +1,7 @@
-import type { DomainError, DomainEvent } from '@plass/contracts';
+import type { DomainEvent } from '@plass/contracts';
 import type { RecordedEvent } from './event-store.js';
 
-/** What a pure `decide` answers: the events to append, or the rule it broke. */
-export type Decision = { ok: true; events: DomainEvent[] } | { ok: false; error: DomainError };
+export type { Decision } from '@plass/contracts';
 
 /**
  * Folds a stream into state. Personal fields stay sealed on load: evolve functions read only

@@ -5,6 +5,8 @@ import {
   domainError,
   isRedacted,
   type BookingView,
+  type Context,
+  type Decision,
   type EventData,
   type RequestContext,
   type RequestOf,
@@ -13,15 +15,13 @@ import {
   type SpaceView,
 } from '@plass/contracts';
 import { envelopeFor } from '@plass/bus';
-import { handleCommand, toNewEvent, type EventStore } from '@plass/eventstore';
+import { foldWith, handleCommand, toNewEvent, type EventStore } from '@plass/eventstore';
 import type { ProjectionStore } from '@plass/projections';
 import type { Shredder } from '@plass/shredder';
 import { bookingStream, evolveBooking, initialBooking } from './bookings/booking.js';
 import { decideCreateBooking } from './bookings/create-booking.js';
 import { bookingKeyPeriod } from './bookings/key-period.js';
 import { BOOKINGS, type BookingDocument } from './bookings/read-model.js';
-import type { Decision } from './decision.js';
-import { CONTEXT, foldWith } from './events.js';
 import { decideCreateSpace } from './spaces/create-space.js';
 import { evolveSpace, initialSpace, spaceStream, spaceView, type Space } from './spaces/space.js';
 
@@ -32,6 +32,7 @@ export interface BookingAppDeps {
   now: () => Date;
 }
 
+const CONTEXT: Context = 'booking';
 const foldSpace = foldWith(initialSpace, evolveSpace);
 const foldBooking = foldWith(initialBooking, evolveBooking);
 

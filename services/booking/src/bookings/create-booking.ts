@@ -1,5 +1,4 @@
-import { domainError } from '@plass/contracts';
-import { accept, reject, type Decision } from '../decision.js';
+import { accept, domainError, reject, type Decision } from '@plass/contracts';
 import type { Space } from '../spaces/space.js';
 import type { Booking } from './booking.js';
 

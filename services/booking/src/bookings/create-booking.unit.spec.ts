@@ -1,6 +1,5 @@
 import { deciderSpec } from '@plass/testing';
-import type { DomainEvent } from '@plass/contracts';
-import type { Decision } from '../decision.js';
+import type { Decision, DomainEvent } from '@plass/contracts';
 import type { Space } from '../spaces/space.js';
 import { evolveBooking, initialBooking, type Booking } from './booking.js';
 import { decideCreateBooking, type CreateBooking } from './create-booking.js';

@@ -1,5 +1,4 @@
-import { domainError, type SpaceKind } from '@plass/contracts';
-import { accept, reject, type Decision } from '../decision.js';
+import { accept, domainError, reject, type Decision, type SpaceKind } from '@plass/contracts';
 import type { Space } from './space.js';
 
 export interface CreateSpace {

@@ -1,6 +1,5 @@
 import { deciderSpec } from '@plass/testing';
-import type { DomainEvent } from '@plass/contracts';
-import type { Decision } from '../decision.js';
+import type { Decision, DomainEvent } from '@plass/contracts';
 import { decideCreateSpace, type CreateSpace } from './create-space.js';
 import { evolveSpace, initialSpace, type Space } from './space.js';
 

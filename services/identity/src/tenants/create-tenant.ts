@@ -1,5 +1,4 @@
-import { OPERATOR, domainError, type Locale } from '@plass/contracts';
-import type { Decision } from '@plass/eventstore';
+import { OPERATOR, domainError, reject, type Decision, type Locale } from '@plass/contracts';
 import { forbidden, mayAct, type Actor } from '../actor.js';
 import type { Tenant } from './tenant.js';
 
@@ -21,8 +20,8 @@ export const mayCreateTenant = (actor: Actor): boolean => mayAct(actor, OPERATOR
  * belongs to the user's own stream: the caller appends each event to the stream it names.
  */
 export function decideCreateTenant(command: CreateTenant, state: Tenant): Decision {
-  if (!mayCreateTenant(command.actor)) return { ok: false, error: forbidden('the platform operator') };
-  if (state.status !== 'none') return { ok: false, error: domainError('concurrency.conflict', 'the tenant already exists') };
+  if (!mayCreateTenant(command.actor)) return reject(forbidden('the platform operator'));
+  if (state.status !== 'none') return reject(domainError('concurrency.conflict', 'the tenant already exists'));
   const { tenantId, name, admin } = command.data;
   return {
     ok: true,

@@ -1,5 +1,4 @@
-import { domainError, type DomainEvent, type Locale, type Role } from '@plass/contracts';
-import type { Decision } from '@plass/eventstore';
+import { accept, domainError, reject as refuse, type Decision, type Locale, type Role } from '@plass/contracts';
 import { forbidden, mayAct, type Actor } from '../actor.js';
 import type { User } from './user.js';
 
@@ -20,8 +19,6 @@ export type UserCommand =
 /** Registering, listing and changing users is for the tenant's admins. */
 export const mayManageUsers = (actor: Actor): boolean => mayAct(actor, 'admin');
 
-const accept = (...events: DomainEvent[]): Decision => ({ ok: true, events });
-const refuse = (error: ReturnType<typeof domainError>): Decision => ({ ok: false, error });
 const notFound = () => refuse(domainError('user.not_found', 'no such user'));
 const deactivated = () => refuse(domainError('user.deactivated', 'the user is deactivated'));
 
