@@ -49,7 +49,7 @@ export class BookingApp {
     const spaceId = randomUUID();
     const streamId = spaceStream(ctx.tenantId, spaceId);
     return handleCommand(this.deps.events, streamId, foldSpace, (state) => {
-      const events = decided(decideCreateSpace({ type: 'CreateSpace', data: { spaceId, ...request } }, state));
+      const events = decided(decideCreateSpace({ type: 'CreateSpace', data: { spaceId, ...request }, actor: { roles: ctx.roles } }, state));
       const created = events.reduce(evolveSpace, state);
       const now = this.deps.now();
       return {
