@@ -24,6 +24,8 @@ export const SpaceCreated = defineEvent(
   'SpaceCreated',
   z.object({
     spaceId: Uuid,
+    /** Spaces belong to a location (its time zone, weekdays, capacity); v1 spaces may have none. */
+    locationId: Uuid.optional(),
     name: z.string(),
     kind: SpaceKind,
     floor: z.string().optional(),
@@ -44,3 +46,42 @@ export const BookingConfirmed = defineEvent(
     subject: BookingSubject.optional(),
   }),
 );
+
+export const SpaceUpdated = defineEvent(
+  'booking',
+  'SpaceUpdated',
+  z.object({ spaceId: Uuid, name: z.string().optional(), floor: z.string().nullable().optional(), zone: z.string().nullable().optional() }),
+);
+export const SpaceDisabled = defineEvent('booking', 'SpaceDisabled', z.object({ spaceId: Uuid }));
+
+export const BookingCancelled = defineEvent(
+  'booking',
+  'BookingCancelled',
+  z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp, end: Timestamp }),
+);
+export const BookingCheckedIn = defineEvent('booking', 'BookingCheckedIn', z.object({ bookingId: Uuid, spaceId: Uuid }));
+/** Not checked in within the grace period after start: the rest of the slot is free again. */
+export const BookingReleasedAsNoShow = defineEvent(
+  'booking',
+  'BookingReleasedAsNoShow',
+  z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp, end: Timestamp }),
+);
+
+/**
+ * A person's limits ledger (stream named by a pseudonym of the booker, never published, deleted on
+ * erasure): what the per-user limits (upcoming, concurrent) are decided on.
+ */
+export const LedgerBookingAdded = defineEvent(
+  'booking',
+  'LedgerBookingAdded',
+  z.object({ bookingId: Uuid, start: Timestamp, end: Timestamp }),
+);
+export const LedgerBookingRemoved = defineEvent('booking', 'LedgerBookingRemoved', z.object({ bookingId: Uuid }));
+
+/** A location's occupancy per local day: what location capacity is decided on. */
+export const OccupancyAdded = defineEvent(
+  'booking',
+  'OccupancyAdded',
+  z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp, end: Timestamp }),
+);
+export const OccupancyRemoved = defineEvent('booking', 'OccupancyRemoved', z.object({ bookingId: Uuid }));

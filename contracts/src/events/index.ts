@@ -1,16 +1,45 @@
 import type { z } from 'zod';
-import { BookingConfirmed, SpaceCreated } from './booking.js';
+import {
+  BookingCancelled,
+  BookingCheckedIn,
+  BookingConfirmed,
+  BookingReleasedAsNoShow,
+  LedgerBookingAdded,
+  LedgerBookingRemoved,
+  OccupancyAdded,
+  OccupancyRemoved,
+  SpaceCreated,
+  SpaceDisabled,
+  SpaceUpdated,
+} from './booking.js';
+import { BookingPolicyChanged } from './booking-policy.js';
+import { LocationCreated, LocationDisabled, LocationUpdated } from './places.js';
 import type { EventDefinition } from './define.js';
 import { TenantCreated, UserDeactivated, UserPasswordChanged, UserProfileChanged, UserRegistered, UserRoleChanged } from './identity.js';
 
 export * from './define.js';
 export * from './booking.js';
+export * from './booking-policy.js';
+export * from './places.js';
 export * from './identity.js';
 
 /** Every event plass records, by type name. */
 export const eventCatalog = {
+  LocationCreated,
+  LocationUpdated,
+  LocationDisabled,
   SpaceCreated,
+  SpaceUpdated,
+  SpaceDisabled,
+  BookingPolicyChanged,
   BookingConfirmed,
+  BookingCancelled,
+  BookingCheckedIn,
+  BookingReleasedAsNoShow,
+  LedgerBookingAdded,
+  LedgerBookingRemoved,
+  OccupancyAdded,
+  OccupancyRemoved,
   TenantCreated,
   UserRegistered,
   UserRoleChanged,

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { defineEvent } from './define.js';
+
+/** A tenant's booking rules. Every field is optional in a change: only what changed is present. */
+export const BookingPolicyFields = z.object({
+  maxDaysInAdvance: z.number().int().min(0).max(3650),
+  maxDurationMinutes: z.number().int().min(1).max(60 * 24 * 31),
+  minDurationMinutes: z.number().int().min(1).max(60 * 24),
+  maxUpcomingBookingsPerUser: z.number().int().min(1).max(10_000),
+  maxConcurrentBookingsPerUser: z.number().int().min(1).max(100),
+  cancellationCutoffMinutes: z.number().int().min(0).max(60 * 24 * 30),
+  /** 0 turns automatic release of no-shows off. */
+  checkInGraceMinutes: z.number().int().min(0).max(60 * 24),
+  adminsExempt: z.boolean(),
+});
+export type BookingPolicy = z.infer<typeof BookingPolicyFields>;
+
+/** What a tenant gets before it changes anything. */
+export const DEFAULT_BOOKING_POLICY: BookingPolicy = {
+  maxDaysInAdvance: 30,
+  maxDurationMinutes: 600,
+  minDurationMinutes: 15,
+  maxUpcomingBookingsPerUser: 20,
+  maxConcurrentBookingsPerUser: 1,
+  cancellationCutoffMinutes: 0,
+  checkInGraceMinutes: 15,
+  adminsExempt: true,
+};
+
+export const BookingPolicyChanged = defineEvent('booking', 'BookingPolicyChanged', BookingPolicyFields.partial());
