@@ -80,6 +80,33 @@ const pathCases: Case[] = [
   { name: 'a query string on a route without one', method: 'GET', path: `/v1/spaces/${randomUUID()}?id=1&__proto__[x]=1`, status: 404, code: 'space.not_found' },
 ];
 
+const user = (fields: Record<string, unknown>) =>
+  JSON.stringify({ email: 'new@fjord.example', displayName: 'New Person', role: 'employee', ...fields });
+
+const identityCases: Case[] = [
+  { name: 'createUser with an invalid e-mail', method: 'POST', path: '/v1/users', body: user({ email: 'not-an-address' }), status: 400, code: 'validation.failed', errors: ['body.email'] },
+  { name: 'createUser with an e-mail over 254 characters', method: 'POST', path: '/v1/users', body: user({ email: `${'a'.repeat(250)}@x.io` }), status: 400, code: 'validation.failed', errors: ['body.email'] },
+  { name: 'createUser with an unknown role', method: 'POST', path: '/v1/users', body: user({ role: 'superuser' }), status: 400, code: 'validation.failed', errors: ['body.role'] },
+  { name: 'createUser with the operator role', method: 'POST', path: '/v1/users', body: user({ role: 'operator' }), status: 400, code: 'validation.failed', errors: ['body.role'] },
+  { name: 'createUser with a short password', method: 'POST', path: '/v1/users', body: user({ password: 'short' }), status: 400, code: 'validation.failed', errors: ['body.password'] },
+  { name: 'createUser with an unknown locale', method: 'POST', path: '/v1/users', body: user({ locale: 'tlh' }), status: 400, code: 'validation.failed', errors: ['body.locale'] },
+  { name: 'createUser smuggling a tenant', method: 'POST', path: '/v1/users', body: user({ tenantId: randomUUID() }), status: 400, code: 'validation.failed', errors: ['body.tenantId'] },
+  { name: 'changeUser with no role', method: 'PATCH', path: `/v1/users/${randomUUID()}`, body: '{}', status: 400, code: 'validation.failed', errors: ['body.role'] },
+  { name: 'changeUser on a non-uuid id', method: 'PATCH', path: '/v1/users/me', body: '{"role":"admin"}', status: 400, code: 'validation.failed', errors: ['params.id'] },
+  { name: 'updateMe with nothing to change', method: 'PATCH', path: '/v1/me', body: '{}', status: 400, code: 'validation.failed' },
+  { name: 'updateMe trying to change its own role', method: 'PATCH', path: '/v1/me', body: '{"role":"admin"}', status: 400, code: 'validation.failed', errors: ['body.role'] },
+  { name: 'updateMe with a blank display name', method: 'PATCH', path: '/v1/me', body: '{"displayName":"  "}', status: 400, code: 'validation.failed', errors: ['body.displayName'] },
+  { name: 'listUsers with limit 0', method: 'GET', path: '/v1/users?limit=0', status: 400, code: 'validation.failed', errors: ['query.limit'] },
+  { name: 'listUsers with limit 10000', method: 'GET', path: '/v1/users?limit=10000', status: 400, code: 'validation.failed', errors: ['query.limit'] },
+  { name: 'listUsers with a word for a limit', method: 'GET', path: '/v1/users?limit=all', status: 400, code: 'validation.failed', errors: ['query.limit'] },
+  { name: 'listUsers with a cursor over 200 characters', method: 'GET', path: `/v1/users?cursor=${'c'.repeat(300)}`, status: 400, code: 'validation.failed', errors: ['query.cursor'] },
+  { name: 'login with a tenant that is not a uuid', method: 'POST', path: '/v1/auth/token', as: 'nobody', body: '{"tenantId":"acme","email":"a@b.io","password":"x"}', status: 400, code: 'validation.failed', errors: ['body.tenantId'] },
+  { name: 'login with an array for a password', method: 'POST', path: '/v1/auth/token', as: 'nobody', body: `{"tenantId":"${randomUUID()}","email":"a@b.io","password":["x"]}`, status: 400, code: 'validation.failed', errors: ['body.password'] },
+  { name: 'login with a huge password', method: 'POST', path: '/v1/auth/token', as: 'nobody', body: JSON.stringify({ tenantId: randomUUID(), email: 'a@b.io', password: 'p'.repeat(5000) }), status: 400, code: 'validation.failed', errors: ['body.password'] },
+  { name: 'refresh with an empty token', method: 'POST', path: '/v1/auth/refresh', as: 'nobody', body: '{"refreshToken":""}', status: 400, code: 'validation.failed', errors: ['body.refreshToken'] },
+  { name: 'createTenant without an admin', method: 'POST', path: '/v1/tenants', as: 'nobody', body: '{"name":"Fjord"}', headers: { authorization: `Bearer ${'o'.repeat(40)}` }, status: 401, code: 'auth.unauthenticated' },
+];
+
 describe('bad input never reaches a 5xx', () => {
   let nats: NatsServerHandle;
   let gateway: RunningGateway;
@@ -123,6 +150,7 @@ describe('bad input never reaches a 5xx', () => {
   it.each(spaceCases.map((c) => [c.name, c] as const))('POST /v1/spaces with %s', (_name, c) => check('/v1/spaces', 'POST')(c));
   it.each(bookingCases.map((c) => [c.name, c] as const))('POST /v1/bookings with %s', (_name, c) => check('/v1/bookings', 'POST')(c));
   it.each(pathCases.map((c) => [c.name, c] as const))('%s', (_name, c) => check('', 'GET')(c));
+  it.each(identityCases.map((c) => [c.name, c] as const))('%s', (_name, c) => check('', 'GET')(c));
 
   it('answers a malformed URL with 400, not a crash', async () => {
     const authorization = `Bearer ${await identity.tokenFor(who)}`;

@@ -1,0 +1,24 @@
+import type { DomainEvent } from '@plass/contracts';
+import type { Interval } from './intervals.js';
+
+/** A booker's bookings that still count against their limits (removed when cancelled or released). */
+export interface Ledger {
+  bookings: Readonly<Record<string, Interval>>;
+}
+
+export const initialLedger: Ledger = { bookings: {} };
+
+export function evolveLedger(state: Ledger, event: DomainEvent): Ledger {
+  switch (event.type) {
+    case 'LedgerBookingAdded': {
+      const { bookingId, start, end } = event.data;
+      return { bookings: { ...state.bookings, [bookingId]: { start, end } } };
+    }
+    case 'LedgerBookingRemoved': {
+      const { [event.data.bookingId]: _removed, ...bookings } = state.bookings;
+      return { bookings };
+    }
+    default:
+      return state;
+  }
+}

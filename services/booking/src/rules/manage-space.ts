@@ -1,0 +1,34 @@
+import { accept, domainError, reject, type Decision, type DomainEvent } from '@plass/contracts';
+import { isAdmin, type Actor } from './booking-decision.js';
+import type { Space } from './space.js';
+
+export interface UpdateSpace {
+  /** Only what changes; `null` clears floor or zone. */
+  data: { spaceId: string; name?: string; floor?: string | null; zone?: string | null };
+  actor: Pick<Actor, 'roles'>;
+}
+export interface DisableSpace {
+  data: { spaceId: string };
+  actor: Pick<Actor, 'roles'>;
+}
+
+const forbidden = () => reject(domainError('auth.forbidden', 'only admins manage spaces'));
+
+/** Emits only the fields that differ from the space as it is; no change, no event. */
+export function decideUpdateSpace(command: UpdateSpace, state: Space): Decision {
+  if (!isAdmin(command.actor)) return forbidden();
+  if (state.status === 'none' || state.id !== command.data.spaceId) return reject(domainError('space.not_found', 'no such space'));
+  const { spaceId, name, floor, zone } = command.data;
+  const changes: Extract<DomainEvent, { type: 'SpaceUpdated' }>['data'] = { spaceId };
+  if (name !== undefined && name !== state.name) changes.name = name;
+  if (floor !== undefined && floor !== (state.floor ?? null)) changes.floor = floor;
+  if (zone !== undefined && zone !== (state.zone ?? null)) changes.zone = zone;
+  return Object.keys(changes).length > 1 ? accept({ type: 'SpaceUpdated', data: changes }) : accept();
+}
+
+/** Disabling twice is a no-op. Existing bookings stay; the space just takes no new ones. */
+export function decideDisableSpace(command: DisableSpace, state: Space): Decision {
+  if (!isAdmin(command.actor)) return forbidden();
+  if (state.status === 'none' || state.id !== command.data.spaceId) return reject(domainError('space.not_found', 'no such space'));
+  return state.status === 'disabled' ? accept() : accept({ type: 'SpaceDisabled', data: { spaceId: state.id } });
+}

@@ -1,0 +1,51 @@
+import type { DomainEvent } from '@plass/contracts';
+import { evolveSpace, initialSpace, type Space } from './space.js';
+
+export type ScheduledBookingStatus = 'confirmed' | 'checked_in' | 'cancelled' | 'released';
+
+/** `bookedBy` is the booker as the loader decrypted it: the decider compares it with the actor. */
+export interface ScheduledBooking {
+  id: string;
+  spaceId: string;
+  status: ScheduledBookingStatus;
+  start: string;
+  end: string;
+  bookedBy: string;
+}
+
+/** A space's stream: the space itself and every booking of it. */
+export interface Schedule {
+  space: Space;
+  bookings: Readonly<Record<string, ScheduledBooking>>;
+}
+
+export const initialSchedule: Schedule = { space: initialSpace, bookings: {} };
+
+/** Bookings that hold the space: cancelled and released ones have given it back. */
+export const holdsSpace = (booking: ScheduledBooking): boolean => booking.status === 'confirmed' || booking.status === 'checked_in';
+
+const withStatus = (state: Schedule, bookingId: string, status: ScheduledBookingStatus): Schedule => {
+  const booking = state.bookings[bookingId];
+  return booking ? { ...state, bookings: { ...state.bookings, [bookingId]: { ...booking, status } } } : state;
+};
+
+export function evolveSchedule(state: Schedule, event: DomainEvent): Schedule {
+  switch (event.type) {
+    case 'SpaceCreated':
+    case 'SpaceUpdated':
+    case 'SpaceDisabled':
+      return { ...state, space: evolveSpace(state.space, event) };
+    case 'BookingConfirmed': {
+      const { bookingId: id, spaceId, start, end, bookedBy } = event.data;
+      return { ...state, bookings: { ...state.bookings, [id]: { id, spaceId, status: 'confirmed', start, end, bookedBy } } };
+    }
+    case 'BookingCheckedIn':
+      return withStatus(state, event.data.bookingId, 'checked_in');
+    case 'BookingCancelled':
+      return withStatus(state, event.data.bookingId, 'cancelled');
+    case 'BookingReleasedAsNoShow':
+      return withStatus(state, event.data.bookingId, 'released');
+    default:
+      return state;
+  }
+}
