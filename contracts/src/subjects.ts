@@ -4,6 +4,8 @@
 export const Streams = {
   events: 'PLASS_EVENTS',
   deadLetters: 'PLASS_DLQ',
+  /** Leader leases of periodic workers (one message per lease). */
+  leases: 'PLASS_LEASES',
 } as const;
 
 export const Subjects = {

@@ -4,3 +4,4 @@ export * from './headers.js';
 export * from './errors.js';
 export * from './logger.js';
 export * from './envelope.js';
+export * from './lease.js';

@@ -25,7 +25,7 @@ export const STREAM_MAX_AGE_NS = 30 * DAY_NS;
 /** Creates PLASS_EVENTS and the dead-letter stream when missing; safe to call from every service. */
 export async function ensureStreams(bus: Bus, options: { replicas?: number } = {}): Promise<void> {
   const replicas = options.replicas ?? 1;
-  await addIfMissing(bus, {
+  await addStreamIfMissing(bus, {
     name: Streams.events,
     subjects: [Subjects.allEvents],
     storage: StorageType.File,
@@ -34,7 +34,7 @@ export async function ensureStreams(bus: Bus, options: { replicas?: number } = {
     max_age: STREAM_MAX_AGE_NS,
     num_replicas: replicas,
   });
-  await addIfMissing(bus, {
+  await addStreamIfMissing(bus, {
     name: Streams.deadLetters,
     subjects: [Subjects.allDeadLetters],
     storage: StorageType.File,
@@ -44,7 +44,8 @@ export async function ensureStreams(bus: Bus, options: { replicas?: number } = {
   });
 }
 
-async function addIfMissing(bus: Bus, config: Parameters<Bus['jsm']['streams']['add']>[0]): Promise<void> {
+/** Creates a stream unless it exists; safe when several services race to create it. */
+export async function addStreamIfMissing(bus: Bus, config: Parameters<Bus['jsm']['streams']['add']>[0]): Promise<void> {
   try {
     await bus.jsm.streams.info(config.name);
   } catch (error) {
