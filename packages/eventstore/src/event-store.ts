@@ -100,10 +100,24 @@ export interface EventStore {
   appendToStreams(appends: StreamAppend[]): Promise<MultiAppendResult>;
   /** `[]` when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
-  /** Every stream in global order, without system events; for rebuilds. */
+  /**
+   * Every public stream in global order, without system events; for rebuilds. Private streams
+   * (`isPrivateStream`) are left out: projections must never see them.
+   */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
-  /** Publishes every committed event, in commit order, at least once, to `publisher` — never a dual write. */
+  /**
+   * Publishes every committed event of a public stream, in commit order, at least once, to
+   * `publisher` — never a dual write. Events of private streams are never published.
+   */
   relay(publisher: EventPublisher, options?: RelayOptions): Relay;
+  /**
+   * Deletes a private stream for erasure (a RangeError for any other stream: public streams are
+   * append-only). Resolves when the stream is gone, also if it never existed. Deletion resets the
+   * stream: it reads as `[]` and takes an append with `'no_stream'` again (KurrentDB continues the
+   * old revision numbers; use the returned `nextExpectedRevision`). How soon the bytes are gone
+   * depends on the adapter (see README).
+   */
+  deleteStream(streamId: string): Promise<void>;
   /** Stops this store's relays, then closes the connection. */
   close(): Promise<void>;
 }

@@ -27,6 +27,7 @@ import type {
 import { WrongExpectedRevisionError, validateAppends } from './errors.js';
 import { NO_POSITION, encodeMetadata, toRecordedEvent } from './kurrentdb-mapping.js';
 import { KurrentDbSubscriptionRelay } from './kurrentdb-relay.js';
+import { assertDeletable, isPrivateStream } from './private-streams.js';
 
 export interface KurrentDbEventStoreOptions {
   /** e.g. `kurrentdb://localhost:2113?tls=false` */
@@ -119,18 +120,32 @@ export class KurrentDbEventStore implements EventStore {
     const { fromPosition, maxCount } = options;
     if (maxCount === 0) return [];
     const events: RecordedEvent[] = [];
-    // The server reads from a position inclusively; the port reads after it.
+    // The server reads from a position inclusively; the port reads after it. Private streams are
+    // skipped here, so the server cannot bound the read by maxCount: leaving the loop ends it.
     const reading = this.client.readAll({
       fromPosition: fromPosition === undefined ? START : { commit: fromPosition, prepare: fromPosition },
-      ...(maxCount === undefined ? {} : { maxCount: maxCount + 1 }),
       filter: excludeSystemEvents(),
     });
     for await (const { event } of reading) {
       if (!event || (fromPosition !== undefined && event.position.commit <= fromPosition)) continue;
+      if (isPrivateStream(event.streamId)) continue;
       events.push(toRecordedEvent(event));
       if (events.length === maxCount) break;
     }
     return events;
+  }
+
+  /**
+   * A soft delete: reads answer "not found" at once, but the events stay on disk (and in the
+   * server's own $all reads) until a scavenge removes them; see README for the operators' part.
+   */
+  async deleteStream(streamId: string): Promise<void> {
+    assertDeletable(streamId);
+    try {
+      await this.client.deleteStream(streamId);
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
   }
 
   private async lastRevision(streamId: string): Promise<number | 'no_stream'> {

@@ -13,10 +13,12 @@ import type { EventPublisher, Relay, RelayOptions } from './event-store.js';
 import { IdleWaiters } from './idle-waiters.js';
 import { comparePositions, toRecordedEvent } from './kurrentdb-mapping.js';
 import { backoffDelay, publishWithRetry, sleep } from './publish-with-retry.js';
+import { isPrivateStream } from './private-streams.js';
 
 /**
  * A catch-up subscription to $all (system events excluded) from the position stored in
- * `checkpointFile`, which is rewritten after each published event. A dropped subscription is
+ * `checkpointFile`, which is rewritten after each published event (and each skipped event of a
+ * private stream, which is never published). A dropped subscription is
  * resumed from the checkpoint after a backoff.
  */
 export class KurrentDbSubscriptionRelay implements Relay {
@@ -70,7 +72,8 @@ export class KurrentDbSubscriptionRelay implements Relay {
       try {
         for await (const { event } of subscription as AsyncIterable<AllStreamResolvedEvent>) {
           if (!event || (this.checkpoint && comparePositions(event.position, this.checkpoint) <= 0)) continue;
-          if (!(await publishWithRetry(this.publisher, toRecordedEvent(event), this.options, signal))) return;
+          const publish = !isPrivateStream(event.streamId);
+          if (publish && !(await publishWithRetry(this.publisher, toRecordedEvent(event), this.options, signal))) return;
           await writeCheckpoint(this.checkpointFile, event.position);
           this.checkpoint = event.position;
           failures = 0;

@@ -19,6 +19,7 @@ describeEventStoreContract('SqliteEventStore', async () => {
   return {
     open: () => openSqliteEventStore({ file }),
     dispose: async () => rmSync(dir, { recursive: true, force: true }),
+    storageDir: dir,
   };
 });
 

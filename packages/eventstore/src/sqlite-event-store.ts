@@ -18,6 +18,7 @@ import type {
 } from './event-store.js';
 import { DuplicateEventIdError, WrongExpectedRevisionError, validateAppends } from './errors.js';
 import { SqliteOutboxRelay, type Outbox } from './sqlite-outbox-relay.js';
+import { assertDeletable, isPrivateStream } from './private-streams.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -70,7 +71,8 @@ const satisfies = (expected: ExpectedRevision, actual: number | 'no_stream'): bo
 const appendListeners = new Map<string, Set<() => void>>();
 
 /**
- * Embedded event store: one SQLite file (WAL), events plus an outbox written in the same transaction.
+ * Embedded event store: one SQLite file (WAL), events plus an outbox written in the same transaction
+ * (no outbox rows for private streams: they are never relayed).
  *
  * Appends take the write lock before reading the stream's revision (`BEGIN IMMEDIATE`), so expected
  * revisions hold across connections and processes sharing the file. An event id is stored once:
@@ -85,6 +87,7 @@ export class SqliteEventStore implements EventStore {
   private readonly statements;
   private readonly appendTransaction;
   private readonly multiAppendTransaction;
+  private readonly deleteTransaction;
 
   constructor(file: string) {
     this.fileKey = resolve(file);
@@ -96,6 +99,9 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('secure_delete = ON');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    this.db.function('is_private_stream', { deterministic: true }, (streamId) =>
+      isPrivateStream(String(streamId)) ? 1 : 0,
+    );
     this.statements = {
       lastRevision: this.db.prepare<[string], { revision: number | null }>(
         'SELECT max(revision) AS revision FROM events WHERE stream_id = ?',
@@ -111,7 +117,7 @@ export class SqliteEventStore implements EventStore {
         'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
       ),
       readAll: this.db.prepare<[bigint, number], EventRow>(
-        'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
+        'SELECT * FROM events WHERE position > ? AND NOT is_private_stream(stream_id) ORDER BY position LIMIT ?',
       ),
       pending: this.db.prepare<[number], EventRow>(
         'SELECT events.* FROM outbox JOIN events USING (position) ORDER BY position LIMIT ?',
@@ -121,7 +127,16 @@ export class SqliteEventStore implements EventStore {
         'SELECT EXISTS (SELECT 1 FROM outbox WHERE position <= ?) AS found',
       ),
       deleteOutbox: this.db.prepare<[bigint]>('DELETE FROM outbox WHERE position = ?'),
+      // Outbox rows of a private stream exist only if written before streams were private.
+      deleteStreamOutbox: this.db.prepare<[string]>(
+        'DELETE FROM outbox WHERE position IN (SELECT position FROM events WHERE stream_id = ?)',
+      ),
+      deleteStream: this.db.prepare<[string]>('DELETE FROM events WHERE stream_id = ?'),
     };
+    this.deleteTransaction = this.db.transaction((streamId: string) => {
+      this.statements.deleteStreamOutbox.run(streamId);
+      this.statements.deleteStream.run(streamId);
+    });
     this.appendTransaction = this.db.transaction(this.appendInTransaction.bind(this));
     this.multiAppendTransaction = this.db.transaction((appends: StreamAppend[]): MultiAppendResult => {
       const results = appends.map((append) => ({
@@ -159,6 +174,20 @@ export class SqliteEventStore implements EventStore {
     return this.statements.readAll.all(options.fromPosition ?? 0n, options.maxCount ?? -1).map(toRecordedEvent);
   }
 
+  /**
+   * Deletes the rows (`secure_delete` zeroes them in the pages), then checkpoints and truncates
+   * the WAL so no copy of them lingers there. Throws if another connection's open read kept the
+   * WAL from being truncated; the rows are gone then, and retrying finishes the job.
+   */
+  async deleteStream(streamId: string): Promise<void> {
+    assertDeletable(streamId);
+    this.deleteTransaction.immediate(streamId);
+    const [checkpoint] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    if (checkpoint?.busy !== 0) {
+      throw new Error(`stream ${streamId} was deleted but the WAL is still in use; retry deleteStream to truncate it`);
+    }
+  }
+
   relay(publisher: EventPublisher, options: RelayOptions = {}): Relay {
     const relay = new SqliteOutboxRelay(this.outbox, publisher, options);
     this.relays.add(relay);
@@ -172,6 +201,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private appendInTransaction(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
+    const relayed = !isPrivateStream(streamId);
     const last = this.statements.lastRevision.get(streamId)?.revision ?? null;
     const actual = last ?? 'no_stream';
     const retried = this.findRetry(streamId, events, expected);
@@ -192,7 +222,7 @@ export class SqliteEventStore implements EventStore {
         JSON.stringify(event.metadata ?? {}),
         recordedAt,
       );
-      this.statements.insertOutbox.run(lastInsertRowid);
+      if (relayed) this.statements.insertOutbox.run(lastInsertRowid);
       position = BigInt(lastInsertRowid);
     }
     return { nextExpectedRevision: revision, position };
