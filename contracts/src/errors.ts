@@ -34,6 +34,7 @@ export const problemCatalog = {
   'booking.already_finished': { status: 422, title: 'The booking has already finished' },
   'booking.not_checkin_time': { status: 422, title: 'Check-in is only possible while the booking runs' },
   'location.not_found': { status: 404, title: 'No such location' },
+  'location.already_exists': { status: 409, title: 'The location already exists' },
   'concurrency.conflict': { status: 409, title: 'The resource changed concurrently; retry' },
   'privacy.subject_erased': { status: 410, title: 'The data subject has been erased' },
   'service.unavailable': { status: 503, title: 'A service is temporarily unavailable; retry' },

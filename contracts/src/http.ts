@@ -5,7 +5,11 @@ import type { CallerRole, Role } from './context.js';
 import { BookingSubject, SpaceKind } from './events/booking.js';
 import { BookingView, SpaceView } from './messages/booking.js';
 import { BookingVisibilityChoice, DisplayName, Email, Locale } from './events/identity.js';
-import { Jwks, Page, PageQuery, Password, TokenResponse, UserView } from './messages/identity.js';
+import { Jwks, Password, TokenResponse, UserView } from './messages/identity.js';
+import { Page, PageQuery } from './messages/paging.js';
+import { BookingPolicyFields, BookingVisibility } from './events/booking-policy.js';
+import { IsoWeekday, TimeZone } from './events/places.js';
+import { BookingPolicyView, LocationView, PrivacySettingsView, SlotView, TimeWindow } from './messages/booking.js';
 import { Role as UserRole } from './context.js';
 
 /** Bodies are strict: unknown fields are rejected with their paths (400 validation.failed). */
@@ -16,12 +20,42 @@ export const CreateSpaceBody = z.strictObject({
   zone: z.string().trim().min(1).max(50).optional(),
 });
 
+const nonEmpty = { message: 'name at least one field to change' };
+const Weekdays = z.array(IsoWeekday).min(1).max(7).refine((days) => new Set(days).size === days.length, { message: 'each weekday once' });
+
+export const CreateLocationBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  timezone: TimeZone,
+  bookableWeekdays: Weekdays,
+  capacity: z.number().int().positive().max(100_000).optional(),
+});
+export const UpdateLocationBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    timezone: TimeZone.optional(),
+    bookableWeekdays: Weekdays.optional(),
+    capacity: z.number().int().positive().max(100_000).nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, nonEmpty);
+export const UpdateSpaceBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    floor: z.string().trim().min(1).max(50).nullable().optional(),
+    zone: z.string().trim().min(1).max(50).nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, nonEmpty);
+export const BookingPolicyBody = z.strictObject(BookingPolicyFields.partial().shape).refine((body) => Object.keys(body).length > 0, nonEmpty);
+export const PrivacySettingsBody = z.strictObject({ bookingVisibility: BookingVisibility });
+export const WindowQuery = TimeWindow;
+
 export const CreateBookingBody = z
   .strictObject({
     spaceId: Uuid,
     start: Timestamp,
     end: Timestamp,
     subject: BookingSubject.optional(),
+    /** Admins may book for a user of their tenant. */
+    onBehalfOf: Uuid.optional(),
   })
   .refine((b) => Date.parse(b.end) > Date.parse(b.start), { message: 'end must be after start', path: ['end'] });
 
@@ -82,15 +116,89 @@ const always: readonly ErrorCode[] = ['auth.unauthenticated', 'auth.forbidden', 
 const bodyProblems: readonly ErrorCode[] = ['validation.failed', 'request.malformed', 'request.too_large', 'request.unsupported_media_type'];
 
 export const routes = {
+  createLocation: {
+    operationId: 'createLocation',
+    method: 'POST',
+    path: '/v1/locations',
+    summary: 'Create a location (an office) with its time zone, bookable weekdays and optional capacity',
+    roles: admins,
+    body: CreateLocationBody,
+    response: { status: 201, schema: LocationView, description: 'The location' },
+    problems: [...always, ...bodyProblems],
+  },
+  listLocations: {
+    operationId: 'listLocations',
+    method: 'GET',
+    path: '/v1/locations',
+    summary: "List your tenant's locations",
+    roles: anyone,
+    query: PageQuery,
+    response: { status: 200, schema: Page(LocationView), description: 'A page of locations' },
+    problems: [...always, 'validation.failed'],
+  },
+  getLocation: {
+    operationId: 'getLocation',
+    method: 'GET',
+    path: '/v1/locations/{id}',
+    summary: 'Read a location',
+    roles: anyone,
+    params: IdParams,
+    response: { status: 200, schema: LocationView, description: 'The location' },
+    problems: [...always, 'validation.failed', 'location.not_found'],
+  },
+  updateLocation: {
+    operationId: 'updateLocation',
+    method: 'PATCH',
+    path: '/v1/locations/{id}',
+    summary: 'Change a location (any subset of its fields; capacity null removes the cap)',
+    roles: admins,
+    params: IdParams,
+    body: UpdateLocationBody,
+    response: { status: 200, schema: LocationView, description: 'The location' },
+    problems: [...always, ...bodyProblems, 'location.not_found'],
+  },
+  disableLocation: {
+    operationId: 'disableLocation',
+    method: 'POST',
+    path: '/v1/locations/{id}/disable',
+    summary: 'Disable a location: no new bookings; existing ones stay',
+    roles: admins,
+    params: IdParams,
+    response: { status: 200, schema: LocationView, description: 'The location' },
+    problems: [...always, 'validation.failed', 'location.not_found'],
+  },
   createSpace: {
     operationId: 'createSpace',
     method: 'POST',
-    path: '/v1/spaces',
-    summary: 'Create a bookable space (desk, room or parking spot)',
-    roles: ['admin'],
+    path: '/v1/locations/{id}/spaces',
+    summary: 'Create a bookable space (desk, room or parking spot) in a location',
+    roles: admins,
+    params: IdParams,
     body: CreateSpaceBody,
     response: { status: 201, schema: SpaceView, description: 'The created space' },
-    problems: [...always, ...bodyProblems],
+    problems: [...always, ...bodyProblems, 'location.not_found'],
+  },
+  listSpaces: {
+    operationId: 'listSpaces',
+    method: 'GET',
+    path: '/v1/locations/{id}/spaces',
+    summary: "List a location's spaces",
+    roles: anyone,
+    params: IdParams,
+    query: PageQuery,
+    response: { status: 200, schema: Page(SpaceView), description: 'A page of spaces' },
+    problems: [...always, 'validation.failed', 'location.not_found'],
+  },
+  locationAvailability: {
+    operationId: 'locationAvailability',
+    method: 'GET',
+    path: '/v1/locations/{id}/availability',
+    summary: "Every space of a location with its bookings in a window; bookers' names only where visibility allows",
+    roles: anyone,
+    params: IdParams,
+    query: WindowQuery,
+    response: { status: 200, schema: z.object({ items: z.array(z.object({ space: SpaceView, bookings: z.array(SlotView) })) }), description: 'Availability' },
+    problems: [...always, 'validation.failed', 'location.not_found'],
   },
   getSpace: {
     operationId: 'getSpace',
@@ -102,6 +210,76 @@ export const routes = {
     response: { status: 200, schema: SpaceView, description: 'The space' },
     problems: [...always, 'validation.failed', 'space.not_found'],
   },
+  updateSpace: {
+    operationId: 'updateSpace',
+    method: 'PATCH',
+    path: '/v1/spaces/{id}',
+    summary: 'Rename a space or move it to another floor or zone',
+    roles: admins,
+    params: IdParams,
+    body: UpdateSpaceBody,
+    response: { status: 200, schema: SpaceView, description: 'The space' },
+    problems: [...always, ...bodyProblems, 'space.not_found'],
+  },
+  disableSpace: {
+    operationId: 'disableSpace',
+    method: 'POST',
+    path: '/v1/spaces/{id}/disable',
+    summary: 'Disable a space: no new bookings; existing ones stay',
+    roles: admins,
+    params: IdParams,
+    response: { status: 200, schema: SpaceView, description: 'The space' },
+    problems: [...always, 'validation.failed', 'space.not_found'],
+  },
+  listSpaceBookings: {
+    operationId: 'listSpaceBookings',
+    method: 'GET',
+    path: '/v1/spaces/{id}/bookings',
+    summary: "A space's bookings in a window; bookers' names only where visibility allows",
+    roles: anyone,
+    params: IdParams,
+    query: WindowQuery,
+    response: { status: 200, schema: z.object({ items: z.array(SlotView) }), description: 'Bookings' },
+    problems: [...always, 'validation.failed', 'space.not_found'],
+  },
+  getBookingPolicy: {
+    operationId: 'getBookingPolicy',
+    method: 'GET',
+    path: '/v1/settings/booking-policy',
+    summary: "Read the tenant's booking rules",
+    roles: admins,
+    response: { status: 200, schema: BookingPolicyView, description: 'The booking policy' },
+    problems: [...always],
+  },
+  changeBookingPolicy: {
+    operationId: 'changeBookingPolicy',
+    method: 'PATCH',
+    path: '/v1/settings/booking-policy',
+    summary: "Change any subset of the tenant's booking rules",
+    roles: admins,
+    body: BookingPolicyBody,
+    response: { status: 200, schema: BookingPolicyView, description: 'The booking policy' },
+    problems: [...always, ...bodyProblems],
+  },
+  getPrivacySettings: {
+    operationId: 'getPrivacySettings',
+    method: 'GET',
+    path: '/v1/settings/privacy',
+    summary: 'Read who may see who booked a space',
+    roles: admins,
+    response: { status: 200, schema: PrivacySettingsView, description: 'The privacy settings' },
+    problems: [...always],
+  },
+  changePrivacySettings: {
+    operationId: 'changePrivacySettings',
+    method: 'PATCH',
+    path: '/v1/settings/privacy',
+    summary: 'Change who may see who booked a space: everyone, nobody, or each user (default shown or hidden)',
+    roles: admins,
+    body: PrivacySettingsBody,
+    response: { status: 200, schema: PrivacySettingsView, description: 'The privacy settings' },
+    problems: [...always, ...bodyProblems],
+  },
   createBooking: {
     operationId: 'createBooking',
     method: 'POST',
@@ -110,7 +288,22 @@ export const routes = {
     roles: anyone,
     body: CreateBookingBody,
     response: { status: 201, schema: BookingView, description: 'The confirmed booking' },
-    problems: [...always, ...bodyProblems, 'space.not_found', 'booking.conflict', 'concurrency.conflict'],
+    problems: [
+      ...always,
+      ...bodyProblems,
+      'space.not_found',
+      'location.not_found',
+      'booking.conflict',
+      'concurrency.conflict',
+      'booking.space_disabled',
+      'booking.in_past',
+      'booking.too_far_in_advance',
+      'booking.duration',
+      'booking.weekday_not_bookable',
+      'booking.too_many_upcoming',
+      'booking.concurrent_limit',
+      'booking.capacity_reached',
+    ],
   },
   getBooking: {
     operationId: 'getBooking',
@@ -121,6 +314,36 @@ export const routes = {
     params: IdParams,
     response: { status: 200, schema: BookingView, description: 'The booking' },
     problems: [...always, 'validation.failed', 'booking.not_found'],
+  },
+  listMyBookings: {
+    operationId: 'listMyBookings',
+    method: 'GET',
+    path: '/v1/bookings',
+    summary: 'Your own bookings overlapping a window',
+    roles: anyone,
+    query: WindowQuery,
+    response: { status: 200, schema: z.object({ items: z.array(BookingView) }), description: 'Your bookings' },
+    problems: [...always, 'validation.failed'],
+  },
+  cancelBooking: {
+    operationId: 'cancelBooking',
+    method: 'DELETE',
+    path: '/v1/bookings/{id}',
+    summary: 'Cancel a booking (yours, or any as an admin) before the cancellation cutoff',
+    roles: anyone,
+    params: IdParams,
+    response: { status: 204, description: 'Cancelled' },
+    problems: [...always, 'validation.failed', 'booking.not_found', 'booking.cancellation_too_late', 'booking.already_finished', 'concurrency.conflict'],
+  },
+  checkInBooking: {
+    operationId: 'checkInBooking',
+    method: 'POST',
+    path: '/v1/bookings/{id}/check-in',
+    summary: 'Check in to a booking from 15 minutes before its start until the grace period ends',
+    roles: anyone,
+    params: IdParams,
+    response: { status: 200, schema: BookingView, description: 'The booking' },
+    problems: [...always, 'validation.failed', 'booking.not_found', 'booking.not_checkin_time', 'concurrency.conflict'],
   },
   createTenant: {
     operationId: 'createTenant',

@@ -28,3 +28,10 @@ export const DEFAULT_BOOKING_POLICY: BookingPolicy = {
 };
 
 export const BookingPolicyChanged = defineEvent('booking', 'BookingPolicyChanged', BookingPolicyFields.partial());
+
+/** Who may see who booked a space (as Flexopus offers): always, never, or each user decides. */
+export const BookingVisibility = z.enum(['everyone', 'nobody', 'user-choice-visible', 'user-choice-hidden']);
+export type BookingVisibility = z.infer<typeof BookingVisibility>;
+export const DEFAULT_BOOKING_VISIBILITY: BookingVisibility = 'user-choice-visible';
+
+export const BookingVisibilityChanged = defineEvent('booking', 'BookingVisibilityChanged', z.object({ bookingVisibility: BookingVisibility }));

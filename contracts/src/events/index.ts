@@ -12,7 +12,7 @@ import {
   SpaceDisabled,
   SpaceUpdated,
 } from './booking.js';
-import { BookingPolicyChanged } from './booking-policy.js';
+import { BookingPolicyChanged, BookingVisibilityChanged } from './booking-policy.js';
 import { LocationCreated, LocationDisabled, LocationUpdated } from './places.js';
 import type { EventDefinition } from './define.js';
 import { TenantCreated, UserDeactivated, UserPasswordChanged, UserProfileChanged, UserRegistered, UserRoleChanged } from './identity.js';
@@ -32,6 +32,7 @@ export const eventCatalog = {
   SpaceUpdated,
   SpaceDisabled,
   BookingPolicyChanged,
+  BookingVisibilityChanged,
   BookingConfirmed,
   BookingCancelled,
   BookingCheckedIn,

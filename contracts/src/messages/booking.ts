@@ -1,18 +1,35 @@
 import { z } from 'zod';
 import { Timestamp, Uuid } from '../envelope.js';
 import { BookedBy, BookingSubject, SpaceKind } from '../events/booking.js';
+import { BookingPolicyFields, BookingVisibility } from '../events/booking-policy.js';
+import { IsoWeekday, TimeZone } from '../events/places.js';
 import { defineRequest } from './define.js';
+import { Page, PageQuery } from './paging.js';
+
+export const PlaceStatus = z.enum(['active', 'disabled']);
+
+export const LocationView = z.object({
+  id: Uuid,
+  name: z.string(),
+  timezone: TimeZone,
+  bookableWeekdays: z.array(IsoWeekday),
+  capacity: z.number().int().positive().nullable(),
+  status: PlaceStatus,
+});
+export type LocationView = z.infer<typeof LocationView>;
 
 export const SpaceView = z.object({
   id: Uuid,
+  locationId: Uuid.optional(),
   name: z.string(),
   kind: SpaceKind,
   floor: z.string().optional(),
   zone: z.string().optional(),
+  status: PlaceStatus.optional(),
 });
 export type SpaceView = z.infer<typeof SpaceView>;
 
-export const BookingStatus = z.enum(['confirmed']);
+export const BookingStatus = z.enum(['confirmed', 'checked_in', 'cancelled', 'released']);
 
 /** A booking as read back: personal fields are null where their key was destroyed, named in `redacted`. */
 export const BookingView = z.object({
@@ -28,17 +45,87 @@ export const BookingView = z.object({
 });
 export type BookingView = z.infer<typeof BookingView>;
 
+/** One booking in a space's or a location's schedule: the booker's name only where visibility allows. */
+export const SlotView = z.object({
+  id: Uuid,
+  spaceId: Uuid,
+  start: Timestamp,
+  end: Timestamp,
+  status: BookingStatus,
+  booker: z.string().nullable(),
+});
+export type SlotView = z.infer<typeof SlotView>;
+
+/** A window of time to list: `from` < `to`, at most 62 days. */
+export const TimeWindow = z
+  .object({ from: Timestamp, to: Timestamp })
+  .refine((w) => Date.parse(w.to) > Date.parse(w.from), { message: 'to must be after from', path: ['to'] })
+  .refine((w) => Date.parse(w.to) - Date.parse(w.from) <= 62 * 86_400_000, { message: 'at most 62 days', path: ['to'] });
+
+export const CreateLocation = defineRequest(
+  'booking.cmd.CreateLocation',
+  z.object({ name: z.string(), timezone: TimeZone, bookableWeekdays: z.array(IsoWeekday), capacity: z.number().int().positive().optional() }),
+  LocationView,
+);
+export const ListLocations = defineRequest('booking.qry.ListLocations', PageQuery, Page(LocationView));
+export const GetLocation = defineRequest('booking.qry.GetLocation', z.object({ locationId: Uuid }), LocationView);
+export const UpdateLocation = defineRequest(
+  'booking.cmd.UpdateLocation',
+  z.object({
+    locationId: Uuid,
+    name: z.string().optional(),
+    timezone: TimeZone.optional(),
+    bookableWeekdays: z.array(IsoWeekday).optional(),
+    capacity: z.number().int().positive().nullable().optional(),
+  }),
+  LocationView,
+);
+export const DisableLocation = defineRequest('booking.cmd.DisableLocation', z.object({ locationId: Uuid }), LocationView);
+
 export const CreateSpace = defineRequest(
   'booking.cmd.CreateSpace',
-  z.object({ name: z.string(), kind: SpaceKind, floor: z.string().optional(), zone: z.string().optional() }),
+  z.object({ locationId: Uuid, name: z.string(), kind: SpaceKind, floor: z.string().optional(), zone: z.string().optional() }),
   SpaceView,
 );
+export const ListSpaces = defineRequest('booking.qry.ListSpaces', PageQuery.extend({ locationId: Uuid }), Page(SpaceView));
 export const GetSpace = defineRequest('booking.qry.GetSpace', z.object({ spaceId: Uuid }), SpaceView);
+export const UpdateSpace = defineRequest(
+  'booking.cmd.UpdateSpace',
+  z.object({ spaceId: Uuid, name: z.string().optional(), floor: z.string().nullable().optional(), zone: z.string().nullable().optional() }),
+  SpaceView,
+);
+export const DisableSpace = defineRequest('booking.cmd.DisableSpace', z.object({ spaceId: Uuid }), SpaceView);
 
-/** The booker is the request context's actor. */
+export const BookingPolicyView = BookingPolicyFields;
+export const GetBookingPolicy = defineRequest('booking.qry.GetBookingPolicy', z.object({}), BookingPolicyView);
+export const ChangeBookingPolicy = defineRequest('booking.cmd.ChangeBookingPolicy', BookingPolicyFields.partial(), BookingPolicyView);
+
+export const PrivacySettingsView = z.object({ bookingVisibility: BookingVisibility });
+export const GetPrivacySettings = defineRequest('booking.qry.GetPrivacySettings', z.object({}), PrivacySettingsView);
+export const ChangePrivacySettings = defineRequest(
+  'booking.cmd.ChangePrivacySettings',
+  z.object({ bookingVisibility: BookingVisibility }),
+  PrivacySettingsView,
+);
+
+/** The booker is the request context's actor, or `onBehalfOf` when an admin books for a user. */
 export const CreateBooking = defineRequest(
   'booking.cmd.CreateBooking',
-  z.object({ spaceId: Uuid, start: Timestamp, end: Timestamp, subject: BookingSubject.optional() }),
+  z.object({ spaceId: Uuid, start: Timestamp, end: Timestamp, subject: BookingSubject.optional(), onBehalfOf: Uuid.optional() }),
   BookingView,
 );
 export const GetBooking = defineRequest('booking.qry.GetBooking', z.object({ bookingId: Uuid }), BookingView);
+/** The actor's own bookings overlapping the window. */
+export const ListMyBookings = defineRequest('booking.qry.ListMyBookings', z.object({ from: Timestamp, to: Timestamp }), z.object({ items: z.array(BookingView) }));
+export const CancelBooking = defineRequest('booking.cmd.CancelBooking', z.object({ bookingId: Uuid }), z.object({}));
+export const CheckInBooking = defineRequest('booking.cmd.CheckInBooking', z.object({ bookingId: Uuid }), BookingView);
+export const ListSpaceBookings = defineRequest(
+  'booking.qry.ListSpaceBookings',
+  z.object({ spaceId: Uuid, from: Timestamp, to: Timestamp }),
+  z.object({ items: z.array(SlotView) }),
+);
+export const LocationAvailability = defineRequest(
+  'booking.qry.LocationAvailability',
+  z.object({ locationId: Uuid, from: Timestamp, to: Timestamp }),
+  z.object({ items: z.array(z.object({ space: SpaceView, bookings: z.array(SlotView) })) }),
+);

@@ -3,6 +3,7 @@ import { Uuid } from '../envelope.js';
 import { Role } from '../context.js';
 import { BookingVisibilityChoice, DisplayName, Email, Locale } from '../events/identity.js';
 import { defineRequest } from './define.js';
+import { Page, PageQuery } from './paging.js';
 
 /** Passwords cross NATS only inside a request (TLS in production) and are never stored or logged. */
 export const Password = z.string().min(12).max(200);
@@ -22,11 +23,6 @@ export const UserView = z.object({
 });
 export type UserView = z.infer<typeof UserView>;
 
-export const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-export const PageQuery = z.object({
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-});
 
 export const TokenResponse = z.object({
   accessToken: z.string(),

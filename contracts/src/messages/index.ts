@@ -1,4 +1,5 @@
 export * from './define.js';
+export * from './paging.js';
 export * from './booking.js';
 export * from './privacy.js';
 export * from './identity.js';
