@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
-import type { DomainError, DomainEvent } from '@plass/contracts';
-import type { BookingDecision, BookingWrites } from './booking-decision.js';
+import type { DomainEvent } from '@plass/contracts';
+import type { Actor, BookingDecision, BookingWrites } from './booking-decision.js';
 import type { BookingInputs } from './book.js';
 import { evolveLedger, initialLedger } from './ledger.js';
 import { evolveLocation, initialLocation } from './location.js';
@@ -19,9 +19,9 @@ export const ids = {
   admin: '77777777-7777-4777-8777-777777777777',
 };
 
-export const employee = { userId: ids.booker, roles: ['employee' as const] };
-export const colleague = { userId: ids.colleague, roles: ['employee' as const] };
-export const admin = { userId: ids.admin, roles: ['admin' as const] };
+export const employee: Actor = { userId: ids.booker, roles: ['employee'] };
+export const colleague: Actor = { userId: ids.colleague, roles: ['employee'] };
+export const admin: Actor = { userId: ids.admin, roles: ['admin'] };
 
 export const osloOffice = (overrides: Partial<{ timezone: string; bookableWeekdays: number[]; capacity: number }> = {}): DomainEvent => ({
   type: 'LocationCreated',
@@ -83,7 +83,7 @@ export function bookingSpec<C>(decide: (command: C, inputs: BookingInputs) => Bo
             thenAccepted() {
               expect(outcome.ok ? 'accepted' : outcome.error.code).toBe('accepted');
             },
-            thenFails(error: Partial<DomainError>) {
+            thenFails(error: { code: string; details?: Record<string, unknown> }) {
               expect(outcome.ok ? 'accepted' : outcome.error).toMatchObject(error);
             },
           };

@@ -1,0 +1,17 @@
+export * from './local-time.js';
+export * from './intervals.js';
+export * from './location.js';
+export * from './space.js';
+export * from './policy.js';
+export * from './schedule.js';
+export * from './ledger.js';
+export * from './occupancy.js';
+export * from './booking-decision.js';
+export * from './book.js';
+export * from './cancel.js';
+export * from './check-in.js';
+export * from './release-no-show.js';
+export { bookedOccupancyDays } from './give-back.js';
+export * from './manage-location.js';
+export * from './manage-space.js';
+export * from './change-policy.js';
