@@ -64,6 +64,8 @@ const bookingCases: Case[] = [
   { name: 'a space id that is not a uuid', body: booking({ spaceId: '../../etc/passwd' }), status: 400, code: 'validation.failed', errors: ['body.spaceId'] },
   { name: 'a subject too long', body: booking({ subject: 's'.repeat(201) }), status: 400, code: 'validation.failed', errors: ['body.subject'] },
   { name: 'a null subject', body: booking({ subject: null }), status: 400, code: 'validation.failed', errors: ['body.subject'] },
+  { name: 'an onBehalfOf that is not a uuid', body: booking({ onBehalfOf: 'someone@example.com' }), status: 400, code: 'validation.failed', errors: ['body.onBehalfOf'] },
+  { name: 'a null onBehalfOf', body: booking({ onBehalfOf: null }), status: 400, code: 'validation.failed', errors: ['body.onBehalfOf'] },
   { name: 'a smuggled tenant and booker', body: booking({ tenantId: randomUUID(), bookedBy: randomUUID() }), status: 400, code: 'validation.failed', errors: ['body.tenantId', 'body.bookedBy'] },
 ];
 
@@ -74,7 +76,11 @@ const pathCases: Case[] = [
   { name: 'an unknown route', method: 'GET', path: '/v1/nothing-here', status: 404, code: 'route.not_found' },
   { name: 'an unknown version', method: 'POST', path: '/v2/bookings', body: '{}', status: 404, code: 'route.not_found' },
   { name: 'an empty id', method: 'GET', path: '/v1/spaces/', status: 400, code: 'validation.failed', errors: ['params.id'] },
-  { name: 'DELETE on a booking', method: 'DELETE', path: `/v1/bookings/${randomUUID()}`, status: 405, code: 'method.not_allowed' },
+  { name: 'DELETE on a space', method: 'DELETE', path: `/v1/spaces/${randomUUID()}`, status: 405, code: 'method.not_allowed' },
+  { name: 'DELETE on a booking id that is not a uuid', method: 'DELETE', path: '/v1/bookings/all', status: 400, code: 'validation.failed', errors: ['params.id'] },
+  { name: 'DELETE with a traversal for an id', method: 'DELETE', path: `/v1/bookings/${encodeURIComponent('../spaces')}`, status: 400, code: 'validation.failed', errors: ['params.id'] },
+  { name: 'check-in on an id that is not a uuid', method: 'POST', path: '/v1/bookings/1/check-in', status: 400, code: 'validation.failed', errors: ['params.id'] },
+  { name: 'a space created under a location id that is not a uuid', method: 'POST', path: '/v1/locations/oslo/spaces', body: '{"name":"Desk","kind":"desk"}', status: 400, code: 'validation.failed', errors: ['params.id'] },
   { name: 'PUT on the bookings collection', method: 'PUT', path: '/v1/bookings', body: '{}', status: 405, code: 'method.not_allowed' },
   { name: 'POST on healthz', method: 'POST', path: '/healthz', body: '{}', as: 'nobody', status: 405, code: 'method.not_allowed' },
   { name: 'a query string on a route without one', method: 'GET', path: `/v1/spaces/${randomUUID()}?id=1&__proto__[x]=1`, status: 404, code: 'space.not_found' },
@@ -106,6 +112,57 @@ const identityCases: Case[] = [
   { name: 'refresh with an empty token', method: 'POST', path: '/v1/auth/refresh', as: 'nobody', body: '{"refreshToken":""}', status: 400, code: 'validation.failed', errors: ['body.refreshToken'] },
   { name: 'createTenant without an admin', method: 'POST', path: '/v1/tenants', as: 'nobody', body: '{"name":"Fjord"}', headers: { authorization: `Bearer ${'o'.repeat(40)}` }, status: 401, code: 'auth.unauthenticated' },
 ];
+
+const location = (fields: Record<string, unknown>) => JSON.stringify({ name: 'Oslo', timezone: 'Europe/Oslo', bookableWeekdays: [1, 2, 3, 4, 5], ...fields });
+const locationPath = `/v1/locations/${randomUUID()}`;
+const spacePath = `/v1/spaces/${randomUUID()}`;
+
+const placeCases: Case[] = [
+  { name: 'createLocation in a time zone that does not exist', method: 'POST', path: '/v1/locations', body: location({ timezone: 'Mars/Olympus' }), status: 400, code: 'validation.failed', errors: ['body.timezone'] },
+  { name: 'createLocation with a time zone that is no string', method: 'POST', path: '/v1/locations', body: location({ timezone: 1 }), status: 400, code: 'validation.failed', errors: ['body.timezone'] },
+  { name: 'createLocation with weekday 8', method: 'POST', path: '/v1/locations', body: location({ bookableWeekdays: [1, 8] }), status: 400, code: 'validation.failed', errors: ['body.bookableWeekdays.1'] },
+  { name: 'createLocation with weekday 0', method: 'POST', path: '/v1/locations', body: location({ bookableWeekdays: [0] }), status: 400, code: 'validation.failed', errors: ['body.bookableWeekdays.0'] },
+  { name: 'createLocation with a weekday twice', method: 'POST', path: '/v1/locations', body: location({ bookableWeekdays: [1, 2, 2] }), status: 400, code: 'validation.failed', errors: ['body.bookableWeekdays'] },
+  { name: 'createLocation with no weekdays', method: 'POST', path: '/v1/locations', body: location({ bookableWeekdays: [] }), status: 400, code: 'validation.failed', errors: ['body.bookableWeekdays'] },
+  { name: 'createLocation with weekday names', method: 'POST', path: '/v1/locations', body: location({ bookableWeekdays: ['monday'] }), status: 400, code: 'validation.failed', errors: ['body.bookableWeekdays.0'] },
+  { name: 'createLocation with capacity 0', method: 'POST', path: '/v1/locations', body: location({ capacity: 0 }), status: 400, code: 'validation.failed', errors: ['body.capacity'] },
+  { name: 'createLocation with a fractional capacity', method: 'POST', path: '/v1/locations', body: location({ capacity: 2.5 }), status: 400, code: 'validation.failed', errors: ['body.capacity'] },
+  { name: 'createLocation with a smuggled id and status', method: 'POST', path: '/v1/locations', body: location({ id: randomUUID(), status: 'disabled' }), status: 400, code: 'validation.failed', errors: ['body.id', 'body.status'] },
+  { name: 'updateLocation with nothing to change', method: 'PATCH', path: locationPath, body: '{}', status: 400, code: 'validation.failed', errors: ['body'] },
+  { name: 'updateLocation in a time zone that does not exist', method: 'PATCH', path: locationPath, body: '{"timezone":"Mars/Olympus"}', status: 400, code: 'validation.failed', errors: ['body.timezone'] },
+  { name: 'updateLocation with capacity 0', method: 'PATCH', path: locationPath, body: '{"capacity":0}', status: 400, code: 'validation.failed', errors: ['body.capacity'] },
+  { name: 'updateLocation with a weekday twice', method: 'PATCH', path: locationPath, body: '{"bookableWeekdays":[7,7]}', status: 400, code: 'validation.failed', errors: ['body.bookableWeekdays'] },
+  { name: 'updateLocation on an id that is not a uuid', method: 'PATCH', path: '/v1/locations/oslo', body: '{"name":"Oslo"}', status: 400, code: 'validation.failed', errors: ['params.id'] },
+  { name: 'updateSpace with nothing to change', method: 'PATCH', path: spacePath, body: '{}', status: 400, code: 'validation.failed', errors: ['body'] },
+  { name: 'updateSpace changing its kind', method: 'PATCH', path: spacePath, body: '{"kind":"room"}', status: 400, code: 'validation.failed', errors: ['body.kind'] },
+  { name: 'updateSpace with a blank name', method: 'PATCH', path: spacePath, body: '{"name":" "}', status: 400, code: 'validation.failed', errors: ['body.name'] },
+  { name: 'listLocations with limit 0', method: 'GET', path: '/v1/locations?limit=0', status: 400, code: 'validation.failed', errors: ['query.limit'] },
+  { name: 'listSpaces with a word for a limit', method: 'GET', path: `${locationPath}/spaces?limit=many`, status: 400, code: 'validation.failed', errors: ['query.limit'] },
+];
+
+const settingsCases: Case[] = [
+  { name: 'changeBookingPolicy with nothing to change', method: 'PATCH', path: '/v1/settings/booking-policy', body: '{}', status: 400, code: 'validation.failed', errors: ['body'] },
+  { name: 'changeBookingPolicy with a number as a string', method: 'PATCH', path: '/v1/settings/booking-policy', body: '{"maxDaysInAdvance":"30"}', status: 400, code: 'validation.failed', errors: ['body.maxDaysInAdvance'] },
+  { name: 'changeBookingPolicy with a boolean as a string', method: 'PATCH', path: '/v1/settings/booking-policy', body: '{"adminsExempt":"yes"}', status: 400, code: 'validation.failed', errors: ['body.adminsExempt'] },
+  { name: 'changeBookingPolicy with a negative grace period', method: 'PATCH', path: '/v1/settings/booking-policy', body: '{"checkInGraceMinutes":-1}', status: 400, code: 'validation.failed', errors: ['body.checkInGraceMinutes'] },
+  { name: 'changeBookingPolicy with an unknown rule', method: 'PATCH', path: '/v1/settings/booking-policy', body: '{"maxDaysInAdvance":7,"unlimited":true}', status: 400, code: 'validation.failed', errors: ['body.unlimited'] },
+  { name: 'changePrivacySettings with a visibility outside the enum', method: 'PATCH', path: '/v1/settings/privacy', body: '{"bookingVisibility":"friends"}', status: 400, code: 'validation.failed', errors: ['body.bookingVisibility'] },
+  { name: 'changePrivacySettings with nothing', method: 'PATCH', path: '/v1/settings/privacy', body: '{}', status: 400, code: 'validation.failed', errors: ['body.bookingVisibility'] },
+];
+
+const window = (from: string, to: string) => `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+const windowRoutes = ['/v1/bookings', `${spacePath}/bookings`, `${locationPath}/availability`];
+const windowCases: Case[] = windowRoutes.flatMap((path): Case[] => [
+  { name: `${path}: no window`, method: 'GET', path, status: 400, code: 'validation.failed', errors: ['query.from', 'query.to'] },
+  { name: `${path}: to before from`, method: 'GET', path: `${path}?${window('2030-01-02T00:00:00Z', '2030-01-01T00:00:00Z')}`, status: 400, code: 'validation.failed', errors: ['query.to'] },
+  { name: `${path}: to equal to from`, method: 'GET', path: `${path}?${window('2030-01-01T00:00:00Z', '2030-01-01T00:00:00Z')}`, status: 400, code: 'validation.failed', errors: ['query.to'] },
+  { name: `${path}: a window over 62 days`, method: 'GET', path: `${path}?${window('2030-01-01T00:00:00Z', '2030-03-05T00:00:00Z')}`, status: 400, code: 'validation.failed', errors: ['query.to'] },
+]);
+windowCases.push(
+  { name: 'listMyBookings with a from that is no timestamp', method: 'GET', path: `/v1/bookings?${window('yesterday', '2030-01-01T00:00:00Z')}`, status: 400, code: 'validation.failed', errors: ['query.from'] },
+  { name: 'listMyBookings with an unencoded + offset', method: 'GET', path: '/v1/bookings?from=2030-01-01T00:00:00+01:00&to=2030-01-02T00:00:00Z', status: 400, code: 'validation.failed', errors: ['query.from'] },
+  { name: 'listMyBookings with from twice', method: 'GET', path: `/v1/bookings?${window('2030-01-01T00:00:00Z', '2030-01-02T00:00:00Z')}&from=2030-01-01T01:00:00Z`, status: 400, code: 'validation.failed', errors: ['query.from'] },
+);
 
 describe('bad input never reaches a 5xx', () => {
   let nats: NatsServerHandle;
@@ -147,10 +204,14 @@ describe('bad input never reaches a 5xx', () => {
     if (testCase.code === 'method.not_allowed') expect(answer.headers.get('allow')).toBeTruthy();
   };
 
-  it.each(spaceCases.map((c) => [c.name, c] as const))('POST /v1/spaces with %s', (_name, c) => check('/v1/spaces', 'POST')(c));
+  const spacesPath = `/v1/locations/${randomUUID()}/spaces`;
+  it.each(spaceCases.map((c) => [c.name, c] as const))('POST /v1/locations/{id}/spaces with %s', (_name, c) => check(spacesPath, 'POST')(c));
   it.each(bookingCases.map((c) => [c.name, c] as const))('POST /v1/bookings with %s', (_name, c) => check('/v1/bookings', 'POST')(c));
   it.each(pathCases.map((c) => [c.name, c] as const))('%s', (_name, c) => check('', 'GET')(c));
   it.each(identityCases.map((c) => [c.name, c] as const))('%s', (_name, c) => check('', 'GET')(c));
+  it.each(placeCases.map((c) => [c.name, c] as const))('%s', (_name, c) => check('', 'GET')(c));
+  it.each(settingsCases.map((c) => [c.name, c] as const))('%s', (_name, c) => check('', 'GET')(c));
+  it.each(windowCases.map((c) => [c.name, c] as const))('%s', (_name, c) => check('', 'GET')(c));
 
   it('answers a malformed URL with 400, not a crash', async () => {
     const authorization = `Bearer ${await identity.tokenFor(who)}`;

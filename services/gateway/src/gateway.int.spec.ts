@@ -45,18 +45,26 @@ describe('gateway with a booking service on the bus', () => {
     await nats?.stop();
   });
 
+  let spacesPath: string;
+
+  beforeAll(async () => {
+    const location = await call('POST', '/v1/locations', { as: admin, json: { name: 'Oslo office', timezone: 'Europe/Oslo', bookableWeekdays: [1, 2, 3, 4, 5] } });
+    expect(location.status).toBe(201);
+    spacesPath = `/v1/locations/${location.json<{ id: string }>().id}/spaces`;
+  });
+
   const createSpace = async () => {
-    const answer = await call('POST', '/v1/spaces', { as: admin, json: { name: 'Desk by the window', kind: 'desk', floor: '3' } });
+    const answer = await call('POST', spacesPath, { as: admin, json: { name: 'Desk by the window', kind: 'desk', floor: '3' } });
     expect(answer.status).toBe(201);
     return answer.json<{ id: string }>();
   };
 
   describe('routes', () => {
-    it('creates a space: 201, the space, and its Location', async () => {
-      const answer = await call('POST', '/v1/spaces', { as: admin, json: { name: '  Room 1  ', kind: 'room' } });
+    it('creates a space in a location: 201, the space, and its Location', async () => {
+      const answer = await call('POST', spacesPath, { as: admin, json: { name: '  Room 1  ', kind: 'room' } });
       expect(answer.status).toBe(201);
       const space = answer.json<{ id: string }>();
-      expect(space).toEqual({ id: expect.stringMatching(UUID), name: 'Room 1', kind: 'room' });
+      expect(space).toEqual({ id: expect.stringMatching(UUID), locationId: spacesPath.split('/')[3], name: 'Room 1', kind: 'room', status: 'active' });
       expect(answer.headers.get('location')).toBe(`/v1/spaces/${space.id}`);
       expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
       const read = await call('GET', `/v1/spaces/${space.id}`, { as: employee });
@@ -92,10 +100,10 @@ describe('gateway with a booking service on the bus', () => {
 
     it('sends the tenant, actor, roles and request id of the caller, never anything from the body', async () => {
       const requestId = randomUUID();
-      booking.contexts.length = 0;
-      await call('POST', '/v1/spaces', { as: admin, headers: { 'x-request-id': requestId }, json: { name: 'Desk 9', kind: 'desk' } });
-      expect(booking.contexts).toEqual([{ tenantId: admin.tenantId, actorId: admin.userId, roles: ['admin'], correlationId: requestId }]);
-      const smuggled = await call('POST', '/v1/spaces', { as: admin, json: { name: 'Desk 10', kind: 'desk', tenantId: otherTenant.tenantId } });
+      booking.requests.length = 0;
+      await call('POST', spacesPath, { as: admin, headers: { 'x-request-id': requestId }, json: { name: 'Desk 9', kind: 'desk' } });
+      expect(booking.requests.map((request) => request.ctx)).toEqual([{ tenantId: admin.tenantId, actorId: admin.userId, roles: ['admin'], correlationId: requestId }]);
+      const smuggled = await call('POST', spacesPath, { as: admin, json: { name: 'Desk 10', kind: 'desk', tenantId: otherTenant.tenantId } });
       expectProblem(smuggled, 400, 'validation.failed');
       expect(smuggled.json().errors).toEqual([{ path: 'body.tenantId', message: 'unknown field' }]);
     });
@@ -120,7 +128,7 @@ describe('gateway with a booking service on the bus', () => {
 
     it('answers a crash in a service as 500 internal.error without its details', async () => {
       booking.crashNext = true;
-      const answer = await call('POST', '/v1/spaces', { as: admin, json: { name: 'Desk 11', kind: 'desk' } });
+      const answer = await call('POST', spacesPath, { as: admin, json: { name: 'Desk 11', kind: 'desk' } });
       expectProblem(answer, 500, 'internal.error');
       expect(answer.json().detail).toBeUndefined();
       expect(answer.text).not.toContain('secret internals');
@@ -144,11 +152,11 @@ describe('gateway with a booking service on the bus', () => {
     });
 
     it('authenticates before reading a body', async () => {
-      expectProblem(await call('POST', '/v1/spaces', { body: '{not json', headers: { 'content-type': 'text/plain' } }), 401, 'auth.unauthenticated');
+      expectProblem(await call('POST', spacesPath, { body: '{not json', headers: { 'content-type': 'text/plain' } }), 401, 'auth.unauthenticated');
     });
 
     it('answers 403 auth.forbidden when no role of the caller may use the route', async () => {
-      expectProblem(await call('POST', '/v1/spaces', { as: employee, json: { name: 'Desk', kind: 'desk' } }), 403, 'auth.forbidden', '/v1/spaces');
+      expectProblem(await call('POST', spacesPath, { as: employee, json: { name: 'Desk', kind: 'desk' } }), 403, 'auth.forbidden', spacesPath);
       expectProblem(await call('GET', path, { as: caller([], admin.tenantId) }), 403, 'auth.forbidden');
     });
 
@@ -214,7 +222,7 @@ describe('gateway with a booking service on the bus', () => {
     it('logs method, route id, status, duration and correlation id; never bodies, identities or queries', async () => {
       const requestId = randomUUID();
       const marker = `Desk ${randomUUID()}`;
-      await call('POST', `/v1/spaces?token=${marker}`, { as: admin, headers: { 'x-request-id': requestId }, json: { name: marker, kind: 'desk' } });
+      await call('POST', `${spacesPath}?token=${marker}`, { as: admin, headers: { 'x-request-id': requestId }, json: { name: marker, kind: 'desk' } });
       const line = logs.records().find((record) => record.correlationId === requestId && record.msg === 'request');
       expect(line).toMatchObject({ method: 'POST', route: 'createSpace', status: 201, durationMs: expect.any(Number), service: 'gateway' });
       const output = logs.lines.join('\n');

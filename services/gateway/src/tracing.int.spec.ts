@@ -43,10 +43,10 @@ describe('tracing', () => {
   it('continues the incoming traceparent; bus requests are children of the SERVER span', async () => {
     const traceId = randomUUID().replaceAll('-', '');
     const parentSpanId = 'a1b2c3d4e5f60718';
-    const answer = await call('POST', '/v1/spaces', {
+    const answer = await call('POST', '/v1/locations', {
       as: caller(['admin']),
       headers: { traceparent: `00-${traceId}-${parentSpanId}-01` },
-      json: { name: 'Traced desk', kind: 'desk' },
+      json: { name: 'Traced office', timezone: 'Europe/Oslo', bookableWeekdays: [1, 2, 3, 4, 5] },
     });
     expect(answer.status).toBe(201);
 
@@ -54,15 +54,15 @@ describe('tracing', () => {
       const found = spansOf(traceId);
       return found.length >= 3 && found.some((span) => span.kind === SpanKind.SERVER && span.name.startsWith('POST')) && found;
     }, { what: 'the request, bus request and handler spans' });
-    const server = byKind(spans, SpanKind.SERVER, 'POST /v1/spaces')!;
-    const client = byKind(spans, SpanKind.CLIENT, 'booking.cmd.CreateSpace')!;
-    const handler = byKind(spans, SpanKind.SERVER, 'booking.cmd.CreateSpace handle')!;
+    const server = byKind(spans, SpanKind.SERVER, 'POST /v1/locations')!;
+    const client = byKind(spans, SpanKind.CLIENT, 'booking.cmd.CreateLocation')!;
+    const handler = byKind(spans, SpanKind.SERVER, 'booking.cmd.CreateLocation handle')!;
     expect(server.parentSpanContext?.spanId).toBe(parentSpanId);
-    expect(server.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/v1/spaces', 'plass.route_id': 'createSpace', 'http.response.status_code': 201 });
+    expect(server.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/v1/locations', 'plass.route_id': 'createLocation', 'http.response.status_code': 201 });
     expect(client.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
     expect(handler.parentSpanContext?.spanId).toBe(client.spanContext().spanId);
 
-    const line = logs.records().find((record) => record.route === 'createSpace' && record.msg === 'request');
+    const line = logs.records().find((record) => record.route === 'createLocation' && record.msg === 'request');
     expect(line?.traceId).toBe(traceId);
   });
 
@@ -70,13 +70,13 @@ describe('tracing', () => {
     const answer = await call('GET', `/v1/bookings/${randomUUID()}`, { as: caller(['employee']), headers: { traceparent: 'garbage' } });
     expect(answer.status).toBe(404);
     booking.crashNext = true;
-    const crashed = await call('POST', '/v1/spaces', { as: caller(['admin']), json: { name: 'Desk', kind: 'desk' } });
+    const crashed = await call('POST', '/v1/locations', { as: caller(['admin']), json: { name: 'Office', timezone: 'UTC', bookableWeekdays: [1] } });
     expect(crashed.status).toBe(500);
     const server = await waitFor(() =>
       exporter.getFinishedSpans().find((span) => span.kind === SpanKind.SERVER && span.attributes['http.response.status_code'] === 500),
     );
     expect(server.status.code).toBe(SpanStatusCode.ERROR);
-    expect(server.name).toBe('POST /v1/spaces');
+    expect(server.name).toBe('POST /v1/locations');
     const notFound = exporter.getFinishedSpans().find((span) => span.kind === SpanKind.SERVER && span.attributes['plass.route_id'] === 'getBooking');
     expect(notFound?.parentSpanContext).toBeUndefined();
     expect(notFound?.status.code).not.toBe(SpanStatusCode.ERROR);

@@ -14,6 +14,8 @@ import { parseInput } from './validation.js';
 
 export const ROUTE_HANDLERS = Symbol('ROUTE_HANDLERS');
 
+const NO_CONTENT = 204;
+
 type AnyHandler = (input: {
   params: unknown;
   query: unknown;
@@ -71,10 +73,13 @@ export class HttpRoutes implements OnModuleInit {
             ctx: this.callers.get(request.raw),
             correlationId: request.id,
           });
-          reply.status(answer.status ?? route.response.status);
-          reply.type(answer.contentType ?? route.responseContentType ?? 'application/json; charset=utf-8');
+          const status = answer.status ?? route.response.status;
+          reply.status(status);
           if (answer.location) reply.header('location', answer.location);
           if (answer.headers) reply.headers(answer.headers);
+          // No content: no body and no content type (RFC 9110 §15.3.5).
+          if (status === NO_CONTENT) return undefined;
+          reply.type(answer.contentType ?? route.responseContentType ?? 'application/json; charset=utf-8');
           return answer.body;
         }),
     });

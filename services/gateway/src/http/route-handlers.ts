@@ -1,13 +1,9 @@
 import {
   ChangeUserRole,
-  CreateBooking,
-  CreateSpace,
   CreateTenant,
   DeactivateUser,
-  GetBooking,
   GetJwks,
   GetMe,
-  GetSpace,
   GetUser,
   IssueToken,
   ListUsers,
@@ -21,6 +17,7 @@ import type { Bus } from '@plass/bus';
 import type { Metrics } from '@plass/telemetry';
 import type { z } from 'zod';
 import type { Readiness } from '../readiness.js';
+import { bookingHandlers } from './booking-handlers.js';
 import { HttpProblem } from './problem.js';
 import type { GatewayRouteId, allRoutes } from './route-table.js';
 
@@ -36,7 +33,8 @@ export interface RouteInput<R> {
 }
 
 export interface RouteAnswer {
-  body: unknown;
+  /** Left out on a 204 (no content). */
+  body?: unknown;
   /** Defaults to the route's success status. */
   status?: number;
   location?: string;
@@ -63,16 +61,7 @@ const noStore = { 'cache-control': 'no-store' };
 /** What each route of the table does: the gateway only translates HTTP to bus requests. */
 export function routeHandlers({ bus, readiness, metrics, openApi }: RouteHandlerDeps): RouteHandlers {
   return {
-    createSpace: async ({ body, ctx }) => {
-      const space = await bus.request(CreateSpace, body, ctx);
-      return { body: space, location: `/v1/spaces/${space.id}` };
-    },
-    getSpace: async ({ params, ctx }) => ({ body: await bus.request(GetSpace, { spaceId: params.id }, ctx) }),
-    createBooking: async ({ body, ctx }) => {
-      const booking = await bus.request(CreateBooking, body, ctx);
-      return { body: booking, location: `/v1/bookings/${booking.id}` };
-    },
-    getBooking: async ({ params, ctx }) => ({ body: await bus.request(GetBooking, { bookingId: params.id }, ctx) }),
+    ...bookingHandlers(bus),
     createTenant: async ({ body, ctx }) => {
       const created = await bus.request(CreateTenant, body, ctx);
       return { body: created, location: `/v1/tenants/${created.tenantId}` };

@@ -37,9 +37,9 @@ describe('toProblem', () => {
 
   it('tells an unknown path (404) from a known path with another method (405 with Allow)', () => {
     expect(toProblem(new NotFoundException(), { method: 'GET', path: '/v1/nothing' }).body.code).toBe('route.not_found');
-    const wrongMethod = toProblem(new NotFoundException(), { method: 'DELETE', path: '/v1/bookings/abc' });
+    const wrongMethod = toProblem(new NotFoundException(), { method: 'PUT', path: '/v1/bookings/abc' });
     expect(wrongMethod.body).toMatchObject({ status: 405, code: 'method.not_allowed' });
-    expect(wrongMethod.headers).toEqual({ allow: 'GET, HEAD' });
+    expect(wrongMethod.headers).toEqual({ allow: 'DELETE, GET, HEAD' });
   });
 
   it('answers anything unexpected as a bare 500, handing the error back for the log', () => {

@@ -97,7 +97,9 @@ function successResponse(route: GatewayRouteContract): unknown {
       'X-Request-Id': { $ref: '#/components/headers/RequestId' },
       ...(status === 201 ? { Location: { description: 'Path of the created resource', schema: { type: 'string' } } } : {}),
     },
-    content: { [mediaType.split(';', 1)[0]!]: { schema: schema ? schemaOf(schema, 'output') : mediaType.startsWith('text/') ? { type: 'string' } : {} } },
+    ...(status === 204
+      ? {}
+      : { content: { [mediaType.split(';', 1)[0]!]: { schema: schema ? schemaOf(schema, 'output') : mediaType.startsWith('text/') ? { type: 'string' } : {} } } }),
   };
 }
 

@@ -91,6 +91,33 @@ describe('buildOpenApi', () => {
     expect((body as { properties: Record<string, Record<string, unknown>> }).properties.subject?.['x-plass-pii']).toEqual({ category: 'free_text', purpose: 'booking' });
   });
 
+  it('documents query parameters, required only where the contract requires them', () => {
+    const window = operationOf(routes.listMyBookings)!.parameters.filter((parameter) => parameter.in === 'query');
+    expect(window).toEqual([
+      expect.objectContaining({ name: 'from', required: true, schema: expect.objectContaining({ format: 'date-time' }) }),
+      expect.objectContaining({ name: 'to', required: true, schema: expect.objectContaining({ format: 'date-time' }) }),
+    ]);
+    const spaces = operationOf(routes.listSpaces)!.parameters;
+    expect(spaces).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'id', in: 'path', required: true }),
+        expect.objectContaining({ name: 'cursor', in: 'query', required: false }),
+        expect.objectContaining({ name: 'limit', in: 'query', required: false }),
+      ]),
+    );
+  });
+
+  it('documents a 204 with no content, and the Location of a space created under its location', () => {
+    const cancelled = operationOf(routes.cancelBooking)!.responses['204']!;
+    expect(cancelled.description).toBe(routes.cancelBooking.response.description);
+    expect(cancelled).not.toHaveProperty('content');
+    expect(cancelled.headers).not.toHaveProperty('Location');
+    const createSpace = operationOf(routes.createSpace)!;
+    expect(document.paths['/v1/locations/{id}/spaces']).toHaveProperty('post');
+    expect(createSpace.responses['201']!.headers).toHaveProperty('Location');
+    expect(createSpace.responses['404']!['x-plass-problems']).toEqual(['location.not_found']);
+  });
+
   it('serves metrics as text', () => {
     expect(Object.keys(operationOf(allRoutes.metrics)!.responses['200']!.content!)).toEqual(['text/plain']);
   });

@@ -1,29 +1,86 @@
 import { randomUUID } from 'node:crypto';
 import { Bus } from '@plass/bus';
 import {
+  CancelBooking,
+  ChangeBookingPolicy,
+  ChangePrivacySettings,
+  CheckInBooking,
   CreateBooking,
+  CreateLocation,
   CreateSpace,
+  DEFAULT_BOOKING_POLICY,
+  DEFAULT_BOOKING_VISIBILITY,
+  DisableLocation,
+  DisableSpace,
   DomainFailure,
   GetBooking,
+  GetBookingPolicy,
+  GetLocation,
+  GetPrivacySettings,
   GetSpace,
+  ListLocations,
+  ListMyBookings,
+  ListSpaceBookings,
+  ListSpaces,
+  LocationAvailability,
+  UpdateLocation,
+  UpdateSpace,
   domainError,
+  type BookingPolicy,
   type BookingView,
+  type BookingVisibility,
+  type DomainError,
+  type LocationView,
   type RequestContext,
+  type RequestContract,
+  type RequestOf,
+  type ResponseOf,
+  type SlotView,
   type SpaceView,
 } from '@plass/contracts';
 
+export interface BookingRequest {
+  subject: string;
+  payload: unknown;
+  ctx: RequestContext;
+}
+
+interface Window {
+  from: string;
+  to: string;
+}
+
+const overlaps = (booking: BookingView, { from, to }: Window) => Date.parse(booking.start) < Date.parse(to) && Date.parse(from) < Date.parse(booking.end);
+const slotOf = (booking: BookingView): SlotView => ({ id: booking.id, spaceId: booking.spaceId, start: booking.start, end: booking.end, status: booking.status, booker: null });
+const notFound = (code: 'location.not_found' | 'space.not_found' | 'booking.not_found') => new DomainFailure(domainError(code, `no such ${code.split('.')[0]}`));
+
+/** Only the fields present in a change; `null` removes an optional one. */
+function merged<T extends object>(current: T, changes: Record<string, unknown>): T {
+  const next = { ...current } as Record<string, unknown>;
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === null && field !== 'capacity') delete next[field];
+    else if (value !== undefined) next[field] = value;
+  }
+  return next as T;
+}
+
 /**
- * A stand-in for the booking service on the bus: in-memory, per tenant, just enough to answer the
- * gateway's four requests (and their not-found / conflict failures).
+ * A stand-in for the booking service on the bus: in memory, per tenant, with just enough rules to
+ * answer the gateway's requests (not-found, slot conflicts), recording what it was asked.
  */
 export class BookingStub {
-  readonly contexts: RequestContext[] = [];
+  readonly requests: BookingRequest[] = [];
+  private readonly locations = new Map<string, LocationView>();
   private readonly spaces = new Map<string, SpaceView>();
   private readonly bookings = new Map<string, BookingView>();
+  private readonly policies = new Map<string, BookingPolicy>();
+  private readonly visibility = new Map<string, BookingVisibility>();
   /** Bookings whose personal fields read as shredded. */
   readonly shredded = new Set<string>();
   /** Makes the next request fail the way a bug in the service would. */
   crashNext = false;
+  /** Makes the next request fail with this error. */
+  failNext: DomainError | undefined;
 
   private constructor(readonly bus: Bus) {}
 
@@ -37,51 +94,143 @@ export class BookingStub {
 
   private key = (ctx: RequestContext, id: string) => `${ctx.tenantId}/${id}`;
 
-  private serve(): void {
-    this.bus.handle(CreateSpace, async (payload, ctx) => {
-      this.contexts.push(ctx);
+  private find<T>(map: Map<string, T>, ctx: RequestContext, id: string, missing: Parameters<typeof notFound>[0]): T {
+    const found = map.get(this.key(ctx, id));
+    if (!found) throw notFound(missing);
+    return found;
+  }
+
+  private answer<C extends RequestContract>(contract: C, respond: (payload: RequestOf<C>, ctx: RequestContext) => ResponseOf<C>): void {
+    this.bus.handle(contract, async (payload, ctx) => {
+      this.requests.push({ subject: contract.subject, payload, ctx });
       if (this.crashNext) {
         this.crashNext = false;
         throw new Error('secret internals of the booking service');
       }
-      const space: SpaceView = { id: randomUUID(), ...payload };
+      const failure = this.failNext;
+      this.failNext = undefined;
+      if (failure) throw new DomainFailure(failure);
+      return respond(payload, ctx);
+    });
+  }
+
+  private ofTenant<T>(map: Map<string, T>, ctx: RequestContext): T[] {
+    return [...map.entries()].filter(([key]) => key.startsWith(`${ctx.tenantId}/`)).map(([, value]) => value);
+  }
+
+  private read(booking: BookingView): BookingView {
+    return this.shredded.has(booking.id) ? { ...booking, bookedBy: null, subject: null, redacted: ['bookedBy', 'subject'] } : booking;
+  }
+
+  private serve(): void {
+    this.serveLocations();
+    this.serveSpaces();
+    this.serveSettings();
+    this.serveBookings();
+  }
+
+  private serveLocations(): void {
+    this.answer(CreateLocation, ({ capacity, ...fields }, ctx) => {
+      const location: LocationView = { id: randomUUID(), ...fields, capacity: capacity ?? null, status: 'active' };
+      this.locations.set(this.key(ctx, location.id), location);
+      return location;
+    });
+    this.answer(ListLocations, (_page, ctx) => ({ items: this.ofTenant(this.locations, ctx), nextCursor: null }));
+    this.answer(GetLocation, ({ locationId }, ctx) => this.find(this.locations, ctx, locationId, 'location.not_found'));
+    this.answer(UpdateLocation, ({ locationId, ...changes }, ctx) => {
+      const location = merged(this.find(this.locations, ctx, locationId, 'location.not_found'), changes);
+      this.locations.set(this.key(ctx, locationId), location);
+      return location;
+    });
+    this.answer(DisableLocation, ({ locationId }, ctx) => {
+      const location: LocationView = { ...this.find(this.locations, ctx, locationId, 'location.not_found'), status: 'disabled' };
+      this.locations.set(this.key(ctx, locationId), location);
+      return location;
+    });
+    this.answer(LocationAvailability, ({ locationId, ...window }, ctx) => {
+      this.find(this.locations, ctx, locationId, 'location.not_found');
+      const spaces = this.ofTenant(this.spaces, ctx).filter((space) => space.locationId === locationId);
+      const bookings = this.ofTenant(this.bookings, ctx).filter((booking) => overlaps(booking, window));
+      return { items: spaces.map((space) => ({ space, bookings: bookings.filter((b) => b.spaceId === space.id).map(slotOf) })) };
+    });
+  }
+
+  private serveSpaces(): void {
+    this.answer(CreateSpace, (fields, ctx) => {
+      this.find(this.locations, ctx, fields.locationId, 'location.not_found');
+      const space: SpaceView = { id: randomUUID(), ...fields, status: 'active' };
       this.spaces.set(this.key(ctx, space.id), space);
       return space;
     });
-    this.bus.handle(GetSpace, async ({ spaceId }, ctx) => {
-      this.contexts.push(ctx);
-      const space = this.spaces.get(this.key(ctx, spaceId));
-      if (!space) throw new DomainFailure(domainError('space.not_found', 'no such space'));
+    this.answer(ListSpaces, ({ locationId }, ctx) => {
+      this.find(this.locations, ctx, locationId, 'location.not_found');
+      return { items: this.ofTenant(this.spaces, ctx).filter((space) => space.locationId === locationId), nextCursor: null };
+    });
+    this.answer(GetSpace, ({ spaceId }, ctx) => this.find(this.spaces, ctx, spaceId, 'space.not_found'));
+    this.answer(UpdateSpace, ({ spaceId, ...changes }, ctx) => {
+      const space = merged(this.find(this.spaces, ctx, spaceId, 'space.not_found'), changes);
+      this.spaces.set(this.key(ctx, spaceId), space);
       return space;
     });
-    this.bus.handle(CreateBooking, async (payload, ctx) => {
-      this.contexts.push(ctx);
-      const space = this.spaces.get(this.key(ctx, payload.spaceId));
-      if (!space) throw new DomainFailure(domainError('space.not_found', 'no such space'));
-      const overlaps = [...this.bookings.values()].some(
-        (b) => b.spaceId === payload.spaceId && Date.parse(b.start) < Date.parse(payload.end) && Date.parse(payload.start) < Date.parse(b.end),
-      );
-      if (overlaps) throw new DomainFailure(domainError('booking.conflict', 'the space is taken then'));
+    this.answer(DisableSpace, ({ spaceId }, ctx) => {
+      const space: SpaceView = { ...this.find(this.spaces, ctx, spaceId, 'space.not_found'), status: 'disabled' };
+      this.spaces.set(this.key(ctx, spaceId), space);
+      return space;
+    });
+    this.answer(ListSpaceBookings, ({ spaceId, ...window }, ctx) => {
+      this.find(this.spaces, ctx, spaceId, 'space.not_found');
+      return { items: this.ofTenant(this.bookings, ctx).filter((b) => b.spaceId === spaceId && overlaps(b, window)).map(slotOf) };
+    });
+  }
+
+  private serveSettings(): void {
+    const policyOf = (ctx: RequestContext) => this.policies.get(ctx.tenantId) ?? DEFAULT_BOOKING_POLICY;
+    this.answer(GetBookingPolicy, (_query, ctx) => policyOf(ctx));
+    this.answer(ChangeBookingPolicy, (changes, ctx) => {
+      const policy = merged(policyOf(ctx), changes);
+      this.policies.set(ctx.tenantId, policy);
+      return policy;
+    });
+    this.answer(GetPrivacySettings, (_query, ctx) => ({ bookingVisibility: this.visibility.get(ctx.tenantId) ?? DEFAULT_BOOKING_VISIBILITY }));
+    this.answer(ChangePrivacySettings, ({ bookingVisibility }, ctx) => {
+      this.visibility.set(ctx.tenantId, bookingVisibility);
+      return { bookingVisibility };
+    });
+  }
+
+  private serveBookings(): void {
+    this.answer(CreateBooking, (request, ctx) => {
+      const space = this.find(this.spaces, ctx, request.spaceId, 'space.not_found');
+      const window = { from: request.start, to: request.end };
+      const taken = this.ofTenant(this.bookings, ctx).some((b) => b.spaceId === space.id && b.status !== 'cancelled' && overlaps(b, window));
+      if (taken) throw new DomainFailure(domainError('booking.conflict', 'the space is taken then'));
       const booking: BookingView = {
         id: randomUUID(),
         spaceId: space.id,
         kind: space.kind,
-        start: new Date(payload.start).toISOString(),
-        end: new Date(payload.end).toISOString(),
+        start: new Date(request.start).toISOString(),
+        end: new Date(request.end).toISOString(),
         status: 'confirmed',
-        bookedBy: ctx.actorId ?? null,
-        subject: payload.subject ?? null,
+        bookedBy: request.onBehalfOf ?? ctx.actorId ?? null,
+        subject: request.subject ?? null,
         redacted: [],
       };
       this.bookings.set(this.key(ctx, booking.id), booking);
       return booking;
     });
-    this.bus.handle(GetBooking, async ({ bookingId }, ctx) => {
-      this.contexts.push(ctx);
-      const booking = this.bookings.get(this.key(ctx, bookingId));
-      if (!booking) throw new DomainFailure(domainError('booking.not_found', 'no such booking'));
-      if (this.shredded.has(booking.id)) return { ...booking, bookedBy: null, subject: null, redacted: ['bookedBy', 'subject'] };
-      return booking;
+    this.answer(GetBooking, ({ bookingId }, ctx) => this.read(this.find(this.bookings, ctx, bookingId, 'booking.not_found')));
+    this.answer(ListMyBookings, (window, ctx) => ({
+      items: this.ofTenant(this.bookings, ctx).filter((b) => b.bookedBy === ctx.actorId && overlaps(b, window)).map((b) => this.read(b)),
+    }));
+    this.answer(CancelBooking, ({ bookingId }, ctx) => {
+      const booking = this.find(this.bookings, ctx, bookingId, 'booking.not_found');
+      this.bookings.set(this.key(ctx, bookingId), { ...booking, status: 'cancelled' });
+      return {};
+    });
+    this.answer(CheckInBooking, ({ bookingId }, ctx) => {
+      const booking: BookingView = { ...this.find(this.bookings, ctx, bookingId, 'booking.not_found'), status: 'checked_in' };
+      this.bookings.set(this.key(ctx, bookingId), booking);
+      return this.read(booking);
     });
   }
 
