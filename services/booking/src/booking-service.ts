@@ -8,6 +8,8 @@ export type BookingServiceConfig = Omit<BookingModuleOptions, 'logger' | 'eventS
 export interface BookingService {
   rebuildReadModel(): Promise<{ applied: number }>;
   settled(): Promise<boolean>;
+  /** Releases every no-show due at the service's `now()` (what the leader's worker does every few seconds). */
+  releaseDueNoShows(): Promise<{ released: number }>;
   close(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export async function startBookingService(config: BookingServiceConfig): Promise
   return {
     rebuildReadModel: () => lifecycle.rebuildReadModel(),
     settled: () => lifecycle.settled(),
+    releaseDueNoShows: () => lifecycle.releaseDueNoShows(),
     close: () => app.close(),
   };
 }

@@ -1,67 +1,102 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Bus, consumeEvents, ensureStreams, publishEvent, type EventConsumer } from '@plass/bus';
+import { Bus, Lease, consumeEvents, ensureLeaseStore, ensureStreams, publishEvent, runWhileLeader, type EventConsumer, type LeaderRunner } from '@plass/bus';
 import { Subjects } from '@plass/contracts';
 import { allEnvelopes, toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
 import { ProjectionRunner, type ProjectionStore } from '@plass/projections';
 import { NatsKeyClient, Shredder } from '@plass/shredder';
 import type { Logger } from '@plass/telemetry';
-import { BookingApp } from './booking-app.js';
+import { Availability } from './availability.js';
 import { registerBookingHandlers } from './booking-handlers.js';
-import { bookingsReadModel } from './bookings/read-model.js';
+import { BookingsApp } from './bookings-app.js';
+import { LedgerPseudonyms } from './ledger-pseudonym.js';
+import { PlacesApp } from './places-app.js';
+import { bookingReadModel } from './read-model.js';
 import { openEventStore, openReadModelStore, type StoreConfig } from './stores.js';
+import { usersDirectory } from './users-directory.js';
 
 export interface BookingModuleOptions extends StoreConfig {
   natsUrl: string;
   logger: Logger;
   keyCacheTtlMs?: number;
   now?: () => Date;
+  /** How often the no-show release worker looks for due bookings (while it holds the lease). */
+  noShowEveryMs?: number;
 }
 
 export const OPTIONS = Symbol('BOOKING_OPTIONS');
 export const BUS = Symbol('BUS');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const READ_MODEL = Symbol('READ_MODEL');
-export const BOOKING_APP = Symbol('BOOKING_APP');
+export const APPS = Symbol('BOOKING_APPS');
+
+export interface BookingApps {
+  places: PlacesApp;
+  bookings: BookingsApp;
+  availability: Availability;
+}
 
 /**
  * Starts serving once everything is built: the relay (event store → JetStream), the read-model
- * consumer (JetStream → projection), then the request handlers. Shutdown runs in reverse.
+ * consumers (booking events; identity's users), the request handlers, then the no-show worker.
+ * Shutdown runs in reverse.
  */
 @Injectable()
 export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private relay: Relay | undefined;
-  private consumer: EventConsumer | undefined;
+  private consumers: EventConsumer[] = [];
+  private noShows: LeaderRunner | undefined;
   readonly runner: ProjectionRunner;
+  readonly users: ProjectionRunner;
 
   constructor(
     @Inject(OPTIONS) private readonly options: BookingModuleOptions,
     @Inject(BUS) private readonly bus: Bus,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_MODEL) private readonly readModel: ProjectionStore,
-    @Inject(BOOKING_APP) private readonly app: BookingApp,
+    @Inject(APPS) private readonly apps: BookingApps,
   ) {
-    this.runner = new ProjectionRunner({ definition: bookingsReadModel, store: readModel, logger: options.logger });
+    this.runner = new ProjectionRunner({ definition: bookingReadModel, store: readModel, logger: options.logger });
+    this.users = new ProjectionRunner({ definition: usersDirectory, store: readModel, logger: options.logger });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureStreams(this.bus);
+    await ensureLeaseStore(this.bus);
     this.relay = this.events.relay(
       { publish: async (recorded) => void (await publishEvent(this.bus, toEnvelope(recorded))) },
       { onError: (error) => this.options.logger.warn({ err: error }, 'relay publish failed; retrying') },
     );
     await this.relay.start();
-    this.consumer = await consumeEvents(this.bus, {
-      durable: 'booking-read-model',
-      filterSubject: Subjects.eventsOfContext('booking'),
-      handler: async (envelope) => void (await this.runner.handle(envelope)),
+    this.consumers.push(
+      await consumeEvents(this.bus, {
+        durable: 'booking-read-model',
+        filterSubject: Subjects.eventsOfContext('booking'),
+        handler: async (envelope) => void (await this.runner.handle(envelope)),
+      }),
+      await consumeEvents(this.bus, {
+        durable: 'booking-users',
+        filterSubject: Subjects.eventsOfContext('identity'),
+        handler: async (envelope) => void (await this.users.handle(envelope)),
+      }),
+    );
+    registerBookingHandlers(this.bus, this.apps);
+    const now = this.options.now ?? (() => new Date());
+    const lease = new Lease(this.bus, { name: 'booking-no-show-release', holder: randomUUID(), ttlMs: 30_000, now: () => now().getTime() });
+    this.noShows = runWhileLeader(lease, async () => void (await this.releaseDueNoShows()), {
+      everyMs: this.options.noShowEveryMs ?? 5000,
+      onError: (error) => this.options.logger.warn({ err: error }, 'no-show release round failed'),
     });
-    registerBookingHandlers(this.bus, this.app);
     this.bus.serveHealth();
     await this.bus.flush();
     this.options.logger.info('booking service is serving');
   }
 
-  /** Replays the read model from the event store (the source of truth). */
+  releaseDueNoShows(): Promise<{ released: number }> {
+    return this.apps.bookings.releaseDueNoShows((error) => this.options.logger.warn({ err: error }, 'releasing a no-show failed'));
+  }
+
+  /** Replays every booking-side read model from the event store (ledgers are private and never read). */
   rebuildReadModel(): Promise<{ applied: number }> {
     return this.runner.rebuild(allEnvelopes(this.events));
   }
@@ -69,11 +104,13 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
   /** Resolves when every committed event is published and projected. */
   async settled(): Promise<boolean> {
     await this.relay?.idle();
-    return (await this.consumer?.caughtUp()) ?? false;
+    const caughtUp = await Promise.all(this.consumers.map((consumer) => consumer.caughtUp()));
+    return caughtUp.length > 0 && caughtUp.every(Boolean);
   }
 
   async onApplicationShutdown(): Promise<void> {
     try {
+      await this.noShows?.stop();
       await this.bus.close();
       await this.relay?.stop();
     } finally {
@@ -86,6 +123,7 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
 @Module({})
 export class BookingModule {
   static forRoot(options: BookingModuleOptions): DynamicModule {
+    const now = options.now ?? (() => new Date());
     return {
       module: BookingModule,
       providers: [
@@ -94,15 +132,17 @@ export class BookingModule {
         { provide: EVENT_STORE, inject: [BUS], useFactory: () => openEventStore(options) },
         { provide: READ_MODEL, inject: [BUS], useFactory: () => openReadModelStore(options) },
         {
-          provide: BOOKING_APP,
+          provide: APPS,
           inject: [BUS, EVENT_STORE, READ_MODEL],
-          useFactory: (bus: Bus, events: EventStore, readModel: ProjectionStore) =>
-            new BookingApp({
-              events,
-              readModel,
-              shredder: new Shredder(new NatsKeyClient(bus, { ttlMs: options.keyCacheTtlMs ?? 30_000 })),
-              now: options.now ?? (() => new Date()),
-            }),
+          useFactory: (bus: Bus, events: EventStore, readModel: ProjectionStore): BookingApps => {
+            const keys = new NatsKeyClient(bus, { ttlMs: options.keyCacheTtlMs ?? 30_000 });
+            const shredder = new Shredder(keys);
+            return {
+              places: new PlacesApp({ events, readModel, now }),
+              bookings: new BookingsApp({ events, readModel, shredder, pseudonyms: new LedgerPseudonyms(keys), now }),
+              availability: new Availability({ readModel, shredder }),
+            };
+          },
         },
         BookingLifecycle,
       ],

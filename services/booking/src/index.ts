@@ -1,3 +1,4 @@
 export { startBookingService, type BookingService, type BookingServiceConfig } from './booking-service.js';
-export { BookingApp } from './booking-app.js';
-export { bookingKeyPeriod } from './bookings/key-period.js';
+export { PlacesApp } from './places-app.js';
+export { BookingsApp } from './bookings-app.js';
+export { bookingKeyPeriod } from './key-period.js';

@@ -15,3 +15,4 @@ export { bookedOccupancyDays } from './give-back.js';
 export * from './manage-location.js';
 export * from './manage-space.js';
 export * from './change-policy.js';
+export * from './visibility.js';

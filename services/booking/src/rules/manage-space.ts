@@ -1,5 +1,6 @@
-import { accept, domainError, reject, type Decision, type DomainEvent } from '@plass/contracts';
+import { accept, domainError, reject, type Decision, type DomainEvent, type SpaceKind } from '@plass/contracts';
 import { isAdmin, type Actor } from './booking-decision.js';
+import type { Location } from './location.js';
 import type { Space } from './space.js';
 
 export interface UpdateSpace {
@@ -31,4 +32,19 @@ export function decideDisableSpace(command: DisableSpace, state: Space): Decisio
   if (!isAdmin(command.actor)) return forbidden();
   if (state.status === 'none' || state.id !== command.data.spaceId) return reject(domainError('space.not_found', 'no such space'));
   return state.status === 'disabled' ? accept() : accept({ type: 'SpaceDisabled', data: { spaceId: state.id } });
+}
+
+export interface CreateSpace {
+  data: { spaceId: string; locationId: string; name: string; kind: SpaceKind; floor?: string; zone?: string };
+  actor: Pick<Actor, 'roles'>;
+}
+
+/** A space is created in an active location of the tenant. */
+export function decideCreateSpace(command: CreateSpace, state: { space: Space; location: Location }): Decision {
+  if (!isAdmin(command.actor)) return forbidden();
+  const { location } = state;
+  if (location.status === 'none' || location.id !== command.data.locationId) return reject(domainError('location.not_found', 'no such location'));
+  if (location.status === 'disabled') return reject(domainError('booking.space_disabled', 'the location is disabled'));
+  if (state.space.status !== 'none') return reject(domainError('space.already_exists', 'the space already exists'));
+  return accept({ type: 'SpaceCreated', data: command.data });
 }

@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BookingConfirmed,
+  DomainFailure,
+  domainError,
+  isRedacted,
+  type BookingView,
+  type DomainEvent,
+  type RequestContext,
+  type RequestOf,
+  type CreateBooking,
+} from '@plass/contracts';
+import { foldWith, type EventStore, type RecordedEvent, type StreamAppend } from '@plass/eventstore';
+import type { ProjectionStore } from '@plass/projections';
+import { SubjectErasedError, type Shredder } from '@plass/shredder';
+import { actorOf, toStored } from './app-support.js';
+import { bookingKeyPeriod } from './key-period.js';
+import type { LedgerPseudonyms } from './ledger-pseudonym.js';
+import { handleMultiStreamCommand, load, type Loaded } from './multi-stream-command.js';
+import { foldLocation, foldPolicy } from './places-app.js';
+import { BOOKINGS, NO_SHOW_DUE, type BookingDocument, type NoShowDueDocument } from './read-model.js';
+import {
+  bookedOccupancyDays,
+  decideBook,
+  decideCancel,
+  decideCheckIn,
+  decideReleaseNoShow,
+  evolveLedger,
+  evolveOccupancy,
+  evolveSchedule,
+  initialLedger,
+  initialLocation,
+  initialOccupancy,
+  initialSchedule,
+  occupancyDays,
+  type BookingDecision,
+  type BookingWrites,
+  type CancelInputs,
+  type Location,
+  type Schedule,
+} from './rules/index.js';
+import { USERS, userDocumentId, type UserDocument } from './users-directory.js';
+import { ledgerStream, locationStream, occupancyStream, policyStream, spaceStream } from './streams.js';
+
+export interface BookingsAppDeps {
+  events: EventStore;
+  readModel: ProjectionStore;
+  shredder: Shredder;
+  pseudonyms: LedgerPseudonyms;
+  now: () => Date;
+}
+
+const foldSchedule = foldWith(initialSchedule, evolveSchedule);
+const foldLedger = foldWith(initialLedger, evolveLedger);
+const foldOccupancy = foldWith(initialOccupancy, evolveOccupancy);
+
+/** The decision's writes as one atomic append, each stream with the revision it was read at. */
+interface ReadStreams {
+  schedule: Loaded<Schedule> & { streamId: string };
+  ledger?: Loaded<unknown> & { streamId: string };
+  occupancy: Array<Loaded<unknown> & { streamId: string }>;
+}
+
+/** Bookings: each decision reads and appends the space's schedule, the booker's ledger and the location's occupancy days (ADR 0009). */
+export class BookingsApp {
+  constructor(private readonly deps: BookingsAppDeps) {}
+
+  async createBooking(request: RequestOf<typeof CreateBooking>, ctx: RequestContext): Promise<BookingView> {
+    const actor = actorOf(ctx);
+    const bookedBy = request.onBehalfOf ?? actor.userId;
+    if (bookedBy !== actor.userId && !ctx.roles.includes('admin')) {
+      throw new DomainFailure(domainError('auth.forbidden', 'only admins book for someone else'));
+    }
+    const { tenantId } = ctx;
+    if (bookedBy !== actor.userId) await this.requireActiveUser(tenantId, bookedBy);
+    const pseudonym = await this.deps.pseudonyms.of(tenantId, bookedBy);
+    const bookingId = randomUUID();
+    return handleMultiStreamCommand(this.deps.events, async () => {
+      const schedule = await this.loadSchedule(tenantId, request.spaceId);
+      const location = await this.loadLocation(tenantId, schedule.state);
+      const policy = foldPolicy(await this.deps.events.readStream(policyStream(tenantId)));
+      const ledger = { ...(await load(this.deps.events, ledgerStream(tenantId, pseudonym), foldLedger)), streamId: ledgerStream(tenantId, pseudonym) };
+      const days = occupancyDays(schedule.state.space, location, request.start, request.end);
+      const occupancy = await this.loadOccupancy(tenantId, schedule.state, days);
+      const now = this.deps.now();
+      const decision = decideBook(
+        { bookingId, spaceId: request.spaceId, bookedBy, start: request.start, end: request.end, ...(request.subject === undefined ? {} : { subject: request.subject }), now: now.toISOString(), actor },
+        { schedule: schedule.state, location, ledger: ledger.state, occupancy: foldedOccupancy(occupancy), policy },
+      );
+      const writes = writesOf(decision);
+      const confirmed = writes.schedule.find((event) => event.type === 'BookingConfirmed');
+      if (confirmed?.type !== 'BookingConfirmed') throw new Error('a new booking was decided without BookingConfirmed');
+      const sealed = await this.deps.shredder.encrypt(BookingConfirmed.data, confirmed.data, {
+        tenantId,
+        subjectId: bookedBy,
+        period: bookingKeyPeriod(confirmed.data.start),
+        aad: schedule.streamId,
+      });
+      const { kind, start, end } = confirmed.data;
+      const result: BookingView = { id: bookingId, spaceId: request.spaceId, kind, start, end, status: 'confirmed', bookedBy, subject: request.subject ?? null, redacted: [] };
+      const sealedSchedule = writes.schedule.map((event) => (event === confirmed ? ({ type: event.type, data: sealed } as DomainEvent) : event));
+      return { appends: appendsOf({ ...writes, schedule: sealedSchedule }, { schedule, ledger, occupancy }, ctx, now), result };
+    });
+  }
+
+  async cancelBooking(bookingId: string, ctx: RequestContext): Promise<Record<string, never>> {
+    const actor = actorOf(ctx);
+    const doc = await this.bookingDocument(bookingId, ctx.tenantId);
+    await this.giveBack(doc, ctx, (inputs, now) => decideCancel({ bookingId, now, actor }, inputs));
+    return {};
+  }
+
+  /** Releases a no-show; answers whether anything changed (running it twice is harmless). */
+  async releaseNoShow(due: Pick<NoShowDueDocument, 'id' | 'tenantId' | 'spaceId'>): Promise<boolean> {
+    const ctx: RequestContext = { tenantId: due.tenantId, roles: [], correlationId: randomUUID() };
+    const doc = { id: due.id, spaceId: due.spaceId };
+    return this.giveBack(doc, ctx, (inputs, now) => decideReleaseNoShow({ bookingId: due.id, now }, inputs));
+  }
+
+  async checkIn(bookingId: string, ctx: RequestContext): Promise<BookingView> {
+    const actor = actorOf(ctx);
+    const doc = await this.bookingDocument(bookingId, ctx.tenantId);
+    const { tenantId } = ctx;
+    await handleMultiStreamCommand(this.deps.events, async () => {
+      const schedule = await this.loadSchedule(tenantId, doc.spaceId);
+      const revealed = await this.withBooker(schedule, bookingId, tenantId);
+      const policy = foldPolicy(await this.deps.events.readStream(policyStream(tenantId)));
+      const now = this.deps.now();
+      const writes = writesOf(decideCheckIn({ bookingId, now: now.toISOString(), actor }, { schedule: revealed.schedule, policy }));
+      return { appends: appendsOf(writes, { schedule, occupancy: [] }, ctx, now), result: undefined };
+    });
+    return { ...(await this.view(doc, ctx.tenantId)), status: 'checked_in' };
+  }
+
+  async getBooking(bookingId: string, ctx: RequestContext): Promise<BookingView> {
+    const actor = actorOf(ctx);
+    const doc = await this.bookingDocument(bookingId, ctx.tenantId);
+    const view = await this.view(doc, ctx.tenantId);
+    if (view.bookedBy !== actor.userId && !ctx.roles.includes('admin')) throw new DomainFailure(domainError('booking.not_found', 'no such booking'));
+    return view;
+  }
+
+  /**
+   * The actor's bookings come from their own ledger (private, named by the keyed pseudonym):
+   * the read model holds no clear or linkable booker, so no grouping survives an erasure.
+   */
+  async listMyBookings(window: { from: number; to: number }, ctx: RequestContext): Promise<{ items: BookingView[] }> {
+    const actor = actorOf(ctx);
+    const pseudonym = await this.deps.pseudonyms.of(ctx.tenantId, actor.userId);
+    const ledger = await this.deps.events.readStream(ledgerStream(ctx.tenantId, pseudonym));
+    const ids = new Set<string>();
+    for (const event of ledger) {
+      if (event.type !== 'LedgerBookingAdded') continue;
+      const { bookingId, start, end } = event.data as { bookingId: string; start: string; end: string };
+      if (Date.parse(start) < window.to && Date.parse(end) > window.from) ids.add(bookingId);
+    }
+    const docs = (await Promise.all([...ids].map((id) => this.deps.readModel.get<BookingDocument>(BOOKINGS, id)))).filter(
+      (doc): doc is BookingDocument => doc?.tenantId === ctx.tenantId,
+    );
+    const views = await Promise.all(docs.map((doc) => this.view(doc, ctx.tenantId)));
+    return { items: views.filter((view) => view.bookedBy === actor.userId).sort((a, b) => a.start.localeCompare(b.start)) };
+  }
+
+  /** Every booking whose no-show release is due at `now()`; each release is decided on fresh streams. */
+  async releaseDueNoShows(onError?: (error: unknown) => void): Promise<{ released: number }> {
+    const now = this.deps.now().getTime();
+    const due = (await this.deps.readModel.find<NoShowDueDocument>(NO_SHOW_DUE, {})).filter((doc) => doc.dueAt <= now);
+    let released = 0;
+    for (const booking of due) {
+      try {
+        if (await this.releaseNoShow(booking)) released += 1;
+      } catch (error) {
+        onError?.(error);
+      }
+    }
+    return { released };
+  }
+
+  async view(doc: BookingDocument, tenantId: string): Promise<BookingView> {
+    const sealed = { bookedBy: doc.bookedBy, ...(doc.subject ? { subject: doc.subject } : {}) };
+    const { data, redacted } = await this.deps.shredder.decrypt(BookingConfirmed.data, sealed, { tenantId, aad: doc.streamId });
+    const reveal = (value: unknown) => (value === undefined || isRedacted(value) ? null : (value as string));
+    return {
+      id: doc.id,
+      spaceId: doc.spaceId,
+      kind: doc.kind,
+      start: doc.start,
+      end: doc.end,
+      status: doc.status,
+      bookedBy: reveal(data.bookedBy),
+      subject: reveal(data.subject),
+      redacted,
+    };
+  }
+
+  private async bookingDocument(bookingId: string, tenantId: string): Promise<BookingDocument> {
+    const doc = await this.deps.readModel.get<BookingDocument>(BOOKINGS, bookingId);
+    if (!doc || doc.tenantId !== tenantId) throw new DomainFailure(domainError('booking.not_found', 'no such booking'));
+    return doc;
+  }
+
+  /**
+   * Cancel and release: the booker is decrypted from the schedule to find their ledger. When the
+   * booking key is gone (shredded) the ledger cannot be named: only schedule and occupancy are
+   * written, and the ledger entry lapses with the ledger's own retention.
+   */
+  private giveBack(
+    doc: Pick<BookingDocument, 'id' | 'spaceId'>,
+    ctx: RequestContext,
+    decide: (inputs: CancelInputs, now: string) => BookingDecision,
+  ): Promise<boolean> {
+    const { tenantId } = ctx;
+    return handleMultiStreamCommand(this.deps.events, async () => {
+      const schedule = await this.loadSchedule(tenantId, doc.spaceId);
+      const { schedule: revealed, bookedBy } = await this.withBooker(schedule, doc.id, tenantId);
+      const location = await this.loadLocation(tenantId, schedule.state);
+      const policy = foldPolicy(await this.deps.events.readStream(policyStream(tenantId)));
+      const pseudonym = bookedBy === null ? null : await this.pseudonymOrNull(tenantId, bookedBy);
+      const ledger = pseudonym === null ? undefined : { ...(await load(this.deps.events, ledgerStream(tenantId, pseudonym), foldLedger)), streamId: ledgerStream(tenantId, pseudonym) };
+      const booking = revealed.bookings[doc.id];
+      const days = booking ? bookedOccupancyDays(booking, { schedule: revealed, location }) : [];
+      const occupancy = await this.loadOccupancy(tenantId, revealed, days);
+      const now = this.deps.now();
+      const writes = writesOf(
+        decide({ schedule: revealed, location, policy, ledger: ledger?.state ?? initialLedger, occupancy: foldedOccupancy(occupancy) }, now.toISOString()),
+      );
+      const appends = appendsOf(writes, { schedule, ...(ledger ? { ledger } : {}), occupancy }, ctx, now);
+      return { appends, result: appends.some((append) => append.events.length > 0) };
+    });
+  }
+
+  /** Booking for someone else: they must be a known, active user (else the vault would mint keys for any id). */
+  private async requireActiveUser(tenantId: string, userId: string): Promise<void> {
+    const user = await this.deps.readModel.get<UserDocument>(USERS, userDocumentId(tenantId, userId));
+    if (!user || user.tenantId !== tenantId) throw new DomainFailure(domainError('user.not_found', 'no such user'));
+    if (!user.active) throw new DomainFailure(domainError('user.deactivated', 'the user is deactivated'));
+  }
+
+  private async pseudonymOrNull(tenantId: string, userId: string): Promise<string | null> {
+    try {
+      return await this.deps.pseudonyms.of(tenantId, userId);
+    } catch (error) {
+      if (error instanceof SubjectErasedError) return null;
+      throw error;
+    }
+  }
+
+  private async loadSchedule(tenantId: string, spaceId: string) {
+    const streamId = spaceStream(tenantId, spaceId);
+    return { ...(await load(this.deps.events, streamId, foldSchedule)), streamId };
+  }
+
+  private async loadLocation(tenantId: string, schedule: Schedule): Promise<Location> {
+    const space = schedule.space;
+    if (space.status === 'none' || space.locationId === undefined) return initialLocation;
+    return foldLocation(await this.deps.events.readStream(locationStream(tenantId, space.locationId)));
+  }
+
+  private async loadOccupancy(tenantId: string, schedule: Schedule, days: string[]) {
+    const space = schedule.space;
+    if (space.status === 'none' || space.locationId === undefined) return [];
+    const locationId = space.locationId;
+    return Promise.all(
+      days.map(async (day) => {
+        const streamId = occupancyStream(tenantId, locationId, day);
+        return { ...(await load(this.deps.events, streamId, foldOccupancy)), streamId };
+      }),
+    );
+  }
+
+  /**
+   * The schedule as the deciders need it: the booking in question with its booker decrypted
+   * (empty when shredded, so only an admin may act on it); other bookers are never decrypted.
+   */
+  private async withBooker(schedule: Loaded<Schedule> & { streamId: string }, bookingId: string, tenantId: string) {
+    const confirmed = schedule.events.find((event: RecordedEvent) => event.type === 'BookingConfirmed' && (event.data as { bookingId?: string }).bookingId === bookingId);
+    let bookedBy: string | null = null;
+    if (confirmed) {
+      const { data } = await this.deps.shredder.decrypt(BookingConfirmed.data, confirmed.data as Record<string, unknown>, { tenantId, aad: schedule.streamId });
+      bookedBy = isRedacted(data.bookedBy) ? null : data.bookedBy;
+    }
+    const bookings = Object.fromEntries(
+      Object.entries(schedule.state.bookings).map(([id, booking]) => [id, { ...booking, bookedBy: id === bookingId ? (bookedBy ?? '') : '' }]),
+    );
+    return { schedule: { ...schedule.state, bookings }, bookedBy };
+  }
+}
+
+function writesOf(decision: BookingDecision): BookingWrites {
+  if (!decision.ok) throw new DomainFailure(decision.error);
+  return decision.writes;
+}
+
+function foldedOccupancy(days: Array<Loaded<unknown>>) {
+  return foldOccupancy(days.flatMap((day) => day.events));
+}
+
+function appendsOf(writes: BookingWrites, read: ReadStreams, ctx: RequestContext, now: Date): StreamAppend[] {
+  const appends: StreamAppend[] = [
+    { streamId: read.schedule.streamId, expectedRevision: read.schedule.expectedRevision, events: toStored(writes.schedule, ctx, read.schedule.streamId, now) },
+  ];
+  if (writes.ledger.length > 0) {
+    if (!read.ledger) throw new Error('a decision wrote a ledger that was not read');
+    appends.push({ streamId: read.ledger.streamId, expectedRevision: read.ledger.expectedRevision, events: toStored(writes.ledger, ctx, read.ledger.streamId, now) });
+  }
+  for (const day of writes.occupancy.days) {
+    const stream = read.occupancy.find((loaded) => loaded.streamId.endsWith(`-${day}`));
+    if (!stream) throw new Error('a decision wrote an occupancy day that was not read');
+    appends.push({ streamId: stream.streamId, expectedRevision: stream.expectedRevision, events: toStored(writes.occupancy.events, ctx, stream.streamId, now) });
+  }
+  return appends;
+}

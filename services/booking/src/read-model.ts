@@ -1,0 +1,153 @@
+import { DEFAULT_BOOKING_POLICY, DEFAULT_BOOKING_VISIBILITY, type BookingVisibility, type EncryptedValue, type EventEnvelope, type SpaceKind } from '@plass/contracts';
+import type { ProjectionDefinition, ProjectionTx } from '@plass/projections';
+
+export const LOCATIONS = 'locations';
+export const SPACES = 'spaces';
+export const BOOKINGS = 'bookings';
+export const TENANT_SETTINGS = 'tenant_settings';
+export const NO_SHOW_DUE = 'no_show_due';
+
+export interface LocationDocument {
+  id: string;
+  tenantId: string;
+  name: string;
+  timezone: string;
+  bookableWeekdays: number[];
+  capacity: number | null;
+  status: 'active' | 'disabled';
+}
+
+export interface SpaceDocument {
+  id: string;
+  tenantId: string;
+  locationId?: string;
+  name: string;
+  kind: SpaceKind;
+  floor?: string;
+  zone?: string;
+  status: 'active' | 'disabled';
+}
+
+/** Personal fields stay sealed (aad = `streamId`) and are decrypted at query time. */
+export interface BookingDocument {
+  id: string;
+  tenantId: string;
+  streamId: string;
+  spaceId: string;
+  locationId?: string;
+  kind: SpaceKind;
+  start: string;
+  end: string;
+  status: 'confirmed' | 'checked_in' | 'cancelled' | 'released';
+  bookedBy: EncryptedValue;
+  subject?: EncryptedValue;
+}
+
+export interface TenantSettingsDocument {
+  id: string;
+  checkInGraceMinutes: number;
+  bookingVisibility: BookingVisibility;
+}
+
+/** A confirmed booking not checked in, and when the no-show release is due. */
+export interface NoShowDueDocument {
+  id: string;
+  tenantId: string;
+  spaceId: string;
+  dueAt: number;
+}
+
+const settingsOf = (tx: ProjectionTx, tenantId: string): TenantSettingsDocument =>
+  tx.get<TenantSettingsDocument>(TENANT_SETTINGS, tenantId) ?? {
+    id: tenantId,
+    checkInGraceMinutes: DEFAULT_BOOKING_POLICY.checkInGraceMinutes,
+    bookingVisibility: DEFAULT_BOOKING_VISIBILITY,
+  };
+
+const data = (event: EventEnvelope) => event.data as Record<string, unknown>;
+
+function patch<T extends object>(tx: ProjectionTx, collection: string, id: string, change: (doc: T) => T): void {
+  const doc = tx.get<T>(collection, id);
+  if (doc) tx.put(collection, id, change(doc));
+}
+
+/** Present fields change; `null` clears an optional field. */
+function merged<T extends object>(doc: T, changes: Record<string, unknown>, keys: string[]): T {
+  const next = { ...doc } as Record<string, unknown>;
+  for (const key of keys) {
+    if (changes[key] === null) delete next[key];
+    else if (changes[key] !== undefined) next[key] = changes[key];
+  }
+  return next as T;
+}
+
+function bookingStatus(status: BookingDocument['status']) {
+  return (event: EventEnvelope, tx: ProjectionTx) => {
+    const bookingId = data(event).bookingId as string;
+    patch<BookingDocument>(tx, BOOKINGS, bookingId, (doc) => ({ ...doc, status }));
+    tx.delete(NO_SHOW_DUE, bookingId);
+  };
+}
+
+/** Every booking-side read model; all of it can be rebuilt from the event store's public streams. */
+export const bookingReadModel: ProjectionDefinition = {
+  name: 'booking_read_model',
+  collections: [LOCATIONS, SPACES, BOOKINGS, TENANT_SETTINGS, NO_SHOW_DUE],
+  handlers: {
+    LocationCreated: (event, tx) => {
+      const { locationId, name, timezone, bookableWeekdays, capacity } = data(event) as Omit<LocationDocument, 'id' | 'tenantId' | 'status'> & { locationId: string };
+      const doc: LocationDocument = { id: locationId, tenantId: event.tenantId, name, timezone, bookableWeekdays, capacity: capacity ?? null, status: 'active' };
+      tx.put(LOCATIONS, locationId, doc);
+    },
+    LocationUpdated: (event, tx) => {
+      const changes = data(event);
+      patch<LocationDocument>(tx, LOCATIONS, changes.locationId as string, (doc) => ({
+        ...merged(doc, changes, ['name', 'timezone', 'bookableWeekdays']),
+        capacity: changes.capacity === undefined ? doc.capacity : (changes.capacity as number | null),
+      }));
+    },
+    LocationDisabled: (event, tx) => patch<LocationDocument>(tx, LOCATIONS, data(event).locationId as string, (doc) => ({ ...doc, status: 'disabled' })),
+    SpaceCreated: (event, tx) => {
+      const { spaceId, ...rest } = data(event) as Omit<SpaceDocument, 'id' | 'tenantId' | 'status'> & { spaceId: string };
+      tx.put(SPACES, spaceId, { ...rest, id: spaceId, tenantId: event.tenantId, status: 'active' });
+    },
+    SpaceUpdated: (event, tx) => {
+      const changes = data(event);
+      patch<SpaceDocument>(tx, SPACES, changes.spaceId as string, (doc) => merged(doc, changes, ['name', 'floor', 'zone']));
+    },
+    SpaceDisabled: (event, tx) => patch<SpaceDocument>(tx, SPACES, data(event).spaceId as string, (doc) => ({ ...doc, status: 'disabled' })),
+    BookingPolicyChanged: (event, tx) => {
+      const grace = data(event).checkInGraceMinutes;
+      if (typeof grace === 'number') tx.put(TENANT_SETTINGS, event.tenantId, { ...settingsOf(tx, event.tenantId), checkInGraceMinutes: grace });
+    },
+    BookingVisibilityChanged: (event, tx) => {
+      tx.put(TENANT_SETTINGS, event.tenantId, { ...settingsOf(tx, event.tenantId), bookingVisibility: data(event).bookingVisibility as BookingVisibility });
+    },
+    BookingConfirmed: (event, tx) => {
+      const { bookingId, spaceId, kind, start, end, bookedBy, subject } = data(event) as Omit<BookingDocument, 'id' | 'tenantId' | 'streamId' | 'status'> & { bookingId: string };
+      const locationId = tx.get<SpaceDocument>(SPACES, spaceId)?.locationId;
+      const doc: BookingDocument = {
+        id: bookingId,
+        tenantId: event.tenantId,
+        streamId: event.streamId,
+        spaceId,
+        ...(locationId === undefined ? {} : { locationId }),
+        kind,
+        start,
+        end,
+        status: 'confirmed',
+        bookedBy,
+        ...(subject === undefined ? {} : { subject }),
+      };
+      tx.put(BOOKINGS, bookingId, doc);
+      const grace = settingsOf(tx, event.tenantId).checkInGraceMinutes;
+      if (grace > 0) {
+        const due: NoShowDueDocument = { id: bookingId, tenantId: event.tenantId, spaceId, dueAt: Date.parse(start) + grace * 60_000 };
+        tx.put(NO_SHOW_DUE, bookingId, due);
+      }
+    },
+    BookingCheckedIn: bookingStatus('checked_in'),
+    BookingCancelled: bookingStatus('cancelled'),
+    BookingReleasedAsNoShow: bookingStatus('released'),
+  },
+};
