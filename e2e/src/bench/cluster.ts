@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { acceptsConnections, findNatsServer, freePort, natsServerArgs } from '@plass/testing/nats-server';
+
+export interface Member {
+  name: string;
+  pid: number;
+}
+
+export interface Cluster {
+  url: string;
+  operatorToken: string;
+  /** nats-server first, then the services in start order. */
+  members(): Member[];
+  /** Rejects as soon as any member exits on its own, naming it and its last output. */
+  crashed: Promise<never>;
+  /** SIGTERM in reverse start order, SIGKILL after a grace period. */
+  stop(): Promise<void>;
+}
+
+interface Child {
+  name: string;
+  process: ChildProcess;
+  exited: Promise<void>;
+  tail: string[];
+}
+
+const TAIL_LINES = 20;
+const STOP_GRACE_MS = 10_000;
+
+/** Every built service; privacy (the key vault) first, the gateway last, as the launcher does. */
+export function builtServices(root: string): Array<{ name: string; main: string }> {
+  const rank = (name: string) => (name === 'privacy' ? 0 : name === 'gateway' ? 2 : 1);
+  return readdirSync(join(root, 'services'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, 'services', entry.name, 'dist', 'main.js')))
+    .map((entry) => entry.name)
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+    .map((name) => ({ name, main: join(root, 'services', name, 'dist', 'main.js') }));
+}
+
+class Stopped extends Error {
+  constructor() {
+    super('stopped while starting');
+  }
+}
+
+async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string, state: { failure?: unknown; stopping: boolean }): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (state.stopping) throw new Stopped();
+    if (state.failure) throw state.failure;
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what} within ${Math.round(timeoutMs / 1000)}s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * nats-server and every service as separate processes on one data dir, so each one's memory can
+ * be read from /proc. `stop()` must be called even when starting fails half-way.
+ */
+export function startCluster(options: { root: string; dataDir: string; progress: (line: string) => void }): { cluster: Cluster; ready: Promise<void> } {
+  const children: Child[] = [];
+  const state: { failure?: unknown; stopping: boolean } = { stopping: false };
+  let rejectCrashed!: (error: Error) => void;
+  const crashed = new Promise<never>((_, reject) => (rejectCrashed = reject));
+  crashed.catch(() => undefined);
+  const reportCrash = (error: Error) => {
+    state.failure ??= error;
+    rejectCrashed(error);
+  };
+  const killAll = () => {
+    for (const child of children) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+  };
+  process.on('exit', killAll);
+
+  const launch = (name: string, command: string, args: string[], env?: NodeJS.ProcessEnv) => {
+    if (state.stopping) throw new Stopped();
+    const spawned = spawn(command, args, { env: env ?? process.env, cwd: options.root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: Child = { name, process: spawned, tail: [], exited: new Promise((resolve) => spawned.once('close', () => resolve())) };
+    // Drained always: a full pipe would block the child.
+    const keep = (chunk: Buffer) => {
+      child.tail.push(...chunk.toString().split('\n').filter(Boolean));
+      child.tail.splice(0, Math.max(0, child.tail.length - TAIL_LINES));
+    };
+    spawned.stdout?.on('data', keep);
+    spawned.stderr?.on('data', keep);
+    spawned.once('error', (error) => reportCrash(new Error(`${name} could not start: ${error.message}`)));
+    spawned.once('close', (code, signal) => {
+      if (state.stopping) return;
+      reportCrash(new Error(`${name} exited unexpectedly (${signal ?? `code ${code}`}):\n${child.tail.map((line) => `  ${line}`).join('\n')}`));
+    });
+    children.push(child);
+  };
+
+  const operatorToken = randomBytes(24).toString('base64url');
+  let url = '';
+  const ready = (async () => {
+    const services = builtServices(options.root);
+    if (!services.some((service) => service.name === 'gateway')) throw new Error('services/gateway is not built: run npm run build');
+    const natsBin = findNatsServer();
+    if (!natsBin) throw new Error('nats-server not found (apt-get install -y nats-server, or set NATS_SERVER_BIN)');
+    const natsPort = await freePort();
+    const storeDir = join(options.dataDir, 'nats');
+    mkdirSync(storeDir, { recursive: true });
+    launch('nats', natsBin, natsServerArgs({ port: natsPort, storeDir }));
+    await until(() => acceptsConnections(natsPort), 15_000, `nats-server did not listen on ${natsPort}`, state);
+
+    const gatewayPort = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NATS_URL: `nats://127.0.0.1:${natsPort}`,
+      PLASS_DATA_DIR: options.dataDir,
+      PLASS_GATEWAY_PORT: String(gatewayPort),
+      PLASS_GATEWAY_HOST: '127.0.0.1',
+      PLASS_OPERATOR_TOKEN: operatorToken,
+      PLASS_LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'warn',
+    };
+    options.progress(`bench: starting nats-server, ${services.map((service) => service.name).join(', ')} as separate processes…`);
+    for (const service of services) launch(service.name, process.execPath, [service.main], env);
+    url = `http://127.0.0.1:${gatewayPort}`;
+    await until(
+      async () => {
+        const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
+        await response.body?.cancel();
+        return response.status === 200;
+      },
+      60_000,
+      'the gateway did not answer 200 on /readyz',
+      state,
+    );
+  })();
+  // stop() during start-up ends the start-up too; nobody else need hear of it.
+  ready.catch(() => undefined);
+
+  const cluster: Cluster = {
+    get url() {
+      return url;
+    },
+    operatorToken,
+    members: () => children.filter((child) => child.process.pid !== undefined).map((child) => ({ name: child.name, pid: child.process.pid! })),
+    crashed,
+    async stop() {
+      state.stopping = true;
+      for (const child of [...children].reverse()) {
+        if (child.process.exitCode !== null || child.process.signalCode !== null || child.process.pid === undefined) continue;
+        child.process.kill('SIGTERM');
+        const timer = setTimeout(() => child.process.kill('SIGKILL'), STOP_GRACE_MS);
+        await child.exited;
+        clearTimeout(timer);
+      }
+      process.off('exit', killAll);
+    },
+  };
+  return { cluster, ready };
+}

@@ -1,0 +1,39 @@
+import type { RunFigures } from './load.js';
+import { megabytes, type Memory } from './memory.js';
+
+export const P99_TARGET_MS = 100;
+
+const ms = (value: number) => `${Math.round(value)} ms`;
+
+export function runLine(title: string, run: RunFigures): string {
+  const failures = Object.entries(run.statuses).map(([code, count]) => `${count}×${code}`);
+  if (run.errors) failures.push(`${run.errors} connection errors (${run.timeouts} timeouts)`);
+  return (
+    `bench: ${title}: ${run.booked} bookings in ${run.seconds.toFixed(1)}s = ${run.bookedPerSecond.toFixed(0)}/s, ` +
+    `p50 ${ms(run.p50)} / p99 ${ms(run.p99)}, non-2xx ${run.non2xx}${failures.length ? ` (${failures.join(', ')})` : ''}`
+  );
+}
+
+export function memoryLines(memory: ReadonlyArray<{ name: string; memory: Memory | undefined }>): string[] {
+  const width = Math.max(...memory.map((entry) => entry.name.length));
+  return memory.map(({ name, memory: m }) =>
+    `bench:   ${name.padEnd(width)}  RSS ${m ? megabytes(m.rss).padStart(7) : '    n/a'}, peak ${m ? megabytes(m.peak).padStart(7) : 'n/a'}`,
+  );
+}
+
+/** Targets are reported, not enforced: a missed target is a finding, not a failed run. */
+export function targetNotes(peak: RunFigures, half: RunFigures): string[] {
+  const notes: string[] = [];
+  if (half.p99 > P99_TARGET_MS) notes.push(`bench: target missed: p99 ${ms(half.p99)} at half peak, target ≤ ${P99_TARGET_MS} ms`);
+  if (peak.non2xx + half.non2xx > 0) notes.push(`bench: note: ${peak.non2xx + half.non2xx} booking requests were not answered 2xx`);
+  if (peak.errors + half.errors > 0) notes.push(`bench: note: ${peak.errors + half.errors} connection errors`);
+  return notes;
+}
+
+export function summaryLine(peak: RunFigures, half: RunFigures, memory: ReadonlyArray<{ name: string; memory: Memory | undefined }>): string {
+  const rss = memory.map(({ name, memory: m }) => `${name} ${m ? megabytes(m.peak) : 'n/a'}`).join(', ');
+  return (
+    `bench: ${peak.bookedPerSecond.toFixed(0)} bookings/s peak (p50 ${ms(peak.p50)} / p99 ${ms(peak.p99)}), ` +
+    `p50 ${ms(half.p50)} / p99 ${ms(half.p99)} at ${half.bookedPerSecond.toFixed(0)}/s; peak RSS ${rss}`
+  );
+}

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startCluster, type Cluster } from './cluster.js';
+import { bookingRequests, bookingRun } from './load.js';
+import { memoryOf } from './memory.js';
+import { memoryLines, runLine, summaryLine, targetNotes } from './report.js';
+import { seed } from './seed.js';
+import { loadSettings, type BenchSettings } from './settings.js';
+
+// e2e/dist/bench/run.js → the repository root, whose services/*/dist the bench runs.
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<void>): Promise<void> {
+  say(
+    `bench: ${settings.connections} connections, ${settings.durationS}s per run (+${settings.warmupS}s warm-up), ` +
+      `${settings.spaces} spaces, ${settings.people} people, ${settings.bookers} bookers, ${cpus().length} CPUs`,
+  );
+  await ready;
+  say(`bench: plass is up on ${cluster.url}`);
+  const seeded = await seed({ url: cluster.url, operatorToken: cluster.operatorToken, spaces: settings.spaces, people: settings.people, bookers: settings.bookers, progress: say });
+  const requests = bookingRequests(seeded);
+  const run = (title: string, durationS: number, overallRate?: number) =>
+    bookingRun({ url: cluster.url, requests, connections: settings.connections, durationS, title, progress: say, ...(overallRate ? { overallRate } : {}) });
+
+  say(`bench: warm-up, ${settings.warmupS}s…`);
+  say(runLine('warm-up', await run('warm-up', settings.warmupS)));
+  say(`bench: peak run, ${settings.durationS}s at full speed…`);
+  const peak = await run('peak', settings.durationS);
+  say(runLine('peak', peak));
+  if (peak.booked === 0) throw new Error('the peak run made no booking at all; see the non-2xx answers above');
+  const halfRate = Math.max(1, Math.round(peak.bookedPerSecond / 2));
+  // autocannon paces each connection per wall-clock second, releasing the second's quota at once:
+  // the load arrives in bursts, so these latencies are an upper bound for an even 'halfRate'.
+  say(`bench: half-peak run, ${settings.durationS}s at ${halfRate} requests/s (each second's quota sent in a burst)…`);
+  const half = await run(`half peak (${halfRate}/s)`, settings.durationS, halfRate);
+  say(runLine(`half peak (${halfRate}/s)`, half));
+
+  const memory = cluster.members().map((member) => ({ name: member.name, memory: memoryOf(member.pid) }));
+  say('bench: memory (current / peak resident set per process):');
+  for (const line of memoryLines(memory)) say(line);
+  for (const note of targetNotes(peak, half)) say(note);
+  say(summaryLine(peak, half, memory));
+}
+
+async function main(): Promise<number> {
+  let settings: BenchSettings;
+  try {
+    settings = loadSettings(process.env);
+  } catch (error) {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'plass-bench-'));
+  const { cluster, ready } = startCluster({ root, dataDir, progress: say });
+  let cleaned: Promise<void> | undefined;
+  const cleanUp = () =>
+    (cleaned ??= cluster
+      .stop()
+      .finally(() => rmSync(dataDir, { recursive: true, force: true })));
+  let interrupted = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupted = true;
+      process.stderr.write(`bench: ${signal}, stopping…\n`);
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
+  try {
+    await Promise.race([bench(settings, cluster, ready), cluster.crashed]);
+    return 0;
+  } catch (error) {
+    // Stopping the services under a running step fails it; that failure is the signal's, not news.
+    if (interrupted) return 130;
+    process.stderr.write(`bench: failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    await cleanUp();
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,30 @@
+export interface BenchSettings {
+  /** Seconds of the peak run and of the half-rate run. */
+  durationS: number;
+  warmupS: number;
+  connections: number;
+  spaces: number;
+  /** Admins who book; the gateway throttles logins per address (20 a minute), so keep this small. */
+  bookers: number;
+  /** Employees the bookings are for. */
+  people: number;
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
+  return {
+    durationS: positiveInt(env, 'BENCH_DURATION', 15),
+    warmupS: positiveInt(env, 'BENCH_WARMUP', 3),
+    connections: positiveInt(env, 'BENCH_CONNECTIONS', 50),
+    spaces: positiveInt(env, 'BENCH_SPACES', 2000),
+    bookers: Math.min(positiveInt(env, 'BENCH_BOOKERS', 8), 15),
+    people: positiveInt(env, 'BENCH_PEOPLE', 200),
+  };
+}
