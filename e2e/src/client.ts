@@ -1,4 +1,41 @@
-import type { TokenResponse } from '@plass/contracts';
+import type { LocationView, SpaceView, TokenResponse } from '@plass/contracts';
+
+export const OSLO = 'Europe/Oslo';
+export const ALL_WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
+
+/** Minutes east of UTC that `zone` observes at `instant`. */
+function offsetMinutes(zone: string, instant: number): number {
+  const name = new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'longOffset' })
+    .formatToParts(instant)
+    .find((part) => part.type === 'timeZoneName')!.value;
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
+}
+
+/** The local calendar date (YYYY-MM-DD) `days` after `now`'s local date in `zone`. */
+export function localDate(zone: string, now: Date, days: number): string {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  const [y, m, d] = today.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** ISO weekday (Monday = 1) of a calendar date. */
+export const isoWeekday = (date: string) => new Date(`${date}T12:00:00Z`).getUTCDay() || 7;
+
+/**
+ * A wall-clock time `days` local days after `now` in `zone`, as ISO 8601 with the zone's offset
+ * (`2026-11-24T09:00:00+01:00`), the way a client app in that office would send it.
+ */
+export function wallClock(zone: string, now: Date, days: number, time: string): string {
+  const date = localDate(zone, now, days);
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  const asUtc = Date.UTC(y, m - 1, d, hh, mm);
+  const offset = offsetMinutes(zone, asUtc - offsetMinutes(zone, asUtc) * 60_000);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${date}T${time}:00${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
 
 export interface Answer {
   status: number;
@@ -45,5 +82,26 @@ export function gatewayClient(baseUrl: string) {
     return { tenantId, adminUserId, adminToken, admin, password, users };
   };
 
-  return { call, login, tenantWith };
+  /**
+   * A location in Oslo, bookable every weekday unless told otherwise, with the given spaces in it.
+   */
+  const locationWithSpaces = async (
+    adminToken: string,
+    spaces: Array<{ name: string; kind: string; floor?: string; zone?: string }>,
+    location: { name?: string; timezone?: string; bookableWeekdays?: number[]; capacity?: number } = {},
+  ): Promise<{ location: LocationView; spaces: SpaceView[] }> => {
+    const body = { name: 'Oslo HQ', timezone: OSLO, bookableWeekdays: ALL_WEEKDAYS, ...location };
+    const created = await call('POST', '/v1/locations', { token: adminToken, body });
+    if (created.status !== 201) throw new Error(`location creation failed: ${created.status} ${JSON.stringify(created.body)}`);
+    const view = created.body as unknown as LocationView;
+    const made: SpaceView[] = [];
+    for (const space of spaces) {
+      const answer = await call('POST', `/v1/locations/${view.id}/spaces`, { token: adminToken, body: space });
+      if (answer.status !== 201) throw new Error(`space creation failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+      made.push(answer.body as unknown as SpaceView);
+    }
+    return { location: view, spaces: made };
+  };
+
+  return { call, login, tenantWith, locationWithSpaces };
 }

@@ -3,7 +3,7 @@ import { decodeJwt, decodeProtectedHeader, SignJWT, importPKCS8 } from 'jose';
 import { Bus } from '@plass/bus';
 import { PLATFORM_TENANT, RotateSigningKey } from '@plass/contracts';
 import { scanForPlaintext, waitFor } from '@plass/testing';
-import { gatewayClient } from './client.js';
+import { gatewayClient, OSLO, wallClock } from './client.js';
 import { startSystem, type System } from './system.js';
 
 const ingrid = { email: 'Ingrid.Hansen@nordlys.example', displayName: 'Ingrid Hansen', role: 'employee' };
@@ -82,7 +82,7 @@ describe('identity and access through the gateway', () => {
     it('answers 403 when the role may not use the route', async () => {
       const user = { email: 'new@nordlys.example', displayName: 'New', role: 'employee', password: 'long enough password' };
       expect((await client.call('POST', '/v1/users', { token: employeeToken(), body: user })).status).toBe(403);
-      expect((await client.call('POST', '/v1/spaces', { token: employeeToken(), body: { name: 'Desk', kind: 'desk' } })).status).toBe(403);
+      expect((await client.call('POST', '/v1/locations', { token: employeeToken(), body: { name: 'HQ', timezone: OSLO, bookableWeekdays: [1] } })).status).toBe(403);
       expect((await client.call('GET', '/v1/users', { token: nordlys.users[ola.email]!.token })).status).toBe(403);
     });
 
@@ -103,19 +103,14 @@ describe('identity and access through the gateway', () => {
       expect((await client.call('GET', `/v1/users/${svenId}`, { token: nordlys.adminToken })).status).toBe(404);
       expect((await client.call('PATCH', `/v1/users/${svenId}`, { token: nordlys.adminToken, body: { role: 'admin' } })).status).toBe(404);
 
-      const space = await client.call('POST', '/v1/spaces', { token: vattern.adminToken, body: { name: 'Desk 1', kind: 'desk' } });
-      const booking = await client.call('POST', '/v1/bookings', {
-        token: vattern.users[sven.email]!.token,
-        body: { spaceId: space.body.id, start: '2030-05-06T08:00:00Z', end: '2030-05-06T12:00:00Z' },
-      });
+      const { spaces: [space] } = await client.locationWithSpaces(vattern.adminToken, [{ name: 'Desk 1', kind: 'desk' }]);
+      const slot = { spaceId: space!.id, start: wallClock(OSLO, system.bookingNow(), 1, '08:00'), end: wallClock(OSLO, system.bookingNow(), 1, '12:00') };
+      const booking = await client.call('POST', '/v1/bookings', { token: vattern.users[sven.email]!.token, body: slot });
       expect(booking.status).toBe(201);
       await waitFor(async () => (await client.call('GET', `/v1/bookings/${booking.body.id}`, { token: vattern.adminToken })).status === 200, { what: 'the booking read model' });
       expect((await client.call('GET', `/v1/bookings/${booking.body.id}`, { token: nordlys.adminToken })).status).toBe(404);
-      expect((await client.call('GET', `/v1/spaces/${space.body.id}`, { token: nordlys.adminToken })).status).toBe(404);
-      const nordlysSpace = await client.call('POST', '/v1/bookings', {
-        token: employeeToken(),
-        body: { spaceId: space.body.id, start: '2030-05-06T08:00:00Z', end: '2030-05-06T12:00:00Z' },
-      });
+      expect((await client.call('GET', `/v1/spaces/${space!.id}`, { token: nordlys.adminToken })).status).toBe(404);
+      const nordlysSpace = await client.call('POST', '/v1/bookings', { token: employeeToken(), body: slot });
       expect(nordlysSpace).toMatchObject({ status: 404, body: { code: 'space.not_found' } });
     });
   });

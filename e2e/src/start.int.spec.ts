@@ -97,7 +97,7 @@ describe('npm start', () => {
     expect(output).toMatch(/^gateway\s+│ /m);
   });
 
-  it('seeds a demo tenant whose admin can log in, create a space, book it and read the booking back', async () => {
+  it('seeds a demo tenant whose admin can log in, create a location and a space, book it and read the booking back', async () => {
     const demo = /^demo tenant ([\da-f-]{36}): admin (\S+) \/ (\S+)$/m.exec(output);
     expect(demo).not.toBeNull();
     const [, tenantId, email, password] = demo!;
@@ -112,7 +112,14 @@ describe('npm start', () => {
     const user = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()).sub as string;
 
     // Ready means every upstream service answers: the first request is served.
-    const spaceResponse = await fetch(`${baseUrl()}/v1/spaces`, {
+    const locationResponse = await fetch(`${baseUrl()}/v1/locations`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'E2E office', timezone: 'Europe/Oslo', bookableWeekdays: [1, 2, 3, 4, 5, 6, 7] }),
+    });
+    expect(locationResponse.status).toBe(201);
+    const location = (await locationResponse.json()) as { id: string };
+    const spaceResponse = await fetch(`${baseUrl()}/v1/locations/${location.id}/spaces`, {
       method: 'POST',
       headers,
       body: JSON.stringify({ name: 'Desk E2E', kind: 'desk' }),
@@ -154,9 +161,9 @@ describe('npm start', () => {
   it('prints a curl example that works when pasted into bash', () => {
     const snippet = output
       .split('\n')
-      .filter((line) => /^ {2}(TOKEN=|H=|SPACE=|BOOKING=|until )/.test(line))
+      .filter((line) => /^ {2}(TOKEN=|H=|LOCATION=|SPACE=|BOOKING=|until )/.test(line))
       .join('\n');
-    expect(snippet.split('\n')).toHaveLength(5);
+    expect(snippet.split('\n')).toHaveLength(6);
 
     const result = spawnSync('bash', ['-c', snippet], { encoding: 'utf8', timeout: 20_000 });
 

@@ -17,6 +17,10 @@ export interface System {
   booking: BookingService;
   /** Moves the gateway's clock (token expiry) without sleeping. */
   advanceGatewayClock(ms: number): void;
+  /** What the booking service takes for now (past, advance, cutoff, check-in, no-show rules). */
+  bookingNow(): Date;
+  /** Moves the booking service's clock without sleeping; negative moves it back. */
+  advanceBookingClock(ms: number): void;
   /** Stops every service and the NATS server; files stay for scanning. */
   stop(): Promise<void>;
   remove(): void;
@@ -37,9 +41,18 @@ export async function startSystem(): Promise<System> {
   const logger = (service: string) => createLogger({ service, level: 'debug', file: logFile(dataDir, service) });
   const operatorToken = randomBytes(24).toString('base64url');
   let clockOffsetMs = 0;
+  let bookingOffsetMs = 0;
+  const bookingNow = () => new Date(Date.now() + bookingOffsetMs);
   const privacy = await startPrivacyService({ natsUrl: nats.url, dataDir, masterKey: randomBytes(32), logger: logger('privacy') });
   const identity = await startIdentityService({ natsUrl: nats.url, dataDir, identityKey: randomBytes(32), logger: logger('identity') });
-  const booking = await startBookingService({ natsUrl: nats.url, dataDir, logger: logger('booking') });
+  const booking = await startBookingService({
+    natsUrl: nats.url,
+    dataDir,
+    logger: logger('booking'),
+    now: bookingNow,
+    // Tests release no-shows themselves (booking.releaseDueNoShows()) after moving the clock.
+    noShowEveryMs: 3_600_000,
+  });
   const gateway = await startGateway({
     natsUrl: nats.url,
     port: 0,
@@ -60,6 +73,10 @@ export async function startSystem(): Promise<System> {
     booking,
     advanceGatewayClock: (ms) => {
       clockOffsetMs += ms;
+    },
+    bookingNow,
+    advanceBookingClock: (ms) => {
+      bookingOffsetMs += ms;
     },
     async stop() {
       if (stopped) return;

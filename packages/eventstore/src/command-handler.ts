@@ -1,9 +1,29 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import { DomainFailure, domainError } from '@plass/contracts';
 import { WrongExpectedRevisionError } from './errors.js';
-import type { EventStore, NewEvent, RecordedEvent } from './event-store.js';
+import type { EventStore, ExpectedRevision, NewEvent, RecordedEvent, StreamAppend } from './event-store.js';
 
 const tracer = trace.getTracer('@plass/eventstore');
+
+/**
+ * Runs one append attempt in an `eventstore append` span. Answers false when a concurrent writer
+ * moved a stream and the cycle may run again; throws `concurrency.conflict` once retries are spent.
+ */
+function tracedAppend(append: () => Promise<unknown>, events: number, attempt: number, retries: number): Promise<boolean> {
+  return tracer.startActiveSpan('eventstore append', { kind: SpanKind.CLIENT, attributes: { 'plass.events': events } }, async (span) => {
+    try {
+      await append();
+      return true;
+    } catch (error) {
+      span.setAttribute('plass.conflict', error instanceof WrongExpectedRevisionError);
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      if (attempt >= retries) throw new DomainFailure(domainError('concurrency.conflict', 'the resource changed concurrently; retry'));
+      return false;
+    } finally {
+      span.end();
+    }
+  });
+}
 
 /**
  * The event-sourced command cycle: read the stream, fold it into state, decide, append with the
@@ -19,23 +39,43 @@ export async function handleCommand<S, R>(
   { retries = 3 }: { retries?: number } = {},
 ): Promise<R> {
   for (let attempt = 0; ; attempt++) {
-    const recorded = await store.readStream(streamId);
-    const { events, result } = await decide(fold(recorded));
+    const loaded = await loadStream(store, streamId, fold);
+    const { events, result } = await decide(loaded.state);
     if (events.length === 0) return result;
-    const last = recorded[recorded.length - 1];
-    const appended = await tracer.startActiveSpan('eventstore append', { kind: SpanKind.CLIENT, attributes: { 'plass.events': events.length } }, async (span) => {
-      try {
-        await store.appendToStream(streamId, events, { expectedRevision: last ? last.revision : 'no_stream' });
-        return true;
-      } catch (error) {
-        span.setAttribute('plass.conflict', error instanceof WrongExpectedRevisionError);
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (attempt >= retries) throw new DomainFailure(domainError('concurrency.conflict', 'the resource changed concurrently; retry'));
-        return false;
-      } finally {
-        span.end();
-      }
-    });
-    if (appended) return result;
+    const append = () => store.appendToStream(streamId, events, { expectedRevision: loaded.expectedRevision });
+    if (await tracedAppend(append, events.length, attempt, retries)) return result;
+  }
+}
+
+export interface Loaded<S> {
+  state: S;
+  events: RecordedEvent[];
+  /** What an append to this stream expects, so a concurrent writer fails it. */
+  expectedRevision: ExpectedRevision;
+}
+
+export async function loadStream<S>(store: EventStore, streamId: string, fold: (events: RecordedEvent[]) => S): Promise<Loaded<S>> {
+  const events = await store.readStream(streamId);
+  const last = events[events.length - 1];
+  return { state: fold(events), events, expectedRevision: last ? last.revision : 'no_stream' };
+}
+
+/**
+ * The command cycle over several streams (ADR 0009): `cycle` reads every stream it decides on and
+ * answers the appends, each with the revision it read; they are written in one atomic append.
+ * When any stream moved meanwhile, the whole cycle runs again on fresh state. Streams without
+ * events are left out (an append needs events).
+ */
+export async function handleMultiStreamCommand<R>(
+  store: EventStore,
+  cycle: () => Promise<{ appends: StreamAppend[]; result: R }>,
+  { retries = 5 }: { retries?: number } = {},
+): Promise<R> {
+  for (let attempt = 0; ; attempt++) {
+    const { appends, result } = await cycle();
+    const writes = appends.filter((append) => append.events.length > 0);
+    if (writes.length === 0) return result;
+    const events = writes.reduce((sum, write) => sum + write.events.length, 0);
+    if (await tracedAppend(() => store.appendToStreams(writes), events, attempt, retries)) return result;
   }
 }

@@ -16,7 +16,7 @@ import { SubjectErasedError, type Shredder } from '@plass/shredder';
 import { actorOf, toStored } from './app-support.js';
 import { bookingKeyPeriod } from './key-period.js';
 import type { LedgerPseudonyms } from './ledger-pseudonym.js';
-import { handleMultiStreamCommand, load, type Loaded } from './multi-stream-command.js';
+import { handleMultiStreamCommand, loadStream as load, type Loaded } from '@plass/eventstore';
 import { foldLocation, foldPolicy } from './places-app.js';
 import { BOOKINGS, NO_SHOW_DUE, type BookingDocument, type NoShowDueDocument } from './read-model.js';
 import {

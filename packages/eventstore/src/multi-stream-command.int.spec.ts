@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { openSqliteEventStore, type EventStore } from '@plass/eventstore';
+import type { EventStore } from './event-store.js';
+import { openSqliteEventStore } from './sqlite-event-store.js';
 import { tempDir, type TempDir } from '@plass/testing';
-import { handleMultiStreamCommand, load } from './multi-stream-command.js';
+import { handleMultiStreamCommand, loadStream as load } from './command-handler.js';
 
 const count = (events: unknown[]) => events.length;
 const event = () => ({ id: randomUUID(), type: 'Counted', data: {} });
