@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startNats, type NatsServerHandle } from '@plass/testing';
-import { startGateway, type RunningGateway } from './gateway.js';
+import { type NatsServerHandle } from '@plass/testing';
+import { type RunningGateway } from './gateway.js';
 import { BookingStub } from './test-support/booking-stub.js';
 import { caller, httpClient, type Caller } from './test-support/http-client.js';
 import { IdentityStub } from './test-support/identity-stub.js';
 import { capturingLogger } from './test-support/log-capture.js';
+import { startStubStack, type StubStack } from './test-support/stub-stack.js';
 
 const BODY_LIMIT = 8 * 1024;
 
@@ -173,19 +174,15 @@ describe('bad input never reaches a 5xx', () => {
   const logs = capturingLogger();
   const who: Caller = caller(['admin', 'employee']);
 
+  let stack: StubStack;
+
   beforeAll(async () => {
-    nats = await startNats();
-    stub = await BookingStub.start(nats.url);
-    identity = await IdentityStub.start(nats.url);
-    gateway = await startGateway({ natsUrl: nats.url, port: 0, logger: logs.logger, bodyLimitBytes: BODY_LIMIT });
-    call = httpClient(gateway.url, identity.tokenFor);
+    stack = await startStubStack({ logger: logs.logger, bodyLimitBytes: BODY_LIMIT });
+    ({ nats, booking: stub, identity, gateway, call } = stack);
   });
 
   afterAll(async () => {
-    await gateway?.close();
-    await stub?.close();
-    await identity?.close();
-    await nats?.stop();
+    await stack?.close();
   });
 
   const check = (path: string, method: string) => async (testCase: Case) => {

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_BOOKING_POLICY, domainError } from '@plass/contracts';
-import { startNats, type NatsServerHandle } from '@plass/testing';
-import { startGateway, type RunningGateway } from './gateway.js';
+import { type NatsServerHandle } from '@plass/testing';
+import { type RunningGateway } from './gateway.js';
 import { BookingStub } from './test-support/booking-stub.js';
 import { caller, httpClient, type HttpAnswer } from './test-support/http-client.js';
 import { IdentityStub } from './test-support/identity-stub.js';
 import { capturingLogger } from './test-support/log-capture.js';
+import { startStubStack, type StubStack } from './test-support/stub-stack.js';
 
 function expectProblem(answer: HttpAnswer, status: number, code: string) {
   expect({ status: answer.status, code: answer.json().code }).toEqual({ status, code });
@@ -26,19 +27,15 @@ describe('booking routes map to booking requests', () => {
   const day = { from: '2030-01-07T00:00:00Z', to: '2030-01-08T00:00:00Z' };
   const windowQuery = new URLSearchParams(day).toString();
 
+  let stack: StubStack;
+
   beforeAll(async () => {
-    nats = await startNats();
-    booking = await BookingStub.start(nats.url);
-    identity = await IdentityStub.start(nats.url);
-    gateway = await startGateway({ natsUrl: nats.url, port: 0, logger: logs.logger });
-    call = httpClient(gateway.url, identity.tokenFor);
+    stack = await startStubStack({ logger: logs.logger });
+    ({ nats, booking, identity, gateway, call } = stack);
   });
 
   afterAll(async () => {
-    await gateway?.close();
-    await booking?.close();
-    await identity?.close();
-    await nats?.stop();
+    await stack?.close();
   });
 
   const lastRequest = () => booking.requests.at(-1)!;

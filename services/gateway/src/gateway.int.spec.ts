@@ -7,6 +7,7 @@ import { BookingStub } from './test-support/booking-stub.js';
 import { IdentityStub } from './test-support/identity-stub.js';
 import { caller, httpClient, type HttpAnswer } from './test-support/http-client.js';
 import { capturingLogger } from './test-support/log-capture.js';
+import { startStubStack, type StubStack } from './test-support/stub-stack.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,19 +31,15 @@ describe('gateway with a booking service on the bus', () => {
   const employee = caller(['employee'], admin.tenantId);
   const otherTenant = caller(['employee', 'admin']);
 
+  let stack: StubStack;
+
   beforeAll(async () => {
-    nats = await startNats();
-    booking = await BookingStub.start(nats.url);
-    identity = await IdentityStub.start(nats.url);
-    gateway = await startGateway({ natsUrl: nats.url, port: 0, logger: logs.logger });
-    call = httpClient(gateway.url, identity.tokenFor);
+    stack = await startStubStack({ logger: logs.logger });
+    ({ nats, booking, identity, gateway, call } = stack);
   });
 
   afterAll(async () => {
-    await gateway?.close();
-    await booking?.close();
-    await identity?.close();
-    await nats?.stop();
+    await stack?.close();
   });
 
   let spacesPath: string;

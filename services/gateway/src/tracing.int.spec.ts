@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { initTracing, type TracingHandle } from '@plass/telemetry';
-import { startNats, waitFor, type NatsServerHandle } from '@plass/testing';
-import { startGateway, type RunningGateway } from './gateway.js';
+import { waitFor, type NatsServerHandle } from '@plass/testing';
+import { type RunningGateway } from './gateway.js';
 import { BookingStub } from './test-support/booking-stub.js';
 import { caller, httpClient } from './test-support/http-client.js';
 import { IdentityStub } from './test-support/identity-stub.js';
 import { capturingLogger } from './test-support/log-capture.js';
+import { startStubStack, type StubStack } from './test-support/stub-stack.js';
 
 describe('tracing', () => {
   const exporter = new InMemorySpanExporter();
@@ -20,20 +21,16 @@ describe('tracing', () => {
   let gateway: RunningGateway;
   let call: ReturnType<typeof httpClient>;
 
+  let stack: StubStack;
+
   beforeAll(async () => {
     tracing = initTracing({ serviceName: 'gateway-test', spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    nats = await startNats();
-    booking = await BookingStub.start(nats.url);
-    identity = await IdentityStub.start(nats.url);
-    gateway = await startGateway({ natsUrl: nats.url, port: 0, logger: logs.logger });
-    call = httpClient(gateway.url, identity.tokenFor);
+    stack = await startStubStack({ logger: logs.logger });
+    ({ nats, booking, identity, gateway, call } = stack);
   });
 
   afterAll(async () => {
-    await gateway?.close();
-    await booking?.close();
-    await identity?.close();
-    await nats?.stop();
+    await stack?.close();
     await tracing?.shutdown();
   });
 
