@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Timestamp, Uuid } from '../envelope.js';
-import { BookedBy, BookingSubject, SpaceKind } from '../events/booking.js';
+import { BookedBy, BookingSubject, SpaceKind, SpaceUpdated } from '../events/booking.js';
 import { BookingPolicyFields, BookingVisibility } from '../events/booking-policy.js';
-import { IsoWeekday, TimeZone } from '../events/places.js';
+import { IsoWeekday, LocationCreated, LocationUpdated, TimeZone } from '../events/places.js';
 import { defineRequest } from './define.js';
 import { Page, PageQuery } from './paging.js';
 
@@ -62,24 +62,11 @@ export const TimeWindow = z
   .refine((w) => Date.parse(w.to) > Date.parse(w.from), { message: 'to must be after from', path: ['to'] })
   .refine((w) => Date.parse(w.to) - Date.parse(w.from) <= 62 * 86_400_000, { message: 'at most 62 days', path: ['to'] });
 
-export const CreateLocation = defineRequest(
-  'booking.cmd.CreateLocation',
-  z.object({ name: z.string(), timezone: TimeZone, bookableWeekdays: z.array(IsoWeekday), capacity: z.number().int().positive().optional() }),
-  LocationView,
-);
+/** A command carries what its event will record, less the ids the service assigns. */
+export const CreateLocation = defineRequest('booking.cmd.CreateLocation', LocationCreated.data.omit({ locationId: true }), LocationView);
 export const ListLocations = defineRequest('booking.qry.ListLocations', PageQuery, Page(LocationView));
 export const GetLocation = defineRequest('booking.qry.GetLocation', z.object({ locationId: Uuid }), LocationView);
-export const UpdateLocation = defineRequest(
-  'booking.cmd.UpdateLocation',
-  z.object({
-    locationId: Uuid,
-    name: z.string().optional(),
-    timezone: TimeZone.optional(),
-    bookableWeekdays: z.array(IsoWeekday).optional(),
-    capacity: z.number().int().positive().nullable().optional(),
-  }),
-  LocationView,
-);
+export const UpdateLocation = defineRequest('booking.cmd.UpdateLocation', LocationUpdated.data, LocationView);
 export const DisableLocation = defineRequest('booking.cmd.DisableLocation', z.object({ locationId: Uuid }), LocationView);
 
 export const CreateSpace = defineRequest(
@@ -89,11 +76,7 @@ export const CreateSpace = defineRequest(
 );
 export const ListSpaces = defineRequest('booking.qry.ListSpaces', PageQuery.extend({ locationId: Uuid }), Page(SpaceView));
 export const GetSpace = defineRequest('booking.qry.GetSpace', z.object({ spaceId: Uuid }), SpaceView);
-export const UpdateSpace = defineRequest(
-  'booking.cmd.UpdateSpace',
-  z.object({ spaceId: Uuid, name: z.string().optional(), floor: z.string().nullable().optional(), zone: z.string().nullable().optional() }),
-  SpaceView,
-);
+export const UpdateSpace = defineRequest('booking.cmd.UpdateSpace', SpaceUpdated.data, SpaceView);
 export const DisableSpace = defineRequest('booking.cmd.DisableSpace', z.object({ spaceId: Uuid }), SpaceView);
 
 export const BookingPolicyView = BookingPolicyFields;
