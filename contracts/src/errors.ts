@@ -37,6 +37,11 @@ export const problemCatalog = {
   'location.already_exists': { status: 409, title: 'The location already exists' },
   'concurrency.conflict': { status: 409, title: 'The resource changed concurrently; retry' },
   'privacy.subject_erased': { status: 410, title: 'The data subject has been erased' },
+  'privacy.request_not_found': { status: 404, title: 'No such privacy request' },
+  'privacy.policy_not_found': { status: 404, title: 'No privacy policy has been published' },
+  'privacy.policy_version_mismatch': { status: 409, title: 'That is not the current privacy policy version' },
+  'privacy.policy_not_acknowledged': { status: 422, title: 'Acknowledge the current privacy policy first' },
+  'privacy.legal_hold_not_found': { status: 404, title: 'No such legal hold' },
   'service.unavailable': { status: 503, title: 'A service is temporarily unavailable; retry' },
   'internal.error': { status: 500, title: 'Internal error' },
 } as const;

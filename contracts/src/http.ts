@@ -7,10 +7,24 @@ import { BookingView, SpaceView } from './messages/booking.js';
 import { BookingVisibilityChoice, DisplayName, Email, Locale } from './events/identity.js';
 import { Jwks, Password, TokenResponse, UserView } from './messages/identity.js';
 import { Page, PageQuery } from './messages/paging.js';
-import { BookingPolicyFields, BookingVisibility } from './events/booking-policy.js';
+import { AnonymizeBookingsAfterDays, BookingPolicyFields, BookingVisibility } from './events/booking-policy.js';
 import { IsoWeekday, TimeZone } from './events/places.js';
 import { BookingPolicyView, LocationView, PrivacySettingsView, SlotView, TimeWindow } from './messages/booking.js';
 import { Role as UserRole } from './context.js';
+import { PolicyVersion, PrivacyRequestKind, SubProcessor } from './events/privacy.js';
+import {
+  AcknowledgementView,
+  AuditEntry,
+  ErasureRequestView,
+  ExportRequestView,
+  LegalHoldView,
+  PlaceLegalHold,
+  PolicyView,
+  PrivacyRequestSummary,
+  ProcessingRecordsView,
+  PublishPolicy,
+  UnacknowledgedView,
+} from './messages/privacy-api.js';
 
 /** Bodies are strict: unknown fields are rejected with their paths (400 validation.failed). */
 export const CreateSpaceBody = z.strictObject({
@@ -45,7 +59,9 @@ export const UpdateSpaceBody = z
   })
   .refine((body) => Object.keys(body).length > 0, nonEmpty);
 export const BookingPolicyBody = z.strictObject(BookingPolicyFields.partial().shape).refine((body) => Object.keys(body).length > 0, nonEmpty);
-export const PrivacySettingsBody = z.strictObject({ bookingVisibility: BookingVisibility });
+export const PrivacySettingsBody = z
+  .strictObject({ bookingVisibility: BookingVisibility.optional(), anonymizeBookingsAfterDays: AnonymizeBookingsAfterDays.optional() })
+  .refine((body) => Object.keys(body).length > 0, nonEmpty);
 export const WindowQuery = TimeWindow;
 
 export const CreateBookingBody = z
@@ -61,6 +77,16 @@ export const CreateBookingBody = z
 
 export const IdParams = z.strictObject({ id: Uuid });
 
+export const SubjectBody = z.strictObject({ subjectId: Uuid });
+export const PrivacyRequestsQuery = z.strictObject({
+  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  kind: PrivacyRequestKind.optional(),
+});
+export const PublishPolicyBody = z.strictObject(PublishPolicy.request.shape);
+export const AcknowledgePolicyBody = z.strictObject({ version: PolicyVersion });
+export const SubProcessorsBody = z.strictObject({ items: z.array(z.strictObject(SubProcessor.shape)).max(100) });
+export const LegalHoldBody = z.strictObject(PlaceLegalHold.request.shape);
+
 export const CreateTenantBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   admin: z.strictObject({ email: Email, displayName: DisplayName, password: Password }),
@@ -72,9 +98,11 @@ export const CreateUserBody = z.strictObject({
   password: Password.optional(),
   locale: Locale.optional(),
 });
-export const ChangeUserBody = z.strictObject({ role: UserRole });
+export const ChangeUserBody = z
+  .strictObject({ role: UserRole.optional(), email: Email.optional(), displayName: DisplayName.optional() })
+  .refine((body) => Object.keys(body).length > 0, nonEmpty);
 export const UpdateMeBody = z
-  .strictObject({ displayName: DisplayName.optional(), locale: Locale.optional(), bookingVisibility: BookingVisibilityChoice.optional() })
+  .strictObject({ email: Email.optional(), displayName: DisplayName.optional(), locale: Locale.optional(), bookingVisibility: BookingVisibilityChoice.optional() })
   .refine((body) => Object.keys(body).length > 0, { message: 'name at least one field to change' });
 export const TokenBody = z.strictObject({ tenantId: Uuid, email: z.string().max(254), password: z.string().max(200) });
 export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(200) });
@@ -110,6 +138,7 @@ export interface RouteContract {
 
 const anyone: readonly Role[] = ['employee', 'admin', 'analyst', 'privacy_officer'];
 const admins: readonly Role[] = ['admin'];
+const officers: readonly Role[] = ['privacy_officer', 'admin'];
 /** Every authenticated route can answer these. */
 const always: readonly ErrorCode[] = ['auth.unauthenticated', 'auth.forbidden', 'service.unavailable'];
 /** Every route with a JSON body can answer these. */
@@ -265,7 +294,7 @@ export const routes = {
     operationId: 'getPrivacySettings',
     method: 'GET',
     path: '/v1/settings/privacy',
-    summary: 'Read who may see who booked a space',
+    summary: 'Read who may see who booked a space, and after how many days bookings are anonymized',
     roles: admins,
     response: { status: 200, schema: PrivacySettingsView, description: 'The privacy settings' },
     problems: [...always],
@@ -274,7 +303,7 @@ export const routes = {
     operationId: 'changePrivacySettings',
     method: 'PATCH',
     path: '/v1/settings/privacy',
-    summary: 'Change who may see who booked a space: everyone, nobody, or each user (default shown or hidden)',
+    summary: 'Change who may see who booked a space (everyone, nobody, or each user), and the days after which bookings are anonymized (retention)',
     roles: admins,
     body: PrivacySettingsBody,
     response: { status: 200, schema: PrivacySettingsView, description: 'The privacy settings' },
@@ -303,6 +332,10 @@ export const routes = {
       'booking.too_many_upcoming',
       'booking.concurrent_limit',
       'booking.capacity_reached',
+      'privacy.policy_not_acknowledged',
+      'privacy.subject_erased',
+      'user.not_found',
+      'user.deactivated',
     ],
   },
   getBooking: {
@@ -389,12 +422,12 @@ export const routes = {
     operationId: 'changeUser',
     method: 'PATCH',
     path: '/v1/users/{id}',
-    summary: "Change a user's role",
+    summary: "Change a user's role, or correct their e-mail or name (rectification, GDPR Art. 16)",
     roles: admins,
     params: IdParams,
     body: ChangeUserBody,
     response: { status: 200, schema: UserView, description: 'The user' },
-    problems: [...always, ...bodyProblems, 'user.not_found', 'user.deactivated'],
+    problems: [...always, ...bodyProblems, 'user.not_found', 'user.deactivated', 'user.email_taken'],
   },
   deactivateUser: {
     operationId: 'deactivateUser',
@@ -419,11 +452,11 @@ export const routes = {
     operationId: 'updateMe',
     method: 'PATCH',
     path: '/v1/me',
-    summary: 'Change your display name, locale or booking-visibility preference',
+    summary: 'Correct your e-mail or display name, or change your locale or booking-visibility preference',
     roles: anyone,
     body: UpdateMeBody,
     response: { status: 200, schema: UserView, description: 'You' },
-    problems: [...always, ...bodyProblems, 'user.not_found'],
+    problems: [...always, ...bodyProblems, 'user.not_found', 'user.email_taken'],
   },
   issueToken: {
     operationId: 'issueToken',
@@ -453,6 +486,152 @@ export const routes = {
     roles: 'public',
     response: { status: 200, schema: Jwks, description: 'JSON Web Key Set' },
     problems: ['service.unavailable'],
+  },
+  requestErasure: {
+    operationId: 'requestErasure',
+    method: 'POST',
+    path: '/v1/privacy/erasure-requests',
+    summary: 'Ask for a person to be erased (GDPR Art. 17): yourself, or anyone as a privacy officer or admin',
+    roles: anyone,
+    body: SubjectBody,
+    response: { status: 202, schema: ErasureRequestView, description: 'The erasure request, pending' },
+    problems: [...always, ...bodyProblems, 'user.not_found'],
+  },
+  getErasureRequest: {
+    operationId: 'getErasureRequest',
+    method: 'GET',
+    path: '/v1/privacy/erasure-requests/{id}',
+    summary: "An erasure request's status, due date and the receipt of every service",
+    roles: anyone,
+    params: IdParams,
+    response: { status: 200, schema: ErasureRequestView, description: 'The erasure request' },
+    problems: [...always, 'validation.failed', 'privacy.request_not_found'],
+  },
+  requestExport: {
+    operationId: 'requestExport',
+    method: 'POST',
+    path: '/v1/privacy/export-requests',
+    summary: "Ask for a person's data as one JSON bundle (GDPR Art. 15/20): yours, or anyone's as a privacy officer or admin",
+    roles: anyone,
+    body: SubjectBody,
+    response: { status: 202, schema: ExportRequestView, description: 'The export request, pending' },
+    problems: [...always, ...bodyProblems, 'user.not_found', 'privacy.subject_erased'],
+  },
+  getExportRequest: {
+    operationId: 'getExportRequest',
+    method: 'GET',
+    path: '/v1/privacy/export-requests/{id}',
+    summary: 'An export request; once completed it holds the bundle',
+    roles: anyone,
+    params: IdParams,
+    response: { status: 200, schema: ExportRequestView, description: 'The export request' },
+    problems: [...always, 'validation.failed', 'privacy.request_not_found'],
+  },
+  listPrivacyRequests: {
+    operationId: 'listPrivacyRequests',
+    method: 'GET',
+    path: '/v1/privacy/requests',
+    summary: 'Erasure and export requests with their due dates (one month, Art. 12(3)); `overdue=true` lists the late ones',
+    roles: officers,
+    query: PrivacyRequestsQuery,
+    response: { status: 200, schema: z.object({ items: z.array(PrivacyRequestSummary) }), description: 'The requests' },
+    problems: [...always, 'validation.failed'],
+  },
+  getPrivacyPolicy: {
+    operationId: 'getPrivacyPolicy',
+    method: 'GET',
+    path: '/v1/privacy/policy',
+    summary: "The tenant's current privacy policy",
+    roles: anyone,
+    response: { status: 200, schema: PolicyView, description: 'The current policy' },
+    problems: [...always, 'privacy.policy_not_found'],
+  },
+  publishPrivacyPolicy: {
+    operationId: 'publishPrivacyPolicy',
+    method: 'PUT',
+    path: '/v1/privacy/policy',
+    summary: 'Publish a new version of the privacy policy, optionally requiring acknowledgement before booking',
+    roles: admins,
+    body: PublishPolicyBody,
+    response: { status: 200, schema: PolicyView, description: 'The published policy' },
+    problems: [...always, ...bodyProblems, 'privacy.policy_version_mismatch'],
+  },
+  acknowledgePrivacyPolicy: {
+    operationId: 'acknowledgePrivacyPolicy',
+    method: 'POST',
+    path: '/v1/privacy/policy/acknowledgements',
+    summary: 'Acknowledge the current version of the privacy policy',
+    roles: anyone,
+    body: AcknowledgePolicyBody,
+    response: { status: 201, schema: AcknowledgementView, description: 'Your acknowledgement' },
+    problems: [...always, ...bodyProblems, 'privacy.policy_not_found', 'privacy.policy_version_mismatch'],
+  },
+  listUnacknowledged: {
+    operationId: 'listUnacknowledged',
+    method: 'GET',
+    path: '/v1/privacy/policy/unacknowledged',
+    summary: 'Active users who have not acknowledged the current policy version',
+    roles: officers,
+    response: { status: 200, schema: UnacknowledgedView, description: 'Who has not acknowledged' },
+    problems: [...always, 'privacy.policy_not_found'],
+  },
+  getProcessingRecords: {
+    operationId: 'getProcessingRecords',
+    method: 'GET',
+    path: '/v1/privacy/processing-records',
+    summary: 'The record of processing activities (GDPR Art. 30), generated from the personal-data marks of the contracts',
+    roles: officers,
+    response: { status: 200, schema: ProcessingRecordsView, description: 'The record of processing' },
+    problems: [...always],
+  },
+  setSubProcessors: {
+    operationId: 'setSubProcessors',
+    method: 'PUT',
+    path: '/v1/privacy/sub-processors',
+    summary: "Replace the tenant's list of sub-processors shown in the record of processing",
+    roles: admins,
+    body: SubProcessorsBody,
+    response: { status: 200, schema: z.object({ items: z.array(SubProcessor) }), description: 'The sub-processors' },
+    problems: [...always, ...bodyProblems],
+  },
+  placeLegalHold: {
+    operationId: 'placeLegalHold',
+    method: 'POST',
+    path: '/v1/privacy/legal-holds',
+    summary: "Place a legal hold on a person's data: their erasure is refused with its reason (Art. 17(3))",
+    roles: officers,
+    body: LegalHoldBody,
+    response: { status: 201, schema: LegalHoldView, description: 'The hold' },
+    problems: [...always, ...bodyProblems, 'user.not_found'],
+  },
+  listLegalHolds: {
+    operationId: 'listLegalHolds',
+    method: 'GET',
+    path: '/v1/privacy/legal-holds',
+    summary: 'Active legal holds',
+    roles: officers,
+    response: { status: 200, schema: z.object({ items: z.array(LegalHoldView) }), description: 'The holds' },
+    problems: [...always],
+  },
+  liftLegalHold: {
+    operationId: 'liftLegalHold',
+    method: 'DELETE',
+    path: '/v1/privacy/legal-holds/{id}',
+    summary: 'Lift a legal hold',
+    roles: officers,
+    params: IdParams,
+    response: { status: 204, description: 'Lifted' },
+    problems: [...always, 'validation.failed', 'privacy.legal_hold_not_found'],
+  },
+  readAuditLog: {
+    operationId: 'readAuditLog',
+    method: 'GET',
+    path: '/v1/privacy/audit-log',
+    summary: 'The append-only log of privacy operations in a window (ids, times and outcomes only)',
+    roles: ['privacy_officer'],
+    query: WindowQuery,
+    response: { status: 200, schema: z.object({ items: z.array(AuditEntry) }), description: 'The entries, oldest first' },
+    problems: [...always, 'validation.failed'],
   },
   healthz: {
     operationId: 'healthz',

@@ -7,3 +7,4 @@ export * from './events/index.js';
 export * from './messages/index.js';
 export * from './http.js';
 export * from './decision.js';
+export * from './processing-records.js';

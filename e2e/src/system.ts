@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startBookingService, type BookingService } from '@plass/booking';
+import type { IdentityService } from '@plass/identity';
 import { startGateway } from '@plass/gateway';
 import { startIdentityService } from '@plass/identity';
 import { startPrivacyService } from '@plass/privacy';
@@ -15,6 +16,10 @@ export interface System {
   operatorToken: string;
   spans: InMemorySpanExporter;
   booking: BookingService;
+  identity: IdentityService;
+  privacy: Awaited<ReturnType<typeof startPrivacyService>>;
+  /** The key vault's master key, to look at the vault's file as an attacker with it would. */
+  masterKey: Buffer;
   /** Moves the gateway's clock (token expiry) without sleeping. */
   advanceGatewayClock(ms: number): void;
   /** What the booking service takes for now (past, advance, cutoff, check-in, no-show rules). */
@@ -43,7 +48,8 @@ export async function startSystem(): Promise<System> {
   let clockOffsetMs = 0;
   let bookingOffsetMs = 0;
   const bookingNow = () => new Date(Date.now() + bookingOffsetMs);
-  const privacy = await startPrivacyService({ natsUrl: nats.url, dataDir, masterKey: randomBytes(32), logger: logger('privacy') });
+  const masterKey = randomBytes(32);
+  const privacy = await startPrivacyService({ natsUrl: nats.url, dataDir, masterKey, logger: logger('privacy') });
   const identity = await startIdentityService({ natsUrl: nats.url, dataDir, identityKey: randomBytes(32), logger: logger('identity') });
   const booking = await startBookingService({
     natsUrl: nats.url,
@@ -71,6 +77,9 @@ export async function startSystem(): Promise<System> {
     operatorToken,
     spans,
     booking,
+    identity,
+    privacy,
+    masterKey,
     advanceGatewayClock: (ms) => {
       clockOffsetMs += ms;
     },

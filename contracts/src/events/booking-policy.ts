@@ -35,3 +35,10 @@ export type BookingVisibility = z.infer<typeof BookingVisibility>;
 export const DEFAULT_BOOKING_VISIBILITY: BookingVisibility = 'user-choice-visible';
 
 export const BookingVisibilityChanged = defineEvent('booking', 'BookingVisibilityChanged', z.object({ bookingVisibility: BookingVisibility }));
+
+/**
+ * Retention (as Flexopus offers): bookings lose every link to their booker this many days after
+ * the day they end, by destroying that day's booking keys. `null`: kept until erasure.
+ */
+export const AnonymizeBookingsAfterDays = z.number().int().min(1).max(3650).nullable();
+export const BookingRetentionChanged = defineEvent('booking', 'BookingRetentionChanged', z.object({ anonymizeBookingsAfterDays: AnonymizeBookingsAfterDays }));

@@ -54,10 +54,12 @@ export const SpaceUpdated = defineEvent(
 );
 export const SpaceDisabled = defineEvent('booking', 'SpaceDisabled', z.object({ spaceId: Uuid }));
 
+/** Why a booking was cancelled: by a person (the default), or by plass while erasing its booker. */
+export const CancellationReason = z.enum(['requested', 'erasure']);
 export const BookingCancelled = defineEvent(
   'booking',
   'BookingCancelled',
-  z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp, end: Timestamp }),
+  z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp, end: Timestamp, reason: CancellationReason.optional() }),
 );
 export const BookingCheckedIn = defineEvent('booking', 'BookingCheckedIn', z.object({ bookingId: Uuid, spaceId: Uuid }));
 /** Not checked in within the grace period after start: the rest of the slot is free again. */

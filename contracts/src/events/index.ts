@@ -12,9 +12,24 @@ import {
   SpaceDisabled,
   SpaceUpdated,
 } from './booking.js';
-import { BookingPolicyChanged, BookingVisibilityChanged } from './booking-policy.js';
+import { BookingPolicyChanged, BookingRetentionChanged, BookingVisibilityChanged } from './booking-policy.js';
 import { LocationCreated, LocationDisabled, LocationUpdated } from './places.js';
 import type { EventDefinition } from './define.js';
+import {
+  AuditRecorded,
+  ErasureCompleted,
+  ErasureReceiptRecorded,
+  ErasureRefused,
+  ErasureRequested,
+  ErasureStepCompleted,
+  ExportCompleted,
+  ExportRequested,
+  LegalHoldLifted,
+  LegalHoldPlaced,
+  PrivacyPolicyAcknowledged,
+  PrivacyPolicyPublished,
+  SubProcessorsChanged,
+} from './privacy.js';
 import { TenantCreated, UserDeactivated, UserPasswordChanged, UserProfileChanged, UserRegistered, UserRoleChanged } from './identity.js';
 
 export * from './define.js';
@@ -22,6 +37,7 @@ export * from './booking.js';
 export * from './booking-policy.js';
 export * from './places.js';
 export * from './identity.js';
+export * from './privacy.js';
 
 /** Every event plass records, by type name. */
 export const eventCatalog = {
@@ -33,6 +49,7 @@ export const eventCatalog = {
   SpaceDisabled,
   BookingPolicyChanged,
   BookingVisibilityChanged,
+  BookingRetentionChanged,
   BookingConfirmed,
   BookingCancelled,
   BookingCheckedIn,
@@ -47,6 +64,19 @@ export const eventCatalog = {
   UserProfileChanged,
   UserPasswordChanged,
   UserDeactivated,
+  PrivacyPolicyPublished,
+  PrivacyPolicyAcknowledged,
+  LegalHoldPlaced,
+  LegalHoldLifted,
+  SubProcessorsChanged,
+  ErasureRequested,
+  ErasureRefused,
+  ErasureStepCompleted,
+  ErasureReceiptRecorded,
+  ErasureCompleted,
+  ExportRequested,
+  ExportCompleted,
+  AuditRecorded,
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof eventCatalog;

@@ -62,13 +62,19 @@ export const RegisterUser = defineRequest(
 export const ListUsers = defineRequest('identity.qry.ListUsers', PageQuery, Page(UserView));
 export const GetUser = defineRequest('identity.qry.GetUser', z.object({ userId: Uuid }), UserView);
 export const ChangeUserRole = defineRequest('identity.cmd.ChangeUserRole', z.object({ userId: Uuid, role: Role }), UserView);
+/** Rectification (Art. 16) by an admin: any subset of role, e-mail and name; the correction is an event. */
+export const CorrectUser = defineRequest(
+  'identity.cmd.CorrectUser',
+  z.object({ userId: Uuid, role: Role.optional(), email: Email.optional(), displayName: DisplayName.optional() }),
+  UserView,
+);
 export const DeactivateUser = defineRequest('identity.cmd.DeactivateUser', z.object({ userId: Uuid }), UserView);
 
 /** The actor's own profile (ctx.actorId). */
 export const GetMe = defineRequest('identity.qry.GetMe', z.object({}), UserView);
 export const UpdateMe = defineRequest(
   'identity.cmd.UpdateMe',
-  z.object({ displayName: DisplayName.optional(), locale: Locale.optional(), bookingVisibility: BookingVisibilityChoice.optional() }),
+  z.object({ email: Email.optional(), displayName: DisplayName.optional(), locale: Locale.optional(), bookingVisibility: BookingVisibilityChoice.optional() }),
   UserView,
 );
 

@@ -3,3 +3,4 @@ export * from './paging.js';
 export * from './booking.js';
 export * from './privacy.js';
 export * from './identity.js';
+export * from './privacy-api.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Uuid } from '../envelope.js';
+import { Timestamp, Uuid } from '../envelope.js';
 import { Purpose } from '../pii.js';
 import { defineBroadcast, defineRequest } from './define.js';
 
@@ -40,4 +40,74 @@ export const DestroySubjectKeys = defineRequest(
 export const KeysDestroyed = defineBroadcast(
   'privacy.broadcast.KeysDestroyed',
   z.object({ tenantId: Uuid, kids: z.array(z.string()) }),
+);
+
+/**
+ * Retention: destroys the tenant's keys of `purpose` whose period sorts before `periodsBefore`
+ * (booking periods are UTC days, `2030-03-10`, so text order is time order). Answers the count.
+ */
+export const DestroyExpiredKeys = defineRequest(
+  'privacy.cmd.DestroyExpiredKeys',
+  z.object({ purpose: Purpose, periodsBefore: z.string().regex(/^[0-9A-Za-z-]{1,32}$/) }),
+  z.object({ destroyedKeys: z.number().int().nonnegative() }),
+);
+
+// ── Erasure and export participants ─────────────────────────────────────────────────────────
+//
+// The privacy service drives erasure and export; every participating service answers these on
+// `<service>.privacy.*` (queue group = the service). All are idempotent: the saga retries them.
+
+/** A service taking part in erasure and export, as it names itself in receipts and bundles. */
+export const ServiceName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/);
+
+/**
+ * Last step of an erasure, after the keys are gone: evict cached keys of the subject and drop
+ * whatever the service derived from their data (blind indexes, ledgers, cached names). The answer is the receipt.
+ */
+export const forgetSubject = (service: string) =>
+  defineRequest(
+    `${service}.privacy.ForgetSubject`,
+    z.object({ erasureId: Uuid, subjectId: Uuid }),
+    z.object({ service: ServiceName, acknowledgedAt: Timestamp }),
+  );
+
+/**
+ * Art. 15/20: everything the service holds about the subject, decrypted, as JSON sections
+ * (`profile`, `bookings`, `notifications`, `consents`, …) merged into the export bundle.
+ */
+export const exportSubject = (service: string) =>
+  defineRequest(
+    `${service}.privacy.ExportSubject`,
+    z.object({ subjectId: Uuid }),
+    z.object({ service: ServiceName, sections: z.record(z.string(), z.unknown()) }),
+  );
+
+/** Erasure step 2: cancel every booking of the subject that has not ended (reason `erasure`, no cutoff). */
+export const CancelSubjectBookings = defineRequest(
+  'booking.privacy.CancelSubjectBookings',
+  z.object({ erasureId: Uuid, subjectId: Uuid }),
+  z.object({ cancelled: z.number().int().nonnegative() }),
+);
+
+/** Whether the subject is a user of the caller's tenant (erasure and export requests name one). */
+export const LookupSubject = defineRequest(
+  'identity.privacy.LookupSubject',
+  z.object({ subjectId: Uuid }),
+  z.object({ exists: z.boolean(), active: z.boolean() }),
+);
+
+/** Erasure step 3: deactivate the user and revoke their refresh tokens. Idempotent. */
+export const DeactivateSubject = defineRequest(
+  'identity.privacy.DeactivateSubject',
+  z.object({ erasureId: Uuid, subjectId: Uuid }),
+  z.object({ deactivated: z.boolean() }),
+);
+
+// ── Policy acknowledgement, asked by booking ────────────────────────────────────────────────
+
+/** Whether the user may book as far as the privacy policy goes. */
+export const PolicyAcknowledgementStatus = defineRequest(
+  'privacy.qry.PolicyAcknowledgementStatus',
+  z.object({ userId: Uuid }),
+  z.object({ required: z.boolean(), currentVersion: z.string().nullable(), acknowledged: z.boolean() }),
 );

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVICE_RUNTIME_ENV } from '@plass/launcher';
 import { acceptsConnections, findNatsServer, freePort, natsServerArgs } from '@plass/testing/nats-server';
 
 export interface Member {
@@ -110,6 +111,7 @@ export function startCluster(options: { root: string; dataDir: string; progress:
 
     const gatewayPort = await freePort();
     const env: NodeJS.ProcessEnv = {
+      ...SERVICE_RUNTIME_ENV,
       ...process.env,
       NATS_URL: `nats://127.0.0.1:${natsPort}`,
       PLASS_DATA_DIR: options.dataDir,
@@ -120,7 +122,9 @@ export function startCluster(options: { root: string; dataDir: string; progress:
       LOG_LEVEL: 'warn',
     };
     options.progress(`bench: starting nats-server, ${services.map((service) => service.name).join(', ')} as separate processes…`);
-    for (const service of services) launch(service.name, process.execPath, [service.main], env);
+    // BENCH_NODE_ARGS: extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+    for (const service of services) launch(service.name, process.execPath, [...nodeArgs, service.main], env);
     url = `http://127.0.0.1:${gatewayPort}`;
     await until(
       async () => {

@@ -37,8 +37,6 @@ export async function bookingRun(options: {
   requests: ReturnType<typeof bookingRequests>;
   connections: number;
   durationS: number;
-  /** Requests per second over all connections; unlimited when absent. */
-  overallRate?: number;
   title: string;
   progress: (line: string) => void;
 }): Promise<RunFigures> {
@@ -50,7 +48,6 @@ export async function bookingRun(options: {
         title: options.title,
         connections: options.connections,
         duration: options.durationS,
-        ...(options.overallRate ? { overallRate: options.overallRate } : {}),
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         requests: [

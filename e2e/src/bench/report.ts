@@ -1,7 +1,9 @@
+import type { ErasureFigures } from './erasure.js';
 import type { RunFigures } from './load.js';
 import { megabytes, type Memory } from './memory.js';
 
 export const P99_TARGET_MS = 100;
+export const ERASURE_P99_TARGET_MS = 2000;
 
 const ms = (value: number) => `${Math.round(value)} ms`;
 
@@ -14,6 +16,12 @@ export function runLine(title: string, run: RunFigures): string {
   );
 }
 
+/** CPU each process spent per booking made during a run: where a booking's cost goes. */
+export function cpuLine(used: ReadonlyArray<{ name: string; seconds: number }>, booked: number): string {
+  const per = used.map(({ name, seconds }) => `${name} ${Number.isFinite(seconds) && booked > 0 ? ((seconds * 1000) / booked).toFixed(2) : 'n/a'}`);
+  return `bench: CPU ms per booking (peak run): ${per.join(', ')}`;
+}
+
 export function memoryLines(memory: ReadonlyArray<{ name: string; memory: Memory | undefined }>): string[] {
   const width = Math.max(...memory.map((entry) => entry.name.length));
   return memory.map(({ name, memory: m }) =>
@@ -22,18 +30,26 @@ export function memoryLines(memory: ReadonlyArray<{ name: string; memory: Memory
 }
 
 /** Targets are reported, not enforced: a missed target is a finding, not a failed run. */
-export function targetNotes(peak: RunFigures, half: RunFigures): string[] {
+export function erasureLine(erasure: ErasureFigures): string {
+  const failed = erasure.refusedOrFailed ? `, ${erasure.refusedOrFailed} not completed` : '';
+  return `bench: erasure: ${erasure.erased} people erased one by one, p50 ${ms(erasure.p50)} / p99 ${ms(erasure.p99)} / max ${ms(erasure.max)} from request to the last receipt${failed}`;
+}
+
+export function targetNotes(peak: RunFigures, half: RunFigures, erasure?: ErasureFigures): string[] {
   const notes: string[] = [];
+  if (erasure && !(erasure.p99 < ERASURE_P99_TARGET_MS)) notes.push(`bench: target missed: erasure p99 ${ms(erasure.p99)}, target < ${ERASURE_P99_TARGET_MS} ms`);
+  if (erasure?.refusedOrFailed) notes.push(`bench: note: ${erasure.refusedOrFailed} erasures did not complete`);
   if (half.p99 > P99_TARGET_MS) notes.push(`bench: target missed: p99 ${ms(half.p99)} at half peak, target ≤ ${P99_TARGET_MS} ms`);
   if (peak.non2xx + half.non2xx > 0) notes.push(`bench: note: ${peak.non2xx + half.non2xx} booking requests were not answered 2xx`);
   if (peak.errors + half.errors > 0) notes.push(`bench: note: ${peak.errors + half.errors} connection errors`);
   return notes;
 }
 
-export function summaryLine(peak: RunFigures, half: RunFigures, memory: ReadonlyArray<{ name: string; memory: Memory | undefined }>): string {
+export function summaryLine(peak: RunFigures, half: RunFigures, memory: ReadonlyArray<{ name: string; memory: Memory | undefined }>, erasure?: ErasureFigures): string {
   const rss = memory.map(({ name, memory: m }) => `${name} ${m ? megabytes(m.peak) : 'n/a'}`).join(', ');
   return (
     `bench: ${peak.bookedPerSecond.toFixed(0)} bookings/s peak (p50 ${ms(peak.p50)} / p99 ${ms(peak.p99)}), ` +
-    `p50 ${ms(half.p50)} / p99 ${ms(half.p99)} at ${half.bookedPerSecond.toFixed(0)}/s; peak RSS ${rss}`
+    `p50 ${ms(half.p50)} / p99 ${ms(half.p99)} at ${half.bookedPerSecond.toFixed(0)}/s; ` +
+    `${erasure ? `erasure p50 ${ms(erasure.p50)} / p99 ${ms(erasure.p99)}; ` : ''}peak RSS ${rss}`
   );
 }

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCluster, type Cluster } from './cluster.js';
 import { bookingRequests, bookingRun } from './load.js';
-import { memoryOf } from './memory.js';
-import { memoryLines, runLine, summaryLine, targetNotes } from './report.js';
+import { cpuSecondsOf, memoryOf } from './memory.js';
+import { pacedRun } from './paced.js';
+import { erasureRun } from './erasure.js';
+import { cpuLine, erasureLine, memoryLines, runLine, summaryLine, targetNotes } from './report.js';
 import { seed } from './seed.js';
 import { loadSettings, type BenchSettings } from './settings.js';
 
@@ -22,27 +24,30 @@ async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<v
   say(`bench: plass is up on ${cluster.url}`);
   const seeded = await seed({ url: cluster.url, operatorToken: cluster.operatorToken, spaces: settings.spaces, people: settings.people, bookers: settings.bookers, progress: say });
   const requests = bookingRequests(seeded);
-  const run = (title: string, durationS: number, overallRate?: number) =>
-    bookingRun({ url: cluster.url, requests, connections: settings.connections, durationS, title, progress: say, ...(overallRate ? { overallRate } : {}) });
+  const run = (title: string, durationS: number) => bookingRun({ url: cluster.url, requests, connections: settings.connections, durationS, title, progress: say });
 
   say(`bench: warm-up, ${settings.warmupS}s…`);
   say(runLine('warm-up', await run('warm-up', settings.warmupS)));
   say(`bench: peak run, ${settings.durationS}s at full speed…`);
+  const cpuBefore = cluster.members().map((member) => cpuSecondsOf(member.pid));
   const peak = await run('peak', settings.durationS);
+  const cpuUsed = cluster.members().map((member, i) => ({ name: member.name, seconds: (cpuSecondsOf(member.pid) ?? NaN) - (cpuBefore[i] ?? NaN) }));
   say(runLine('peak', peak));
+  say(cpuLine(cpuUsed, peak.booked));
   if (peak.booked === 0) throw new Error('the peak run made no booking at all; see the non-2xx answers above');
   const halfRate = Math.max(1, Math.round(peak.bookedPerSecond / 2));
-  // autocannon paces each connection per wall-clock second, releasing the second's quota at once:
-  // the load arrives in bursts, so these latencies are an upper bound for an even 'halfRate'.
-  say(`bench: half-peak run, ${settings.durationS}s at ${halfRate} requests/s (each second's quota sent in a burst)…`);
-  const half = await run(`half peak (${halfRate}/s)`, settings.durationS, halfRate);
+  say(`bench: half-peak run, ${settings.durationS}s at an even ${halfRate} requests/s…`);
+  const half = await pacedRun({ url: cluster.url, requests, rate: halfRate, durationS: settings.durationS, connections: settings.connections, title: `half peak (${halfRate}/s)`, progress: say });
   say(runLine(`half peak (${halfRate}/s)`, half));
+
+  const erasure = await erasureRun({ url: cluster.url, adminToken: seeded.tokens[0]!, count: settings.erasures, nextBooking: () => requests.next(), progress: say });
+  say(erasureLine(erasure));
 
   const memory = cluster.members().map((member) => ({ name: member.name, memory: memoryOf(member.pid) }));
   say('bench: memory (current / peak resident set per process):');
   for (const line of memoryLines(memory)) say(line);
-  for (const note of targetNotes(peak, half)) say(note);
-  say(summaryLine(peak, half, memory));
+  for (const note of targetNotes(peak, half, erasure)) say(note);
+  say(summaryLine(peak, half, memory, erasure));
 }
 
 async function main(): Promise<number> {

@@ -8,6 +8,8 @@ export interface BenchSettings {
   bookers: number;
   /** Employees the bookings are for. */
   people: number;
+  /** People erased one by one after the booking runs, for the erasure latency. */
+  erasures: number;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -26,5 +28,6 @@ export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
     spaces: positiveInt(env, 'BENCH_SPACES', 2000),
     bookers: Math.min(positiveInt(env, 'BENCH_BOOKERS', 8), 15),
     people: positiveInt(env, 'BENCH_PEOPLE', 200),
+    erasures: positiveInt(env, 'BENCH_ERASURES', 50),
   };
 }

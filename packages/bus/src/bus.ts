@@ -44,7 +44,7 @@ export class Bus {
   ) {}
 
   static async connect(options: BusOptions): Promise<Bus> {
-    const nc = await connect({ servers: options.servers, name: options.name, maxReconnectAttempts: -1 });
+    const nc = await connect({ servers: options.servers, name: options.name, maxReconnectAttempts: -1, noAsyncTraces: true });
     const jsm = await jetstreamManager(nc);
     return new Bus(nc, jetstream(nc), jsm, options.name, options.logger ?? silentLogger, options.requestTimeoutMs ?? 5000);
   }

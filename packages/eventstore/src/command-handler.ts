@@ -2,6 +2,7 @@ import { SpanKind, trace } from '@opentelemetry/api';
 import { DomainFailure, domainError } from '@plass/contracts';
 import { WrongExpectedRevisionError } from './errors.js';
 import type { EventStore, ExpectedRevision, NewEvent, RecordedEvent, StreamAppend } from './event-store.js';
+import type { StreamStates } from './stream-states.js';
 
 const tracer = trace.getTracer('@plass/eventstore');
 
@@ -69,13 +70,20 @@ export async function loadStream<S>(store: EventStore, streamId: string, fold: (
 export async function handleMultiStreamCommand<R>(
   store: EventStore,
   cycle: () => Promise<{ appends: StreamAppend[]; result: R }>,
-  { retries = 5 }: { retries?: number } = {},
+  { retries = 5, states }: { retries?: number; states?: Pick<StreamStates, 'forget'> } = {},
 ): Promise<R> {
   for (let attempt = 0; ; attempt++) {
     const { appends, result } = await cycle();
     const writes = appends.filter((append) => append.events.length > 0);
     if (writes.length === 0) return result;
     const events = writes.reduce((sum, write) => sum + write.events.length, 0);
-    if (await tracedAppend(() => store.appendToStreams(writes), events, attempt, retries)) return result;
+    // A failed append means some stream moved under a cached state: read every one afresh next time.
+    const forget = () => states?.forget(appends.map((append) => append.streamId));
+    const appended = await tracedAppend(() => store.appendToStreams(writes), events, attempt, retries).catch((error: unknown) => {
+      forget();
+      throw error;
+    });
+    if (appended) return result;
+    forget();
   }
 }

@@ -1,5 +1,6 @@
 import type { DomainEvent } from '@plass/contracts';
 import type { RecordedEvent } from './event-store.js';
+import type { Evolver } from './stream-states.js';
 
 export type { Decision } from '@plass/contracts';
 
@@ -11,3 +12,9 @@ export const foldWith =
   <S>(initial: S, evolve: (state: S, event: DomainEvent) => S) =>
   (recorded: RecordedEvent[]): S =>
     recorded.reduce((state, event) => evolve(state, { type: event.type, data: event.data } as DomainEvent), initial);
+
+/** The same fold as an `Evolver`, for `StreamStates`: states cached between commands. */
+export const evolverOf = <S>(initial: S, evolve: (state: S, event: DomainEvent) => S): Evolver<S> => ({
+  initial,
+  evolve: (state, event) => evolve(state, { type: event.type, data: event.data } as DomainEvent),
+});

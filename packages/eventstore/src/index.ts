@@ -18,5 +18,6 @@ export { SqliteEventStore, openSqliteEventStore } from './sqlite-event-store.js'
 export { KurrentDbEventStore, openKurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb-event-store.js';
 export { toEnvelope, toNewEvent, allEnvelopes } from './envelope-mapping.js';
 export { handleCommand, handleMultiStreamCommand, loadStream, type Loaded } from './command-handler.js';
-export { foldWith, type Decision } from './decision.js';
+export { evolverOf, foldWith, type Decision } from './decision.js';
 export type { StreamAppend, MultiAppendResult } from './event-store.js';
+export { StreamStates, type Evolver, type LoadedState } from './stream-states.js';

@@ -57,8 +57,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string): LauncherConfig 
 }
 
 /** What every service is started with; the rest of the launcher's environment passes through. */
+/**
+ * How every plass service process runs, here, in the bench, in compose and in the Helm chart: a
+ * V8 heap sized for the services' live data (tens of MB) rather than the machine, and two malloc
+ * arenas instead of one per thread (scrypt and SQLite work on libuv's threads). Together they
+ * keep each service under 200 MB resident. An operator's own NODE_OPTIONS or MALLOC_ARENA_MAX win.
+ */
+export const SERVICE_RUNTIME_ENV = {
+  NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=8',
+  MALLOC_ARENA_MAX: '2',
+} as const;
+
 export function serviceEnv(config: LauncherConfig, natsUrl: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
+    ...SERVICE_RUNTIME_ENV,
     ...env,
     NATS_URL: natsUrl,
     PLASS_DATA_DIR: config.dataDir,

@@ -66,7 +66,14 @@ describe('serviceEnv', () => {
       PLASS_GATEWAY_PORT: '8080',
       PLASS_GATEWAY_HOST: '127.0.0.1',
       PLASS_OPERATOR_TOKEN: 'op-secret',
+      NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=8',
+      MALLOC_ARENA_MAX: '2',
     });
+  });
+
+  it("keeps the operator's own runtime settings over the services' defaults", () => {
+    const env = serviceEnv(loadConfig({}, '/repo'), 'nats://x', { NODE_OPTIONS: '--max-old-space-size=512', MALLOC_ARENA_MAX: '4' });
+    expect(env).toMatchObject({ NODE_OPTIONS: '--max-old-space-size=512', MALLOC_ARENA_MAX: '4' });
   });
 
   it('keeps an explicit LOG_LEVEL when PLASS_LOG_LEVEL is not set', () => {

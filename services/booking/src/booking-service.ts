@@ -10,6 +10,8 @@ export interface BookingService {
   settled(): Promise<boolean>;
   /** Releases every no-show due at the service's `now()` (what the leader's worker does every few seconds). */
   releaseDueNoShows(): Promise<{ released: number }>;
+  /** One retention round at the service's `now()` (what the leader's worker does every `retentionEveryMs`). */
+  runRetention(): Promise<{ tenants: number; destroyedKeys: number }>;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startBookingService(config: BookingServiceConfig): Promise
     rebuildReadModel: () => lifecycle.rebuildReadModel(),
     settled: () => lifecycle.settled(),
     releaseDueNoShows: () => lifecycle.releaseDueNoShows(),
+    runRetention: () => lifecycle.runRetention(),
     close: () => app.close(),
   };
 }

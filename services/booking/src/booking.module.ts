@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Bus, Lease, consumeEvents, ensureLeaseStore, ensureStreams, publishEvent, runWhileLeader, type EventConsumer, type LeaderRunner } from '@plass/bus';
-import { Subjects } from '@plass/contracts';
-import { allEnvelopes, toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
+import { DestroyExpiredKeys, PolicyAcknowledgementStatus, Subjects, type RequestContext } from '@plass/contracts';
+import { allEnvelopes, StreamStates, toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
 import { ProjectionRunner, type ProjectionStore } from '@plass/projections';
 import { NatsKeyClient, Shredder } from '@plass/shredder';
 import type { Logger } from '@plass/telemetry';
@@ -10,9 +10,14 @@ import { Availability } from './availability.js';
 import { registerBookingHandlers } from './booking-handlers.js';
 import { BookingsApp } from './bookings-app.js';
 import { LedgerPseudonyms } from './ledger-pseudonym.js';
+import { Ledgers } from './ledgers.js';
 import { PlacesApp } from './places-app.js';
+import { PolicyGate } from './policy-gate.js';
+import { privacyPolicies } from './privacy-policies.js';
 import { bookingReadModel } from './read-model.js';
+import { Retention } from './retention.js';
 import { openEventStore, openReadModelStore, type StoreConfig } from './stores.js';
+import { SubjectData } from './subject-data.js';
 import { usersDirectory } from './users-directory.js';
 
 export interface BookingModuleOptions extends StoreConfig {
@@ -22,7 +27,11 @@ export interface BookingModuleOptions extends StoreConfig {
   now?: () => Date;
   /** How often the no-show release worker looks for due bookings (while it holds the lease). */
   noShowEveryMs?: number;
+  /** How often the retention job destroys expired booking keys (while it holds the lease); default 15 minutes. */
+  retentionEveryMs?: number;
 }
+
+export const DEFAULT_RETENTION_EVERY_MS = 15 * 60_000;
 
 export const OPTIONS = Symbol('BOOKING_OPTIONS');
 export const BUS = Symbol('BUS');
@@ -34,20 +43,26 @@ export interface BookingApps {
   places: PlacesApp;
   bookings: BookingsApp;
   availability: Availability;
+  subjects: SubjectData;
+  retention: Retention;
 }
+
+/** Booking asking another service on its own behalf: the tenant, no actor, no roles. */
+const serviceContext = (tenantId: string, correlationId: string = randomUUID()): RequestContext => ({ tenantId, roles: [], correlationId });
 
 /**
  * Starts serving once everything is built: the relay (event store → JetStream), the read-model
- * consumers (booking events; identity's users), the request handlers, then the no-show worker.
- * Shutdown runs in reverse.
+ * consumers (booking events; identity's users; privacy's policies), the request handlers, then the
+ * no-show and retention workers. Shutdown runs in reverse.
  */
 @Injectable()
 export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private relay: Relay | undefined;
   private consumers: EventConsumer[] = [];
-  private noShows: LeaderRunner | undefined;
+  private workers: LeaderRunner[] = [];
   readonly runner: ProjectionRunner;
   readonly users: ProjectionRunner;
+  readonly policies: ProjectionRunner;
 
   constructor(
     @Inject(OPTIONS) private readonly options: BookingModuleOptions,
@@ -58,6 +73,7 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
   ) {
     this.runner = new ProjectionRunner({ definition: bookingReadModel, store: readModel, logger: options.logger });
     this.users = new ProjectionRunner({ definition: usersDirectory, store: readModel, logger: options.logger });
+    this.policies = new ProjectionRunner({ definition: privacyPolicies, store: readModel, logger: options.logger });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -79,14 +95,29 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
         filterSubject: Subjects.eventsOfContext('identity'),
         handler: async (envelope) => void (await this.users.handle(envelope)),
       }),
+      await consumeEvents(this.bus, {
+        durable: 'booking-privacy-policies',
+        filterSubject: Subjects.eventsOfContext('privacy'),
+        handler: async (envelope) => void (await this.policies.handle(envelope)),
+      }),
     );
     registerBookingHandlers(this.bus, this.apps);
     const now = this.options.now ?? (() => new Date());
-    const lease = new Lease(this.bus, { name: 'booking-no-show-release', holder: randomUUID(), ttlMs: 30_000, now: () => now().getTime() });
-    this.noShows = runWhileLeader(lease, async () => void (await this.releaseDueNoShows()), {
-      everyMs: this.options.noShowEveryMs ?? 5000,
-      onError: (error) => this.options.logger.warn({ err: error }, 'no-show release round failed'),
-    });
+    const holder = randomUUID();
+    const noShowLease = new Lease(this.bus, { name: 'booking-no-show-release', holder, ttlMs: 30_000, now: () => now().getTime() });
+    const retentionEveryMs = this.options.retentionEveryMs ?? DEFAULT_RETENTION_EVERY_MS;
+    // The lease outlives a round by far: one replica runs retention, another takes over when it is gone.
+    const retentionLease = new Lease(this.bus, { name: 'booking-retention', holder, ttlMs: 3 * retentionEveryMs, now: () => now().getTime() });
+    this.workers.push(
+      runWhileLeader(noShowLease, async () => void (await this.releaseDueNoShows()), {
+        everyMs: this.options.noShowEveryMs ?? 5000,
+        onError: (error) => this.options.logger.warn({ err: error }, 'no-show release round failed'),
+      }),
+      runWhileLeader(retentionLease, async () => void (await this.runRetention()), {
+        everyMs: retentionEveryMs,
+        onError: (error) => this.options.logger.warn({ err: error }, 'retention round failed'),
+      }),
+    );
     this.bus.serveHealth();
     await this.bus.flush();
     this.options.logger.info('booking service is serving');
@@ -94,6 +125,13 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
   releaseDueNoShows(): Promise<{ released: number }> {
     return this.apps.bookings.releaseDueNoShows((error) => this.options.logger.warn({ err: error }, 'releasing a no-show failed'));
+  }
+
+  /** Destroys the booking keys retention lets expire at the service's `now()`, for every tenant that anonymizes. */
+  async runRetention(): Promise<{ tenants: number; destroyedKeys: number }> {
+    const result = await this.apps.retention.run((error, tenantId) => this.options.logger.warn({ err: error, tenantId }, 'retention failed for a tenant'));
+    if (result.destroyedKeys > 0) this.options.logger.info(result, 'retention destroyed booking keys');
+    return result;
   }
 
   /** Replays every booking-side read model from the event store (ledgers are private and never read). */
@@ -110,7 +148,7 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     try {
-      await this.noShows?.stop();
+      await Promise.all(this.workers.map((worker) => worker.stop()));
       await this.bus.close();
       await this.relay?.stop();
     } finally {
@@ -137,10 +175,21 @@ export class BookingModule {
           useFactory: (bus: Bus, events: EventStore, readModel: ProjectionStore): BookingApps => {
             const keys = new NatsKeyClient(bus, { ttlMs: options.keyCacheTtlMs ?? 30_000 });
             const shredder = new Shredder(keys);
+            const states = new StreamStates(events);
+            const ledgers = new Ledgers({ events, shredder, pseudonyms: new LedgerPseudonyms(keys), states });
+            const policyGate = new PolicyGate({
+              readModel,
+              ask: (ctx, userId) => bus.request(PolicyAcknowledgementStatus, { userId }, serviceContext(ctx.tenantId, ctx.correlationId)),
+            });
+            const bookings = new BookingsApp({ events, readModel, shredder, ledgers, policyGate, states, now });
+            const destroyExpiredKeys = async (tenantId: string, periodsBefore: string) =>
+              (await bus.request(DestroyExpiredKeys, { purpose: 'booking', periodsBefore }, serviceContext(tenantId))).destroyedKeys;
             return {
               places: new PlacesApp({ events, readModel, now }),
-              bookings: new BookingsApp({ events, readModel, shredder, pseudonyms: new LedgerPseudonyms(keys), now }),
+              bookings,
               availability: new Availability({ readModel, shredder }),
+              subjects: new SubjectData({ readModel, ledgers, bookings, now }),
+              retention: new Retention({ readModel, now, destroyExpiredKeys }),
             };
           },
         },

@@ -10,22 +10,23 @@ import {
   type RequestOf,
   type CreateBooking,
 } from '@plass/contracts';
-import { foldWith, type EventStore, type RecordedEvent, type StreamAppend } from '@plass/eventstore';
+import { evolverOf, type EventStore, type LoadedState, type StreamAppend, type StreamStates } from '@plass/eventstore';
 import type { ProjectionStore } from '@plass/projections';
 import { SubjectErasedError, type Shredder } from '@plass/shredder';
 import { actorOf, toStored } from './app-support.js';
 import { bookingKeyPeriod } from './key-period.js';
-import type { LedgerPseudonyms } from './ledger-pseudonym.js';
-import { handleMultiStreamCommand, loadStream as load, type Loaded } from '@plass/eventstore';
-import { foldLocation, foldPolicy } from './places-app.js';
+import type { Ledgers, LoadedLedger } from './ledgers.js';
+import { handleMultiStreamCommand } from '@plass/eventstore';
+import { locationEvolver, policyEvolver } from './places-app.js';
+import type { PolicyGate } from './policy-gate.js';
 import { BOOKINGS, NO_SHOW_DUE, type BookingDocument, type NoShowDueDocument } from './read-model.js';
 import {
   bookedOccupancyDays,
   decideBook,
   decideCancel,
+  decideCancelForErasure,
   decideCheckIn,
   decideReleaseNoShow,
-  evolveLedger,
   evolveOccupancy,
   evolveSchedule,
   initialLedger,
@@ -37,33 +38,41 @@ import {
   type BookingWrites,
   type CancelInputs,
   type Location,
+  type Occupancy,
   type Schedule,
 } from './rules/index.js';
 import { USERS, userDocumentId, type UserDocument } from './users-directory.js';
-import { ledgerStream, locationStream, occupancyStream, policyStream, spaceStream } from './streams.js';
+import { locationStream, occupancyStream, policyStream, spaceStream } from './streams.js';
 
 export interface BookingsAppDeps {
   events: EventStore;
   readModel: ProjectionStore;
   shredder: Shredder;
-  pseudonyms: LedgerPseudonyms;
+  ledgers: Ledgers;
+  policyGate: PolicyGate;
+  /** Folded streams kept between commands (ADR 0009). */
+  states: StreamStates;
   now: () => Date;
 }
 
-const foldSchedule = foldWith(initialSchedule, evolveSchedule);
-const foldLedger = foldWith(initialLedger, evolveLedger);
-const foldOccupancy = foldWith(initialOccupancy, evolveOccupancy);
+const scheduleEvolver = evolverOf(initialSchedule, evolveSchedule);
+const occupancyEvolver = evolverOf(initialOccupancy, evolveOccupancy);
 
 /** The decision's writes as one atomic append, each stream with the revision it was read at. */
 interface ReadStreams {
-  schedule: Loaded<Schedule> & { streamId: string };
-  ledger?: Loaded<unknown> & { streamId: string };
-  occupancy: Array<Loaded<unknown> & { streamId: string }>;
+  schedule: LoadedState<Schedule> & { streamId: string };
+  ledger?: LoadedLedger;
+  occupancy: Array<LoadedState<Occupancy> & { streamId: string }>;
 }
 
 /** Bookings: each decision reads and appends the space's schedule, the booker's ledger and the location's occupancy days (ADR 0009). */
 export class BookingsApp {
-  constructor(private readonly deps: BookingsAppDeps) {}
+  /** A failed append forgets the cached states it was decided on, so the retry reads them afresh. */
+  private readonly retries: { states: StreamStates };
+
+  constructor(private readonly deps: BookingsAppDeps) {
+    this.retries = { states: deps.states };
+  }
 
   async createBooking(request: RequestOf<typeof CreateBooking>, ctx: RequestContext): Promise<BookingView> {
     const actor = actorOf(ctx);
@@ -73,13 +82,13 @@ export class BookingsApp {
     }
     const { tenantId } = ctx;
     if (bookedBy !== actor.userId) await this.requireActiveUser(tenantId, bookedBy);
-    const pseudonym = await this.deps.pseudonyms.of(tenantId, bookedBy);
+    const [ledgerId] = await Promise.all([this.deps.ledgers.streamOf(tenantId, bookedBy), this.deps.policyGate.requireAcknowledged(ctx, bookedBy)]);
     const bookingId = randomUUID();
     return handleMultiStreamCommand(this.deps.events, async () => {
       const schedule = await this.loadSchedule(tenantId, request.spaceId);
       const location = await this.loadLocation(tenantId, schedule.state);
-      const policy = foldPolicy(await this.deps.events.readStream(policyStream(tenantId)));
-      const ledger = { ...(await load(this.deps.events, ledgerStream(tenantId, pseudonym), foldLedger)), streamId: ledgerStream(tenantId, pseudonym) };
+      const policy = await this.loadPolicy(tenantId);
+      const ledger = await this.deps.ledgers.load(tenantId, ledgerId);
       const days = occupancyDays(schedule.state.space, location, request.start, request.end);
       const occupancy = await this.loadOccupancy(tenantId, schedule.state, days);
       const now = this.deps.now();
@@ -90,17 +99,15 @@ export class BookingsApp {
       const writes = writesOf(decision);
       const confirmed = writes.schedule.find((event) => event.type === 'BookingConfirmed');
       if (confirmed?.type !== 'BookingConfirmed') throw new Error('a new booking was decided without BookingConfirmed');
-      const sealed = await this.deps.shredder.encrypt(BookingConfirmed.data, confirmed.data, {
-        tenantId,
-        subjectId: bookedBy,
-        period: bookingKeyPeriod(confirmed.data.start),
-        aad: schedule.streamId,
-      });
       const { kind, start, end } = confirmed.data;
+      const [sealed, sealedLedger] = await Promise.all([
+        this.deps.shredder.encrypt(BookingConfirmed.data, confirmed.data, { tenantId, subjectId: bookedBy, period: bookingKeyPeriod(end), aad: schedule.streamId }),
+        this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy, end, streamId: ledger.streamId }),
+      ]);
       const result: BookingView = { id: bookingId, spaceId: request.spaceId, kind, start, end, status: 'confirmed', bookedBy, subject: request.subject ?? null, redacted: [] };
       const sealedSchedule = writes.schedule.map((event) => (event === confirmed ? ({ type: event.type, data: sealed } as DomainEvent) : event));
-      return { appends: appendsOf({ ...writes, schedule: sealedSchedule }, { schedule, ledger, occupancy }, ctx, now), result };
-    });
+      return { appends: appendsOf({ ...writes, schedule: sealedSchedule, ledger: sealedLedger }, { schedule, ledger, occupancy }, ctx, now), result };
+    }, this.retries);
   }
 
   async cancelBooking(bookingId: string, ctx: RequestContext): Promise<Record<string, never>> {
@@ -108,6 +115,11 @@ export class BookingsApp {
     const doc = await this.bookingDocument(bookingId, ctx.tenantId);
     await this.giveBack(doc, ctx, (inputs, now) => decideCancel({ bookingId, now, actor }, inputs));
     return {};
+  }
+
+  /** Erasure: gives back the subject's booking if it has not ended; answers whether anything changed. */
+  cancelForErasure(doc: Pick<BookingDocument, 'id' | 'spaceId'>, subjectId: string, ctx: RequestContext): Promise<boolean> {
+    return this.giveBack(doc, ctx, (inputs, now) => decideCancelForErasure({ bookingId: doc.id, subjectId, now }, inputs));
   }
 
   /** Releases a no-show; answers whether anything changed (running it twice is harmless). */
@@ -124,11 +136,11 @@ export class BookingsApp {
     await handleMultiStreamCommand(this.deps.events, async () => {
       const schedule = await this.loadSchedule(tenantId, doc.spaceId);
       const revealed = await this.withBooker(schedule, bookingId, tenantId);
-      const policy = foldPolicy(await this.deps.events.readStream(policyStream(tenantId)));
+      const policy = await this.loadPolicy(tenantId);
       const now = this.deps.now();
       const writes = writesOf(decideCheckIn({ bookingId, now: now.toISOString(), actor }, { schedule: revealed.schedule, policy }));
       return { appends: appendsOf(writes, { schedule, occupancy: [] }, ctx, now), result: undefined };
-    });
+    }, this.retries);
     return { ...(await this.view(doc, ctx.tenantId)), status: 'checked_in' };
   }
 
@@ -146,12 +158,11 @@ export class BookingsApp {
    */
   async listMyBookings(window: { from: number; to: number }, ctx: RequestContext): Promise<{ items: BookingView[] }> {
     const actor = actorOf(ctx);
-    const pseudonym = await this.deps.pseudonyms.of(ctx.tenantId, actor.userId);
-    const ledger = await this.deps.events.readStream(ledgerStream(ctx.tenantId, pseudonym));
+    const ledger = await this.deps.ledgers.entries(ctx.tenantId, await this.deps.ledgers.streamOf(ctx.tenantId, actor.userId));
     const ids = new Set<string>();
     for (const event of ledger) {
       if (event.type !== 'LedgerBookingAdded') continue;
-      const { bookingId, start, end } = event.data as { bookingId: string; start: string; end: string };
+      const { bookingId, start, end } = event.data;
       if (Date.parse(start) < window.to && Date.parse(end) > window.from) ids.add(bookingId);
     }
     const docs = (await Promise.all([...ids].map((id) => this.deps.readModel.get<BookingDocument>(BOOKINGS, id)))).filter(
@@ -202,7 +213,7 @@ export class BookingsApp {
   /**
    * Cancel and release: the booker is decrypted from the schedule to find their ledger. When the
    * booking key is gone (shredded) the ledger cannot be named: only schedule and occupancy are
-   * written, and the ledger entry lapses with the ledger's own retention.
+   * written; the ledger entry is unreadable too, as it is sealed with the same key.
    */
   private giveBack(
     doc: Pick<BookingDocument, 'id' | 'spaceId'>,
@@ -214,9 +225,9 @@ export class BookingsApp {
       const schedule = await this.loadSchedule(tenantId, doc.spaceId);
       const { schedule: revealed, bookedBy } = await this.withBooker(schedule, doc.id, tenantId);
       const location = await this.loadLocation(tenantId, schedule.state);
-      const policy = foldPolicy(await this.deps.events.readStream(policyStream(tenantId)));
-      const pseudonym = bookedBy === null ? null : await this.pseudonymOrNull(tenantId, bookedBy);
-      const ledger = pseudonym === null ? undefined : { ...(await load(this.deps.events, ledgerStream(tenantId, pseudonym), foldLedger)), streamId: ledgerStream(tenantId, pseudonym) };
+      const policy = await this.loadPolicy(tenantId);
+      const ledgerId = bookedBy === null ? null : await this.ledgerOrNull(tenantId, bookedBy);
+      const ledger = ledgerId === null ? undefined : await this.deps.ledgers.load(tenantId, ledgerId);
       const booking = revealed.bookings[doc.id];
       const days = booking ? bookedOccupancyDays(booking, { schedule: revealed, location }) : [];
       const occupancy = await this.loadOccupancy(tenantId, revealed, days);
@@ -224,9 +235,11 @@ export class BookingsApp {
       const writes = writesOf(
         decide({ schedule: revealed, location, policy, ledger: ledger?.state ?? initialLedger, occupancy: foldedOccupancy(occupancy) }, now.toISOString()),
       );
-      const appends = appendsOf(writes, { schedule, ...(ledger ? { ledger } : {}), occupancy }, ctx, now);
+      const sealedLedger =
+        ledger && booking && bookedBy !== null ? await this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy, end: booking.end, streamId: ledger.streamId }) : writes.ledger;
+      const appends = appendsOf({ ...writes, ledger: sealedLedger }, { schedule, ...(ledger ? { ledger } : {}), occupancy }, ctx, now);
       return { appends, result: appends.some((append) => append.events.length > 0) };
-    });
+    }, this.retries);
   }
 
   /** Booking for someone else: they must be a known, active user (else the vault would mint keys for any id). */
@@ -236,9 +249,9 @@ export class BookingsApp {
     if (!user.active) throw new DomainFailure(domainError('user.deactivated', 'the user is deactivated'));
   }
 
-  private async pseudonymOrNull(tenantId: string, userId: string): Promise<string | null> {
+  private async ledgerOrNull(tenantId: string, userId: string): Promise<string | null> {
     try {
-      return await this.deps.pseudonyms.of(tenantId, userId);
+      return await this.deps.ledgers.streamOf(tenantId, userId);
     } catch (error) {
       if (error instanceof SubjectErasedError) return null;
       throw error;
@@ -247,13 +260,17 @@ export class BookingsApp {
 
   private async loadSchedule(tenantId: string, spaceId: string) {
     const streamId = spaceStream(tenantId, spaceId);
-    return { ...(await load(this.deps.events, streamId, foldSchedule)), streamId };
+    return { ...(await this.deps.states.load(streamId, scheduleEvolver)), streamId };
   }
 
   private async loadLocation(tenantId: string, schedule: Schedule): Promise<Location> {
     const space = schedule.space;
     if (space.status === 'none' || space.locationId === undefined) return initialLocation;
-    return foldLocation(await this.deps.events.readStream(locationStream(tenantId, space.locationId)));
+    return (await this.deps.states.load(locationStream(tenantId, space.locationId), locationEvolver)).state;
+  }
+
+  private async loadPolicy(tenantId: string) {
+    return (await this.deps.states.load(policyStream(tenantId), policyEvolver)).state;
   }
 
   private async loadOccupancy(tenantId: string, schedule: Schedule, days: string[]) {
@@ -263,7 +280,7 @@ export class BookingsApp {
     return Promise.all(
       days.map(async (day) => {
         const streamId = occupancyStream(tenantId, locationId, day);
-        return { ...(await load(this.deps.events, streamId, foldOccupancy)), streamId };
+        return { ...(await this.deps.states.load(streamId, occupancyEvolver)), streamId };
       }),
     );
   }
@@ -272,12 +289,13 @@ export class BookingsApp {
    * The schedule as the deciders need it: the booking in question with its booker decrypted
    * (empty when shredded, so only an admin may act on it); other bookers are never decrypted.
    */
-  private async withBooker(schedule: Loaded<Schedule> & { streamId: string }, bookingId: string, tenantId: string) {
-    const confirmed = schedule.events.find((event: RecordedEvent) => event.type === 'BookingConfirmed' && (event.data as { bookingId?: string }).bookingId === bookingId);
+  private async withBooker(schedule: LoadedState<Schedule> & { streamId: string }, bookingId: string, tenantId: string) {
+    // The schedule keeps each booker as recorded: sealed with the booker's key.
+    const sealed = schedule.state.bookings[bookingId]?.bookedBy as unknown;
     let bookedBy: string | null = null;
-    if (confirmed) {
-      const { data } = await this.deps.shredder.decrypt(BookingConfirmed.data, confirmed.data as Record<string, unknown>, { tenantId, aad: schedule.streamId });
-      bookedBy = isRedacted(data.bookedBy) ? null : data.bookedBy;
+    if (sealed !== undefined) {
+      const { data } = await this.deps.shredder.decrypt(BookingConfirmed.data, { bookedBy: sealed }, { tenantId, aad: schedule.streamId });
+      bookedBy = isRedacted(data.bookedBy) ? null : (data.bookedBy ?? null);
     }
     const bookings = Object.fromEntries(
       Object.entries(schedule.state.bookings).map(([id, booking]) => [id, { ...booking, bookedBy: id === bookingId ? (bookedBy ?? '') : '' }]),
@@ -291,8 +309,9 @@ function writesOf(decision: BookingDecision): BookingWrites {
   return decision.writes;
 }
 
-function foldedOccupancy(days: Array<Loaded<unknown>>) {
-  return foldOccupancy(days.flatMap((day) => day.events));
+/** Several days of a location at once: a booking spanning days is in each day's state, and counts once. */
+function foldedOccupancy(days: Array<LoadedState<Occupancy>>): Occupancy {
+  return { bookings: Object.assign({}, ...days.map((day) => day.state.bookings)) };
 }
 
 function appendsOf(writes: BookingWrites, read: ReadStreams, ctx: RequestContext, now: Date): StreamAppend[] {

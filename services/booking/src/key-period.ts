@@ -1,13 +1,19 @@
+const DAY_MS = 86_400_000;
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
 /**
- * Booking keys are per subject and ISO week of the booking's start (UTC): retention can then
- * destroy whole weeks of a person's bookings without touching newer ones.
+ * Booking keys are per subject and UTC day of the booking's end (ADR 0009): retention destroys a
+ * day's keys once the day is N days in the past, so a booking is anonymized within one run of the
+ * job after its deadline. The end is exclusive: a booking ending at midnight belongs to the day before.
  */
-export function bookingKeyPeriod(start: string): string {
-  const date = new Date(start);
-  const day = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-  const weekday = day.getUTCDay() || 7;
-  day.setUTCDate(day.getUTCDate() + 4 - weekday);
-  const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
-  const week = Math.ceil(((day.getTime() - yearStart) / 86_400_000 + 1) / 7);
-  return `${day.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+export function bookingKeyPeriod(end: string): string {
+  return utcDay(Date.parse(end) - 1);
+}
+
+/**
+ * The oldest booking key period retention keeps at `now`: every day before it is over and at least
+ * `days` full days in the past. Periods are `YYYY-MM-DD`, so text order is time order.
+ */
+export function retentionCutoff(now: Date, days: number): string {
+  return utcDay(now.getTime() - days * DAY_MS);
 }

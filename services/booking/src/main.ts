@@ -7,6 +7,14 @@ const dataDir = env.PLASS_DATA_DIR ?? '.data';
 const logger = createLogger({ service: 'booking', level: env.PLASS_LOG_LEVEL, file: join(dataDir, 'logs', 'booking.log') });
 initTracing({ serviceName: 'booking' });
 
+function milliseconds(name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1000) throw new Error(`${name} must be a whole number of milliseconds, at least 1000`);
+  return value;
+}
+
 try {
   await startBookingService({
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
@@ -15,6 +23,7 @@ try {
     kurrentdbUrl: env.KURRENTDB_URL,
     projectionStore: env.PLASS_PROJECTION_STORE === 'mongodb' ? 'mongodb' : 'sqlite',
     mongodbUrl: env.MONGODB_URL,
+    retentionEveryMs: milliseconds('PLASS_RETENTION_INTERVAL_MS'),
     logger,
     enableShutdownHooks: true,
   });

@@ -3,7 +3,6 @@ import {
   DomainFailure,
   domainError,
   type BookingPolicy,
-  type BookingVisibility,
   type LocationView,
   type RequestContext,
   type RequestOf,
@@ -13,16 +12,17 @@ import {
   type CreateSpace,
   type UpdateSpace,
   type ChangeBookingPolicy,
+  type ChangePrivacySettings,
   type PageQuery,
 } from '@plass/contracts';
-import { foldWith, handleCommand, type EventStore } from '@plass/eventstore';
+import { evolverOf, foldWith, handleCommand, type EventStore } from '@plass/eventstore';
 import type { ProjectionStore } from '@plass/projections';
 import type { z } from 'zod';
 import { decided, page, requireAdmin, toStored } from './app-support.js';
 import { LOCATIONS, SPACES, type LocationDocument, type SpaceDocument } from './read-model.js';
 import {
   decideChangePolicy,
-  decideChangeVisibility,
+  decideChangePrivacySettings,
   decideCreateLocation,
   decideCreateSpace,
   decideDisableLocation,
@@ -31,13 +31,14 @@ import {
   decideUpdateSpace,
   evolveLocation,
   evolvePolicy,
+  evolvePrivacySettings,
   evolveSpace,
-  evolveVisibility,
   initialLocation,
   initialPolicy,
+  initialPrivacySettings,
   initialSpace,
-  initialVisibility,
   type Location,
+  type PrivacySettings,
   type Space,
 } from './rules/index.js';
 import { locationStream, policyStream, spaceStream } from './streams.js';
@@ -51,7 +52,9 @@ export interface PlacesAppDeps {
 export const foldLocation = foldWith(initialLocation, evolveLocation);
 export const foldSpace = foldWith(initialSpace, evolveSpace);
 export const foldPolicy = foldWith(initialPolicy, evolvePolicy);
-export const foldVisibility = foldWith(initialVisibility, evolveVisibility);
+export const foldPrivacySettings = foldWith(initialPrivacySettings, evolvePrivacySettings);
+export const locationEvolver = evolverOf(initialLocation, evolveLocation);
+export const policyEvolver = evolverOf(initialPolicy, evolvePolicy);
 
 export function locationView(location: Location): LocationView {
   if (location.status === 'none') throw new DomainFailure(domainError('location.not_found', 'no such location'));
@@ -161,16 +164,16 @@ export class PlacesApp {
     });
   }
 
-  async getPrivacySettings(ctx: RequestContext): Promise<{ bookingVisibility: BookingVisibility }> {
-    return { bookingVisibility: foldVisibility(await this.deps.events.readStream(policyStream(ctx.tenantId))) };
+  async getPrivacySettings(ctx: RequestContext): Promise<PrivacySettings> {
+    return foldPrivacySettings(await this.deps.events.readStream(policyStream(ctx.tenantId)));
   }
 
-  changePrivacySettings(bookingVisibility: BookingVisibility, ctx: RequestContext): Promise<{ bookingVisibility: BookingVisibility }> {
+  changePrivacySettings(changes: RequestOf<typeof ChangePrivacySettings>, ctx: RequestContext): Promise<PrivacySettings> {
     requireAdmin(ctx);
     const streamId = policyStream(ctx.tenantId);
-    return handleCommand(this.deps.events, streamId, foldVisibility, (state) => {
-      const events = decided(decideChangeVisibility({ bookingVisibility, actor: ctx }, state));
-      return { events: toStored(events, ctx, streamId, this.deps.now()), result: { bookingVisibility: events.reduce(evolveVisibility, state) } };
+    return handleCommand(this.deps.events, streamId, foldPrivacySettings, (state) => {
+      const events = decided(decideChangePrivacySettings({ changes, actor: ctx }, state));
+      return { events: toStored(events, ctx, streamId, this.deps.now()), result: events.reduce(evolvePrivacySettings, state) };
     });
   }
 }

@@ -6,6 +6,7 @@ export const SPACES = 'spaces';
 export const BOOKINGS = 'bookings';
 export const TENANT_SETTINGS = 'tenant_settings';
 export const NO_SHOW_DUE = 'no_show_due';
+export const RETENTION = 'retention';
 
 export interface LocationDocument {
   id: string;
@@ -47,6 +48,12 @@ export interface TenantSettingsDocument {
   id: string;
   checkInGraceMinutes: number;
   bookingVisibility: BookingVisibility;
+}
+
+/** A tenant that anonymizes bookings (absent: it keeps them until erasure); what the retention job reads. */
+export interface RetentionDocument {
+  id: string;
+  anonymizeBookingsAfterDays: number;
 }
 
 /** A confirmed booking not checked in, and when the no-show release is due. */
@@ -92,7 +99,7 @@ function bookingStatus(status: BookingDocument['status']) {
 /** Every booking-side read model; all of it can be rebuilt from the event store's public streams. */
 export const bookingReadModel: ProjectionDefinition = {
   name: 'booking_read_model',
-  collections: [LOCATIONS, SPACES, BOOKINGS, TENANT_SETTINGS, NO_SHOW_DUE],
+  collections: [LOCATIONS, SPACES, BOOKINGS, TENANT_SETTINGS, NO_SHOW_DUE, RETENTION],
   handlers: {
     LocationCreated: (event, tx) => {
       const { locationId, name, timezone, bookableWeekdays, capacity } = data(event) as Omit<LocationDocument, 'id' | 'tenantId' | 'status'> & { locationId: string };
@@ -122,6 +129,11 @@ export const bookingReadModel: ProjectionDefinition = {
     },
     BookingVisibilityChanged: (event, tx) => {
       tx.put(TENANT_SETTINGS, event.tenantId, { ...settingsOf(tx, event.tenantId), bookingVisibility: data(event).bookingVisibility as BookingVisibility });
+    },
+    BookingRetentionChanged: (event, tx) => {
+      const days = data(event).anonymizeBookingsAfterDays as number | null;
+      if (days === null) tx.delete(RETENTION, event.tenantId);
+      else tx.put(RETENTION, event.tenantId, { id: event.tenantId, anonymizeBookingsAfterDays: days } satisfies RetentionDocument);
     },
     BookingConfirmed: (event, tx) => {
       const { bookingId, spaceId, kind, start, end, bookedBy, subject } = data(event) as Omit<BookingDocument, 'id' | 'tenantId' | 'streamId' | 'status'> & { bookingId: string };

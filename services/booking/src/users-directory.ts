@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { EncryptedValue, EventEnvelope } from '@plass/contracts';
-import type { ProjectionDefinition, ProjectionTx } from '@plass/projections';
+import type { ProjectionDefinition, ProjectionStore, ProjectionTx } from '@plass/projections';
 
 export const USERS = 'users';
 
@@ -24,10 +24,12 @@ export const nameAad = (user: UserDocument, userId: string) => user.streamTempla
 
 const data = (event: EventEnvelope) => event.data as Record<string, unknown>;
 
-function update(event: EventEnvelope, tx: ProjectionTx, change: (doc: UserDocument) => UserDocument): void {
+function update(event: EventEnvelope, tx: ProjectionTx, change: (doc: UserDocument) => UserDocument, { create = true } = {}): void {
   const userId = data(event).userId as string;
   const id = userDocumentId(event.tenantId, userId);
-  const doc = tx.get<UserDocument>(USERS, id) ?? { id, tenantId: event.tenantId, streamTemplate: event.streamId.replace(userId, '{userId}'), active: true };
+  const found = tx.get<UserDocument>(USERS, id);
+  if (!found && !create) return;
+  const doc = found ?? { id, tenantId: event.tenantId, streamTemplate: event.streamId.replace(userId, '{userId}'), active: true };
   tx.put(USERS, id, change(doc));
 }
 
@@ -47,6 +49,12 @@ export const usersDirectory: ProjectionDefinition = {
           ...(bookingVisibility === undefined ? {} : { bookingVisibility }),
         };
       }),
-    UserDeactivated: (event, tx) => update(event, tx, (doc) => ({ ...doc, active: false })),
+    // Erasure deactivates, then forgets: a late deactivation must not bring the entry back.
+    UserDeactivated: (event, tx) => update(event, tx, (doc) => ({ ...doc, active: false }), { create: false }),
   },
 };
+
+/** Erasure: drops the person's entry (a fresh id each time, so a retry deletes again). */
+export async function forgetUser(store: ProjectionStore, tenantId: string, userId: string): Promise<void> {
+  await store.apply(usersDirectory.name, randomUUID(), (tx) => tx.delete(USERS, userDocumentId(tenantId, userId)));
+}

@@ -98,7 +98,8 @@ const identityCases: Case[] = [
   { name: 'createUser with a short password', method: 'POST', path: '/v1/users', body: user({ password: 'short' }), status: 400, code: 'validation.failed', errors: ['body.password'] },
   { name: 'createUser with an unknown locale', method: 'POST', path: '/v1/users', body: user({ locale: 'tlh' }), status: 400, code: 'validation.failed', errors: ['body.locale'] },
   { name: 'createUser smuggling a tenant', method: 'POST', path: '/v1/users', body: user({ tenantId: randomUUID() }), status: 400, code: 'validation.failed', errors: ['body.tenantId'] },
-  { name: 'changeUser with no role', method: 'PATCH', path: `/v1/users/${randomUUID()}`, body: '{}', status: 400, code: 'validation.failed', errors: ['body.role'] },
+  { name: 'changeUser with nothing to change', method: 'PATCH', path: `/v1/users/${randomUUID()}`, body: '{}', status: 400, code: 'validation.failed', errors: ['body'] },
+  { name: 'changeUser with a malformed e-mail', method: 'PATCH', path: `/v1/users/${randomUUID()}`, body: '{"email":"not-an-address"}', status: 400, code: 'validation.failed', errors: ['body.email'] },
   { name: 'changeUser on a non-uuid id', method: 'PATCH', path: '/v1/users/me', body: '{"role":"admin"}', status: 400, code: 'validation.failed', errors: ['params.id'] },
   { name: 'updateMe with nothing to change', method: 'PATCH', path: '/v1/me', body: '{}', status: 400, code: 'validation.failed' },
   { name: 'updateMe trying to change its own role', method: 'PATCH', path: '/v1/me', body: '{"role":"admin"}', status: 400, code: 'validation.failed', errors: ['body.role'] },
@@ -148,7 +149,14 @@ const settingsCases: Case[] = [
   { name: 'changeBookingPolicy with a negative grace period', method: 'PATCH', path: '/v1/settings/booking-policy', body: '{"checkInGraceMinutes":-1}', status: 400, code: 'validation.failed', errors: ['body.checkInGraceMinutes'] },
   { name: 'changeBookingPolicy with an unknown rule', method: 'PATCH', path: '/v1/settings/booking-policy', body: '{"maxDaysInAdvance":7,"unlimited":true}', status: 400, code: 'validation.failed', errors: ['body.unlimited'] },
   { name: 'changePrivacySettings with a visibility outside the enum', method: 'PATCH', path: '/v1/settings/privacy', body: '{"bookingVisibility":"friends"}', status: 400, code: 'validation.failed', errors: ['body.bookingVisibility'] },
-  { name: 'changePrivacySettings with nothing', method: 'PATCH', path: '/v1/settings/privacy', body: '{}', status: 400, code: 'validation.failed', errors: ['body.bookingVisibility'] },
+  { name: 'changePrivacySettings with nothing', method: 'PATCH', path: '/v1/settings/privacy', body: '{}', status: 400, code: 'validation.failed', errors: ['body'] },
+  { name: 'changePrivacySettings with zero retention days', method: 'PATCH', path: '/v1/settings/privacy', body: '{"anonymizeBookingsAfterDays":0}', status: 400, code: 'validation.failed', errors: ['body.anonymizeBookingsAfterDays'] },
+  { name: 'requestErasure naming no uuid', method: 'POST', path: '/v1/privacy/erasure-requests', body: '{"subjectId":"erika"}', status: 400, code: 'validation.failed', errors: ['body.subjectId'] },
+  { name: 'requestExport with an unknown field', method: 'POST', path: '/v1/privacy/export-requests', body: `{"subjectId":"${randomUUID()}","format":"csv"}`, status: 400, code: 'validation.failed' },
+  { name: 'getErasureRequest on a non-uuid id', method: 'GET', path: '/v1/privacy/erasure-requests/latest', status: 400, code: 'validation.failed', errors: ['params.id'] },
+  { name: 'publishPrivacyPolicy with a version of spaces', method: 'PUT', path: '/v1/privacy/policy', body: '{"version":"v 2","text":"Policy","requireAcknowledgement":true}', status: 400, code: 'validation.failed', errors: ['body.version'] },
+  { name: 'placeLegalHold with a free-text reason', method: 'POST', path: '/v1/privacy/legal-holds', body: `{"subjectId":"${randomUUID()}","reason":"because I say so"}`, status: 400, code: 'validation.failed', errors: ['body.reason'] },
+  { name: 'setSubProcessors with a country name', method: 'PUT', path: '/v1/privacy/sub-processors', body: '{"items":[{"name":"Mailer","purpose":"e-mail","country":"Norway"}]}', status: 400, code: 'validation.failed', errors: ['body.items.0.country'] },
 ];
 
 const window = (from: string, to: string) => `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;

@@ -90,7 +90,7 @@ describe('identity routes map to identity requests', () => {
 
     const changed = await call('PATCH', `/v1/users/${userId}`, { as: admin, json: { role: 'analyst' } });
     expect({ status: changed.status, role: changed.json().role }).toEqual({ status: 200, role: 'analyst' });
-    expect(lastRequest()).toMatchObject({ subject: 'identity.cmd.ChangeUserRole', payload: { userId, role: 'analyst' } });
+    expect(lastRequest()).toMatchObject({ subject: 'identity.cmd.CorrectUser', payload: { userId, role: 'analyst' } });
 
     const deactivated = await call('POST', `/v1/users/${userId}/deactivate`, { as: admin });
     expect({ status: deactivated.status, state: deactivated.json().status }).toEqual({ status: 200, state: 'deactivated' });

@@ -1,4 +1,4 @@
-import { DomainFailure, OPERATOR, PasswordHash, domainError, isRedacted, type RequestContext, type TokenResponse } from '@plass/contracts';
+import { DomainFailure, Email, OPERATOR, PasswordHash, domainError, isRedacted, type RequestContext, type TokenResponse } from '@plass/contracts';
 import type { EventStore } from '@plass/eventstore';
 import type { Shredder } from '@plass/shredder';
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import type { PasswordHasher } from './credentials/password-hasher.js';
 import { signAccessToken } from './tokens/access-token.js';
 import type { RefreshTokenStore } from './tokens/refresh-tokens.js';
 import type { SigningKeyRing } from './tokens/signing-keys.js';
-import { foldUser, sealedPasswordHash } from './users/user-record.js';
+import { foldUserRecord, sealedPasswordHash } from './users/user-record.js';
 import { userStream, type User } from './users/user.js';
 
 export interface AuthAppDeps {
@@ -27,7 +27,7 @@ export interface AuthAppDeps {
   logger?: { warn(fields: object, message: string): void };
 }
 
-const Credential = z.object({ passwordHash: PasswordHash });
+const Credential = z.object({ passwordHash: PasswordHash, email: Email });
 
 /** One answer for every failed login, so none of them tells which part was wrong. */
 const invalidCredentials = () => new DomainFailure(domainError('auth.invalid_credentials', 'the credentials are not valid'));
@@ -46,7 +46,7 @@ export class AuthApp {
       throw new DomainFailure(domainError('auth.rate_limited', 'too many failed logins; retry later', { retryAfterSeconds: attempt.retryAfterSeconds }));
     }
     const userId = this.deps.emailIndex.lookup(tenantId, blindIndex);
-    const account = userId === undefined ? undefined : await this.account(tenantId, userId, { withPassword: true });
+    const account = userId === undefined ? undefined : await this.account(tenantId, userId, blindIndex);
     // Always one scrypt verification, against a dummy hash when there is nothing to check.
     const verified = await this.deps.hasher.verify(password, account?.passwordHash);
     if (!verified || !account || account.user.status !== 'active') throw invalidCredentials();
@@ -60,7 +60,7 @@ export class AuthApp {
       if (redeemed.reason === 'reused') this.deps.logger?.warn({ reason: redeemed.reason }, 'a used refresh token came back: its family is revoked');
       throw invalidCredentials();
     }
-    const account = await this.account(redeemed.tenantId, redeemed.userId, { withPassword: false });
+    const account = await this.account(redeemed.tenantId, redeemed.userId);
     if (!account || account.user.status !== 'active') {
       this.deps.refreshTokens.revokeFamily(redeemed.familyId);
       throw invalidCredentials();
@@ -77,16 +77,21 @@ export class AuthApp {
     return { kid: this.deps.signingKeys.rotate().kid };
   }
 
-  /** From the user's stream, not the read model: a login right after registration or deactivation sees it. */
-  private async account(tenantId: string, userId: string, { withPassword }: { withPassword: boolean }): Promise<Account | undefined> {
+  /**
+   * From the user's stream, not the read model: a login right after registration, a correction or
+   * deactivation sees it. With `blindIndex` (a login) the password hash comes only if the user's
+   * current address is the one logged in with: an index row an e-mail correction left behind opens nothing.
+   */
+  private async account(tenantId: string, userId: string, blindIndex?: string): Promise<Account | undefined> {
     const streamId = userStream(tenantId, userId);
     const recorded = await this.deps.events.readStream(streamId);
-    const user = foldUser(recorded);
-    if (user.status === 'none') return undefined;
-    const sealed = withPassword ? sealedPasswordHash(recorded) : undefined;
+    const { user, doc } = foldUserRecord(recorded);
+    if (user.status === 'none' || !doc) return undefined;
+    const sealed = blindIndex === undefined ? undefined : sealedPasswordHash(recorded);
     if (sealed === undefined) return { user };
-    const { data } = await this.deps.shredder.decrypt(Credential, { passwordHash: sealed }, { tenantId, aad: streamId });
-    return isRedacted(data.passwordHash) ? { user } : { user, passwordHash: data.passwordHash };
+    const { data } = await this.deps.shredder.decrypt(Credential, { passwordHash: sealed, email: doc.email }, { tenantId, aad: streamId });
+    if (isRedacted(data.passwordHash) || isRedacted(data.email) || this.deps.blindIndex(tenantId, data.email) !== blindIndex) return { user };
+    return { user, passwordHash: data.passwordHash };
   }
 
   private async tokensFor(tenantId: string, user: Account['user'], familyId?: string): Promise<TokenResponse> {

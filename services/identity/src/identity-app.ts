@@ -3,9 +3,8 @@ import {
   DomainFailure,
   Uuid,
   domainError,
-  type ChangeUserRole,
+  type CorrectUser,
   type CreateTenant as CreateTenantRequest,
-  type DomainEvent,
   type ListUsers,
   type RegisterUser,
   type RequestContext,
@@ -14,7 +13,7 @@ import {
   type UpdateMe,
   type UserView,
 } from '@plass/contracts';
-import { foldWith, handleCommand, toNewEvent, type Decision, type EventStore } from '@plass/eventstore';
+import { foldWith, handleCommand, toNewEvent, type EventStore } from '@plass/eventstore';
 import type { ProjectionStore } from '@plass/projections';
 import type { Shredder } from '@plass/shredder';
 import { actorOf, forbidden, type Actor } from './actor.js';
@@ -22,11 +21,12 @@ import type { EmailBlindIndex } from './credentials/email-index.js';
 import type { EmailIndexStore } from './credentials/email-index-store.js';
 import type { LoginThrottle } from './credentials/login-throttle.js';
 import type { PasswordHasher } from './credentials/password-hasher.js';
-import type { RefreshTokenStore } from './tokens/refresh-tokens.js';
+import { KeyedQueue } from './keyed-queue.js';
 import { sealEvents } from './sealed-events.js';
 import { decideCreateTenant, mayCreateTenant, type CreateTenant } from './tenants/create-tenant.js';
 import { evolveTenant, initialTenant, tenantStream } from './tenants/tenant.js';
-import { USERS, applyUserEvent, type UserDocument } from './users/read-model.js';
+import { USERS, type UserDocument } from './users/read-model.js';
+import { decided, runUserCommandCycle } from './users/user-command-cycle.js';
 import { decideUser, mayManageUsers, type UserCommand } from './users/user-commands.js';
 import { foldUserRecord } from './users/user-record.js';
 import { userStream } from './users/user.js';
@@ -40,18 +40,13 @@ export interface IdentityAppDeps {
   blindIndex: EmailBlindIndex;
   emailIndex: EmailIndexStore;
   throttle: LoginThrottle;
-  refreshTokens: RefreshTokenStore;
   now: () => Date;
 }
 
 const foldTenant = foldWith(initialTenant, evolveTenant);
 
-function decided(decision: Decision): DomainEvent[] {
-  if (!decision.ok) throw new DomainFailure(decision.error);
-  return decision.events;
-}
-
 const notFound = () => new DomainFailure(domainError('user.not_found', 'no such user'));
+const emailTaken = () => new DomainFailure(domainError('user.email_taken', 'a user with this e-mail already exists in the tenant'));
 
 function requireUserManager(actor: Actor): void {
   if (!mayManageUsers(actor)) throw new DomainFailure(forbidden('admins'));
@@ -68,6 +63,9 @@ function decodeCursor(cursor: string): string {
 
 /** Tenants and users: the use cases behind identity's requests, independent of how they arrive. */
 export class IdentityApp {
+  /** E-mail changes of one user run one at a time, so the address the index keeps is the one recorded last. */
+  private readonly addressChanges = new KeyedQueue();
+
   constructor(private readonly deps: IdentityAppDeps) {}
 
   async createTenant(request: RequestOf<typeof CreateTenantRequest>, ctx: RequestContext): Promise<ResponseOf<typeof CreateTenantRequest>> {
@@ -92,9 +90,9 @@ export class IdentityApp {
       return { events: envelopes.map(toNewEvent), result: events.filter((event) => event.type === 'UserRegistered') };
     });
     await this.withEmailReserved(tenantId, adminUserId, email, () =>
-      handleCommand(this.deps.events, userStream(tenantId, adminUserId), foldUserRecord, (record) => {
-        if (record.user.status !== 'none') throw new DomainFailure(domainError('concurrency.conflict', 'the user already exists'));
-        return this.sealed(tenantCtx, adminUserId, registration, record.doc);
+      runUserCommandCycle(this.deps, tenantCtx, adminUserId, (user) => {
+        if (user.status !== 'none') throw new DomainFailure(domainError('concurrency.conflict', 'the user already exists'));
+        return registration;
       }),
     );
     return { tenantId, adminUserId };
@@ -135,8 +133,9 @@ export class IdentityApp {
     return this.view(ctx.tenantId, this.self(ctx));
   }
 
-  changeUserRole(request: RequestOf<typeof ChangeUserRole>, ctx: RequestContext): Promise<UserView> {
-    return this.runUserCommand(ctx, request.userId, { type: 'ChangeUserRole', data: request, actor: actorOf(ctx) });
+  /** Rectification (Art. 16) by an admin; also serves the older ChangeUserRole. */
+  correctUser(request: RequestOf<typeof CorrectUser>, ctx: RequestContext): Promise<UserView> {
+    return this.changeUser(ctx, request.userId, { type: 'CorrectUser', data: request, actor: actorOf(ctx) }, request.email);
   }
 
   deactivateUser(userId: string, ctx: RequestContext): Promise<UserView> {
@@ -145,16 +144,7 @@ export class IdentityApp {
 
   updateMe(request: RequestOf<typeof UpdateMe>, ctx: RequestContext): Promise<UserView> {
     const userId = this.self(ctx);
-    return this.runUserCommand(ctx, userId, { type: 'UpdateProfile', data: { userId, ...request }, actor: actorOf(ctx) });
-  }
-
-  /**
-   * For erasure: frees the user's address and drops every row here derived from it or kept for the
-   * user (failed-login counts, refresh tokens). Deactivation keeps the address taken; this does not.
-   */
-  forgetEmailIndex(tenantId: string, userId: string): void {
-    for (const blindIndex of this.deps.emailIndex.forget(tenantId, userId)) this.deps.throttle.succeeded(tenantId, blindIndex);
-    this.deps.refreshTokens.forgetUser(tenantId, userId);
+    return this.changeUser(ctx, userId, { type: 'UpdateProfile', data: { userId, ...request }, actor: actorOf(ctx) }, request.email);
   }
 
   private self(ctx: RequestContext): string {
@@ -170,27 +160,52 @@ export class IdentityApp {
     return (await userViews(this.deps.shredder, tenantId, [doc]))[0]!;
   }
 
-  /** Another tenant's user id names a stream that does not exist here: it reads as not found. */
-  private async runUserCommand(ctx: RequestContext, userId: string, command: UserCommand): Promise<UserView> {
-    const doc = await handleCommand(this.deps.events, userStream(ctx.tenantId, userId), foldUserRecord, (record) =>
-      this.sealed(ctx, userId, decided(decideUser(command, record.user)), record.doc),
-    );
+  /**
+   * Another tenant's user id names a stream that does not exist here: it reads as not found.
+   * `beforeAppend` runs once the decider accepted a change, before it is recorded.
+   */
+  private async runUserCommand(ctx: RequestContext, userId: string, command: UserCommand, beforeAppend?: () => Promise<void>): Promise<UserView> {
+    const { doc } = await runUserCommandCycle(this.deps, ctx, userId, async (user) => {
+      const events = decided(decideUser(command, user));
+      if (events.length > 0) await beforeAppend?.();
+      return events;
+    });
     if (!doc) throw notFound();
     return (await userViews(this.deps.shredder, ctx.tenantId, [doc]))[0]!;
   }
 
-  private async sealed(ctx: RequestContext, userId: string, events: DomainEvent[], doc: UserDocument | undefined) {
-    const streamId = userStream(ctx.tenantId, userId);
-    const envelopes = await sealEvents(this.deps.shredder, events, { ctx, streamId, subjectId: userId, now: this.deps.now() });
-    return { events: envelopes.map(toNewEvent), result: envelopes.reduce<UserDocument | undefined>(applyUserEvent, doc) };
+  /**
+   * A change that may correct the e-mail: the new address is claimed before the event is appended
+   * (taken → `user.email_taken`), and once it is recorded the old address is freed with its
+   * failed-login count, so login works with the new address only.
+   */
+  private async changeUser(ctx: RequestContext, userId: string, command: UserCommand, email: string | undefined): Promise<UserView> {
+    if (email === undefined) return this.runUserCommand(ctx, userId, command);
+    const { tenantId } = ctx;
+    const blindIndex = this.deps.blindIndex(tenantId, email);
+    return this.addressChanges.run(`${tenantId}/${userId}`, async () => {
+      let claimed = false;
+      const claim = async () => {
+        if (!(await this.deps.emailIndex.reserve(tenantId, blindIndex, userId))) throw emailTaken();
+        claimed = true;
+      };
+      let view: UserView;
+      try {
+        view = await this.runUserCommand(ctx, userId, command, claim);
+      } catch (error) {
+        if (claimed) await this.deps.emailIndex.release(tenantId, blindIndex, userId);
+        throw error;
+      }
+      this.deps.emailIndex.confirm(tenantId, blindIndex, userId);
+      for (const freed of this.deps.emailIndex.retainOnly(tenantId, userId, blindIndex)) this.deps.throttle.succeeded(tenantId, freed);
+      return view;
+    });
   }
 
   /** Holds the address for `userId` while `append` runs: two registrations of one address cannot both win. */
   private async withEmailReserved<R>(tenantId: string, userId: string, email: string, append: () => Promise<R>): Promise<R> {
     const blindIndex = this.deps.blindIndex(tenantId, email);
-    if (!(await this.deps.emailIndex.reserve(tenantId, blindIndex, userId))) {
-      throw new DomainFailure(domainError('user.email_taken', 'a user with this e-mail already exists in the tenant'));
-    }
+    if (!(await this.deps.emailIndex.reserve(tenantId, blindIndex, userId))) throw emailTaken();
     try {
       const result = await append();
       this.deps.emailIndex.confirm(tenantId, blindIndex, userId);

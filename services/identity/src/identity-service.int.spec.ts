@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  ChangeUserRole,
+  CorrectUser,
   CreateTenant,
   DeactivateUser,
   DestroySubjectKeys,
@@ -11,9 +12,10 @@ import {
   RefreshToken,
   RegisterUser,
   UpdateMe,
+  forgetSubject,
 } from '@plass/contracts';
 import { listFiles, scanForPlaintext, waitFor } from '@plass/testing';
-import { PASSWORD, as, createTenant, failure, operator, register, startHarness, type Harness, type TestTenant } from './test-support/harness.js';
+import { PASSWORD, as, createTenant, failure, operator, privacyService, register, startHarness, type Harness, type TestTenant } from './test-support/harness.js';
 
 const kari = { email: 'Kari.Nordmann@fjord.example', displayName: 'Kari Nordmann' };
 const ola = { email: 'ola.hansen@fjord.example', displayName: 'Ola Hansen' };
@@ -103,17 +105,17 @@ describe('identity service over NATS', () => {
 
     it('changes a role and deactivates a user, answering the user as it is now', async () => {
       const { id } = await register(h, fjord, { email: 'role.change@fjord.example', displayName: 'Role Change' });
-      expect(await h.client.request(ChangeUserRole, { userId: id, role: 'analyst' }, fjord.admin)).toMatchObject({ id, role: 'analyst', status: 'active' });
+      expect(await h.client.request(CorrectUser, { userId: id, role: 'analyst' }, fjord.admin)).toMatchObject({ id, role: 'analyst', status: 'active' });
       expect(await h.client.request(DeactivateUser, { userId: id }, fjord.admin)).toMatchObject({ id, role: 'analyst', status: 'deactivated' });
       expect(await h.client.request(DeactivateUser, { userId: id }, fjord.admin)).toMatchObject({ status: 'deactivated' });
-      await expect(h.client.request(ChangeUserRole, { userId: id, role: 'admin' }, fjord.admin)).rejects.toMatchObject(failure('user.deactivated'));
+      await expect(h.client.request(CorrectUser, { userId: id, role: 'admin' }, fjord.admin)).rejects.toMatchObject(failure('user.deactivated'));
       await expect(h.client.request(DeactivateUser, { userId: fjord.adminId }, as(fjord.tenantId, id, 'employee'))).rejects.toMatchObject(failure('auth.forbidden'));
     });
 
     it('answers user.not_found for another tenant’s user, whatever the request', async () => {
       const svenId = vattern.adminId;
       await expect(h.client.request(GetUser, { userId: svenId }, fjord.admin)).rejects.toMatchObject(failure('user.not_found'));
-      await expect(h.client.request(ChangeUserRole, { userId: svenId, role: 'employee' }, fjord.admin)).rejects.toMatchObject(failure('user.not_found'));
+      await expect(h.client.request(CorrectUser, { userId: svenId, role: 'employee' }, fjord.admin)).rejects.toMatchObject(failure('user.not_found'));
       await expect(h.client.request(DeactivateUser, { userId: svenId }, fjord.admin)).rejects.toMatchObject(failure('user.not_found'));
       await expect(h.client.request(GetMe, {}, as(fjord.tenantId, svenId, 'admin'))).rejects.toMatchObject(failure('user.not_found'));
       expect(await h.client.request(GetUser, { userId: svenId }, vattern.admin)).toMatchObject({ email: sven.email });
@@ -147,7 +149,7 @@ describe('identity service over NATS', () => {
       await expect(h.client.request(RegisterUser, { ...person, role: 'employee' }, fjord.admin)).rejects.toMatchObject(failure('user.email_taken'));
       // The password hash is shredded with the rest of the profile.
       await expect(login()).rejects.toMatchObject(failure('auth.invalid_credentials'));
-      h.identity.forgetEmailIndex(fjord.tenantId, id);
+      await h.client.request(forgetSubject('identity'), { erasureId: randomUUID(), subjectId: id }, privacyService(fjord.tenantId));
       await expect(h.client.request(RefreshToken, { refreshToken }, operator())).rejects.toMatchObject(failure('auth.invalid_credentials'));
       await expect(h.client.request(RegisterUser, { ...person, role: 'employee' }, fjord.admin)).resolves.toMatchObject({ id: expect.any(String) });
     });

@@ -13,8 +13,6 @@ export type IdentityServiceConfig = Omit<IdentityModuleOptions, 'logger' | 'iden
 export interface IdentityService {
   rebuildReadModel(): Promise<{ applied: number }>;
   settled(): Promise<boolean>;
-  /** For erasure: frees the user's e-mail address and drops the blind-index rows derived from it. */
-  forgetEmailIndex(tenantId: string, userId: string): void;
   close(): Promise<void>;
 }
 
@@ -35,7 +33,6 @@ export async function startIdentityService(config: IdentityServiceConfig): Promi
   return {
     rebuildReadModel: () => lifecycle.rebuildReadModel(),
     settled: () => lifecycle.settled(),
-    forgetEmailIndex: (tenantId, userId) => lifecycle.identity.forgetEmailIndex(tenantId, userId),
     close: () => app.close(),
   };
 }

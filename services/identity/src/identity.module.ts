@@ -18,7 +18,8 @@ import { openCredentialsDb, openEventStore, openReadModelStore } from './stores.
 import { RefreshTokenStore } from './tokens/refresh-tokens.js';
 import { SigningKeyRing } from './tokens/signing-keys.js';
 import { identityReadModel } from './users/read-model.js';
-import { isRegisteredIn } from './users/user-record.js';
+import { SubjectParticipant } from './privacy/subject-participant.js';
+import { holdsAddressIn } from './users/user-record.js';
 
 export interface IdentityModuleOptions {
   natsUrl: string;
@@ -48,6 +49,7 @@ export const READ_MODEL = Symbol('READ_MODEL');
 export const CREDENTIALS = Symbol('CREDENTIALS');
 export const IDENTITY_APP = Symbol('IDENTITY_APP');
 export const AUTH_APP = Symbol('AUTH_APP');
+export const SUBJECTS = Symbol('SUBJECTS');
 
 /** Identity's own SQLite state and what works on it. */
 export interface Credentials {
@@ -60,16 +62,17 @@ export interface Credentials {
   signingKeys: SigningKeyRing;
 }
 
-function openCredentials(options: IdentityModuleOptions, events: EventStore): Credentials {
+function openCredentials(options: IdentityModuleOptions, events: EventStore, shredder: Shredder): Credentials {
   const now = options.now ?? (() => new Date());
   const secrets = deriveIdentitySecrets(options.identityKey);
   const db = openCredentialsDb(options.dataDir);
   const accessTtlMs = (options.accessTokenTtlSeconds ?? 900) * 1000;
+  const blindIndex = emailBlindIndex(secrets.emailIndex);
   return {
     db,
     hasher: new PasswordHasher(options.scrypt),
-    blindIndex: emailBlindIndex(secrets.emailIndex),
-    emailIndex: new EmailIndexStore(db, { now, isRegistered: isRegisteredIn(events) }),
+    blindIndex,
+    emailIndex: new EmailIndexStore(db, { now, holdsAddress: holdsAddressIn(events, shredder, blindIndex) }),
     throttle: new LoginThrottle(db, { now, ...options.loginThrottle }),
     refreshTokens: new RefreshTokenStore(db, { now, ttlMs: (options.refreshTokenTtlSeconds ?? 30 * 86_400) * 1000 }),
     signingKeys: new SigningKeyRing(db, {
@@ -97,8 +100,9 @@ export class IdentityLifecycle implements OnApplicationBootstrap, OnApplicationS
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_MODEL) private readonly readModel: ProjectionStore,
     @Inject(CREDENTIALS) private readonly credentials: Credentials,
-    @Inject(IDENTITY_APP) readonly identity: IdentityApp,
+    @Inject(IDENTITY_APP) private readonly identity: IdentityApp,
     @Inject(AUTH_APP) private readonly auth: AuthApp,
+    @Inject(SUBJECTS) private readonly subjects: SubjectParticipant,
   ) {
     this.runner = new ProjectionRunner({ definition: identityReadModel, store: readModel, logger: options.logger });
   }
@@ -116,7 +120,7 @@ export class IdentityLifecycle implements OnApplicationBootstrap, OnApplicationS
       handler: async (envelope) => void (await this.runner.handle(envelope)),
     });
     this.credentials.signingKeys.current();
-    registerIdentityHandlers(this.bus, this.identity, this.auth);
+    registerIdentityHandlers(this.bus, this.identity, this.auth, this.subjects);
     this.bus.serveHealth();
     await this.bus.flush();
     this.options.logger.info('identity service is serving');
@@ -157,11 +161,15 @@ export class IdentityModule {
         // After the bus: a failed connect must not leave files open.
         { provide: EVENT_STORE, inject: [BUS], useFactory: () => openEventStore(options.dataDir) },
         { provide: READ_MODEL, inject: [BUS], useFactory: () => openReadModelStore(options.dataDir) },
-        { provide: CREDENTIALS, inject: [EVENT_STORE], useFactory: (events: EventStore) => openCredentials(options, events) },
         {
           provide: Shredder,
           inject: [BUS],
           useFactory: (bus: Bus) => new Shredder(new NatsKeyClient(bus, { ttlMs: options.keyCacheTtlMs ?? 30_000 })),
+        },
+        {
+          provide: CREDENTIALS,
+          inject: [EVENT_STORE, Shredder],
+          useFactory: (events: EventStore, shredder: Shredder) => openCredentials(options, events, shredder),
         },
         {
           provide: IDENTITY_APP,
@@ -175,9 +183,14 @@ export class IdentityModule {
               blindIndex: c.blindIndex,
               emailIndex: c.emailIndex,
               throttle: c.throttle,
-              refreshTokens: c.refreshTokens,
               now,
             }),
+        },
+        {
+          provide: SUBJECTS,
+          inject: [EVENT_STORE, Shredder, CREDENTIALS],
+          useFactory: (events: EventStore, shredder: Shredder, c: Credentials) =>
+            new SubjectParticipant({ events, shredder, emailIndex: c.emailIndex, throttle: c.throttle, refreshTokens: c.refreshTokens, now }),
         },
         {
           provide: AUTH_APP,

@@ -1,21 +1,29 @@
 import { join } from 'node:path';
 import { createLogger, initTracing } from '@plass/telemetry';
-import { parseMasterKey } from './master-key.js';
+import { parseMasterKey, parsePreviousMasterKeys } from './master-key.js';
+import { parseParticipants } from './participants.js';
+import { DEFAULT_ERASURE_PARTICIPANTS } from './privacy.module.js';
 import { startPrivacyService } from './privacy-service.js';
 
-const dataDir = process.env.PLASS_DATA_DIR ?? '.data';
-const logger = createLogger({ service: 'privacy', level: process.env.PLASS_LOG_LEVEL, file: join(dataDir, 'logs', 'privacy.log') });
+const env = process.env;
+const dataDir = env.PLASS_DATA_DIR ?? '.data';
+const logger = createLogger({ service: 'privacy', level: env.PLASS_LOG_LEVEL, file: join(dataDir, 'logs', 'privacy.log') });
 initTracing({ serviceName: 'privacy' });
 
 try {
-  if ((process.env.PLASS_KEYVAULT_STORE ?? 'sqlite') !== 'sqlite') {
-    throw new Error('PLASS_KEYVAULT_STORE: only "sqlite" is available (the MongoDB key vault comes with the privacy issue)');
-  }
-  const masterKey = process.env.PLASS_MASTER_KEY;
+  const keyStore = env.PLASS_KEYVAULT_STORE ?? 'sqlite';
+  if (keyStore !== 'sqlite' && keyStore !== 'mongodb') throw new Error('PLASS_KEYVAULT_STORE: "sqlite" or "mongodb"');
   await startPrivacyService({
-    natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
     dataDir,
-    masterKey: masterKey ? parseMasterKey(masterKey) : undefined,
+    masterKey: env.PLASS_MASTER_KEY ? parseMasterKey(env.PLASS_MASTER_KEY) : undefined,
+    previousMasterKeys: parsePreviousMasterKeys(env.PLASS_MASTER_KEY_PREVIOUS),
+    keyStore,
+    eventStore: env.PLASS_EVENTSTORE === 'kurrentdb' ? 'kurrentdb' : 'sqlite',
+    kurrentdbUrl: env.KURRENTDB_URL,
+    projectionStore: env.PLASS_PROJECTION_STORE === 'mongodb' ? 'mongodb' : 'sqlite',
+    mongodbUrl: env.MONGODB_URL,
+    erasureParticipants: parseParticipants(env.PLASS_ERASURE_PARTICIPANTS, DEFAULT_ERASURE_PARTICIPANTS),
     logger,
     enableShutdownHooks: true,
   });

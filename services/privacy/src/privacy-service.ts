@@ -2,32 +2,49 @@ import { NestFactory } from '@nestjs/core';
 import { Bus } from '@plass/bus';
 import { createLogger, type Logger } from '@plass/telemetry';
 import { loadOrCreateDevMasterKey } from './master-key.js';
-import { PrivacyModule } from './privacy.module.js';
+import { PrivacyLifecycle, PrivacyModule, type PrivacyModuleOptions } from './privacy.module.js';
 
-export interface PrivacyServiceConfig {
-  natsUrl: string;
-  dataDir: string;
-  /** 32 bytes; without it a development key is kept at `<dataDir>/privacy/master.key`. */
-  masterKey?: Buffer;
-  logger?: Logger;
-  /** Close on SIGTERM/SIGINT; the process entry point wants this, tests do not. */
-  enableShutdownHooks?: boolean;
+export type PrivacyServiceConfig = Omit<PrivacyModuleOptions, 'masterKey' | 'logger' | 'connectBus' | 'eventStore' | 'projectionStore'> &
+  Partial<Pick<PrivacyModuleOptions, 'eventStore' | 'projectionStore'>> & {
+    natsUrl: string;
+    /** 32 bytes; without it a development key is kept at `<dataDir>/privacy/master.key`. */
+    masterKey?: Buffer;
+    logger?: Logger;
+    /** Close on SIGTERM/SIGINT; the process entry point wants this, tests do not. */
+    enableShutdownHooks?: boolean;
+  };
+
+export interface PrivacyService {
+  /** Resolves when no saga or export assembly runs and every committed event is published and projected. */
+  settled(): Promise<boolean>;
+  /** Continues every pending erasure and export now (what the leader does every few seconds); answers how many ran. */
+  resumeSagas(): Promise<number>;
+  rebuildReadModel(): Promise<{ applied: number }>;
+  close(): Promise<void>;
 }
 
-/** The privacy service as a Nest application context (no HTTP) serving the key vault on NATS. */
-export async function startPrivacyService(config: PrivacyServiceConfig): Promise<{ close(): Promise<void> }> {
-  const logger = config.logger ?? createLogger({ service: 'privacy' });
-  const masterKey = config.masterKey ?? loadOrCreateDevMasterKey(config.dataDir, logger);
+/** The privacy service as a Nest application context (no HTTP): the key vault and the data subjects' rights, on NATS. */
+export async function startPrivacyService(config: PrivacyServiceConfig): Promise<PrivacyService> {
+  const { natsUrl, masterKey, logger: givenLogger, enableShutdownHooks, ...options } = config;
+  const logger = givenLogger ?? createLogger({ service: 'privacy' });
   const app = await NestFactory.createApplicationContext(
     PrivacyModule.forRoot({
-      dataDir: config.dataDir,
-      masterKey,
+      eventStore: 'sqlite',
+      projectionStore: 'sqlite',
+      ...options,
+      masterKey: masterKey ?? loadOrCreateDevMasterKey(config.dataDir, logger),
       logger,
-      connectBus: () => Bus.connect({ servers: config.natsUrl, name: 'privacy', logger }),
+      connectBus: () => Bus.connect({ servers: natsUrl, name: 'privacy', logger }),
     }),
     { logger: ['error', 'warn'], abortOnError: false },
   );
-  if (config.enableShutdownHooks) app.enableShutdownHooks();
+  if (enableShutdownHooks) app.enableShutdownHooks();
   await app.init();
-  return { close: () => app.close() };
+  const lifecycle = app.get(PrivacyLifecycle);
+  return {
+    settled: () => lifecycle.settled(),
+    resumeSagas: () => lifecycle.resume(),
+    rebuildReadModel: () => lifecycle.rebuildReadModel(),
+    close: () => app.close(),
+  };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
   Inject,
@@ -8,49 +8,146 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { registerKeyHandlers, type KeyHandlerBus } from './keys/key-handlers.js';
-import type { KeyStore } from './keys/key-store.js';
-import { KeyVault } from './keys/key-vault.js';
-import { SqliteKeyStore } from './keys/sqlite-key-store.js';
+import { Lease, consumeEvents, ensureLeaseStore, ensureStreams, publishEvent, runWhileLeader, type Bus, type EventConsumer, type LeaderRunner } from '@plass/bus';
+import { Subjects } from '@plass/contracts';
+import { allEnvelopes, toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
+import { ProjectionRunner, type ProjectionStore } from '@plass/projections';
 import type { Logger } from '@plass/telemetry';
+import { auditedKeys } from './key-audit.js';
+import { KeyVault, MongoKeyStore, SqliteKeyStore, registerKeyHandlers, type KeyStore } from './keys/index.js';
+import { PrivacyCore } from './privacy-core.js';
+import { registerPrivacyHandlers } from './privacy-handlers.js';
+import { privacyReadModel, usersDirectory } from './read-model.js';
+import { openEventStore, openReadModelStore, privacyDir, type StoreConfig } from './stores.js';
 
-export type PrivacyBus = KeyHandlerBus & { flush(): Promise<void>; close(): Promise<void>; serveHealth(): void };
+/** The privacy service's NATS connection. */
+export type PrivacyBus = Bus;
 
-export interface PrivacyModuleOptions {
-  dataDir: string;
+export interface PrivacyModuleOptions extends StoreConfig {
   masterKey: Buffer;
+  /** Master keys being retired: keys wrapped under them stay readable until rewrapped. */
+  previousMasterKeys?: Buffer[];
+  /** Where the key vault keeps its keys (PLASS_KEYVAULT_STORE). @defaultValue 'sqlite' */
+  keyStore?: 'sqlite' | 'mongodb';
   logger: Logger;
-  connectBus: () => Promise<PrivacyBus>;
+  connectBus: () => Promise<Bus>;
+  now?: () => Date;
+  /** Services that take part in erasure and export (PLASS_ERASURE_PARTICIPANTS). @defaultValue ['identity', 'booking'] */
+  erasureParticipants?: readonly string[];
+  /** How long a participant may take to answer one step. @defaultValue 3000 */
+  participantTimeoutMs?: number;
+  /** How often the leader looks for pending requests to continue. @defaultValue 5000 */
+  resumeEveryMs?: number;
+  retry?: { initialDelayMs?: number; maxDelayMs?: number };
 }
+
+export const DEFAULT_ERASURE_PARTICIPANTS = ['identity', 'booking'] as const;
 
 export const PRIVACY_OPTIONS = Symbol('PRIVACY_OPTIONS');
 export const BUS = Symbol('BUS');
 export const KEY_STORE = Symbol('KEY_STORE');
 export const KEY_VAULT = Symbol('KEY_VAULT');
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const READ_MODEL = Symbol('READ_MODEL');
+export const PRIVACY_CORE = Symbol('PRIVACY_CORE');
 
-/** Serves the vault once everything is built; on shutdown stops serving before closing the file. */
+async function openKeyStore(o: PrivacyModuleOptions): Promise<KeyStore> {
+  if (o.keyStore === 'mongodb') {
+    if (!o.mongodbUrl) throw new Error('PLASS_KEYVAULT_STORE=mongodb needs MONGODB_URL');
+    return MongoKeyStore.open({ url: o.mongodbUrl, database: 'plass_keyvault' });
+  }
+  return new SqliteKeyStore(join(privacyDir(o.dataDir), 'keys.db'));
+}
+
+/**
+ * Starts serving once everything is built: the relay (event store → JetStream), the read-model
+ * consumers (privacy's own events; identity's users), the key vault and the privacy requests,
+ * then the leader that resumes pending requests. Shutdown runs in reverse.
+ */
 @Injectable()
-export class KeyVaultLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PrivacyLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private relay: Relay | undefined;
+  private consumers: EventConsumer[] = [];
+  private resumer: LeaderRunner | undefined;
+  readonly runner: ProjectionRunner;
+  readonly users: ProjectionRunner;
+
   constructor(
-    @Inject(BUS) private readonly bus: PrivacyBus,
-    @Inject(KEY_VAULT) private readonly vault: KeyVault,
-    @Inject(KEY_STORE) private readonly store: KeyStore,
     @Inject(PRIVACY_OPTIONS) private readonly options: PrivacyModuleOptions,
-  ) {}
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(KEY_VAULT) private readonly vault: KeyVault,
+    @Inject(KEY_STORE) private readonly keyStore: KeyStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_MODEL) private readonly readModel: ProjectionStore,
+    @Inject(PRIVACY_CORE) private readonly core: PrivacyCore,
+  ) {
+    this.runner = new ProjectionRunner({ definition: privacyReadModel, store: readModel, logger: options.logger });
+    this.users = new ProjectionRunner({ definition: usersDirectory, store: readModel, logger: options.logger });
+  }
 
   /** Resolves once the server knows the subscriptions, so a started service answers at once. */
   async onApplicationBootstrap(): Promise<void> {
-    registerKeyHandlers(this.bus, this.vault);
+    await this.vault.ready();
+    await ensureStreams(this.bus);
+    await ensureLeaseStore(this.bus);
+    this.relay = this.events.relay(
+      { publish: async (recorded) => void (await publishEvent(this.bus, toEnvelope(recorded))) },
+      { onError: (error) => this.options.logger.warn({ err: error }, 'relay publish failed; retrying') },
+    );
+    await this.relay.start();
+    this.consumers.push(
+      await consumeEvents(this.bus, {
+        durable: 'privacy-read-model',
+        filterSubject: Subjects.eventsOfContext('privacy'),
+        handler: async (envelope) => void (await this.runner.handle(envelope)),
+      }),
+      await consumeEvents(this.bus, {
+        durable: 'privacy-users',
+        filterSubject: Subjects.eventsOfContext('identity'),
+        handler: async (envelope) => void (await this.users.handle(envelope)),
+      }),
+    );
+    registerKeyHandlers(this.bus, this.vault, auditedKeys(this.core.log));
+    registerPrivacyHandlers(this.bus, this.core.apps);
+    // Domain time (`now`) may be a test's fixed clock; the lease between replicas needs real time.
+    const lease = new Lease(this.bus, { name: 'privacy-request-resume', holder: randomUUID(), ttlMs: 30_000 });
+    this.resumer = runWhileLeader(lease, async () => void (await this.core.resume({ force: false })), {
+      everyMs: this.options.resumeEveryMs ?? 5000,
+      onError: (error) => this.options.logger.warn({ err: error }, 'resuming privacy requests failed'),
+    });
     this.bus.serveHealth();
     await this.bus.flush();
-    this.options.logger.info('key vault is serving');
+    this.options.logger.info('privacy service is serving');
+  }
+
+  /** Continues every pending erasure and export now, also those waiting for a retry. */
+  resume(): Promise<number> {
+    return this.core.resume({ force: true });
+  }
+
+  /** Replays the privacy read model from the event store (identity's users are not privacy's to rebuild). */
+  rebuildReadModel(): Promise<{ applied: number }> {
+    return this.runner.rebuild(allEnvelopes(this.events));
+  }
+
+  /** Resolves when no saga or assembly runs and every committed event is published and projected. */
+  async settled(): Promise<boolean> {
+    await this.core.idle();
+    await this.relay?.idle();
+    const caughtUp = await Promise.all(this.consumers.map((consumer) => consumer.caughtUp()));
+    return caughtUp.length > 0 && caughtUp.every(Boolean);
   }
 
   async onApplicationShutdown(): Promise<void> {
     try {
+      await this.resumer?.stop();
+      await this.core.stop();
       await this.bus.close();
+      await this.relay?.stop();
     } finally {
-      await this.store.close();
+      await this.events.close();
+      await this.readModel.close();
+      await this.keyStore.close();
     }
   }
 }
@@ -58,27 +155,38 @@ export class KeyVaultLifecycle implements OnApplicationBootstrap, OnApplicationS
 @Module({})
 export class PrivacyModule {
   static forRoot(options: PrivacyModuleOptions): DynamicModule {
+    const now = options.now ?? (() => new Date());
     return {
       module: PrivacyModule,
       providers: [
         { provide: PRIVACY_OPTIONS, useValue: options },
-        { provide: BUS, inject: [PRIVACY_OPTIONS], useFactory: (o: PrivacyModuleOptions) => o.connectBus() },
-        {
-          provide: KEY_STORE,
-          // After the bus: a failed connect must not leave the vault file open.
-          inject: [PRIVACY_OPTIONS, BUS],
-          useFactory: (o: PrivacyModuleOptions) => {
-            const dir = join(o.dataDir, 'privacy');
-            mkdirSync(dir, { recursive: true, mode: 0o700 });
-            return new SqliteKeyStore(join(dir, 'keys.db'));
-          },
-        },
+        { provide: BUS, useFactory: () => options.connectBus() },
+        // After the bus: a failed connect must not leave files open.
+        { provide: KEY_STORE, inject: [BUS], useFactory: () => openKeyStore(options) },
         {
           provide: KEY_VAULT,
-          inject: [KEY_STORE, PRIVACY_OPTIONS],
-          useFactory: (store: KeyStore, o: PrivacyModuleOptions) => new KeyVault(store, { masterKey: o.masterKey }),
+          inject: [KEY_STORE],
+          useFactory: (store: KeyStore) => new KeyVault(store, { masterKey: options.masterKey, previousMasterKeys: options.previousMasterKeys ?? [], now }),
         },
-        KeyVaultLifecycle,
+        { provide: EVENT_STORE, inject: [BUS], useFactory: () => openEventStore(options) },
+        { provide: READ_MODEL, inject: [BUS], useFactory: () => openReadModelStore(options) },
+        {
+          provide: PRIVACY_CORE,
+          inject: [BUS, KEY_VAULT, EVENT_STORE, READ_MODEL],
+          useFactory: (bus: Bus, vault: KeyVault, events: EventStore, readModel: ProjectionStore) =>
+            new PrivacyCore({
+              bus,
+              vault,
+              events,
+              readModel,
+              logger: options.logger,
+              now,
+              participants: options.erasureParticipants ?? DEFAULT_ERASURE_PARTICIPANTS,
+              participantTimeoutMs: options.participantTimeoutMs ?? 3000,
+              ...(options.retry ? { retry: options.retry } : {}),
+            }),
+        },
+        PrivacyLifecycle,
       ],
     };
   }

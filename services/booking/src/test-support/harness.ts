@@ -35,8 +35,15 @@ export async function startBookingHarness(): Promise<BookingHarness> {
       this.now = new Date(this.now.getTime() + ms);
     },
   };
-  // The no-show worker runs once at start only: tests drive releases with `releaseDueNoShows()`.
-  const booking = await startBookingService({ natsUrl: nats.url, dataDir: dir.path, logger: logger('booking'), now: () => clock.now, noShowEveryMs: 3_600_000 });
+  // The workers run once at start only: tests drive them with `releaseDueNoShows()` and `runRetention()`.
+  const booking = await startBookingService({
+    natsUrl: nats.url,
+    dataDir: dir.path,
+    logger: logger('booking'),
+    now: () => clock.now,
+    noShowEveryMs: 3_600_000,
+    retentionEveryMs: 3_600_000,
+  });
   const client = await Bus.connect({ servers: nats.url, name: 'booking-test-client', requestTimeoutMs: 20_000 });
   let stopped = false;
   return {

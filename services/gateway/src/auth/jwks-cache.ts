@@ -61,6 +61,11 @@ export class JwksCache {
     return this.lookup(header, token);
   };
 
+  /** Whether the key set fetched last holds `kid` (a removed key stops verifying, cached or not). */
+  publishes(kid: string): boolean {
+    return this.kids.has(kid);
+  }
+
   /** Fetches the key set now; concurrent callers share one fetch. */
   refresh(): Promise<void> {
     this.inFlight ??= this.fetch().finally(() => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { HttpProblem } from '../http/problem.js';
 import { unauthenticated } from './authenticator.js';
 import { JwksUnavailable, type JwksCache } from './jwks-cache.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export const TOKEN_ISSUER = 'plass';
 export const TOKEN_AUDIENCE = 'plass-api';
@@ -15,6 +16,8 @@ const Claims = z.object({
   sub: Uuid,
   tid: Uuid.refine((tenant) => tenant !== PLATFORM_TENANT),
   roles: z.array(Role).max(10),
+  exp: z.number(),
+  nbf: z.number().optional(),
 });
 
 /** Why a token was refused, as logged: a category, never the token or a claim value. */
@@ -46,22 +49,29 @@ function reasonOf(error: unknown): RejectionReason {
 }
 
 export interface JwtAuthenticatorOptions {
-  keys: Pick<JwksCache, 'key'>;
+  keys: Pick<JwksCache, 'key' | 'publishes'>;
   now: () => Date;
   onRejected?: (reason: RejectionReason, correlationId: string) => void;
 }
 
 /** Verifies identity's access tokens: EdDSA, issuer `plass`, audience `plass-api`, sub/tid/roles/exp. */
 export class JwtAuthenticator {
+  private readonly verified = new VerifiedTokens();
+
   constructor(private readonly options: JwtAuthenticatorOptions) {}
 
   async verify(token: string, correlationId: string): Promise<RequestContext> {
+    const now = this.options.now().getTime();
+    const known = this.verified.get(token, now, (kid) => this.options.keys.publishes(kid));
+    if (known) return { ...known, correlationId };
     let payload: unknown;
+    let kid = '';
     try {
       ({ payload } = await jwtVerify(
         token,
         (header, jws) => {
           if (typeof header.kid !== 'string') throw new MissingKid();
+          kid = header.kid;
           return this.options.keys.key(header, jws);
         },
         {
@@ -79,8 +89,11 @@ export class JwtAuthenticator {
     }
     const claims = Claims.safeParse(payload);
     if (!claims.success) throw this.reject('claims', correlationId);
-    const { sub, tid, roles } = claims.data;
-    return { tenantId: tid, actorId: sub, roles: [...new Set(roles)], correlationId };
+    const { sub, tid, roles, exp, nbf } = claims.data;
+    const ctx = { tenantId: tid, actorId: sub, roles: [...new Set(roles)] };
+    const tolerance = CLOCK_TOLERANCE_S * 1000;
+    this.verified.set(token, { ctx, kid, notBefore: nbf === undefined ? 0 : nbf * 1000 - tolerance, expiresAt: exp * 1000 + tolerance });
+    return { ...ctx, correlationId };
   }
 
   private reject(reason: RejectionReason, correlationId: string): HttpProblem {

@@ -1,5 +1,5 @@
 import {
-  ChangeUserRole,
+  CorrectUser,
   CreateTenant,
   DeactivateUser,
   GetJwks,
@@ -18,6 +18,7 @@ import type { Metrics } from '@plass/telemetry';
 import type { z } from 'zod';
 import type { Readiness } from '../readiness.js';
 import { bookingHandlers } from './booking-handlers.js';
+import { privacyHandlers } from './privacy-handlers.js';
 import { HttpProblem } from './problem.js';
 import type { GatewayRouteId, allRoutes } from './route-table.js';
 
@@ -62,6 +63,7 @@ const noStore = { 'cache-control': 'no-store' };
 export function routeHandlers({ bus, readiness, metrics, openApi }: RouteHandlerDeps): RouteHandlers {
   return {
     ...bookingHandlers(bus),
+    ...privacyHandlers(bus),
     createTenant: async ({ body, ctx }) => {
       const created = await bus.request(CreateTenant, body, ctx);
       return { body: created, location: `/v1/tenants/${created.tenantId}` };
@@ -72,7 +74,7 @@ export function routeHandlers({ bus, readiness, metrics, openApi }: RouteHandler
     },
     listUsers: async ({ query, ctx }) => ({ body: await bus.request(ListUsers, query, ctx) }),
     getUser: async ({ params, ctx }) => ({ body: await bus.request(GetUser, { userId: params.id }, ctx) }),
-    changeUser: async ({ params, body, ctx }) => ({ body: await bus.request(ChangeUserRole, { userId: params.id, role: body.role }, ctx) }),
+    changeUser: async ({ params, body, ctx }) => ({ body: await bus.request(CorrectUser, { ...body, userId: params.id }, ctx) }),
     deactivateUser: async ({ params, ctx }) => ({ body: await bus.request(DeactivateUser, { userId: params.id }, ctx) }),
     getMe: async ({ ctx }) => ({ body: await bus.request(GetMe, {}, ctx) }),
     updateMe: async ({ body, ctx }) => ({ body: await bus.request(UpdateMe, body, ctx) }),

@@ -74,7 +74,7 @@ export class BookingStub {
   private readonly spaces = new Map<string, SpaceView>();
   private readonly bookings = new Map<string, BookingView>();
   private readonly policies = new Map<string, BookingPolicy>();
-  private readonly visibility = new Map<string, BookingVisibility>();
+  private readonly privacySettings = new Map<string, { bookingVisibility: BookingVisibility; anonymizeBookingsAfterDays: number | null }>();
   /** Bookings whose personal fields read as shredded. */
   readonly shredded = new Set<string>();
   /** Makes the next request fail the way a bug in the service would. */
@@ -191,10 +191,13 @@ export class BookingStub {
       this.policies.set(ctx.tenantId, policy);
       return policy;
     });
-    this.answer(GetPrivacySettings, (_query, ctx) => ({ bookingVisibility: this.visibility.get(ctx.tenantId) ?? DEFAULT_BOOKING_VISIBILITY }));
-    this.answer(ChangePrivacySettings, ({ bookingVisibility }, ctx) => {
-      this.visibility.set(ctx.tenantId, bookingVisibility);
-      return { bookingVisibility };
+    const settingsOf = (ctx: RequestContext) =>
+      this.privacySettings.get(ctx.tenantId) ?? { bookingVisibility: DEFAULT_BOOKING_VISIBILITY, anonymizeBookingsAfterDays: null };
+    this.answer(GetPrivacySettings, (_query, ctx) => settingsOf(ctx));
+    this.answer(ChangePrivacySettings, (changes, ctx) => {
+      const settings = { ...settingsOf(ctx), ...changes };
+      this.privacySettings.set(ctx.tenantId, settings);
+      return settings;
     });
   }
 

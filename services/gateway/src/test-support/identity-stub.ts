@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Bus } from '@plass/bus';
 import {
-  ChangeUserRole,
+  CorrectUser,
   CreateTenant,
   DeactivateUser,
   DomainFailure,
@@ -103,7 +103,7 @@ export class IdentityStub {
     this.answer(RegisterUser, () => ({ id: randomUUID() }));
     this.answer(ListUsers, ({ cursor }) => ({ items: [userView(randomUUID())], nextCursor: cursor ? null : 'next-page' }));
     this.answer(GetUser, ({ userId }) => userView(userId));
-    this.answer(ChangeUserRole, ({ userId, role }) => userView(userId, { role }));
+    this.answer(CorrectUser, ({ userId, ...changes }) => userView(userId, changes));
     this.answer(DeactivateUser, ({ userId }) => userView(userId, { status: 'deactivated' }));
     this.answer(GetMe, (_payload, ctx) => userView(ctx.actorId!));
     this.answer(UpdateMe, (changes, ctx) => userView(ctx.actorId!, changes));

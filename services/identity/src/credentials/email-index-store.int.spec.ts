@@ -11,14 +11,15 @@ describe('EmailIndexStore', () => {
   let dir: TempDir;
   let db: Database.Database;
   let now: Date;
-  const registered = new Set<string>();
-  const store = () => new EmailIndexStore(db, { now: () => now, isRegistered: async (_t, userId) => registered.has(userId) });
+  /** What the event store says: user → their current address (blind index). */
+  const current = new Map<string, string>();
+  const store = () => new EmailIndexStore(db, { now: () => now, holdsAddress: async (_t, userId, blindIndex) => current.get(userId) === blindIndex });
 
   beforeEach(() => {
     dir = tempDir('plass-email-index-');
     db = new Database(join(dir.path, 'credentials.db'));
     now = new Date('2030-01-01T00:00:00Z');
-    registered.clear();
+    current.clear();
   });
 
   afterEach(() => {
@@ -48,21 +49,45 @@ describe('EmailIndexStore', () => {
   it('keeps an address whose registration reached the store although the caller saw a failure', async () => {
     const index = store();
     await index.reserve(tenant, 'blind', first);
-    registered.add(first);
+    current.set(first, 'blind');
     await index.release(tenant, 'blind', first);
     expect(await index.reserve(tenant, 'blind', second)).toBe(false);
   });
 
-  it('resolves a reservation a crash left behind once it is stale, by asking the event store', async () => {
+  it('resolves a reservation a crash left behind once it is stale, by asking the event store whether the user holds it', async () => {
     await store().reserve(tenant, 'crashed', first);
     await store().reserve(tenant, 'landed', first);
     const index = store();
     expect(await index.reserve(tenant, 'crashed', second)).toBe(false);
     now = new Date(now.getTime() + 61_000);
     expect(await index.reserve(tenant, 'crashed', second)).toBe(true);
-    registered.add(first);
+    current.set(first, 'landed');
     expect(await index.reserve(tenant, 'landed', second)).toBe(false);
     expect(index.lookup(tenant, 'landed')).toBe(first);
+  });
+
+  it('frees a reservation for a correction that never landed, though the user exists', async () => {
+    const index = store();
+    await index.reserve(tenant, 'old', first);
+    index.confirm(tenant, 'old', first);
+    current.set(first, 'old');
+    await index.reserve(tenant, 'new', first);
+    await index.release(tenant, 'new', first);
+    expect(index.lookup(tenant, 'new')).toBeUndefined();
+    expect(index.lookup(tenant, 'old')).toBe(first);
+  });
+
+  it('keeps only the corrected address of a user', async () => {
+    const index = store();
+    await index.reserve(tenant, 'old', first);
+    index.confirm(tenant, 'old', first);
+    await index.reserve(tenant, 'other', second);
+    await index.reserve(tenant, 'new', first);
+    index.confirm(tenant, 'new', first);
+    expect(index.retainOnly(tenant, first, 'new')).toEqual(['old']);
+    expect(index.lookup(tenant, 'old')).toBeUndefined();
+    expect(index.lookup(tenant, 'new')).toBe(first);
+    expect(index.lookup(tenant, 'other')).toBe(second);
   });
 
   it('forgets every address of a user', async () => {

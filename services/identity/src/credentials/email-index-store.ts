@@ -18,21 +18,21 @@ interface Row {
   reserved_at: number;
 }
 
-/** Whether the user's registration reached the event store. */
-export type IsRegistered = (tenantId: string, userId: string) => Promise<boolean>;
+/** Whether the event store gives the user this address now (registered with it or corrected to it, and not erased). */
+export type HoldsAddress = (tenantId: string, userId: string, blindIndex: string) => Promise<boolean>;
 
 export interface EmailIndexOptions {
   now: () => Date;
-  isRegistered: IsRegistered;
-  /** A reservation older than this whose registration never reached the store is given up. */
+  holdsAddress: HoldsAddress;
+  /** A reservation older than this whose registration or correction never reached the store is given up. */
   staleAfterMs?: number;
 }
 
 /**
- * The blind index of e-mail addresses, in identity's own SQLite file only. A registration reserves
- * its row before it appends (the primary key makes two registrations of one address race-safe),
- * confirms it after, and releases it when the append failed. A reservation left by a crash is
- * resolved by asking the event store whether the registration happened.
+ * The blind index of e-mail addresses, in identity's own SQLite file only. A registration or an
+ * e-mail correction reserves its row before it appends (the primary key makes two claims on one
+ * address race-safe), confirms it after, and releases it when the append failed. A reservation left
+ * by a crash is resolved by asking the event store whether the user holds the address.
  */
 export class EmailIndexStore {
   private readonly select: Database.Statement<[string, string], Row>;
@@ -59,7 +59,7 @@ export class EmailIndexStore {
       if (!holder) continue;
       if (holder.user_id === userId) return true;
       if (holder.confirmed || this.options.now().getTime() - holder.reserved_at < this.staleAfterMs) return false;
-      if (await this.options.isRegistered(tenantId, holder.user_id)) {
+      if (await this.options.holdsAddress(tenantId, holder.user_id, blindIndex)) {
         this.confirm(tenantId, blindIndex, holder.user_id);
         return false;
       }
@@ -73,9 +73,9 @@ export class EmailIndexStore {
     this.db.prepare('UPDATE email_index SET confirmed = 1 WHERE tenant_id = ? AND blind_index = ? AND user_id = ?').run(tenantId, blindIndex, userId);
   }
 
-  /** After a failed append: frees the address unless the registration made it into the store after all. */
+  /** After a failed append: frees the address unless the append made it into the store after all. */
   async release(tenantId: string, blindIndex: string, userId: string): Promise<void> {
-    if (await this.options.isRegistered(tenantId, userId)) {
+    if (await this.options.holdsAddress(tenantId, userId, blindIndex)) {
       this.confirm(tenantId, blindIndex, userId);
       return;
     }
@@ -87,6 +87,16 @@ export class EmailIndexStore {
   /** The user holding the address, reserved or confirmed: the caller checks the user's stream anyway. */
   lookup(tenantId: string, blindIndex: string): string | undefined {
     return this.select.get(tenantId, blindIndex)?.user_id;
+  }
+
+  /** After an e-mail correction: the user's other addresses are free again. Answers the removed indexes. */
+  retainOnly(tenantId: string, userId: string, blindIndex: string): string[] {
+    return this.db
+      .prepare<[string, string, string], { blind_index: string }>(
+        'DELETE FROM email_index WHERE tenant_id = ? AND user_id = ? AND blind_index <> ? RETURNING blind_index',
+      )
+      .all(tenantId, userId, blindIndex)
+      .map((row) => row.blind_index);
   }
 
   /** On erasure: the address is free again and nothing here links it to the user any more. Answers the removed indexes. */

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Bus } from '@plass/bus';
-import { CreateTenant, PLATFORM_TENANT, RegisterUser, type RequestContext, type Role } from '@plass/contracts';
+import { CreateTenant, IssueToken, PLATFORM_TENANT, RegisterUser, type RequestContext, type Role } from '@plass/contracts';
 import { startPrivacyService } from '@plass/privacy';
 import { createLogger } from '@plass/telemetry';
 import { startNats, tempDir, type NatsServerHandle, type TempDir } from '@plass/testing';
@@ -81,6 +82,26 @@ export const as = (tenantId: string, actorId: string, role: Role): RequestContex
   roles: [role],
   correlationId: randomUUID(),
 });
+
+/** How the privacy service asks: service to service, no actor, a privacy officer's role or none. */
+export const privacyService = (tenantId: string, roles: RequestContext['roles'] = ['privacy_officer']): RequestContext => ({
+  tenantId,
+  roles,
+  correlationId: randomUUID(),
+});
+
+export const login = (h: Harness, tenantId: string, email: string, password = PASSWORD) =>
+  h.client.request(IssueToken, { tenantId, email, password }, operator());
+
+/** Reads one of identity's SQLite files beside the running service, as an auditor would. */
+export function query<T>(h: Harness, file: 'events.db' | 'credentials.db', sql: string, ...params: unknown[]): T[] {
+  const db = new Database(join(h.dir.path, 'identity', file), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
 
 export interface TestTenant {
   tenantId: string;

@@ -92,6 +92,13 @@ export class RefreshTokenStore {
     this.db.prepare('UPDATE refresh_families SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL').run(this.options.now().getTime(), familyId);
   }
 
+  /** Every token the user holds stops working; answers how many families were still live. */
+  revokeUser(tenantId: string, userId: string): number {
+    return this.db
+      .prepare('UPDATE refresh_families SET revoked_at = ? WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL')
+      .run(this.options.now().getTime(), tenantId, userId).changes;
+  }
+
   /** On erasure: the user's refresh tokens stop working and their rows go. */
   forgetUser(tenantId: string, userId: string): void {
     this.db.transaction(() => {

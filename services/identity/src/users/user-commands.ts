@@ -8,11 +8,13 @@ export type UserCommand =
       data: { userId: string; email: string; displayName: string; role: Role; locale: Locale; passwordHash?: string };
       actor: Actor;
     }
-  | { type: 'ChangeUserRole'; data: { userId: string; role: Role }; actor: Actor }
+  | { type: 'CorrectUser'; data: { userId: string; role?: Role; email?: string; displayName?: string }; actor: Actor }
   | { type: 'DeactivateUser'; data: { userId: string }; actor: Actor }
+  /** Erasure: asked by the privacy service, service to service (NATS permissions guard `*.privacy.*`). */
+  | { type: 'DeactivateSubject'; data: { userId: string } }
   | {
       type: 'UpdateProfile';
-      data: { userId: string; displayName?: string; locale?: Locale; bookingVisibility?: 'visible' | 'hidden' };
+      data: { userId: string; email?: string; displayName?: string; locale?: Locale; bookingVisibility?: 'visible' | 'hidden' };
       actor: Actor;
     };
 
@@ -22,6 +24,10 @@ export const mayManageUsers = (actor: Actor): boolean => mayAct(actor, 'admin');
 const notFound = () => refuse(domainError('user.not_found', 'no such user'));
 const deactivated = () => refuse(domainError('user.deactivated', 'the user is deactivated'));
 
+/** Stored e-mail and name are sealed, so a given value always counts as a change; clear fields are compared. */
+const sealedChanges = (fields: { email: string | undefined; displayName: string | undefined }) =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as { email?: string; displayName?: string };
+
 export function decideUser(command: UserCommand, state: User): Decision {
   switch (command.type) {
     case 'RegisterUser': {
@@ -30,12 +36,16 @@ export function decideUser(command: UserCommand, state: User): Decision {
       const { passwordHash, ...data } = command.data;
       return accept({ type: 'UserRegistered', data: passwordHash === undefined ? data : { ...data, passwordHash } });
     }
-    case 'ChangeUserRole': {
+    case 'CorrectUser': {
       if (!mayManageUsers(command.actor)) return refuse(forbidden('admins'));
       if (state.status === 'none') return notFound();
       if (state.status === 'deactivated') return deactivated();
-      if (state.role === command.data.role) return accept();
-      return accept({ type: 'UserRoleChanged', data: command.data });
+      const { userId, role, email, displayName } = command.data;
+      const personal = sealedChanges({ email, displayName });
+      return accept(
+        ...(role === undefined || role === state.role ? [] : [{ type: 'UserRoleChanged' as const, data: { userId, role } }]),
+        ...(Object.keys(personal).length === 0 ? [] : [{ type: 'UserProfileChanged' as const, data: { userId, ...personal } }]),
+      );
     }
     case 'DeactivateUser': {
       if (!mayManageUsers(command.actor)) return refuse(forbidden('admins'));
@@ -43,14 +53,15 @@ export function decideUser(command: UserCommand, state: User): Decision {
       if (state.status === 'deactivated') return accept();
       return accept({ type: 'UserDeactivated', data: command.data });
     }
+    case 'DeactivateSubject':
+      return state.status === 'active' ? accept({ type: 'UserDeactivated', data: command.data }) : accept();
     case 'UpdateProfile': {
       if (command.actor.id !== command.data.userId) return refuse(forbidden('the user themselves'));
       if (state.status === 'none') return notFound();
       if (state.status === 'deactivated') return deactivated();
-      const { userId, displayName, locale, bookingVisibility } = command.data;
-      // The stored name is sealed, so a given name always counts as a change; clear fields are compared.
+      const { userId, email, displayName, locale, bookingVisibility } = command.data;
       const changed = {
-        ...(displayName === undefined ? {} : { displayName }),
+        ...sealedChanges({ email, displayName }),
         ...(locale === undefined || locale === state.locale ? {} : { locale }),
         ...(bookingVisibility === undefined || bookingVisibility === state.bookingVisibility ? {} : { bookingVisibility }),
       };

@@ -37,27 +37,43 @@ describe('RegisterUser', () => {
   });
 });
 
-describe('ChangeUserRole', () => {
+describe('CorrectUser', () => {
   it('changes the role', () => {
     spec
       .given([registered])
-      .when({ type: 'ChangeUserRole', data: { userId, role: 'analyst' }, actor: admin })
+      .when({ type: 'CorrectUser', data: { userId, role: 'analyst' }, actor: admin })
       .then([{ type: 'UserRoleChanged', data: { userId, role: 'analyst' } }]);
   });
 
-  it('records nothing when the role is already the asked one', () => {
-    spec.given([registered]).when({ type: 'ChangeUserRole', data: { userId, role: 'employee' }, actor: admin }).then([]);
+  it('corrects e-mail and name in one profile change holding only the given fields', () => {
+    spec
+      .given([registered])
+      .when({ type: 'CorrectUser', data: { userId, email: 'ola.n@example.com' }, actor: admin })
+      .then([{ type: 'UserProfileChanged', data: { userId, email: 'ola.n@example.com' } }]);
+    spec
+      .given([registered])
+      .when({ type: 'CorrectUser', data: { userId, role: 'admin', email: 'ola.n@example.com', displayName: 'Ola N.' }, actor: admin })
+      .then([
+        { type: 'UserRoleChanged', data: { userId, role: 'admin' } },
+        { type: 'UserProfileChanged', data: { userId, email: 'ola.n@example.com', displayName: 'Ola N.' } },
+      ]);
+  });
+
+  it('records nothing when the role is already the asked one and nothing else is given', () => {
+    spec.given([registered]).when({ type: 'CorrectUser', data: { userId, role: 'employee' }, actor: admin }).then([]);
+    spec.given([registered]).when({ type: 'CorrectUser', data: { userId }, actor: admin }).then([]);
   });
 
   it('is for admins only', () => {
-    spec.given([registered]).when({ type: 'ChangeUserRole', data: { userId, role: 'admin' }, actor: self }).thenFails({ code: 'auth.forbidden' });
+    spec.given([registered]).when({ type: 'CorrectUser', data: { userId, role: 'admin' }, actor: self }).thenFails({ code: 'auth.forbidden' });
+    spec.given([registered]).when({ type: 'CorrectUser', data: { userId, email: 'me@example.com' }, actor: self }).thenFails({ code: 'auth.forbidden' });
   });
 
   it('refuses unknown and deactivated users', () => {
-    spec.given([]).when({ type: 'ChangeUserRole', data: { userId, role: 'admin' }, actor: admin }).thenFails({ code: 'user.not_found' });
+    spec.given([]).when({ type: 'CorrectUser', data: { userId, role: 'admin' }, actor: admin }).thenFails({ code: 'user.not_found' });
     spec
       .given([registered, deactivated])
-      .when({ type: 'ChangeUserRole', data: { userId, role: 'admin' }, actor: admin })
+      .when({ type: 'CorrectUser', data: { userId, displayName: 'Ola N.' }, actor: admin })
       .thenFails({ code: 'user.deactivated' });
   });
 });
@@ -74,7 +90,22 @@ describe('DeactivateUser', () => {
   });
 });
 
+describe('DeactivateSubject', () => {
+  it('deactivates an active user without asking for a role, and is a no-op otherwise', () => {
+    spec.given([registered]).when({ type: 'DeactivateSubject', data: { userId } }).then([deactivated]);
+    spec.given([registered, deactivated]).when({ type: 'DeactivateSubject', data: { userId } }).then([]);
+    spec.given([]).when({ type: 'DeactivateSubject', data: { userId } }).then([]);
+  });
+});
+
 describe('UpdateProfile', () => {
+  it('lets users correct their own e-mail', () => {
+    spec
+      .given([registered])
+      .when({ type: 'UpdateProfile', data: { userId, email: 'ola.n@example.com' }, actor: self })
+      .then([{ type: 'UserProfileChanged', data: { userId, email: 'ola.n@example.com' } }]);
+  });
+
   it('records only the fields that change; a given name always counts', () => {
     spec
       .given([registered])

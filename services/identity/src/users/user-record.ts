@@ -1,8 +1,14 @@
+import { UserRegistered, isRedacted } from '@plass/contracts';
 import { foldWith, toEnvelope, type EventStore, type RecordedEvent } from '@plass/eventstore';
+import type { Shredder } from '@plass/shredder';
+import type { EmailBlindIndex } from '../credentials/email-index.js';
+import type { HoldsAddress } from '../credentials/email-index-store.js';
 import { applyUserEvent, type UserDocument } from './read-model.js';
 import { evolveUser, initialUser, userStream, type User } from './user.js';
 
 export const foldUser = foldWith(initialUser, evolveUser);
+
+const Address = UserRegistered.data.pick({ email: true });
 
 /** A user's stream read twice over: clear state for the deciders, the sealed document for the answer. */
 export interface UserRecord {
@@ -25,8 +31,13 @@ export function sealedPasswordHash(recorded: RecordedEvent[]): unknown {
   return sealed;
 }
 
-/** Whether the user's registration reached the event store (resolves reservations a crash left behind). */
-export const isRegisteredIn =
-  (events: EventStore) =>
-  async (tenantId: string, userId: string): Promise<boolean> =>
-    (await events.readStream(userStream(tenantId, userId), { maxCount: 1 })).length > 0;
+/** Whether the user's current address (registered or corrected, still readable) has this blind index. */
+export const holdsAddressIn =
+  (events: EventStore, shredder: Shredder, blindIndex: EmailBlindIndex): HoldsAddress =>
+  async (tenantId, userId, index) => {
+    const streamId = userStream(tenantId, userId);
+    const { doc } = foldUserRecord(await events.readStream(streamId));
+    if (!doc) return false;
+    const { data } = await shredder.decrypt(Address, { email: doc.email }, { tenantId, aad: streamId });
+    return !isRedacted(data.email) && blindIndex(tenantId, data.email) === index;
+  };

@@ -1,4 +1,5 @@
 import {
+  DestroyExpiredKeys,
   DestroySubjectKeys,
   GetKeys,
   GetOrCreateKeys,
@@ -10,6 +11,7 @@ import {
   type ResponseOf,
 } from '@plass/contracts';
 import type { z } from 'zod';
+import type { KeyAudit, KeysDestroyedAudit } from './key-audit.js';
 import type { KeyVault } from './key-vault.js';
 
 /** The part of @plass/bus the key handlers need. */
@@ -22,11 +24,25 @@ export interface KeyHandlerBus {
   broadcast<B extends BroadcastContract>(contract: B, message: z.infer<B['message']>): void;
 }
 
+/** Keeps each broadcast far below NATS' max payload, however many keys retention destroys. */
+export const MAX_KIDS_PER_BROADCAST = 1000;
+
+type Destruction<E = KeysDestroyedAudit> = E extends unknown ? Omit<E, 'count'> : never;
+
 const queue = { queue: 'privacy' };
 const material = (key: Buffer) => key.toString('base64url');
 
 /** Serves the key vault on the bus; the tenant is always the caller's (ctx.tenantId). */
-export function registerKeyHandlers(bus: KeyHandlerBus, vault: KeyVault): void {
+export function registerKeyHandlers(bus: KeyHandlerBus, vault: KeyVault, audit?: KeyAudit): void {
+  const destroyed = async (kids: string[], event: Destruction) => {
+    if (kids.length === 0) return { destroyedKeys: 0 };
+    for (let i = 0; i < kids.length; i += MAX_KIDS_PER_BROADCAST) {
+      bus.broadcast(KeysDestroyed, { tenantId: event.tenantId, kids: kids.slice(i, i + MAX_KIDS_PER_BROADCAST) });
+    }
+    await audit?.keysDestroyed({ ...event, count: kids.length } as KeysDestroyedAudit);
+    return { destroyedKeys: kids.length };
+  };
+
   bus.handle(
     GetOrCreateKeys,
     async ({ scopes }, ctx) => ({
@@ -47,11 +63,24 @@ export function registerKeyHandlers(bus: KeyHandlerBus, vault: KeyVault): void {
 
   bus.handle(
     DestroySubjectKeys,
-    async ({ subjectId }, ctx) => {
-      const kids = await vault.destroySubjectKeys(ctx.tenantId, subjectId);
-      if (kids.length > 0) bus.broadcast(KeysDestroyed, { tenantId: ctx.tenantId, kids });
-      return { destroyedKeys: kids.length };
-    },
+    async ({ subjectId }, ctx) =>
+      destroyed(await vault.destroySubjectKeys(ctx.tenantId, subjectId), {
+        reason: 'erasure',
+        tenantId: ctx.tenantId,
+        subjectId,
+      }),
+    queue,
+  );
+
+  bus.handle(
+    DestroyExpiredKeys,
+    async ({ purpose, periodsBefore }, ctx) =>
+      destroyed(await vault.destroyExpiredKeys(ctx.tenantId, purpose, periodsBefore), {
+        reason: 'retention',
+        tenantId: ctx.tenantId,
+        purpose,
+        periodsBefore,
+      }),
     queue,
   );
 }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Purpose } from '@plass/contracts';
-import type { KeyStore, ScopeRef, StoredKey } from './key-store.js';
+import type { KeyStore, Rewrap, ScopeRef, StoredKey, StoredSecret } from './key-store.js';
 
 interface KeyRow {
   kid: string;
@@ -25,13 +25,34 @@ CREATE TABLE IF NOT EXISTS data_keys (
   created_at  TEXT NOT NULL,
   UNIQUE (tenant_id, subject_ref, purpose, period)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS data_keys_by_period ON data_keys (tenant_id, purpose, period);
 CREATE TABLE IF NOT EXISTS fenced_subjects (
   tenant_id   TEXT NOT NULL,
   subject_ref BLOB NOT NULL,
   fenced_at   TEXT NOT NULL,
   PRIMARY KEY (tenant_id, subject_ref)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS vault_secrets (
+  name       TEXT PRIMARY KEY,
+  kek_id     TEXT NOT NULL,
+  wrapped    BLOB NOT NULL,
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
 `;
+
+interface SecretRow {
+  name: string;
+  kek_id: string;
+  wrapped: Buffer;
+  created_at: string;
+}
+
+const toStoredSecret = (row: SecretRow): StoredSecret => ({
+  name: row.name,
+  kekId: row.kek_id,
+  wrapped: row.wrapped,
+  createdAt: row.created_at,
+});
 
 const toStoredKey = (row: KeyRow): StoredKey => ({
   kid: row.kid,
@@ -45,9 +66,9 @@ const toStoredKey = (row: KeyRow): StoredKey => ({
 });
 
 /**
- * The key vault in one SQLite file. Deletion is meant to be physical: secure_delete zeroes freed
- * content, and a TRUNCATE checkpoint after each destruction leaves no old page images in the WAL.
- * One connection owns the file, so that checkpoint is never blocked by a reader.
+ * The key vault in one SQLite file. Deletion is physical: secure_delete zeroes freed content, and
+ * a TRUNCATE checkpoint after each destruction leaves no old page images in the WAL. One
+ * connection owns the file, so that checkpoint is never blocked by a reader.
  */
 export class SqliteKeyStore implements KeyStore {
   private readonly db: Database.Database;
@@ -84,6 +105,26 @@ export class SqliteKeyStore implements KeyStore {
       fence: db.prepare<[string, Buffer, string]>(
         'INSERT OR IGNORE INTO fenced_subjects (tenant_id, subject_ref, fenced_at) VALUES (?, ?, ?)',
       ),
+      kidsOfPeriodsBefore: db.prepare<[string, string, string], { kid: string }>(
+        "SELECT kid FROM data_keys WHERE tenant_id = ? AND purpose = ? AND period <> '' AND period < ?",
+      ),
+      deletePeriodsBefore: db.prepare<[string, string, string]>(
+        "DELETE FROM data_keys WHERE tenant_id = ? AND purpose = ? AND period <> '' AND period < ?",
+      ),
+      wrappedOtherThan: db.prepare<[string, string, number], KeyRow>(
+        'SELECT * FROM data_keys WHERE kid > ? AND kek_id <> ? ORDER BY kid LIMIT ?',
+      ),
+      rewrap: db.prepare<[string, Buffer, string, string]>(
+        'UPDATE data_keys SET kek_id = ?, wrapped_key = ? WHERE kid = ? AND kek_id = ?',
+      ),
+      secret: db.prepare<[string], SecretRow>('SELECT * FROM vault_secrets WHERE name = ?'),
+      insertSecret: db.prepare(
+        `INSERT INTO vault_secrets (name, kek_id, wrapped, created_at) VALUES (@name, @kekId, @wrapped, @createdAt)
+         ON CONFLICT (name) DO NOTHING`,
+      ),
+      rewrapSecret: db.prepare<[string, Buffer, string, string]>(
+        'UPDATE vault_secrets SET kek_id = ?, wrapped = ? WHERE name = ? AND kek_id = ?',
+      ),
     };
   }
 
@@ -100,6 +141,18 @@ export class SqliteKeyStore implements KeyStore {
     return kids;
   };
 
+  private readonly destroyPeriodsTx = (tenantId: string, purpose: string, periodsBefore: string): string[] => {
+    const kids = this.statements.kidsOfPeriodsBefore.all(tenantId, purpose, periodsBefore).map((r) => r.kid);
+    this.statements.deletePeriodsBefore.run(tenantId, purpose, periodsBefore);
+    return kids;
+  };
+
+  private readonly rewrapTx = (rewraps: Rewrap[]): number =>
+    rewraps.reduce(
+      (n, r) => n + this.statements.rewrap.run(r.kekId, r.wrappedKey, r.kid, r.fromKekId).changes,
+      0,
+    );
+
   async findByScope(scope: ScopeRef): Promise<StoredKey | undefined> {
     const row = this.statements.byScope.get(scope.tenantId, scope.subjectRef, scope.purpose, scope.period);
     return row && toStoredKey(row);
@@ -115,8 +168,46 @@ export class SqliteKeyStore implements KeyStore {
 
   async destroySubject(tenantId: string, subjectRef: Buffer, fencedAt: string): Promise<string[]> {
     const kids = this.db.transaction(this.destroyTx).immediate(tenantId, subjectRef, fencedAt);
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.truncateWal();
     return kids;
+  }
+
+  async destroyPeriodsBefore(tenantId: string, purpose: Purpose, periodsBefore: string): Promise<string[]> {
+    const kids = this.db.transaction(this.destroyPeriodsTx).immediate(tenantId, purpose, periodsBefore);
+    this.truncateWal();
+    return kids;
+  }
+
+  async findWrappedOtherThan(kekId: string, afterKid: string, limit: number): Promise<StoredKey[]> {
+    return this.statements.wrappedOtherThan.all(afterKid, kekId, limit).map(toStoredKey);
+  }
+
+  async rewrap(rewraps: Rewrap[]): Promise<number> {
+    return this.db.transaction(this.rewrapTx).immediate(rewraps);
+  }
+
+  async findSecret(name: string): Promise<StoredSecret | undefined> {
+    const row = this.statements.secret.get(name);
+    return row && toStoredSecret(row);
+  }
+
+  async insertSecretUnlessExists(secret: StoredSecret): Promise<StoredSecret> {
+    this.statements.insertSecret.run(secret);
+    return toStoredSecret(this.statements.secret.get(secret.name)!);
+  }
+
+  async rewrapSecret(name: string, fromKekId: string, kekId: string, wrapped: Buffer): Promise<boolean> {
+    return this.statements.rewrapSecret.run(kekId, wrapped, name, fromKekId).changes === 1;
+  }
+
+  /**
+   * Old page images of the deleted rows live in the WAL until a checkpoint; TRUNCATE also empties
+   * the file. Throws if another connection's open read kept it from truncating: the rows are gone
+   * then, and the next destruction truncates.
+   */
+  private truncateWal(): void {
+    const [checkpoint] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    if (checkpoint?.busy !== 0) throw new Error('Keys were deleted but the vault WAL is still in use and was not truncated');
   }
 
   async close(): Promise<void> {

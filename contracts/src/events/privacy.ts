@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { Timestamp, Uuid } from '../envelope.js';
+import { defineEvent } from './define.js';
+
+/**
+ * Privacy events hold ids, codes, times and counts only: the audit trail of what was done to a
+ * person's data must not itself become personal data at rest.
+ */
+
+/** A tenant's privacy policy version, e.g. `2026-11` or `v3`. */
+export const PolicyVersion = z.string().trim().regex(/^[0-9A-Za-z._-]{1,40}$/, 'letters, digits, ".", "_" and "-" only');
+
+export const PrivacyPolicyPublished = defineEvent(
+  'privacy',
+  'PrivacyPolicyPublished',
+  z.object({
+    version: PolicyVersion,
+    /** The policy text as published (not personal data). */
+    text: z.string().min(1).max(200_000),
+    url: z.url().max(2000).optional(),
+    /** Users must acknowledge this version before they may book. */
+    requireAcknowledgement: z.boolean(),
+    publishedBy: Uuid.optional(),
+  }),
+);
+
+export const PrivacyPolicyAcknowledged = defineEvent(
+  'privacy',
+  'PrivacyPolicyAcknowledged',
+  z.object({ userId: Uuid, version: PolicyVersion }),
+);
+
+/** Why erasure is refused (GDPR Art. 17(3)): a code and a reference such as a case number, no free text. */
+export const LegalHoldReason = z.enum(['litigation', 'regulatory_investigation', 'statutory_retention', 'other_legal_obligation']);
+export const LegalHoldReference = z.string().trim().regex(/^[0-9A-Za-z ._/#-]{1,60}$/, 'a case number or similar reference');
+
+export const LegalHoldPlaced = defineEvent(
+  'privacy',
+  'LegalHoldPlaced',
+  z.object({ holdId: Uuid, subjectId: Uuid, reason: LegalHoldReason, reference: LegalHoldReference.optional(), placedBy: Uuid.optional() }),
+);
+export const LegalHoldLifted = defineEvent('privacy', 'LegalHoldLifted', z.object({ holdId: Uuid, liftedBy: Uuid.optional() }));
+
+/** A processor the tenant engages (GDPR Art. 28), listed in the record of processing. */
+export const SubProcessor = z.object({
+  name: z.string().trim().min(1).max(120),
+  purpose: z.string().trim().min(1).max(300),
+  /** ISO 3166-1 alpha-2 country where data is processed. */
+  country: z.string().regex(/^[A-Z]{2}$/),
+});
+export const SubProcessorsChanged = defineEvent('privacy', 'SubProcessorsChanged', z.object({ items: z.array(SubProcessor).max(100) }));
+
+export const PrivacyRequestKind = z.enum(['erasure', 'export']);
+
+export const ErasureRequested = defineEvent(
+  'privacy',
+  'ErasureRequested',
+  z.object({ requestId: Uuid, subjectId: Uuid, requestedBy: Uuid.optional(), requestedAt: Timestamp, dueAt: Timestamp }),
+);
+export const ErasureRefused = defineEvent(
+  'privacy',
+  'ErasureRefused',
+  z.object({ requestId: Uuid, reason: LegalHoldReason, holdId: Uuid, refusedAt: Timestamp }),
+);
+export const ErasureStep = z.enum(['bookings_cancelled', 'user_deactivated', 'keys_destroyed', 'erasure_broadcast']);
+export const ErasureStepCompleted = defineEvent(
+  'privacy',
+  'ErasureStepCompleted',
+  z.object({ requestId: Uuid, step: ErasureStep, count: z.number().int().nonnegative().optional(), at: Timestamp }),
+);
+/** One service confirmed it evicted the subject's keys and dropped what it derived from their data. */
+export const ErasureReceiptRecorded = defineEvent(
+  'privacy',
+  'ErasureReceiptRecorded',
+  z.object({ requestId: Uuid, service: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/), acknowledgedAt: Timestamp }),
+);
+export const ErasureCompleted = defineEvent('privacy', 'ErasureCompleted', z.object({ requestId: Uuid, subjectId: Uuid, completedAt: Timestamp }));
+
+export const ExportRequested = defineEvent(
+  'privacy',
+  'ExportRequested',
+  z.object({ requestId: Uuid, subjectId: Uuid, requestedBy: Uuid.optional(), requestedAt: Timestamp, dueAt: Timestamp }),
+);
+export const ExportCompleted = defineEvent('privacy', 'ExportCompleted', z.object({ requestId: Uuid, completedAt: Timestamp }));
+
+/** Every privacy operation, append-only, readable by privacy officers. */
+export const AuditOperation = z.enum([
+  'erasure.requested',
+  'erasure.refused',
+  'erasure.completed',
+  'keys.destroyed',
+  'keys.retention_destroyed',
+  'keys.rewrapped',
+  'export.requested',
+  'export.completed',
+  'export.served',
+  'policy.published',
+  'policy.acknowledged',
+  'legal_hold.placed',
+  'legal_hold.lifted',
+  'sub_processors.changed',
+]);
+export const AuditOutcome = z.enum(['accepted', 'refused', 'succeeded', 'failed']);
+export const AuditRecorded = defineEvent(
+  'privacy',
+  'AuditRecorded',
+  z.object({
+    auditId: Uuid,
+    operation: AuditOperation,
+    /** Who did it: a user id, or absent for plass itself (scheduled jobs, sagas). */
+    actorId: Uuid.optional(),
+    /** Whose data it concerned, as an id. */
+    subjectId: Uuid.optional(),
+    requestId: Uuid.optional(),
+    outcome: AuditOutcome,
+    at: Timestamp,
+    /** Counts and codes only (e.g. `{keys: 4}`, `{reason: 'litigation'}`). */
+    details: z.record(z.string(), z.union([z.string().max(100), z.number(), z.boolean()])).optional(),
+  }),
+);

@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { Timestamp, Uuid } from '../envelope.js';
+import {
+  AuditRecorded,
+  LegalHoldReason,
+  LegalHoldReference,
+  PolicyVersion,
+  PrivacyRequestKind,
+  SubProcessor,
+} from '../events/privacy.js';
+import { Purpose, PiiCategory } from '../pii.js';
+import { defineRequest } from './define.js';
+import { ServiceName } from './privacy.js';
+
+/**
+ * The privacy service's API (GDPR Art. 12–20 and 30), as the gateway asks it. Every request
+ * records its due date (one month, Art. 12(3)); `overdue` is true while it is pending past it.
+ */
+
+export const ErasureStatus = z.enum(['pending', 'completed', 'refused']);
+export const ErasureRequestView = z.object({
+  id: Uuid,
+  subjectId: Uuid,
+  status: ErasureStatus,
+  requestedAt: Timestamp,
+  dueAt: Timestamp,
+  completedAt: Timestamp.nullable(),
+  /** Set when refused: the legal hold's reason (Art. 17(3)). */
+  reason: LegalHoldReason.nullable(),
+  /** When each service confirmed it forgot the subject. */
+  receipts: z.record(ServiceName, Timestamp),
+  overdue: z.boolean(),
+});
+export type ErasureRequestView = z.infer<typeof ErasureRequestView>;
+
+/**
+ * The machine-readable export (Art. 15/20). Sections come from the services that hold the data;
+ * `answeredBy` names them, so a reader knows the bundle is complete.
+ */
+export const ExportBundle = z
+  .object({
+    format: z.literal('plass-export/v1'),
+    subjectId: Uuid,
+    generatedAt: Timestamp,
+    answeredBy: z.array(ServiceName),
+    profile: z.unknown(),
+    bookings: z.array(z.unknown()),
+    notifications: z.array(z.unknown()),
+    consents: z.array(z.unknown()),
+  })
+  .catchall(z.unknown());
+export type ExportBundle = z.infer<typeof ExportBundle>;
+
+export const ExportStatus = z.enum(['pending', 'completed']);
+export const ExportRequestView = z.object({
+  id: Uuid,
+  subjectId: Uuid,
+  status: ExportStatus,
+  requestedAt: Timestamp,
+  dueAt: Timestamp,
+  completedAt: Timestamp.nullable(),
+  overdue: z.boolean(),
+  /** Present once completed, `null` while pending or after the subject's erasure. */
+  bundle: ExportBundle.nullable(),
+});
+export type ExportRequestView = z.infer<typeof ExportRequestView>;
+
+export const PrivacyRequestSummary = z.object({
+  id: Uuid,
+  kind: PrivacyRequestKind,
+  subjectId: Uuid,
+  status: z.union([ErasureStatus, ExportStatus]),
+  requestedAt: Timestamp,
+  dueAt: Timestamp,
+  completedAt: Timestamp.nullable(),
+  overdue: z.boolean(),
+});
+
+export const PolicyView = z.object({
+  version: PolicyVersion,
+  text: z.string(),
+  url: z.string().nullable(),
+  requireAcknowledgement: z.boolean(),
+  publishedAt: Timestamp,
+});
+export type PolicyView = z.infer<typeof PolicyView>;
+export const AcknowledgementView = z.object({ version: PolicyVersion, acknowledgedAt: Timestamp });
+export const UnacknowledgedView = z.object({ version: PolicyVersion, userIds: z.array(Uuid) });
+
+export const LegalHoldView = z.object({
+  id: Uuid,
+  subjectId: Uuid,
+  reason: LegalHoldReason,
+  reference: z.string().nullable(),
+  placedAt: Timestamp,
+});
+
+export const AuditEntry = AuditRecorded.data;
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/** GDPR Art. 30(1), generated from the contracts' pii() marks. */
+export const ProcessingActivity = z.object({
+  purpose: Purpose,
+  description: z.string(),
+  legalBasis: z.string(),
+  dataSubjects: z.array(z.string()),
+  categories: z.array(
+    z.object({ category: PiiCategory, fields: z.array(z.object({ event: z.string(), field: z.string(), description: z.string() })) }),
+  ),
+  retention: z.string(),
+  /** The plass services that receive or hold these data. */
+  recipients: z.array(ServiceName),
+  safeguards: z.array(z.string()),
+});
+export const ProcessingRecordsView = z.object({
+  controller: z.object({ tenantId: Uuid }),
+  processor: z.string(),
+  generatedAt: Timestamp,
+  activities: z.array(ProcessingActivity),
+  subProcessors: z.array(SubProcessor),
+});
+
+export const RequestErasure = defineRequest('privacy.cmd.RequestErasure', z.object({ subjectId: Uuid }), ErasureRequestView);
+export const GetErasureRequest = defineRequest('privacy.qry.GetErasureRequest', z.object({ requestId: Uuid }), ErasureRequestView);
+export const RequestExport = defineRequest('privacy.cmd.RequestExport', z.object({ subjectId: Uuid }), ExportRequestView);
+export const GetExportRequest = defineRequest('privacy.qry.GetExportRequest', z.object({ requestId: Uuid }), ExportRequestView);
+export const ListPrivacyRequests = defineRequest(
+  'privacy.qry.ListPrivacyRequests',
+  z.object({ overdue: z.boolean().optional(), kind: PrivacyRequestKind.optional() }),
+  z.object({ items: z.array(PrivacyRequestSummary) }),
+);
+
+export const PublishPolicy = defineRequest(
+  'privacy.cmd.PublishPolicy',
+  z.object({ version: PolicyVersion, text: z.string().min(1).max(200_000), url: z.url().max(2000).optional(), requireAcknowledgement: z.boolean() }),
+  PolicyView,
+);
+export const GetPolicy = defineRequest('privacy.qry.GetPolicy', z.object({}), PolicyView);
+export const AcknowledgePolicy = defineRequest('privacy.cmd.AcknowledgePolicy', z.object({ version: PolicyVersion }), AcknowledgementView);
+export const ListUnacknowledged = defineRequest('privacy.qry.ListUnacknowledged', z.object({}), UnacknowledgedView);
+
+export const GetProcessingRecords = defineRequest('privacy.qry.GetProcessingRecords', z.object({}), ProcessingRecordsView);
+export const SetSubProcessors = defineRequest(
+  'privacy.cmd.SetSubProcessors',
+  z.object({ items: z.array(SubProcessor).max(100) }),
+  z.object({ items: z.array(SubProcessor) }),
+);
+
+export const PlaceLegalHold = defineRequest(
+  'privacy.cmd.PlaceLegalHold',
+  z.object({ subjectId: Uuid, reason: LegalHoldReason, reference: LegalHoldReference.optional() }),
+  LegalHoldView,
+);
+export const LiftLegalHold = defineRequest('privacy.cmd.LiftLegalHold', z.object({ holdId: Uuid }), z.object({}));
+export const ListLegalHolds = defineRequest('privacy.qry.ListLegalHolds', z.object({}), z.object({ items: z.array(LegalHoldView) }));
+
+export const ReadAuditLog = defineRequest(
+  'privacy.qry.ReadAuditLog',
+  z.object({ from: Timestamp, to: Timestamp }),
+  z.object({ items: z.array(AuditEntry) }),
+);

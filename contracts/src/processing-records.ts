@@ -1,0 +1,101 @@
+import type { z } from 'zod';
+import type { Context } from './events/define.js';
+import { eventCatalog } from './events/index.js';
+import type { SubProcessor } from './events/privacy.js';
+import type { ProcessingActivity, ProcessingRecordsView } from './messages/privacy-api.js';
+import { PiiCategory, Purpose, piiFields } from './pii.js';
+
+type Activity = z.infer<typeof ProcessingActivity>;
+
+/** What the pii() marks cannot say about a purpose: why, on which legal basis, for how long, who else sees it. */
+export interface PurposeRegister {
+  description: string;
+  legalBasis: string;
+  dataSubjects: string[];
+  retention(settings: RetentionSettings): string;
+  /** Services that receive these data besides the context whose events carry them. */
+  consumers: string[];
+  safeguards: string[];
+}
+
+/** The tenant's retention settings; `undefined` when they could not be read. */
+export interface RetentionSettings {
+  anonymizeBookingsAfterDays?: number | null;
+}
+
+const SAFEGUARDS = [
+  'encrypted at rest with AES-256-GCM under per-subject, per-purpose data keys (crypto-shredding)',
+  'data keys wrapped under a key-encryption key and destroyed on erasure',
+  'logs, metrics, NATS subjects and the audit log carry ids only',
+  'TLS in transit',
+];
+
+export const processingPurposes: Record<Purpose, PurposeRegister> = {
+  profile: {
+    description: "The tenant's user accounts: login, the names colleagues see, notifications",
+    legalBasis: 'GDPR Art. 6(1)(b): necessary for the employment relationship (contract) with the user',
+    dataSubjects: ["the tenant's employees and other users"],
+    retention: () => 'Until the user is erased (GDPR Art. 17); deactivating a user keeps the profile until erasure',
+    consumers: ['identity', 'booking', 'privacy', 'gateway'],
+    safeguards: [...SAFEGUARDS, 'e-mail lookups through a keyed HMAC blind index, deleted on erasure'],
+  },
+  booking: {
+    description: 'Booking desks, rooms and parking spaces: who booked what, check-in and no-show release',
+    legalBasis: "GDPR Art. 6(1)(f): the employer's legitimate interest in organising the workplace",
+    dataSubjects: ["the tenant's employees and other users"],
+    retention: ({ anonymizeBookingsAfterDays }) =>
+      anonymizeBookingsAfterDays === undefined
+        ? "As set by the tenant's anonymizeBookingsAfterDays (privacy settings): bookings lose every link to their booker that many days after they end; without it, until erasure"
+        : anonymizeBookingsAfterDays === null
+          ? "Until the booker is erased: the tenant has set no retention period (anonymizeBookingsAfterDays)"
+          : `Bookings lose every link to their booker ${anonymizeBookingsAfterDays} days after they end (the tenant's anonymizeBookingsAfterDays), or at erasure`,
+    consumers: ['booking', 'privacy', 'gateway'],
+    safeguards: [...SAFEGUARDS, 'booking keys scoped per day, so retention destroys whole days of links', 'utilization statistics hold no personal data'],
+  },
+};
+
+export interface ProcessingRecordsInput extends RetentionSettings {
+  tenantId: string;
+  generatedAt: string;
+  subProcessors: z.infer<typeof SubProcessor>[];
+}
+
+type Field = Activity['categories'][number]['fields'][number];
+
+/**
+ * GDPR Art. 30(1) for one tenant, generated from the pii() marks of every event in the catalog:
+ * a personal field added to a contract shows up here without anyone editing this record.
+ */
+export function processingRecords(input: ProcessingRecordsInput): z.infer<typeof ProcessingRecordsView> {
+  const fields = new Map<Purpose, Map<PiiCategory, Field[]>>();
+  const contexts = new Map<Purpose, Set<Context>>();
+  for (const [event, definition] of Object.entries(eventCatalog)) {
+    for (const { field, category, purpose, description } of piiFields(definition.data)) {
+      const byCategory = fields.get(purpose) ?? new Map<PiiCategory, Field[]>();
+      fields.set(purpose, byCategory);
+      byCategory.set(category, [...(byCategory.get(category) ?? []), { event, field, description }]);
+      contexts.set(purpose, (contexts.get(purpose) ?? new Set<Context>()).add(definition.context));
+    }
+  }
+  const activities = Purpose.options.map((purpose): Activity => {
+    const register = processingPurposes[purpose];
+    const byCategory = fields.get(purpose) ?? new Map<PiiCategory, Field[]>();
+    return {
+      purpose,
+      description: register.description,
+      legalBasis: register.legalBasis,
+      dataSubjects: register.dataSubjects,
+      categories: PiiCategory.options.filter((category) => byCategory.has(category)).map((category) => ({ category, fields: byCategory.get(category)! })),
+      retention: register.retention(input),
+      recipients: [...new Set([...(contexts.get(purpose) ?? []), ...register.consumers])].sort(),
+      safeguards: register.safeguards,
+    };
+  });
+  return {
+    controller: { tenantId: input.tenantId },
+    processor: 'plass (workplace booking), operated for the controller',
+    generatedAt: input.generatedAt,
+    activities,
+    subProcessors: input.subProcessors,
+  };
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { tempDir, type TempDir } from '@plass/testing';
+import { handleMultiStreamCommand } from './command-handler.js';
+import type { EventStore, RecordedEvent } from './event-store.js';
+import { openSqliteEventStore } from './sqlite-event-store.js';
+import { StreamStates, type Evolver } from './stream-states.js';
+
+const added = (n: number) => ({ id: randomUUID(), type: 'Added', data: { n } });
+const sum: Evolver<number> = { initial: 0, evolve: (state, event) => state + (event.data as { n: number }).n };
+
+describe('StreamStates (real SQLite)', () => {
+  let dir: TempDir;
+  let store: EventStore;
+  let reads: Array<number | undefined>;
+  let states: StreamStates;
+  beforeEach(() => {
+    dir = tempDir('plass-states-');
+    store = openSqliteEventStore({ file: join(dir.path, 'events.db') });
+    reads = [];
+    const counting = { readStream: (id: string, options?: { fromRevision?: number }) => (reads.push(options?.fromRevision), store.readStream(id, options)) };
+    states = new StreamStates(counting, 2);
+  });
+  afterEach(async () => {
+    await store.close();
+    dir.remove();
+  });
+
+  it('folds a new stream from the start, then reads only what was appended since', async () => {
+    expect(await states.load('ledger-a', sum)).toEqual({ state: 0, expectedRevision: 'no_stream' });
+    await store.appendToStream('ledger-a', [added(1), added(2)]);
+    expect(await states.load('ledger-a', sum)).toEqual({ state: 3, expectedRevision: 1 });
+    await store.appendToStream('ledger-a', [added(4)]);
+    expect(await states.load('ledger-a', sum)).toEqual({ state: 7, expectedRevision: 2 });
+    expect(await states.load('ledger-a', sum)).toEqual({ state: 7, expectedRevision: 2 });
+    expect(reads).toEqual([0, 0, 2, 3]);
+  });
+
+  it('keeps states of different evolvers apart, and prepares only new events', async () => {
+    const prepared: number[] = [];
+    const doubled: Evolver<number> = {
+      ...sum,
+      prepare: async (events: RecordedEvent[]) => {
+        prepared.push(events.length);
+        return events.map((event) => ({ ...event, data: { n: (event.data as { n: number }).n * 2 } }));
+      },
+    };
+    await store.appendToStream('s', [added(1), added(2)]);
+    expect((await states.load('s', sum)).state).toBe(3);
+    expect((await states.load('s', doubled)).state).toBe(6);
+    await store.appendToStream('s', [added(5)]);
+    expect((await states.load('s', doubled)).state).toBe(16);
+    expect(prepared).toEqual([2, 1]);
+  });
+
+  it('after forget, a deleted and recreated stream is read afresh', async () => {
+    await store.appendToStream('ledger-b', [added(1), added(2), added(3)]);
+    expect((await states.load('ledger-b', sum)).state).toBe(6);
+    await store.deleteStream('ledger-b');
+    await store.appendToStream('ledger-b', [added(10)]);
+    states.forget(['ledger-b']);
+    expect(await states.load('ledger-b', sum)).toEqual({ state: 10, expectedRevision: 0 });
+  });
+
+  it('a command whose append fails on a stale state forgets it and succeeds on fresh state', async () => {
+    await store.appendToStream('ledger-c', [added(1), added(2), added(3)]);
+    await states.load('ledger-c', sum);
+    // Another replica deletes and recreates the stream: the cached revision 2 is now wrong.
+    await store.deleteStream('ledger-c');
+    await store.appendToStream('ledger-c', [added(100)]);
+    let attempts = 0;
+    const total = await handleMultiStreamCommand(
+      store,
+      async () => {
+        attempts += 1;
+        const loaded = await states.load('ledger-c', sum);
+        return { appends: [{ streamId: 'ledger-c', expectedRevision: loaded.expectedRevision, events: [added(1)] }], result: loaded.state + 1 };
+      },
+      { states },
+    );
+    expect(total).toBe(101);
+    expect(attempts).toBe(2);
+  });
+
+  it('keeps at most maxStreams states, dropping the least recently used', async () => {
+    for (const id of ['x', 'y', 'z']) await store.appendToStream(id, [added(1)]);
+    await states.load('x', sum);
+    await states.load('y', sum);
+    await states.load('x', sum);
+    await states.load('z', sum);
+    expect(states.size).toBe(2);
+    reads.length = 0;
+    await states.load('x', sum);
+    await states.load('y', sum);
+    expect(reads).toEqual([1, 0]);
+  });
+});

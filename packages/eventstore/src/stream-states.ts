@@ -1,0 +1,77 @@
+import type { EventStore, ExpectedRevision, RecordedEvent } from './event-store.js';
+
+/** How a stream folds into state one event at a time. `evolve` must not mutate `state`. */
+export interface Evolver<S> {
+  initial: S;
+  evolve: (state: S, event: RecordedEvent) => S;
+  /** Runs on events read from the store before they are folded (e.g. decrypting them). */
+  prepare?: (events: RecordedEvent[], streamId: string) => Promise<RecordedEvent[]>;
+}
+
+export interface LoadedState<S> {
+  state: S;
+  /** What an append to this stream expects, so a concurrent writer fails it. */
+  expectedRevision: ExpectedRevision;
+}
+
+interface Entry {
+  state: unknown;
+  revision: number;
+}
+
+/**
+ * Folded stream states kept between commands: a load reads only the events appended since the
+ * state was cached, so a long stream (a space's schedule, a person's ledger) is not re-read and
+ * re-folded on every command. Correctness never rests on the cache: appends still carry the
+ * revision the state was folded at, and a failed append must `forget` the streams it named, so
+ * the retry reads them afresh (another replica wrote them, or a deleted stream was recreated).
+ * Bounded: the least recently used streams go first.
+ */
+export class StreamStates {
+  private readonly entries = new Map<string, Entry>();
+  private readonly evolverIds = new WeakMap<object, number>();
+  private nextEvolverId = 0;
+
+  constructor(
+    private readonly store: Pick<EventStore, 'readStream'>,
+    private readonly maxStreams = 20_000,
+  ) {}
+
+  async load<S>(streamId: string, evolver: Evolver<S>): Promise<LoadedState<S>> {
+    const key = `${this.evolverId(evolver)}:${streamId}`;
+    const cached = this.entries.get(key);
+    const fromRevision = cached ? cached.revision + 1 : 0;
+    const read = await this.store.readStream(streamId, { fromRevision });
+    const events = evolver.prepare && read.length > 0 ? await evolver.prepare(read, streamId) : read;
+    let state = (cached ? cached.state : evolver.initial) as S;
+    for (const event of events) state = evolver.evolve(state, event);
+    const revision = read.length > 0 ? read[read.length - 1]!.revision : (cached?.revision ?? -1);
+    // A concurrent load may have cached a newer state meanwhile; never go back.
+    const current = this.entries.get(key);
+    if (revision >= 0 && (!current || current.revision <= revision)) {
+      this.entries.delete(key);
+      this.entries.set(key, { state, revision });
+      if (this.entries.size > this.maxStreams) this.entries.delete(this.entries.keys().next().value!);
+    }
+    return { state, expectedRevision: revision >= 0 ? revision : 'no_stream' };
+  }
+
+  /** Drops every cached state of the streams (after a failed append, or a deleted stream). */
+  forget(streamIds: Iterable<string>): void {
+    const doomed = new Set(streamIds);
+    for (const key of [...this.entries.keys()]) {
+      if (doomed.has(key.slice(key.indexOf(':') + 1))) this.entries.delete(key);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** States of one stream under different evolvers are kept apart. */
+  private evolverId(evolver: object): number {
+    let id = this.evolverIds.get(evolver);
+    if (id === undefined) this.evolverIds.set(evolver, (id = this.nextEvolverId++));
+    return id;
+  }
+}

@@ -1,0 +1,101 @@
+import { LedgerBookingAdded, pii, type DomainEvent } from '@plass/contracts';
+import type { EventStore, Evolver, LoadedState, RecordedEvent, StreamStates } from '@plass/eventstore';
+import type { Shredder } from '@plass/shredder';
+import { z } from 'zod';
+import { bookingKeyPeriod } from './key-period.js';
+import type { LedgerPseudonyms } from './ledger-pseudonym.js';
+import { evolveLedger, initialLedger, type Ledger } from './rules/index.js';
+import { ledgerStream } from './streams.js';
+
+const LEDGER_ENTRY = { category: 'identifier', purpose: 'booking', description: 'a booking in its booker’s limits ledger' } as const;
+
+/**
+ * A ledger entry at rest: the contract's fields, each sealed with the booking key of the booking's
+ * end day, so retention and erasure shred the ledger with the booking. Marked here rather than in
+ * the contract because the catalog's marks also censor those field names in every log line, and
+ * booking ids and times are personal only inside a ledger. `LedgerBookingRemoved`'s one field is
+ * among them.
+ */
+const SealedLedgerEntry: z.ZodObject = z.object(
+  Object.fromEntries(Object.entries(LedgerBookingAdded.data.shape).map(([field, schema]) => [field, pii(schema, LEDGER_ENTRY)])),
+);
+
+// Entries written before ledgers were sealed carry a clear booking id.
+const isSealed = (event: RecordedEvent) => typeof (event.data as { bookingId?: unknown }).bookingId !== 'string';
+
+export type LoadedLedger = LoadedState<Ledger> & { streamId: string };
+
+/** A person's limits ledger (ADR 0009): named by their pseudonym, every entry sealed. */
+export class Ledgers {
+  /** One evolver per tenant: decrypting needs the tenant, and StreamStates caches per evolver. */
+  private readonly evolvers = new Map<string, Evolver<Ledger>>();
+
+  constructor(private readonly deps: { events: EventStore; shredder: Shredder; pseudonyms: LedgerPseudonyms; states: StreamStates }) {}
+
+  /** Throws SubjectErasedError once the person is erased: their ledger can no longer be named. */
+  async streamOf(tenantId: string, userId: string): Promise<string> {
+    return ledgerStream(tenantId, await this.deps.pseudonyms.of(tenantId, userId));
+  }
+
+  /**
+   * Folded over the entries still readable. Entries whose key retention destroyed are skipped: their
+   * bookings ended days ago, so no upcoming or concurrent limit counts them.
+   */
+  async load(tenantId: string, streamId: string): Promise<LoadedLedger> {
+    return { ...(await this.deps.states.load(streamId, this.evolverOf(tenantId))), streamId };
+  }
+
+  /** Every readable entry, decrypted, in stream order (given-back bookings included). */
+  async entries(tenantId: string, streamId: string): Promise<DomainEvent[]> {
+    return this.open(tenantId, streamId, await this.deps.events.readStream(streamId));
+  }
+
+  /** Seals one booking's ledger events under its booker's key for the booking's end day. */
+  seal(events: DomainEvent[], booking: { tenantId: string; bookedBy: string; end: string; streamId: string }): Promise<DomainEvent[]> {
+    const scope = { tenantId: booking.tenantId, subjectId: booking.bookedBy, period: bookingKeyPeriod(booking.end), aad: booking.streamId };
+    return Promise.all(
+      events.map(async (event) => ({ type: event.type, data: await this.deps.shredder.encrypt(SealedLedgerEntry, event.data, scope) }) as DomainEvent),
+    );
+  }
+
+  /** Erasure: the stream is private (never published or projected), so deleting it deletes it everywhere. */
+  async delete(streamId: string): Promise<void> {
+    this.deps.states.forget([streamId]);
+    await this.deps.events.deleteStream(streamId);
+    this.deps.states.forget([streamId]);
+  }
+
+  /** Entries are decrypted once, as they are first read; the folded state is kept between commands. */
+  private evolverOf(tenantId: string): Evolver<Ledger> {
+    let evolver = this.evolvers.get(tenantId);
+    if (!evolver) {
+      evolver = {
+        initial: initialLedger,
+        evolve: (state, event) => evolveLedger(state, { type: event.type, data: event.data } as DomainEvent),
+        prepare: (recorded, streamId) => this.openRecorded(tenantId, streamId, recorded),
+      };
+      this.evolvers.set(tenantId, evolver);
+    }
+    return evolver;
+  }
+
+  private async open(tenantId: string, streamId: string, recorded: RecordedEvent[]): Promise<DomainEvent[]> {
+    return (await this.openRecorded(tenantId, streamId, recorded)).map((event) => ({ type: event.type, data: event.data }) as DomainEvent);
+  }
+
+  /** The readable entries, decrypted; those whose key is destroyed are left out. */
+  private async openRecorded(tenantId: string, streamId: string, recorded: RecordedEvent[]): Promise<RecordedEvent[]> {
+    const sealed = recorded.filter(isSealed);
+    const opened = await this.deps.shredder.decryptMany(
+      SealedLedgerEntry,
+      sealed.map((event) => ({ stored: event.data as Record<string, unknown>, aad: streamId })),
+      { tenantId },
+    );
+    const readable = new Map(sealed.map((event, i) => [event, opened[i]!]));
+    return recorded.flatMap((event) => {
+      const entry = readable.get(event);
+      if (entry === undefined) return [event];
+      return entry.redacted.length > 0 ? [] : [{ ...event, data: entry.data as Record<string, unknown> }];
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import type { ExportBundle, ExportRequestView } from '@plass/contracts';
+import { dueDateOf, isOverdue } from './deadlines.js';
+import { accept, type Decided, type Recorded } from './recorded.js';
+
+interface ExportRequest {
+  requestId: string;
+  subjectId: string;
+  requestedBy?: string;
+  requestedAt: string;
+  dueAt: string;
+  completedAt: string | null;
+}
+
+export type ExportState = { status: 'none' } | ({ status: 'pending' | 'completed' } & ExportRequest);
+
+export const initialExport: ExportState = { status: 'none' };
+
+export function evolveExport(state: ExportState, event: Recorded): ExportState {
+  if (event.type === 'ExportRequested') {
+    const { requestId, subjectId, requestedBy, requestedAt, dueAt } = event.data;
+    return { status: 'pending', requestId, subjectId, ...(requestedBy ? { requestedBy } : {}), requestedAt, dueAt, completedAt: null };
+  }
+  if (event.type === 'ExportCompleted' && state.status !== 'none') return { ...state, status: 'completed', completedAt: event.data.completedAt };
+  return state;
+}
+
+export function decideRequestExport(command: { requestId: string; subjectId: string; requestedBy?: string | undefined; now: string }, state: ExportState): Decided {
+  if (state.status !== 'none') return accept();
+  const { requestId, subjectId, requestedBy, now } = command;
+  return accept({
+    type: 'ExportRequested',
+    data: { requestId, subjectId, ...(requestedBy ? { requestedBy } : {}), requestedAt: now, dueAt: dueDateOf(now) },
+    at: now,
+  });
+}
+
+export function decideCompleteExport(command: { now: string }, state: ExportState): Decided {
+  if (state.status !== 'pending') return accept();
+  return accept({ type: 'ExportCompleted', data: { requestId: state.requestId, completedAt: command.now }, at: command.now });
+}
+
+export function exportView(state: Exclude<ExportState, { status: 'none' }>, bundle: ExportBundle | null, now: Date): ExportRequestView {
+  const { requestId, subjectId, status, requestedAt, dueAt, completedAt } = state;
+  return { id: requestId, subjectId, status, requestedAt, dueAt, completedAt, overdue: isOverdue(state, now), bundle: status === 'completed' ? bundle : null };
+}

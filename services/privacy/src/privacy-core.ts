@@ -1,0 +1,114 @@
+import type { Bus } from '@plass/bus';
+import type { EventStore } from '@plass/eventstore';
+import type { ProjectionStore } from '@plass/projections';
+import { Shredder } from '@plass/shredder';
+import type { Logger } from '@plass/telemetry';
+import { BackgroundWork } from './background.js';
+import { ErasureSaga } from './erasure-saga.js';
+import { PrivacyLog } from './event-log.js';
+import { ExportAssembler } from './export-assembler.js';
+import { ExportBundles } from './export-bundles.js';
+import type { KeyVault } from './keys/index.js';
+import { PolicyApp } from './policy-app.js';
+import type { PrivacyApps } from './privacy-handlers.js';
+import type { RequestDocument } from './read-model.js';
+import { RecordsApp } from './records-app.js';
+import { RequestsApp } from './requests-app.js';
+import { VaultKeys } from './vault-keys.js';
+
+export interface PrivacyCoreDeps {
+  bus: Bus;
+  vault: KeyVault;
+  events: EventStore;
+  readModel: ProjectionStore;
+  logger: Logger;
+  now: () => Date;
+  /** Services that take part in erasure and export (privacy itself always does). */
+  participants: readonly string[];
+  participantTimeoutMs: number;
+  retry?: { initialDelayMs?: number; maxDelayMs?: number };
+}
+
+/** The privacy application: its apps, and the background work (sagas, export assembly) they start. */
+export class PrivacyCore {
+  readonly log: PrivacyLog;
+  readonly apps: PrivacyApps;
+  private readonly background: BackgroundWork;
+  private readonly saga: ErasureSaga;
+  private readonly assembler: ExportAssembler;
+
+  constructor(deps: PrivacyCoreDeps) {
+    const { bus, vault, readModel, logger, now, participants } = deps;
+    const log = new PrivacyLog(deps.events, now);
+    const bundles = new ExportBundles(readModel, new Shredder(new VaultKeys(vault)));
+    const policy = new PolicyApp({ log, readModel });
+    this.log = log;
+    this.background = new BackgroundWork({
+      ...deps.retry,
+      onError: (key, err, attempt) => logger.warn({ err, work: key, attempt }, 'privacy request step failed; retrying'),
+    });
+    this.saga = new ErasureSaga({
+      log,
+      bus,
+      vault,
+      participants,
+      now,
+      timeoutMs: deps.participantTimeoutMs,
+      forgetLocally: async (tenantId, subjectId) => void (await bundles.forget(tenantId, subjectId)),
+    });
+    this.assembler = new ExportAssembler({
+      log,
+      bus,
+      bundles,
+      participants,
+      now,
+      timeoutMs: deps.participantTimeoutMs,
+      ownSections: async (tenantId, subjectId) => ({ consents: await policy.consentsOf(tenantId, subjectId) }),
+    });
+    this.apps = {
+      requests: new RequestsApp({
+        log,
+        readModel,
+        bus,
+        bundles,
+        now,
+        startErasure: (tenantId, requestId) => void this.runErasure(tenantId, requestId),
+        startExport: (tenantId, requestId) => void this.runExport(tenantId, requestId),
+      }),
+      policy,
+      records: new RecordsApp({ log, bus, now }),
+    };
+  }
+
+  runErasure(tenantId: string, requestId: string): Promise<void> {
+    return this.background.run(`erasure:${tenantId}:${requestId}`, () => this.saga.run(tenantId, requestId));
+  }
+
+  runExport(tenantId: string, requestId: string): Promise<void> {
+    return this.background.run(`export:${tenantId}:${requestId}`, () => this.assembler.run(tenantId, requestId));
+  }
+
+  /**
+   * Continues every pending erasure and export (after a restart, or a participant that was down).
+   * Requests waiting for their retry's backoff are left to it unless `force`. Answers how many ran.
+   */
+  async resume({ force }: { force: boolean }): Promise<number> {
+    const [erasures, exports] = await Promise.all([this.apps.requests.pending('erasure'), this.apps.requests.pending('export')]);
+    const due = (kind: string) => (doc: RequestDocument) => force || !this.background.waiting(`${kind}:${doc.tenantId}:${doc.id}`);
+    const runs = [
+      ...erasures.filter(due('erasure')).map((doc) => this.runErasure(doc.tenantId, doc.id)),
+      ...exports.filter(due('export')).map((doc) => this.runExport(doc.tenantId, doc.id)),
+    ];
+    await Promise.all(runs);
+    return runs.length;
+  }
+
+  /** Resolves once no saga or assembly is running. */
+  idle(): Promise<void> {
+    return this.background.idle();
+  }
+
+  stop(): Promise<void> {
+    return this.background.stop();
+  }
+}

@@ -1,0 +1,48 @@
+import {
+  AcknowledgePolicy,
+  GetErasureRequest,
+  GetExportRequest,
+  GetPolicy,
+  GetProcessingRecords,
+  LiftLegalHold,
+  ListLegalHolds,
+  ListPrivacyRequests,
+  ListUnacknowledged,
+  PlaceLegalHold,
+  PolicyAcknowledgementStatus,
+  PublishPolicy,
+  ReadAuditLog,
+  RequestErasure,
+  RequestExport,
+  SetSubProcessors,
+} from '@plass/contracts';
+import type { Bus } from '@plass/bus';
+import type { PolicyApp } from './policy-app.js';
+import type { RecordsApp } from './records-app.js';
+import type { RequestsApp } from './requests-app.js';
+
+export interface PrivacyApps {
+  requests: RequestsApp;
+  policy: PolicyApp;
+  records: RecordsApp;
+}
+
+/** The privacy service's NATS face (the gateway's routes and booking's policy check); the tenant is always the context's. */
+export function registerPrivacyHandlers(bus: Pick<Bus, 'handle'>, { requests, policy, records }: PrivacyApps): void {
+  bus.handle(RequestErasure, (request, ctx) => requests.requestErasure(request, ctx));
+  bus.handle(GetErasureRequest, (request, ctx) => requests.getErasure(request.requestId, ctx));
+  bus.handle(RequestExport, (request, ctx) => requests.requestExport(request, ctx));
+  bus.handle(GetExportRequest, (request, ctx) => requests.getExport(request.requestId, ctx));
+  bus.handle(ListPrivacyRequests, (request, ctx) => requests.listRequests(request, ctx));
+  bus.handle(PublishPolicy, (request, ctx) => policy.publish(request, ctx));
+  bus.handle(GetPolicy, (_request, ctx) => policy.get(ctx));
+  bus.handle(AcknowledgePolicy, (request, ctx) => policy.acknowledge(request, ctx));
+  bus.handle(ListUnacknowledged, (_request, ctx) => policy.unacknowledged(ctx));
+  bus.handle(PolicyAcknowledgementStatus, (request, ctx) => policy.status(request, ctx));
+  bus.handle(GetProcessingRecords, (_request, ctx) => records.processingRecords(ctx));
+  bus.handle(SetSubProcessors, (request, ctx) => records.setSubProcessors(request, ctx));
+  bus.handle(PlaceLegalHold, (request, ctx) => records.placeHold(request, ctx));
+  bus.handle(LiftLegalHold, (request, ctx) => records.liftHold(request, ctx));
+  bus.handle(ListLegalHolds, (_request, ctx) => records.listHolds(ctx));
+  bus.handle(ReadAuditLog, (request, ctx) => records.readAuditLog(request, ctx));
+}

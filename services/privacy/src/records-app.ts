@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DomainFailure,
+  GetPrivacySettings,
+  domainError,
+  processingRecords,
+  type PlaceLegalHold,
+  type ReadAuditLog,
+  type RequestContext,
+  type RequestOf,
+  type ResponseOf,
+  type GetProcessingRecords,
+  type SetSubProcessors,
+  type ListLegalHolds,
+} from '@plass/contracts';
+import type { Bus } from '@plass/bus';
+import { requireOfficer, requireRole, requireSubject } from './access-checks.js';
+import { decideLiftHold, decidePlaceHold, evolveHolds, initialHolds, type ActiveHold } from './domain/legal-holds.js';
+import { decideSetSubProcessors, evolveSubProcessors, initialSubProcessors } from './domain/sub-processors.js';
+import { decided, foldRecorded, type PrivacyLog } from './event-log.js';
+import { legalHoldsStream, subProcessorsStream } from './streams.js';
+
+export const foldHolds = foldRecorded(initialHolds, evolveHolds);
+export const foldSubProcessors = foldRecorded(initialSubProcessors, evolveSubProcessors);
+
+const MAX_AUDIT_WINDOW_MS = 62 * 86_400_000;
+const SETTINGS_TIMEOUT_MS = 1000;
+
+const holdView = ({ id, subjectId, reason, reference, placedAt }: ActiveHold) => ({ id, subjectId, reason, reference, placedAt });
+
+/** The controller's records: legal holds, sub-processors, the record of processing (Art. 30) and the audit log. */
+export class RecordsApp {
+  constructor(private readonly deps: { log: PrivacyLog; bus: Pick<Bus, 'request'>; now: () => Date }) {}
+
+  async placeHold(request: RequestOf<typeof PlaceLegalHold>, ctx: RequestContext): Promise<ActiveHold> {
+    requireOfficer(ctx);
+    await requireSubject(this.deps.bus, ctx, request.subjectId);
+    const holdId = randomUUID();
+    return this.deps.log.commit(ctx, legalHoldsStream(ctx.tenantId), foldHolds, (state, now) => {
+      const events = decided(decidePlaceHold({ ...request, holdId, placedBy: ctx.actorId, now }, state));
+      return {
+        events,
+        audit: [{ operation: 'legal_hold.placed', actorId: ctx.actorId, subjectId: request.subjectId, outcome: 'succeeded', details: { holdId, reason: request.reason } }],
+        result: holdView(events.reduce(evolveHolds, state)[holdId]!),
+      };
+    });
+  }
+
+  liftHold({ holdId }: { holdId: string }, ctx: RequestContext): Promise<Record<string, never>> {
+    requireOfficer(ctx);
+    return this.deps.log.commit(ctx, legalHoldsStream(ctx.tenantId), foldHolds, (state, now) => {
+      const events = decided(decideLiftHold({ holdId, liftedBy: ctx.actorId, now }, state));
+      return {
+        events,
+        audit: [{ operation: 'legal_hold.lifted', actorId: ctx.actorId, subjectId: state[holdId]!.subjectId, outcome: 'succeeded', details: { holdId } }],
+        result: {},
+      };
+    });
+  }
+
+  async listHolds(ctx: RequestContext): Promise<ResponseOf<typeof ListLegalHolds>> {
+    requireOfficer(ctx);
+    const holds = Object.values(await this.deps.log.read(legalHoldsStream(ctx.tenantId), foldHolds));
+    return { items: holds.sort((a, b) => a.placedAt.localeCompare(b.placedAt) || a.id.localeCompare(b.id)).map(holdView) };
+  }
+
+  setSubProcessors({ items }: RequestOf<typeof SetSubProcessors>, ctx: RequestContext): Promise<ResponseOf<typeof SetSubProcessors>> {
+    requireRole(ctx, ['admin'], 'admins');
+    return this.deps.log.commit(ctx, subProcessorsStream(ctx.tenantId), foldSubProcessors, (state, now) => {
+      const events = decided(decideSetSubProcessors({ items, now }, state));
+      return {
+        events,
+        audit: events.length === 0 ? [] : [{ operation: 'sub_processors.changed', actorId: ctx.actorId, outcome: 'succeeded', details: { count: items.length } }],
+        result: { items: events.reduce(evolveSubProcessors, state) },
+      };
+    });
+  }
+
+  /** Generated from the contracts' pii() marks; booking's retention setting is read when booking answers. */
+  async processingRecords(ctx: RequestContext): Promise<ResponseOf<typeof GetProcessingRecords>> {
+    requireOfficer(ctx);
+    const [subProcessors, retention] = await Promise.all([
+      this.deps.log.read(subProcessorsStream(ctx.tenantId), foldSubProcessors),
+      this.deps.bus.request(GetPrivacySettings, {}, ctx, { timeoutMs: SETTINGS_TIMEOUT_MS }).then(
+        ({ anonymizeBookingsAfterDays }) => ({ anonymizeBookingsAfterDays }),
+        () => ({}),
+      ),
+    ]);
+    return processingRecords({ tenantId: ctx.tenantId, generatedAt: this.deps.now().toISOString(), subProcessors, ...retention });
+  }
+
+  /** Privacy officers only, like the route: the log shows who exercised which right. */
+  async readAuditLog({ from, to }: RequestOf<typeof ReadAuditLog>, ctx: RequestContext): Promise<ResponseOf<typeof ReadAuditLog>> {
+    requireRole(ctx, ['privacy_officer'], 'privacy officers');
+    const [start, end] = [new Date(from), new Date(to)];
+    if (!(end > start) || end.getTime() - start.getTime() > MAX_AUDIT_WINDOW_MS) {
+      throw new DomainFailure(domainError('validation.failed', 'to must be after from, at most 62 days', { errors: [{ path: 'to', message: 'after from, at most 62 days' }] }));
+    }
+    return { items: await this.deps.log.readAudit(ctx.tenantId, start, end) };
+  }
+}
