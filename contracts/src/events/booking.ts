@@ -76,7 +76,8 @@ export const BookingReleasedAsNoShow = defineEvent(
 export const LedgerBookingAdded = defineEvent(
   'booking',
   'LedgerBookingAdded',
-  z.object({ bookingId: Uuid, start: Timestamp, end: Timestamp }),
+  /** `spaceId` lets erasure cancel a booking from the ledger alone (absent in entries of before it). */
+  z.object({ bookingId: Uuid, spaceId: Uuid.optional(), start: Timestamp, end: Timestamp }),
 );
 export const LedgerBookingRemoved = defineEvent('booking', 'LedgerBookingRemoved', z.object({ bookingId: Uuid }));
 

@@ -31,13 +31,22 @@ export async function erasureRun(options: {
   for (let i = 0; i < options.count; i++) {
     const created = await call('POST', '/v1/users', { email: `leaver${i + 1}@bench.example`, displayName: `Bench Leaver ${i + 1}`, role: 'employee' });
     if (created.status !== 201) throw new Error(`POST /v1/users failed: ${created.status} ${JSON.stringify(created.body)}`);
-    const personId = created.body.id as string;
+    people.push(created.body.id as string);
+  }
+  for (const [i, personId] of people.entries()) {
     for (let b = 0; b < 2; b++) {
       const slot = JSON.parse(options.nextBooking().body) as Record<string, unknown>;
-      const answer = await call('POST', '/v1/bookings', { ...slot, onBehalfOf: personId, subject: `Leaving chat ${i + 1}` });
-      if (answer.status !== 201) throw new Error(`booking for an erasure subject failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+      const body = { ...slot, onBehalfOf: personId, subject: `Leaving chat ${i + 1}` };
+      // Booking learns of new users from identity's events: a just-registered one may be unknown for a moment.
+      for (let attempt = 0; ; attempt++) {
+        const answer = await call('POST', '/v1/bookings', body);
+        if (answer.status === 201) break;
+        if (answer.body.code !== 'user.not_found' || attempt >= 100) {
+          throw new Error(`booking for an erasure subject failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
     }
-    people.push(personId);
   }
   options.progress(`bench: ${options.count} people with two bookings each, erasing them one by one…`);
 

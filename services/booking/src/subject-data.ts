@@ -41,12 +41,18 @@ export class SubjectData {
     let cancelled = 0;
     for (const [bookingId, booking] of Object.entries(ledger.state.bookings)) {
       if (Date.parse(booking.end) <= now) continue;
-      const doc = await this.deps.readModel.get<BookingDocument>(BOOKINGS, bookingId);
-      if (doc?.tenantId !== tenantId) throw new DomainFailure(domainError('service.unavailable', 'a booking is not in the read model yet; retry'));
-      if (await this.deps.bookings.cancelForErasure(doc, subjectId, ctx)) cancelled += 1;
+      const spaceId = booking.spaceId ?? (await this.spaceOf(bookingId, tenantId));
+      if (await this.deps.bookings.cancelForErasure({ id: bookingId, spaceId }, subjectId, ctx)) cancelled += 1;
     }
     await this.deps.ledgers.delete(ledgerId);
     return { cancelled };
+  }
+
+  /** Ledger entries written before they named their space: the read model knows it, once it has caught up. */
+  private async spaceOf(bookingId: string, tenantId: string): Promise<string> {
+    const doc = await this.deps.readModel.get<BookingDocument>(BOOKINGS, bookingId);
+    if (doc?.tenantId !== tenantId) throw new DomainFailure(domainError('service.unavailable', 'a booking is not in the read model yet; retry'));
+    return doc.spaceId;
   }
 
   /** After the keys are destroyed: drops the subject's users-directory entry and policy acknowledgements. */

@@ -52,7 +52,7 @@ export class BackgroundWork {
   private scheduleRetry(key: string, task: () => Promise<void>, error: unknown, attempt: number): void {
     this.options.onError(key, error, attempt);
     if (this.stopped) return;
-    const delay = Math.min((this.options.initialDelayMs ?? 500) * 2 ** (attempt - 1), this.options.maxDelayMs ?? 30_000);
+    const delay = Math.min((this.options.initialDelayMs ?? 200) * 2 ** (attempt - 1), this.options.maxDelayMs ?? 5_000);
     const timer = setTimeout(() => void this.run(key, task), delay);
     timer.unref();
     this.retries.set(key, { attempt, timer });

@@ -118,7 +118,7 @@ export function decideBook(command: BookSpace, inputs: BookingInputs): BookingDe
     ok: true,
     writes: {
       schedule: [confirmed],
-      ledger: [{ type: 'LedgerBookingAdded', data: { bookingId, start, end } }],
+      ledger: [{ type: 'LedgerBookingAdded', data: { bookingId, spaceId, start, end } }],
       occupancy: { days, events: days.length > 0 ? [{ type: 'OccupancyAdded', data: { bookingId, spaceId, start, end } }] : [] },
     },
   };

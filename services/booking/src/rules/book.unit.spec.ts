@@ -42,7 +42,7 @@ describe('BookSpace', () => {
               },
             },
           ],
-          ledger: [{ type: 'LedgerBookingAdded', data: { bookingId: ids.booking, start: '2026-03-02T08:00:00.000Z', end: '2026-03-02T09:00:00.000Z' } }],
+          ledger: [{ type: 'LedgerBookingAdded', data: { bookingId: ids.booking, spaceId: ids.space, start: '2026-03-02T08:00:00.000Z', end: '2026-03-02T09:00:00.000Z' } }],
           occupancy: {
             days: ['2026-03-02'],
             events: [
@@ -162,7 +162,7 @@ describe('BookSpace', () => {
             data: { bookingId: ids.booking, spaceId: ids.space, kind: 'desk', start: '2026-03-28T22:00:00.000Z', end: '2026-03-29T02:00:00.000Z', bookedBy: ids.booker },
           },
         ],
-        ledger: [{ type: 'LedgerBookingAdded', data: { bookingId: ids.booking, start: '2026-03-28T22:00:00.000Z', end: '2026-03-29T02:00:00.000Z' } }],
+        ledger: [{ type: 'LedgerBookingAdded', data: { bookingId: ids.booking, spaceId: ids.space, start: '2026-03-28T22:00:00.000Z', end: '2026-03-29T02:00:00.000Z' } }],
         occupancy: {
           days: ['2026-03-28', '2026-03-29'],
           events: [{ type: 'OccupancyAdded', data: { bookingId: ids.booking, spaceId: ids.space, start: '2026-03-28T22:00:00.000Z', end: '2026-03-29T02:00:00.000Z' } }],
