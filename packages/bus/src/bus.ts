@@ -29,6 +29,17 @@ const tracer = trace.getTracer('@plass/bus');
 const encoder = new TextEncoder();
 
 /** One NATS connection per service: typed request/reply, broadcasts, and JetStream. */
+/**
+ * One reply schema per contract, built once: zod compiles a schema on first use, and building a
+ * fresh one per request made that compilation the gateway's largest cost.
+ */
+const replySchemas = new WeakMap<RequestContract, z.ZodType<Reply<unknown>>>();
+function replySchema(contract: RequestContract): z.ZodType<Reply<unknown>> {
+  let schema = replySchemas.get(contract);
+  if (!schema) replySchemas.set(contract, (schema = Reply(contract.response) as z.ZodType<Reply<unknown>>));
+  return schema;
+}
+
 export class Bus {
   private readonly subscriptions: Subscription[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -63,7 +74,7 @@ export class Bus {
           timeout: options.timeoutMs ?? this.requestTimeoutMs,
           headers: contextHeaders(ctx),
         });
-        const reply = Reply(contract.response).parse(msg.json());
+        const reply = replySchema(contract).parse(msg.json());
         if (!reply.ok) throw new DomainFailure(reply.error);
         return reply.value as ResponseOf<C>;
       } catch (error) {

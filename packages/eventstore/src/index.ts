@@ -20,4 +20,4 @@ export { toEnvelope, toNewEvent, allEnvelopes } from './envelope-mapping.js';
 export { handleCommand, handleMultiStreamCommand, loadStream, type Loaded } from './command-handler.js';
 export { evolverOf, foldWith, type Decision } from './decision.js';
 export type { StreamAppend, MultiAppendResult } from './event-store.js';
-export { StreamStates, type Evolver, type LoadedState } from './stream-states.js';
+export { StreamStates, type Evolver, type LoadedState, type LoadOptions } from './stream-states.js';

@@ -61,6 +61,8 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   recordedAt: new Date(row.recorded_at),
 });
 
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+
 const satisfies = (expected: ExpectedRevision, actual: number | 'no_stream'): boolean =>
   expected === 'any' ||
   (expected === 'no_stream' && actual === 'no_stream') ||
@@ -204,26 +206,37 @@ export class SqliteEventStore implements EventStore {
     const relayed = !isPrivateStream(streamId);
     const last = this.statements.lastRevision.get(streamId)?.revision ?? null;
     const actual = last ?? 'no_stream';
-    const retried = this.findRetry(streamId, events, expected);
-    if (retried) return retried;
-    if (!satisfies(expected, actual)) throw new WrongExpectedRevisionError(streamId, expected, actual);
+    // A retried append is found only when something looks wrong, so a normal one costs no lookup:
+    // a retry either fails the revision check (its events moved the stream on) or reuses event ids.
+    if (!satisfies(expected, actual)) {
+      const retried = this.findRetry(streamId, events, expected);
+      if (retried) return retried;
+      throw new WrongExpectedRevisionError(streamId, expected, actual);
+    }
 
     let revision = last ?? -1;
     let position = 0n;
     const recordedAt = Date.now();
-    for (const event of events) {
-      revision += 1;
-      const { lastInsertRowid } = this.statements.insertEvent.run(
-        streamId,
-        revision,
-        event.id,
-        event.type,
-        JSON.stringify(event.data ?? null),
-        JSON.stringify(event.metadata ?? {}),
-        recordedAt,
-      );
-      if (relayed) this.statements.insertOutbox.run(lastInsertRowid);
-      position = BigInt(lastInsertRowid);
+    try {
+      for (const event of events) {
+        revision += 1;
+        const { lastInsertRowid } = this.statements.insertEvent.run(
+          streamId,
+          revision,
+          event.id,
+          event.type,
+          JSON.stringify(event.data ?? null),
+          JSON.stringify(event.metadata ?? {}),
+          recordedAt,
+        );
+        if (relayed) this.statements.insertOutbox.run(lastInsertRowid);
+        position = BigInt(lastInsertRowid);
+      }
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const retried = this.findRetry(streamId, events, expected);
+      if (retried) return retried;
+      throw error;
     }
     return { nextExpectedRevision: revision, position };
   }

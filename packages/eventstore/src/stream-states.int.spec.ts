@@ -96,3 +96,35 @@ describe('StreamStates (real SQLite)', () => {
     expect(reads).toEqual([1, 0]);
   });
 });
+
+describe('StreamStates with a maximum age (real SQLite)', () => {
+  let dir: TempDir;
+  let store: EventStore;
+  beforeEach(() => {
+    dir = tempDir('plass-states-age-');
+    store = openSqliteEventStore({ file: join(dir.path, 'events.db') });
+  });
+  afterEach(async () => {
+    await store.close();
+    dir.remove();
+  });
+
+  it('answers from the cache while it is younger than maxAgeMs, then reads what changed', async () => {
+    let now = 1_000;
+    const states = new StreamStates(store, 100, () => now);
+    expect(await states.load('policy-t', sum, { maxAgeMs: 1_000 })).toEqual({ state: 0, expectedRevision: 'no_stream' });
+    await store.appendToStream('policy-t', [added(5)]);
+    now += 999;
+    expect(await states.load('policy-t', sum, { maxAgeMs: 1_000 })).toEqual({ state: 0, expectedRevision: 'no_stream' });
+    now += 1;
+    expect(await states.load('policy-t', sum, { maxAgeMs: 1_000 })).toEqual({ state: 5, expectedRevision: 0 });
+  });
+
+  it('reads at once after its writer forgets the stream', async () => {
+    const states = new StreamStates(store, 100, () => 0);
+    await states.load('location-t', sum, { maxAgeMs: 60_000 });
+    await store.appendToStream('location-t', [added(7)]);
+    states.forget(['location-t']);
+    expect((await states.load('location-t', sum, { maxAgeMs: 60_000 })).state).toBe(7);
+  });
+});

@@ -17,6 +17,17 @@ export interface LoadedState<S> {
 interface Entry {
   state: unknown;
   revision: number;
+  /** When the store was last read for this stream (ms). */
+  readAt: number;
+}
+
+export interface LoadOptions {
+  /**
+   * Answer from the cache without reading when it was read this recently. Only for streams that
+   * change rarely and whose writers in this process `forget` them (a location, a tenant's policy):
+   * another replica's change is then seen within `maxAgeMs`.
+   */
+  maxAgeMs?: number;
 }
 
 /**
@@ -35,11 +46,16 @@ export class StreamStates {
   constructor(
     private readonly store: Pick<EventStore, 'readStream'>,
     private readonly maxStreams = 20_000,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  async load<S>(streamId: string, evolver: Evolver<S>): Promise<LoadedState<S>> {
+  async load<S>(streamId: string, evolver: Evolver<S>, options: LoadOptions = {}): Promise<LoadedState<S>> {
     const key = `${this.evolverId(evolver)}:${streamId}`;
     const cached = this.entries.get(key);
+    const readAt = this.now();
+    if (cached && options.maxAgeMs !== undefined && readAt - cached.readAt < options.maxAgeMs) {
+      return { state: cached.state as S, expectedRevision: cached.revision >= 0 ? cached.revision : 'no_stream' };
+    }
     const fromRevision = cached ? cached.revision + 1 : 0;
     const read = await this.store.readStream(streamId, { fromRevision });
     const events = evolver.prepare && read.length > 0 ? await evolver.prepare(read, streamId) : read;
@@ -48,9 +64,9 @@ export class StreamStates {
     const revision = read.length > 0 ? read[read.length - 1]!.revision : (cached?.revision ?? -1);
     // A concurrent load may have cached a newer state meanwhile; never go back.
     const current = this.entries.get(key);
-    if (revision >= 0 && (!current || current.revision <= revision)) {
+    if (!current || current.revision <= revision) {
       this.entries.delete(key);
-      this.entries.set(key, { state, revision });
+      this.entries.set(key, { state, revision, readAt });
       if (this.entries.size > this.maxStreams) this.entries.delete(this.entries.keys().next().value!);
     }
     return { state, expectedRevision: revision >= 0 ? revision : 'no_stream' };

@@ -185,7 +185,7 @@ export class BookingModule {
             const destroyExpiredKeys = async (tenantId: string, periodsBefore: string) =>
               (await bus.request(DestroyExpiredKeys, { purpose: 'booking', periodsBefore }, serviceContext(tenantId))).destroyedKeys;
             return {
-              places: new PlacesApp({ events, readModel, now }),
+              places: new PlacesApp({ events, readModel, states, now }),
               bookings,
               availability: new Availability({ readModel, shredder }),
               subjects: new SubjectData({ readModel, ledgers, bookings, now }),

@@ -55,6 +55,11 @@ export interface BookingsAppDeps {
   now: () => Date;
 }
 
+/**
+ * Locations and policies change rarely, and only through PlacesApp, which forgets them here: a
+ * replica sees another replica's change within a second (ADR 0009).
+ */
+const RULES = { maxAgeMs: 1_000 };
 const scheduleEvolver = evolverOf(initialSchedule, evolveSchedule);
 const occupancyEvolver = evolverOf(initialOccupancy, evolveOccupancy);
 
@@ -266,11 +271,11 @@ export class BookingsApp {
   private async loadLocation(tenantId: string, schedule: Schedule): Promise<Location> {
     const space = schedule.space;
     if (space.status === 'none' || space.locationId === undefined) return initialLocation;
-    return (await this.deps.states.load(locationStream(tenantId, space.locationId), locationEvolver)).state;
+    return (await this.deps.states.load(locationStream(tenantId, space.locationId), locationEvolver, RULES)).state;
   }
 
   private async loadPolicy(tenantId: string) {
-    return (await this.deps.states.load(policyStream(tenantId), policyEvolver)).state;
+    return (await this.deps.states.load(policyStream(tenantId), policyEvolver, RULES)).state;
   }
 
   private async loadOccupancy(tenantId: string, schedule: Schedule, days: string[]) {

@@ -1,4 +1,4 @@
-import { LedgerBookingAdded, pii, type DomainEvent } from '@plass/contracts';
+import { pii, type DomainEvent } from '@plass/contracts';
 import type { EventStore, Evolver, LoadedState, RecordedEvent, StreamStates } from '@plass/eventstore';
 import type { Shredder } from '@plass/shredder';
 import { z } from 'zod';
@@ -10,15 +10,13 @@ import { ledgerStream } from './streams.js';
 const LEDGER_ENTRY = { category: 'identifier', purpose: 'booking', description: 'a booking in its booker’s limits ledger' } as const;
 
 /**
- * A ledger entry at rest: the contract's fields, each sealed with the booking key of the booking's
- * end day, so retention and erasure shred the ledger with the booking. Marked here rather than in
- * the contract because the catalog's marks also censor those field names in every log line, and
- * booking ids and times are personal only inside a ledger. `LedgerBookingRemoved`'s one field is
- * among them.
+ * A ledger entry at rest, `{entry: <sealed>}`: the contract's data as one value sealed with the
+ * booking key of the booking's end day, so retention and erasure shred the ledger with the booking
+ * (one cipher per entry, however many fields). Marked here rather than in the contract because the
+ * catalog's marks also censor field names in every log line, and booking ids and times are
+ * personal only inside a ledger.
  */
-const SealedLedgerEntry: z.ZodObject = z.object(
-  Object.fromEntries(Object.entries(LedgerBookingAdded.data.shape).map(([field, schema]) => [field, pii(schema, LEDGER_ENTRY)])),
-);
+const SealedLedgerEntry = z.object({ entry: pii(z.record(z.string(), z.unknown()), LEDGER_ENTRY) });
 
 // Entries written before ledgers were sealed carry a clear booking id.
 const isSealed = (event: RecordedEvent) => typeof (event.data as { bookingId?: unknown }).bookingId !== 'string';
@@ -54,7 +52,7 @@ export class Ledgers {
   seal(events: DomainEvent[], booking: { tenantId: string; bookedBy: string; end: string; streamId: string }): Promise<DomainEvent[]> {
     const scope = { tenantId: booking.tenantId, subjectId: booking.bookedBy, period: bookingKeyPeriod(booking.end), aad: booking.streamId };
     return Promise.all(
-      events.map(async (event) => ({ type: event.type, data: await this.deps.shredder.encrypt(SealedLedgerEntry, event.data, scope) }) as DomainEvent),
+      events.map(async (event) => ({ type: event.type, data: await this.deps.shredder.encrypt(SealedLedgerEntry, { entry: event.data }, scope) }) as DomainEvent),
     );
   }
 
@@ -95,7 +93,7 @@ export class Ledgers {
     return recorded.flatMap((event) => {
       const entry = readable.get(event);
       if (entry === undefined) return [event];
-      return entry.redacted.length > 0 ? [] : [{ ...event, data: entry.data as Record<string, unknown> }];
+      return entry.redacted.length > 0 ? [] : [{ ...event, data: entry.data.entry as Record<string, unknown> }];
     });
   }
 }

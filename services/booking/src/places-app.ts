@@ -15,7 +15,7 @@ import {
   type ChangePrivacySettings,
   type PageQuery,
 } from '@plass/contracts';
-import { evolverOf, foldWith, handleCommand, type EventStore } from '@plass/eventstore';
+import { evolverOf, foldWith, handleCommand, type EventStore, type NewEvent, type RecordedEvent, type StreamStates } from '@plass/eventstore';
 import type { ProjectionStore } from '@plass/projections';
 import type { z } from 'zod';
 import { decided, page, requireAdmin, toStored } from './app-support.js';
@@ -46,6 +46,8 @@ import { locationStream, policyStream, spaceStream } from './streams.js';
 export interface PlacesAppDeps {
   events: EventStore;
   readModel: ProjectionStore;
+  /** Bookings read locations and policies from here; a change made here is seen by them at once. */
+  states: Pick<StreamStates, 'forget'>;
   now: () => Date;
 }
 
@@ -72,11 +74,19 @@ export function spaceView(space: Space | SpaceDocument): SpaceView {
 export class PlacesApp {
   constructor(private readonly deps: PlacesAppDeps) {}
 
+  private command<S, R>(
+    streamId: string,
+    fold: (events: RecordedEvent[]) => S,
+    decide: (state: S) => Promise<{ events: NewEvent[]; result: R }> | { events: NewEvent[]; result: R },
+  ): Promise<R> {
+    return handleCommand(this.deps.events, streamId, fold, decide).finally(() => this.deps.states.forget([streamId]));
+  }
+
   createLocation(request: RequestOf<typeof CreateLocation>, ctx: RequestContext): Promise<LocationView> {
     requireAdmin(ctx);
     const locationId = randomUUID();
     const streamId = locationStream(ctx.tenantId, locationId);
-    return handleCommand(this.deps.events, streamId, foldLocation, (state) => {
+    return this.command(streamId, foldLocation, (state) => {
       const events = decided(decideCreateLocation({ data: { locationId, ...request }, actor: ctx }, state));
       return { events: toStored(events, ctx, streamId, this.deps.now()), result: locationView(events.reduce(evolveLocation, state)) };
     });
@@ -85,7 +95,7 @@ export class PlacesApp {
   updateLocation(request: RequestOf<typeof UpdateLocation>, ctx: RequestContext): Promise<LocationView> {
     requireAdmin(ctx);
     const streamId = locationStream(ctx.tenantId, request.locationId);
-    return handleCommand(this.deps.events, streamId, foldLocation, (state) => {
+    return this.command(streamId, foldLocation, (state) => {
       const events = decided(decideUpdateLocation({ data: request, actor: ctx }, state));
       return { events: toStored(events, ctx, streamId, this.deps.now()), result: locationView(events.reduce(evolveLocation, state)) };
     });
@@ -94,7 +104,7 @@ export class PlacesApp {
   disableLocation(locationId: string, ctx: RequestContext): Promise<LocationView> {
     requireAdmin(ctx);
     const streamId = locationStream(ctx.tenantId, locationId);
-    return handleCommand(this.deps.events, streamId, foldLocation, (state) => {
+    return this.command(streamId, foldLocation, (state) => {
       const events = decided(decideDisableLocation({ data: { locationId }, actor: ctx }, state));
       return { events: toStored(events, ctx, streamId, this.deps.now()), result: locationView(events.reduce(evolveLocation, state)) };
     });
@@ -115,7 +125,7 @@ export class PlacesApp {
     const location = foldLocation(await this.deps.events.readStream(locationStream(ctx.tenantId, request.locationId)));
     const spaceId = randomUUID();
     const streamId = spaceStream(ctx.tenantId, spaceId);
-    return handleCommand(this.deps.events, streamId, foldSpace, (space) => {
+    return this.command(streamId, foldSpace, (space) => {
       const events = decided(decideCreateSpace({ data: { spaceId, ...request }, actor: ctx }, { space, location }));
       return { events: toStored(events, ctx, streamId, this.deps.now()), result: spaceView(events.reduce(evolveSpace, space)) };
     });
@@ -124,7 +134,7 @@ export class PlacesApp {
   updateSpace(request: RequestOf<typeof UpdateSpace>, ctx: RequestContext): Promise<SpaceView> {
     requireAdmin(ctx);
     const streamId = spaceStream(ctx.tenantId, request.spaceId);
-    return handleCommand(this.deps.events, streamId, foldSpace, (state) => {
+    return this.command(streamId, foldSpace, (state) => {
       const events = decided(decideUpdateSpace({ data: request, actor: ctx }, state));
       return { events: toStored(events, ctx, streamId, this.deps.now()), result: spaceView(events.reduce(evolveSpace, state)) };
     });
@@ -133,7 +143,7 @@ export class PlacesApp {
   disableSpace(spaceId: string, ctx: RequestContext): Promise<SpaceView> {
     requireAdmin(ctx);
     const streamId = spaceStream(ctx.tenantId, spaceId);
-    return handleCommand(this.deps.events, streamId, foldSpace, (state) => {
+    return this.command(streamId, foldSpace, (state) => {
       const events = decided(decideDisableSpace({ data: { spaceId }, actor: ctx }, state));
       return { events: toStored(events, ctx, streamId, this.deps.now()), result: spaceView(events.reduce(evolveSpace, state)) };
     });
@@ -158,7 +168,7 @@ export class PlacesApp {
   changePolicy(request: RequestOf<typeof ChangeBookingPolicy>, ctx: RequestContext): Promise<BookingPolicy> {
     requireAdmin(ctx);
     const streamId = policyStream(ctx.tenantId);
-    return handleCommand(this.deps.events, streamId, foldPolicy, (state) => {
+    return this.command(streamId, foldPolicy, (state) => {
       const events = decided(decideChangePolicy({ data: request, actor: ctx }, state));
       return { events: toStored(events, ctx, streamId, this.deps.now()), result: events.reduce(evolvePolicy, state) };
     });
@@ -171,7 +181,7 @@ export class PlacesApp {
   changePrivacySettings(changes: RequestOf<typeof ChangePrivacySettings>, ctx: RequestContext): Promise<PrivacySettings> {
     requireAdmin(ctx);
     const streamId = policyStream(ctx.tenantId);
-    return handleCommand(this.deps.events, streamId, foldPrivacySettings, (state) => {
+    return this.command(streamId, foldPrivacySettings, (state) => {
       const events = decided(decideChangePrivacySettings({ changes, actor: ctx }, state));
       return { events: toStored(events, ctx, streamId, this.deps.now()), result: events.reduce(evolvePrivacySettings, state) };
     });
