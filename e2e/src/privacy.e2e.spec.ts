@@ -158,6 +158,15 @@ describe('privacy through the gateway: export, erasure, and proof of it', () => 
     expect(login.status).toBe(401);
   });
 
+  it('lets nobody book for her again, not even with her access token that has not expired yet', async () => {
+    const at = (days: number, time: string) => wallClock(OSLO, system.bookingNow(), days, time);
+    const slot = { spaceId, start: at(5, '09:00'), end: at(5, '10:00') };
+    const herself = await call('POST', '/v1/bookings', person(erika).token, slot);
+    expect({ status: herself.status, code: herself.body.code }).toEqual({ status: 410, code: 'privacy.subject_erased' });
+    const forHer = await call('POST', '/v1/bookings', lind.adminToken, { ...slot, onBehalfOf: person(erika).id });
+    expect({ status: forHer.status, code: forHer.body.code }).toEqual({ status: 404, code: 'user.not_found' });
+  });
+
   it('a service that missed the broadcast stops decrypting once its cached key expires (30 s bound)', async () => {
     const kid = bookerKid(system.dataDir, booked.future.id);
     expect((await deafKeys.keysById(lind.tenantId, [kid])).get(kid)).toBeInstanceOf(Buffer);

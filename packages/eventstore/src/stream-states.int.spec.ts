@@ -128,3 +128,58 @@ describe('StreamStates with a maximum age (real SQLite)', () => {
     expect((await states.load('location-t', sum, { maxAgeMs: 60_000 })).state).toBe(7);
   });
 });
+
+describe('StreamStates and forgetting (real SQLite)', () => {
+  let dir: TempDir;
+  let store: EventStore;
+  beforeEach(() => {
+    dir = tempDir('plass-states-forget-');
+    store = openSqliteEventStore({ file: join(dir.path, 'events.db') });
+  });
+  afterEach(async () => {
+    await store.close();
+    dir.remove();
+  });
+
+  it('does not cache what a load read when the stream was forgotten while it ran', async () => {
+    const states = new StreamStates(store, 100);
+    await store.appendToStream('ledger-x', [added(1), added(2)]);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = new StreamStates({ readStream: async (id, options) => { const read = await store.readStream(id, options); await gate; return read; } }, 100);
+    const loading = slow.load('ledger-x', sum);
+    slow.forget(['ledger-x']);
+    release();
+    expect((await loading).state).toBe(3);
+    await store.deleteStream('ledger-x');
+    await store.appendToStream('ledger-x', [added(10), added(20), added(30)]);
+    // Had the racing load been cached at revision 1, this would fold 30 onto 3.
+    expect((await slow.load('ledger-x', sum)).state).toBe(60);
+    expect((await states.load('ledger-x', sum)).state).toBe(60);
+  });
+
+  it('folds the whole stream afresh once the state is refoldAfterMs old', async () => {
+    let now = 0;
+    const prepared: number[] = [];
+    const decrypting: Evolver<number> = { ...sum, prepare: async (events: RecordedEvent[]) => (prepared.push(events.length), events) };
+    const states = new StreamStates(store, 100, () => now);
+    await store.appendToStream('ledger-y', [added(1), added(2)]);
+    await states.load('ledger-y', decrypting, { refoldAfterMs: 30_000 });
+    await store.appendToStream('ledger-y', [added(3)]);
+    now = 29_999;
+    await states.load('ledger-y', decrypting, { refoldAfterMs: 30_000 });
+    now = 30_000;
+    expect((await states.load('ledger-y', decrypting, { refoldAfterMs: 30_000 })).state).toBe(6);
+    expect(prepared).toEqual([2, 1, 3]);
+  });
+
+  it('forgetWhere drops every stream it names', async () => {
+    const states = new StreamStates(store, 100);
+    for (const id of ['ledger-t1-a', 'ledger-t1-b', 'ledger-t2-a']) {
+      await store.appendToStream(id, [added(1)]);
+      await states.load(id, sum);
+    }
+    states.forgetWhere((id) => id.startsWith('ledger-t1-'));
+    expect(states.size).toBe(1);
+  });
+});

@@ -19,6 +19,8 @@ interface Entry {
   revision: number;
   /** When the store was last read for this stream (ms). */
   readAt: number;
+  /** When the state was last folded from the stream's first event (ms). */
+  foldedAt: number;
 }
 
 export interface LoadOptions {
@@ -28,6 +30,11 @@ export interface LoadOptions {
    * another replica's change is then seen within `maxAgeMs`.
    */
   maxAgeMs?: number;
+  /**
+   * Fold the whole stream afresh once the state is this old, whatever changed: bounds how long a
+   * state derived from decrypted events outlives the keys (a ledger after retention or erasure).
+   */
+  refoldAfterMs?: number;
 }
 
 /**
@@ -42,6 +49,8 @@ export class StreamStates {
   private readonly entries = new Map<string, Entry>();
   private readonly evolverIds = new WeakMap<object, number>();
   private nextEvolverId = 0;
+  /** Bumped by every `forget`: a load that started before one does not cache what it read. */
+  private epoch = 0;
 
   constructor(
     private readonly store: Pick<EventStore, 'readStream'>,
@@ -51,8 +60,10 @@ export class StreamStates {
 
   async load<S>(streamId: string, evolver: Evolver<S>, options: LoadOptions = {}): Promise<LoadedState<S>> {
     const key = `${this.evolverId(evolver)}:${streamId}`;
-    const cached = this.entries.get(key);
     const readAt = this.now();
+    const epoch = this.epoch;
+    let cached = this.entries.get(key);
+    if (cached && options.refoldAfterMs !== undefined && readAt - cached.foldedAt >= options.refoldAfterMs) cached = undefined;
     if (cached && options.maxAgeMs !== undefined && readAt - cached.readAt < options.maxAgeMs) {
       return { state: cached.state as S, expectedRevision: cached.revision >= 0 ? cached.revision : 'no_stream' };
     }
@@ -62,11 +73,11 @@ export class StreamStates {
     let state = (cached ? cached.state : evolver.initial) as S;
     for (const event of events) state = evolver.evolve(state, event);
     const revision = read.length > 0 ? read[read.length - 1]!.revision : (cached?.revision ?? -1);
-    // A concurrent load may have cached a newer state meanwhile; never go back.
+    // A concurrent load may have cached a newer state meanwhile; never go back, nor across a forget.
     const current = this.entries.get(key);
-    if (!current || current.revision <= revision) {
+    if (epoch === this.epoch && (!current || current.revision <= revision)) {
       this.entries.delete(key);
-      this.entries.set(key, { state, revision, readAt });
+      this.entries.set(key, { state, revision, readAt, foldedAt: cached ? cached.foldedAt : readAt });
       if (this.entries.size > this.maxStreams) this.entries.delete(this.entries.keys().next().value!);
     }
     return { state, expectedRevision: revision >= 0 ? revision : 'no_stream' };
@@ -75,8 +86,14 @@ export class StreamStates {
   /** Drops every cached state of the streams (after a failed append, or a deleted stream). */
   forget(streamIds: Iterable<string>): void {
     const doomed = new Set(streamIds);
+    this.forgetWhere((streamId) => doomed.has(streamId));
+  }
+
+  /** Drops the cached states of every stream the predicate names (e.g. a tenant's ledgers when keys are destroyed). */
+  forgetWhere(names: (streamId: string) => boolean): void {
+    this.epoch += 1;
     for (const key of [...this.entries.keys()]) {
-      if (doomed.has(key.slice(key.indexOf(':') + 1))) this.entries.delete(key);
+      if (names(key.slice(key.indexOf(':') + 1))) this.entries.delete(key);
     }
   }
 

@@ -17,10 +17,12 @@ import {
   Streams,
   Subjects,
   exportSubject,
+  type EventEnvelope,
   forgetSubject,
   type RequestContext,
 } from '@plass/contracts';
-import { scanForPlaintext } from '@plass/testing';
+import { envelopeFor, publishEvent } from '@plass/bus';
+import { scanForPlaintext, waitFor } from '@plass/testing';
 import { createTenant, registerUser, startBookingHarness, type BookingHarness, type TestTenant } from './test-support/harness.js';
 import { policySide, type PolicySide } from './test-support/policy-side.js';
 
@@ -152,11 +154,21 @@ describe('booking’s part in privacy (real NATS, SQLite, key vault, identity)',
     let spaces: string[];
     let bob: User;
     let dora: User;
+    /** Identity's UserRegistered for Bob, as booking consumed it: delivered again once he is forgotten. */
+    let bobRegistered: EventEnvelope;
 
     beforeAll(async () => {
       tenant = await createTenant(h);
       spaces = await office(tenant);
       bob = await registerUser(h, tenant, 'Bob Builder');
+      bobRegistered = await waitFor(
+        async () => {
+          const message = await h.client.jsm.streams.getMessage(Streams.events, { last_by_subj: Subjects.event(tenant.tenantId, 'identity', 'UserRegistered') }).catch(() => null);
+          const envelope = message?.json() as EventEnvelope | undefined;
+          return (envelope?.data as { userId?: string } | undefined)?.userId === bob.id ? envelope : undefined;
+        },
+        { what: 'Bob’s UserRegistered on JetStream', intervalMs: 25 },
+      );
       dora = await registerUser(h, tenant, 'Dora Explorer');
     }, 60_000);
 
@@ -196,15 +208,25 @@ describe('booking’s part in privacy (real NATS, SQLite, key vault, identity)',
         const last = await h.client.jsm.streams.getMessage(Streams.events, { last_by_subj: Subjects.event(tenant.tenantId, 'booking', 'BookingCancelled') });
         expect((last!.json() as { data: unknown }).data).toMatchObject({ reason: 'erasure' });
 
+        // Identity has not deactivated him yet: booking fenced him itself, so no booking starts a new ledger.
+        await expect(book({ ctx: tenant.admin }, spaces[1]!, at(1, 14), at(1, 15), { onBehalfOf: bob.id })).rejects.toEqual(failure('user.deactivated'));
+        // Nor does he himself, with an access token that is still valid.
+        await expect(book(bob, spaces[1]!, at(1, 16), at(1, 17))).rejects.toEqual(failure('user.deactivated'));
+        await h.settle();
         expect((await h.client.request(ListMyBookings, { from: at(0, 0), to: at(7, 0) }, bob.ctx)).items).toEqual([]);
         expect(await h.client.request(CancelSubjectBookings, { erasureId: randomUUID(), subjectId: bob.id }, saga(tenant))).toEqual({ cancelled: 0 });
         await expect(book(dora, spaces[0]!, at(1, 8), at(1, 9))).resolves.toMatchObject({ status: 'confirmed' });
       });
     });
 
+    it('answers no receipt while it can still obtain the subject’s profile key, and forgets nothing', async () => {
+      await expect(h.client.request(ForgetBookingSubject, { erasureId: randomUUID(), subjectId: dora.id }, saga(tenant))).rejects.toEqual(failure('service.unavailable'));
+      await expect(book({ ctx: tenant.admin }, spaces[1]!, at(3, 14), at(3, 15), { onBehalfOf: dora.id })).resolves.toMatchObject({ bookedBy: dora.id });
+    });
+
     it('forgets what it derived once the keys are gone, and answers the receipt', async () => {
       await h.client.request(DestroySubjectKeys, { subjectId: bob.id }, officer(tenant));
-      await expect(book({ ctx: tenant.admin }, spaces[1]!, at(4, 8), at(4, 9), { onBehalfOf: bob.id })).rejects.toEqual(failure('privacy.subject_erased'));
+      await expect(book({ ctx: tenant.admin }, spaces[1]!, at(4, 8), at(4, 9), { onBehalfOf: bob.id })).rejects.toEqual(failure('user.deactivated'));
       h.clock.set('2030-03-04T12:34:56.000Z');
       try {
         const receipt = { service: 'booking', acknowledgedAt: '2030-03-04T12:34:56.000Z' };
@@ -218,6 +240,16 @@ describe('booking’s part in privacy (real NATS, SQLite, key vault, identity)',
       expect(await h.client.request(ExportBookingSubject, { subjectId: bob.id }, saga(tenant))).toEqual({ service: 'booking', sections: { bookings: [] } });
       await h.settle();
       expect(scanForPlaintext(join(h.dir.path, 'booking'), [bob.id, dora.id, 'Lunch with Zed', 'Retro with Zebedee', 'Bob Builder'])).toEqual([]);
+    });
+
+    it('keeps a forgotten subject forgotten when identity’s events arrive late', async () => {
+      const identity = { ctx: saga(tenant), context: 'identity' as const, streamId: bobRegistered.streamId, now: h.clock.now };
+      await publishEvent(h.client, { ...bobRegistered, id: randomUUID() });
+      await publishEvent(h.client, envelopeFor({ type: 'UserProfileChanged', data: { userId: bob.id, bookingVisibility: 'visible' } }, identity));
+      await publishEvent(h.client, envelopeFor({ type: 'UserDeactivated', data: { userId: bob.id } }, identity));
+      await h.settle();
+      // An entry brought back would pass as an active user, and fail only later at his destroyed keys.
+      await expect(book({ ctx: tenant.admin }, spaces[1]!, at(4, 8), at(4, 9), { onBehalfOf: bob.id })).rejects.toEqual(failure('user.not_found'));
     });
   });
 

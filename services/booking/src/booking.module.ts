@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Bus, Lease, consumeEvents, ensureLeaseStore, ensureStreams, publishEvent, runWhileLeader, type EventConsumer, type LeaderRunner } from '@plass/bus';
-import { DestroyExpiredKeys, PolicyAcknowledgementStatus, Subjects, type RequestContext } from '@plass/contracts';
+import { DestroyExpiredKeys, KeysDestroyed, PolicyAcknowledgementStatus, Subjects, type RequestContext } from '@plass/contracts';
 import { allEnvelopes, StreamStates, toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
 import { ProjectionRunner, type ProjectionStore } from '@plass/projections';
 import { NatsKeyClient, Shredder } from '@plass/shredder';
@@ -173,10 +173,12 @@ export class BookingModule {
           provide: APPS,
           inject: [BUS, EVENT_STORE, READ_MODEL],
           useFactory: (bus: Bus, events: EventStore, readModel: ProjectionStore): BookingApps => {
-            const keys = new NatsKeyClient(bus, { ttlMs: options.keyCacheTtlMs ?? 30_000 });
+            const keyCacheTtlMs = options.keyCacheTtlMs ?? 30_000;
+            const keys = new NatsKeyClient(bus, { ttlMs: keyCacheTtlMs });
             const shredder = new Shredder(keys);
             const states = new StreamStates(events);
-            const ledgers = new Ledgers({ events, shredder, pseudonyms: new LedgerPseudonyms(keys), states });
+            const ledgers = new Ledgers({ events, shredder, pseudonyms: new LedgerPseudonyms(keys), states, refoldAfterMs: keyCacheTtlMs });
+            bus.onBroadcast(KeysDestroyed, ({ tenantId }) => ledgers.keysDestroyed(tenantId));
             const policyGate = new PolicyGate({
               readModel,
               ask: (ctx, userId) => bus.request(PolicyAcknowledgementStatus, { userId }, serviceContext(ctx.tenantId, ctx.correlationId)),

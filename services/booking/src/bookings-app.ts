@@ -41,7 +41,7 @@ import {
   type Occupancy,
   type Schedule,
 } from './rules/index.js';
-import { USERS, userDocumentId, type UserDocument } from './users-directory.js';
+import { USERS, isActiveUser, userDocumentId, type UserDocument } from './users-directory.js';
 import { locationStream, occupancyStream, policyStream, spaceStream } from './streams.js';
 
 export interface BookingsAppDeps {
@@ -90,6 +90,10 @@ export class BookingsApp {
     const [ledgerId] = await Promise.all([this.deps.ledgers.streamOf(tenantId, bookedBy), this.deps.policyGate.requireAcknowledged(ctx, bookedBy)]);
     const bookingId = randomUUID();
     return handleMultiStreamCommand(this.deps.events, async () => {
+      // Checked on every attempt: an erasure marks the person before it cancels their bookings (ADR 0011).
+      if (bookedBy === actor.userId && !(await isActiveUser(this.deps.readModel, tenantId, bookedBy))) {
+        throw new DomainFailure(domainError('user.deactivated', 'the user is deactivated'));
+      }
       const schedule = await this.loadSchedule(tenantId, request.spaceId);
       const location = await this.loadLocation(tenantId, schedule.state);
       const policy = await this.loadPolicy(tenantId);

@@ -28,7 +28,16 @@ export class Ledgers {
   /** One evolver per tenant: decrypting needs the tenant, and StreamStates caches per evolver. */
   private readonly evolvers = new Map<string, Evolver<Ledger>>();
 
-  constructor(private readonly deps: { events: EventStore; shredder: Shredder; pseudonyms: LedgerPseudonyms; states: StreamStates }) {}
+  constructor(
+    private readonly deps: {
+      events: EventStore;
+      shredder: Shredder;
+      pseudonyms: LedgerPseudonyms;
+      states: StreamStates;
+      /** A cached ledger is folded afresh this often: decrypted entries never outlive the key cache's bound. */
+      refoldAfterMs: number;
+    },
+  ) {}
 
   /** Throws SubjectErasedError once the person is erased: their ledger can no longer be named. */
   async streamOf(tenantId: string, userId: string): Promise<string> {
@@ -40,7 +49,7 @@ export class Ledgers {
    * bookings ended days ago, so no upcoming or concurrent limit counts them.
    */
   async load(tenantId: string, streamId: string): Promise<LoadedLedger> {
-    return { ...(await this.deps.states.load(streamId, this.evolverOf(tenantId))), streamId };
+    return { ...(await this.deps.states.load(streamId, this.evolverOf(tenantId), { refoldAfterMs: this.deps.refoldAfterMs })), streamId };
   }
 
   /** Every readable entry, decrypted, in stream order (given-back bookings included). */
@@ -61,6 +70,12 @@ export class Ledgers {
     this.deps.states.forget([streamId]);
     await this.deps.events.deleteStream(streamId);
     this.deps.states.forget([streamId]);
+  }
+
+  /** Keys of the tenant were destroyed (retention, erasure): no cached ledger may keep what they sealed. */
+  keysDestroyed(tenantId: string): void {
+    const prefix = ledgerStream(tenantId, '');
+    this.deps.states.forgetWhere((streamId) => streamId.startsWith(prefix));
   }
 
   /** Entries are decrypted once, as they are first read; the folded state is kept between commands. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@plass/contracts';
 import type { ProjectionDefinition, ProjectionStore } from '@plass/projections';
 import type { CurrentPrivacyPolicy } from './rules/index.js';
-import { userDocumentId } from './users-directory.js';
+import { isErased, userDocumentId } from './users-directory.js';
 
 export const PRIVACY_POLICIES = 'privacy_policies';
 export const ACKNOWLEDGEMENTS = 'policy_acknowledgements';
@@ -40,6 +40,7 @@ export const privacyPolicies: ProjectionDefinition = {
     },
     PrivacyPolicyAcknowledged: (event, tx) => {
       const { userId, version } = data(event) as { userId: string; version: string };
+      if (isErased(tx, event.tenantId, userId)) return;
       const id = userDocumentId(event.tenantId, userId);
       const doc = tx.get<AcknowledgementsDocument>(ACKNOWLEDGEMENTS, id) ?? { id, tenantId: event.tenantId, versions: [] };
       if (!doc.versions.includes(version)) tx.put(ACKNOWLEDGEMENTS, id, { ...doc, versions: [...doc.versions, version] });
@@ -47,7 +48,10 @@ export const privacyPolicies: ProjectionDefinition = {
   },
 };
 
-/** Erasure: drops what booking derived about the person (a fresh id each time, so a retry deletes again). */
+/**
+ * Erasure: drops what booking derived about the person (a fresh id each time, so a retry deletes
+ * again); late acknowledgements stay out as `forgetUser` fences the person.
+ */
 export async function forgetAcknowledgements(store: ProjectionStore, tenantId: string, userId: string): Promise<void> {
   await store.apply(privacyPolicies.name, randomUUID(), (tx) => tx.delete(ACKNOWLEDGEMENTS, userDocumentId(tenantId, userId)));
 }

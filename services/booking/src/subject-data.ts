@@ -2,10 +2,13 @@ import { DomainFailure, domainError, type RequestContext, type SpaceKind } from 
 import type { ProjectionStore } from '@plass/projections';
 import { SubjectErasedError } from '@plass/shredder';
 import type { BookingsApp } from './bookings-app.js';
-import type { Ledgers } from './ledgers.js';
+import type { Ledgers, LoadedLedger } from './ledgers.js';
 import { forgetAcknowledgements } from './privacy-policies.js';
 import { BOOKINGS, SPACES, type BookingDocument, type SpaceDocument } from './read-model.js';
-import { forgetUser } from './users-directory.js';
+import { forgetUser, markErasing } from './users-directory.js';
+
+/** Bookings decided before the fence may land after the ledger was deleted; more rounds than that mean something is wrong. */
+const MAX_DELETE_ROUNDS = 3;
 
 export interface ExportedBooking {
   id: string;
@@ -28,24 +31,36 @@ export class SubjectData {
   constructor(private readonly deps: { readModel: ProjectionStore; ledgers: Ledgers; bookings: BookingsApp; now: () => Date }) {}
 
   /**
-   * Cancels every booking of the subject that has not ended, then deletes their ledger: once the
-   * saga passed the legal-hold check erasure is irrevocable, and after the keys are gone the
-   * ledger could no longer be named to delete it.
+   * Fences the subject first, so they can book no more, then cancels every booking of theirs that
+   * has not ended and deletes their ledger: once the saga passed the legal-hold check erasure is
+   * irrevocable, and after the keys are gone the ledger could no longer be named to delete it. A
+   * booking decided before the fence may still land after a deletion: the ledger is read again.
    */
   async cancelBookings(subjectId: string, ctx: RequestContext): Promise<{ cancelled: number }> {
     const { tenantId } = ctx;
+    await markErasing(this.deps.readModel, tenantId, subjectId);
     const ledgerId = await this.ledgerOrNull(tenantId, subjectId);
     if (ledgerId === null) return { cancelled: 0 };
+    let cancelled = 0;
+    let ledger = await this.deps.ledgers.load(tenantId, ledgerId);
+    for (let round = 0; ledger.expectedRevision !== 'no_stream'; round++) {
+      if (round === MAX_DELETE_ROUNDS) throw new DomainFailure(domainError('service.unavailable', 'the subject’s ledger keeps changing; retry'));
+      cancelled += await this.cancelUpcoming(ledger, subjectId, ctx);
+      await this.deps.ledgers.delete(ledgerId);
+      ledger = await this.deps.ledgers.load(tenantId, ledgerId);
+    }
+    return { cancelled };
+  }
+
+  private async cancelUpcoming(ledger: LoadedLedger, subjectId: string, ctx: RequestContext): Promise<number> {
     const now = this.deps.now().getTime();
-    const ledger = await this.deps.ledgers.load(tenantId, ledgerId);
     let cancelled = 0;
     for (const [bookingId, booking] of Object.entries(ledger.state.bookings)) {
       if (Date.parse(booking.end) <= now) continue;
-      const spaceId = booking.spaceId ?? (await this.spaceOf(bookingId, tenantId));
+      const spaceId = booking.spaceId ?? (await this.spaceOf(bookingId, ctx.tenantId));
       if (await this.deps.bookings.cancelForErasure({ id: bookingId, spaceId }, subjectId, ctx)) cancelled += 1;
     }
-    await this.deps.ledgers.delete(ledgerId);
-    return { cancelled };
+    return cancelled;
   }
 
   /** Ledger entries written before they named their space: the read model knows it, once it has caught up. */
@@ -55,8 +70,15 @@ export class SubjectData {
     return doc.spaceId;
   }
 
-  /** After the keys are destroyed: drops the subject's users-directory entry and policy acknowledgements. */
+  /**
+   * After the keys are destroyed: drops the subject's users-directory entry and policy
+   * acknowledgements. The receipt says booking can no longer read the subject's data, so while its
+   * key cache still hands out their profile key (a missed KeysDestroyed) the saga is told to retry.
+   */
   async forget(subjectId: string, ctx: RequestContext): Promise<{ service: 'booking'; acknowledgedAt: string }> {
+    if ((await this.ledgerOrNull(ctx.tenantId, subjectId)) !== null) {
+      throw new DomainFailure(domainError('service.unavailable', "booking can still obtain the subject's profile key; retry once their keys are destroyed"));
+    }
     await forgetUser(this.deps.readModel, ctx.tenantId, subjectId);
     await forgetAcknowledgements(this.deps.readModel, ctx.tenantId, subjectId);
     return { service: 'booking', acknowledgedAt: this.deps.now().toISOString() };
