@@ -564,7 +564,7 @@ export const routes = {
     roles: anyone,
     body: AcknowledgePolicyBody,
     response: { status: 201, schema: AcknowledgementView, description: 'Your acknowledgement' },
-    problems: [...always, ...bodyProblems, 'privacy.policy_not_found', 'privacy.policy_version_mismatch'],
+    problems: [...always, ...bodyProblems, 'privacy.policy_not_found', 'privacy.policy_version_mismatch', 'privacy.subject_erased'],
   },
   listUnacknowledged: {
     operationId: 'listUnacknowledged',
@@ -602,7 +602,7 @@ export const routes = {
     roles: officers,
     body: LegalHoldBody,
     response: { status: 201, schema: LegalHoldView, description: 'The hold' },
-    problems: [...always, ...bodyProblems, 'user.not_found'],
+    problems: [...always, ...bodyProblems, 'user.not_found', 'privacy.subject_erased'],
   },
   listLegalHolds: {
     operationId: 'listLegalHolds',

@@ -9,6 +9,9 @@ import { defineEvent } from './define.js';
 
 /** A tenant's privacy policy version, e.g. `2026-11` or `v3`. */
 export const PolicyVersion = z.string().trim().regex(/^[0-9A-Za-z._-]{1,40}$/, 'letters, digits, ".", "_" and "-" only');
+/** Fits the gateway's 64 KB body limit with room for the rest of the request. */
+export const PolicyText = z.string().min(1).max(50_000);
+export const PolicyUrl = z.url({ protocol: /^https$/ }).max(2000);
 
 export const PrivacyPolicyPublished = defineEvent(
   'privacy',
@@ -16,8 +19,8 @@ export const PrivacyPolicyPublished = defineEvent(
   z.object({
     version: PolicyVersion,
     /** The policy text as published (not personal data). */
-    text: z.string().min(1).max(200_000),
-    url: z.url().max(2000).optional(),
+    text: PolicyText,
+    url: PolicyUrl.optional(),
     /** Users must acknowledge this version before they may book. */
     requireAcknowledgement: z.boolean(),
     publishedBy: Uuid.optional(),
@@ -32,7 +35,11 @@ export const PrivacyPolicyAcknowledged = defineEvent(
 
 /** Why erasure is refused (GDPR Art. 17(3)): a code and a reference such as a case number, no free text. */
 export const LegalHoldReason = z.enum(['litigation', 'regulatory_investigation', 'statutory_retention', 'other_legal_obligation']);
-export const LegalHoldReference = z.string().trim().regex(/^[0-9A-Za-z ._/#-]{1,60}$/, 'a case number or similar reference');
+/** An opaque case number (no spaces, at least one digit), so no party's name ends up in the record. */
+export const LegalHoldReference = z
+  .string()
+  .trim()
+  .regex(/^(?=.*\d)[0-9A-Za-z._/#-]{1,60}$/, 'a case number: letters, digits, ".", "_", "/", "#" and "-", at least one digit, no spaces');
 
 export const LegalHoldPlaced = defineEvent(
   'privacy',
@@ -114,7 +121,7 @@ export const AuditRecorded = defineEvent(
     requestId: Uuid.optional(),
     outcome: AuditOutcome,
     at: Timestamp,
-    /** Counts and codes only (e.g. `{keys: 4}`, `{reason: 'litigation'}`). */
-    details: z.record(z.string(), z.union([z.string().max(100), z.number(), z.boolean()])).optional(),
+    /** Counts, codes and ids only (e.g. `{keys: 4}`, `{reason: 'litigation'}`): no spaces, so no names or free text. */
+    details: z.record(z.string(), z.union([z.string().regex(/^[0-9A-Za-z._:-]{1,100}$/, 'a code or an id'), z.number(), z.boolean()])).optional(),
   }),
 );

@@ -4,6 +4,8 @@ import {
   AuditRecorded,
   LegalHoldReason,
   LegalHoldReference,
+  PolicyText,
+  PolicyUrl,
   PolicyVersion,
   PrivacyRequestKind,
   SubProcessor,
@@ -60,8 +62,10 @@ export const ExportRequestView = z.object({
   dueAt: Timestamp,
   completedAt: Timestamp.nullable(),
   overdue: z.boolean(),
-  /** Present once completed, `null` while pending or after the subject's erasure. */
+  /** Present once completed, `null` while pending, once it expired, or after the subject's erasure. */
   bundle: ExportBundle.nullable(),
+  /** When the bundle will be deleted; set while there is one. */
+  expiresAt: Timestamp.nullable(),
 });
 export type ExportRequestView = z.infer<typeof ExportRequestView>;
 
@@ -132,7 +136,7 @@ export const ListPrivacyRequests = defineRequest(
 
 export const PublishPolicy = defineRequest(
   'privacy.cmd.PublishPolicy',
-  z.object({ version: PolicyVersion, text: z.string().min(1).max(200_000), url: z.url().max(2000).optional(), requireAcknowledgement: z.boolean() }),
+  z.object({ version: PolicyVersion, text: PolicyText, url: PolicyUrl.optional(), requireAcknowledgement: z.boolean() }),
   PolicyView,
 );
 export const GetPolicy = defineRequest('privacy.qry.GetPolicy', z.object({}), PolicyView);

@@ -82,7 +82,7 @@ export const exportSubject = (service: string) =>
     z.object({ service: ServiceName, sections: z.record(z.string(), z.unknown()) }),
   );
 
-/** Erasure step 2: cancel every booking of the subject that has not ended (reason `erasure`, no cutoff). */
+/** Erasure step 3 (after deactivation): cancel every booking of the subject that has not ended (reason `erasure`, no cutoff). */
 export const CancelSubjectBookings = defineRequest(
   'booking.privacy.CancelSubjectBookings',
   z.object({ erasureId: Uuid, subjectId: Uuid }),
@@ -96,7 +96,7 @@ export const LookupSubject = defineRequest(
   z.object({ exists: z.boolean(), active: z.boolean() }),
 );
 
-/** Erasure step 3: deactivate the user and revoke their refresh tokens. Idempotent. */
+/** Erasure step 2: deactivate the user and revoke their refresh tokens. Idempotent. */
 export const DeactivateSubject = defineRequest(
   'identity.privacy.DeactivateSubject',
   z.object({ erasureId: Uuid, subjectId: Uuid }),

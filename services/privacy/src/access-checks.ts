@@ -29,3 +29,5 @@ export async function requireSubject(bus: Pick<Bus, 'request'>, ctx: RequestCont
 }
 
 export const requestNotFound = () => new DomainFailure(domainError('privacy.request_not_found', 'no such privacy request'));
+
+export const subjectErased = () => new DomainFailure(domainError('privacy.subject_erased', 'the data subject has been erased'));

@@ -16,6 +16,7 @@ import {
   type ErasureState,
   type SagaStep,
 } from './domain/erasure.js';
+import type { ActiveHold } from './domain/legal-holds.js';
 import { decided, foldRecorded, type PrivacyLog } from './event-log.js';
 import { MAX_KIDS_PER_BROADCAST, type KeyVault } from './keys/index.js';
 import { erasureStream } from './streams.js';
@@ -33,6 +34,8 @@ export interface ErasureSagaDeps {
   /** Services that cancel, deactivate and forget; privacy forgets its own part (`forgetLocally`). */
   participants: readonly string[];
   forgetLocally(tenantId: string, subjectId: string): Promise<void>;
+  /** The legal holds on the subject in force now, oldest first. */
+  holds(tenantId: string, subjectId: string): Promise<ActiveHold[]>;
   now: () => Date;
   /** How long a participant may take to answer one step before the saga retries later. */
   timeoutMs: number;
@@ -65,14 +68,16 @@ export class ErasureSaga {
     const { bus, timeoutMs } = this.deps;
     const { requestId: erasureId, subjectId } = state;
     const options = { timeoutMs };
+    // A hold may have been placed since the request was accepted: look again before each step that cannot be undone.
+    if ((step.kind === 'cancel_bookings' || step.kind === 'destroy_keys') && (await this.refusedByHold(state, ctx, streamId))) return;
     switch (step.kind) {
+      case 'deactivate_user':
+        await bus.request(DeactivateSubject, { erasureId, subjectId }, ctx, options);
+        return this.record(ctx, streamId, { kind: 'steps', completed: [{ step: 'user_deactivated' }] });
       case 'cancel_bookings': {
         const { cancelled } = await bus.request(CancelSubjectBookings, { erasureId, subjectId }, ctx, options);
         return this.record(ctx, streamId, { kind: 'steps', completed: [{ step: 'bookings_cancelled', count: cancelled }] });
       }
-      case 'deactivate_user':
-        await bus.request(DeactivateSubject, { erasureId, subjectId }, ctx, options);
-        return this.record(ctx, streamId, { kind: 'steps', completed: [{ step: 'user_deactivated' }] });
       case 'destroy_keys': {
         const kids = await this.deps.vault.destroySubjectKeys(ctx.tenantId, subjectId);
         for (let i = 0; i < kids.length; i += MAX_KIDS_PER_BROADCAST) {
@@ -90,6 +95,17 @@ export class ErasureSaga {
           { operation: 'erasure.completed', subjectId, requestId: erasureId, outcome: 'succeeded' },
         ]);
     }
+  }
+
+  /** Records the refusal when a legal hold on the subject is in force now (the oldest one's reason). */
+  private async refusedByHold(state: Pending, ctx: RequestContext, streamId: string): Promise<boolean> {
+    const { requestId, subjectId } = state;
+    const [hold] = await this.deps.holds(ctx.tenantId, subjectId);
+    if (!hold) return false;
+    await this.record(ctx, streamId, { kind: 'refuse', hold }, [
+      { operation: 'erasure.refused', subjectId, requestId, outcome: 'refused', details: { reason: hold.reason, holdId: hold.id } },
+    ]);
+    return true;
   }
 
   /** Asks every missing service at once; records whoever answered, then fails if anyone did not. */

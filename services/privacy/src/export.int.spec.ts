@@ -42,6 +42,7 @@ describe('the export (Art. 15/20)', () => {
     expect(accepted).toMatchObject({ status: 'pending', bundle: null, dueAt: '2030-04-04T07:00:00.000Z' });
     const done = await completedExport(accepted.id, person.ctx);
 
+    expect(done.expiresAt).toBe(new Date(h.clock.now.getTime() + 7 * 86_400_000).toISOString());
     expect(ExportBundle.parse(done.bundle)).toEqual(done.bundle);
     expect(done.bundle).toEqual({
       format: 'plass-export/v1',
@@ -62,7 +63,7 @@ describe('the export (Art. 15/20)', () => {
 
     const erasure = await h.client.request(RequestErasure, { subjectId: person.subjectId }, officer);
     await waitFor(async () => (await h.client.request(GetErasureRequest, { requestId: erasure.id }, officer)).status === 'completed', { what: 'the erasure' });
-    expect(await h.client.request(GetExportRequest, { requestId: accepted.id }, officer)).toMatchObject({ status: 'completed', bundle: null });
+    expect(await h.client.request(GetExportRequest, { requestId: accepted.id }, officer)).toMatchObject({ status: 'completed', bundle: null, expiresAt: null });
 
     const { items } = await h.client.request(
       ReadAuditLog,
@@ -109,5 +110,25 @@ describe('the export (Art. 15/20)', () => {
     await expect(h.client.request(GetExportRequest, { requestId: bobs.id }, alice.ctx)).rejects.toMatchObject({ error: { code: 'privacy.request_not_found' } });
     await expect(h.client.request(GetExportRequest, { requestId: randomUUID() }, officer)).rejects.toMatchObject({ error: { code: 'privacy.request_not_found' } });
     await completedExport(bobs.id, bob.ctx);
+  });
+
+  // Last: it moves the clock a week on.
+  it('deletes a bundle 7 days after the export completed: it is sealed under the profile key, which retention keeps', async () => {
+    const person = addPerson(h, tenantId);
+    const done = await completedExport((await h.client.request(RequestExport, { subjectId: person.subjectId }, person.ctx)).id, person.ctx);
+    const completedAt = h.clock.now;
+    expect(done).toMatchObject({ completedAt: completedAt.toISOString(), expiresAt: new Date(completedAt.getTime() + 7 * 86_400_000).toISOString(), bundle: expect.objectContaining({ subjectId: person.subjectId }) });
+
+    h.clock.advance(7 * 86_400_000 - 1);
+    await h.privacy.expireExportBundles();
+    expect(await h.client.request(GetExportRequest, { requestId: done.id }, person.ctx)).toMatchObject({ bundle: expect.objectContaining({ subjectId: person.subjectId }), expiresAt: done.expiresAt });
+
+    h.clock.advance(1);
+    expect(await h.privacy.expireExportBundles()).toBeGreaterThanOrEqual(1);
+    expect(await h.client.request(GetExportRequest, { requestId: done.id }, person.ctx)).toMatchObject({ status: 'completed', completedAt: done.completedAt, bundle: null, expiresAt: null });
+    expect(h.logs).toContainEqual(expect.objectContaining({ msg: 'expired export bundles deleted', expired: expect.any(Number) }));
+    // Deleted, not just hidden: with the clock back, there is still nothing to serve.
+    h.clock.now = completedAt;
+    expect(await h.client.request(GetExportRequest, { requestId: done.id }, person.ctx)).toMatchObject({ bundle: null, expiresAt: null });
   });
 });

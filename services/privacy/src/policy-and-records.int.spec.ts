@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   AcknowledgePolicy,
   DestroyExpiredKeys,
+  GetErasureRequest,
   GetOrCreateKeys,
   GetPolicy,
   GetProcessingRecords,
@@ -10,9 +12,13 @@ import {
   PolicyAcknowledgementStatus,
   PublishPolicy,
   ReadAuditLog,
+  RequestErasure,
   SetSubProcessors,
   type RequestContext,
 } from '@plass/contracts';
+import { openSqliteProjectionStore } from '@plass/projections';
+import { waitFor } from '@plass/testing';
+import { ACKNOWLEDGEMENTS, USERS } from './read-model.js';
 import { addPerson, as, startPrivacyHarness, type PrivacyHarness } from './test-support/harness.js';
 import { publishIdentityEvent } from './test-support/participants.js';
 
@@ -75,6 +81,33 @@ describe('the privacy policy', () => {
       ['policy.acknowledged', 'v1', ann.subjectId],
       ['policy.published', 'v2', adminId],
     ]);
+  });
+
+  it('refuses an acknowledgement from an erased subject (410); their consent events stay as evidence, their documents go', async () => {
+    const person = addPerson(h, tenantId);
+    await publishIdentityEvent(h.client, 'UserRegistered', tenantId, person.subjectId);
+    await h.client.request(AcknowledgePolicy, { version: 'v2' }, person.ctx);
+    await h.settle();
+    const readModel = await openSqliteProjectionStore({ file: join(h.dir.path, 'privacy', 'read-model.db') });
+    try {
+      const documents = async () => [
+        ...(await readModel.find(ACKNOWLEDGEMENTS, { tenantId, userId: person.subjectId })),
+        ...(await readModel.find(USERS, { tenantId, userId: person.subjectId })),
+      ];
+      expect(await documents()).toHaveLength(2);
+
+      const erasure = await h.client.request(RequestErasure, { subjectId: person.subjectId }, officer);
+      await waitFor(async () => (await h.client.request(GetErasureRequest, { requestId: erasure.id }, officer)).status === 'completed', { what: 'the erasure' });
+      await h.settle();
+
+      await fails(h.client.request(AcknowledgePolicy, { version: 'v2' }, person.ctx), 'privacy.subject_erased');
+      expect(await h.client.request(PolicyAcknowledgementStatus, { userId: person.subjectId }, officer)).toMatchObject({ currentVersion: 'v2', acknowledged: true });
+      expect(await documents()).toEqual([]);
+      const { items } = await h.client.request(ReadAuditLog, auditWindow(), officer);
+      expect(items.filter((entry) => entry.operation === 'policy.acknowledged' && entry.subjectId === person.subjectId).map((entry) => entry.outcome)).toEqual(['succeeded', 'refused']);
+    } finally {
+      await readModel.close();
+    }
   });
 });
 

@@ -11,7 +11,7 @@ import {
   type PolicyAcknowledgementStatus,
 } from '@plass/contracts';
 import type { ProjectionStore } from '@plass/projections';
-import { requireActor, requireOfficer, requireRole } from './access-checks.js';
+import { requireActor, requireOfficer, requireRole, subjectErased } from './access-checks.js';
 import {
   acknowledgementStatus,
   decideAcknowledge,
@@ -22,6 +22,7 @@ import {
   initialPolicy,
   type PolicyState,
 } from './domain/policy.js';
+import type { IsErased } from './erased-subjects.js';
 import { decided, foldRecorded, type PrivacyLog } from './event-log.js';
 import { ACKNOWLEDGEMENTS, USERS, type AcknowledgementDocument, type UserDocument } from './read-model.js';
 import { consentStream, policyStream } from './streams.js';
@@ -36,7 +37,7 @@ const current = (policy: PolicyState): PolicyView => {
 
 /** The tenant's privacy policy, its versions and who acknowledged which. */
 export class PolicyApp {
-  constructor(private readonly deps: { log: PrivacyLog; readModel: ProjectionStore }) {}
+  constructor(private readonly deps: { log: PrivacyLog; readModel: ProjectionStore; erased: IsErased }) {}
 
   publish(request: RequestOf<typeof PublishPolicy>, ctx: RequestContext): Promise<PolicyView> {
     requireRole(ctx, ['admin'], 'admins');
@@ -56,6 +57,10 @@ export class PolicyApp {
 
   async acknowledge({ version }: RequestOf<typeof AcknowledgePolicy>, ctx: RequestContext): Promise<ResponseOf<typeof AcknowledgePolicy>> {
     const userId = requireActor(ctx);
+    if (await this.deps.erased(ctx.tenantId, userId)) {
+      await this.deps.log.audit(ctx, { operation: 'policy.acknowledged', actorId: userId, subjectId: userId, outcome: 'refused', details: { reason: 'subject_erased', version } });
+      throw subjectErased();
+    }
     const policy = await this.policy(ctx.tenantId);
     return this.deps.log.commit(ctx, consentStream(ctx.tenantId, userId), foldConsent, (state, now) => {
       const events = decided(decideAcknowledge({ userId, version, now, policy }, state));

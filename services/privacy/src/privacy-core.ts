@@ -4,6 +4,7 @@ import type { ProjectionStore } from '@plass/projections';
 import { Shredder } from '@plass/shredder';
 import type { Logger } from '@plass/telemetry';
 import { BackgroundWork } from './background.js';
+import { erasedSubjects } from './erased-subjects.js';
 import { ErasureSaga } from './erasure-saga.js';
 import { PrivacyLog } from './event-log.js';
 import { ExportAssembler } from './export-assembler.js';
@@ -11,7 +12,7 @@ import { ExportBundles } from './export-bundles.js';
 import type { KeyVault } from './keys/index.js';
 import { PolicyApp } from './policy-app.js';
 import type { PrivacyApps } from './privacy-handlers.js';
-import type { RequestDocument } from './read-model.js';
+import { forgetInReadModel, type RequestDocument } from './read-model.js';
 import { RecordsApp } from './records-app.js';
 import { RequestsApp } from './requests-app.js';
 import { VaultKeys } from './vault-keys.js';
@@ -26,6 +27,8 @@ export interface PrivacyCoreDeps {
   /** Services that take part in erasure and export (privacy itself always does). */
   participants: readonly string[];
   participantTimeoutMs: number;
+  /** How long a completed export's bundle is kept. */
+  exportBundleTtlMs: number;
   retry?: { initialDelayMs?: number; maxDelayMs?: number };
 }
 
@@ -36,13 +39,19 @@ export class PrivacyCore {
   private readonly background: BackgroundWork;
   private readonly saga: ErasureSaga;
   private readonly assembler: ExportAssembler;
+  private readonly bundles: ExportBundles;
+  private readonly now: () => Date;
 
   constructor(deps: PrivacyCoreDeps) {
     const { bus, vault, readModel, logger, now, participants } = deps;
     const log = new PrivacyLog(deps.events, now);
-    const bundles = new ExportBundles(readModel, new Shredder(new VaultKeys(vault)));
-    const policy = new PolicyApp({ log, readModel });
+    const bundles = new ExportBundles(readModel, new Shredder(new VaultKeys(vault)), { ttlMs: deps.exportBundleTtlMs });
+    const erased = erasedSubjects({ log, readModel });
+    const policy = new PolicyApp({ log, readModel, erased });
+    const records = new RecordsApp({ log, bus, erased, now });
     this.log = log;
+    this.bundles = bundles;
+    this.now = now;
     this.background = new BackgroundWork({
       ...deps.retry,
       onError: (key, err, attempt) => logger.warn({ err, work: key, attempt }, 'privacy request step failed; retrying'),
@@ -54,7 +63,11 @@ export class PrivacyCore {
       participants,
       now,
       timeoutMs: deps.participantTimeoutMs,
-      forgetLocally: async (tenantId, subjectId) => void (await bundles.forget(tenantId, subjectId)),
+      forgetLocally: async (tenantId, subjectId) => {
+        await bundles.forget(tenantId, subjectId);
+        await forgetInReadModel(readModel, tenantId, subjectId);
+      },
+      holds: (tenantId, subjectId) => records.activeHolds(tenantId, subjectId),
     });
     this.assembler = new ExportAssembler({
       log,
@@ -76,7 +89,7 @@ export class PrivacyCore {
         startExport: (tenantId, requestId) => void this.runExport(tenantId, requestId),
       }),
       policy,
-      records: new RecordsApp({ log, bus, now }),
+      records,
     };
   }
 
@@ -101,6 +114,11 @@ export class PrivacyCore {
     ];
     await Promise.all(runs);
     return runs.length;
+  }
+
+  /** Deletes the export bundles whose time is up; answers how many. */
+  expireExportBundles(): Promise<number> {
+    return this.bundles.expire(this.now());
   }
 
   /** Resolves once no saga or assembly is running. */

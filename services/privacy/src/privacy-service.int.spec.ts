@@ -113,3 +113,34 @@ describe('privacy service without PLASS_MASTER_KEY', () => {
     }
   });
 });
+
+describe('privacy service after a master key rotation', () => {
+  it('re-wraps the vault under the new master key before it serves, and logs the count', async () => {
+    const dir = tempDir('plass-privacy-rotation-');
+    const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+    const lines: Array<Record<string, unknown>> = [];
+    const logging = createLogger({ service: 'privacy', level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+    const rewrapped = () => lines.filter((line) => 'rewrapped' in line).map((line) => line.rewrapped);
+    try {
+      const subjectId = randomUUID();
+      const before = await startPrivacyService({ natsUrl: nats.url, dataDir: dir.path, masterKey: oldKey, logger });
+      const created = await client.request(GetOrCreateKeys, { scopes: [{ subjectId, purpose: 'profile' }, { subjectId, purpose: 'booking', period: '2030-03-04' }] }, ctxOf());
+      await before.close();
+
+      await (await startPrivacyService({ natsUrl: nats.url, dataDir: dir.path, masterKey: newKey, previousMasterKeys: [oldKey], logger: logging })).close();
+      expect(rewrapped()).toEqual([2]);
+
+      // The old key is gone now: every row must be under the new one.
+      const after = await startPrivacyService({ natsUrl: nats.url, dataDir: dir.path, masterKey: newKey, logger: logging });
+      try {
+        expect(rewrapped()).toEqual([2, 0]);
+        const kids = created.keys.map((key) => ('kid' in key ? key.kid : ''));
+        expect((await client.request(GetKeys, { kids }, ctxOf())).keys).toEqual(created.keys);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+});

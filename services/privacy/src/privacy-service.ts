@@ -19,6 +19,8 @@ export interface PrivacyService {
   settled(): Promise<boolean>;
   /** Continues every pending erasure and export now (what the leader does every few seconds); answers how many ran. */
   resumeSagas(): Promise<number>;
+  /** Deletes the export bundles whose time is up (what the leader does every few seconds); answers how many. */
+  expireExportBundles(): Promise<number>;
   rebuildReadModel(): Promise<{ applied: number }>;
   close(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function startPrivacyService(config: PrivacyServiceConfig): Promise
   return {
     settled: () => lifecycle.settled(),
     resumeSagas: () => lifecycle.resume(),
+    expireExportBundles: () => lifecycle.expireExportBundles(),
     rebuildReadModel: () => lifecycle.rebuildReadModel(),
     close: () => app.close(),
   };

@@ -13,6 +13,7 @@ import { Subjects } from '@plass/contracts';
 import { allEnvelopes, toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
 import { ProjectionRunner, type ProjectionStore } from '@plass/projections';
 import type { Logger } from '@plass/telemetry';
+import { DEFAULT_EXPORT_BUNDLE_TTL_MS } from './export-bundles.js';
 import { auditedKeys } from './key-audit.js';
 import { KeyVault, MongoKeyStore, SqliteKeyStore, registerKeyHandlers, type KeyStore } from './keys/index.js';
 import { PrivacyCore } from './privacy-core.js';
@@ -36,8 +37,10 @@ export interface PrivacyModuleOptions extends StoreConfig {
   erasureParticipants?: readonly string[];
   /** How long a participant may take to answer one step. @defaultValue 3000 */
   participantTimeoutMs?: number;
-  /** How often the leader looks for pending requests to continue. @defaultValue 5000 */
+  /** How often the leader looks for pending requests to continue and for export bundles to delete. @defaultValue 5000 */
   resumeEveryMs?: number;
+  /** How long a completed export's bundle is kept. @defaultValue 7 days */
+  exportBundleTtlMs?: number;
   retry?: { initialDelayMs?: number; maxDelayMs?: number };
 }
 
@@ -88,6 +91,9 @@ export class PrivacyLifecycle implements OnApplicationBootstrap, OnApplicationSh
   /** Resolves once the server knows the subscriptions, so a started service answers at once. */
   async onApplicationBootstrap(): Promise<void> {
     await this.vault.ready();
+    // Completes a master key rotation (ADR 0010): rows under a previous key move to the current one.
+    const rewrapped = await this.vault.rewrapAll();
+    this.options.logger.info({ rewrapped }, 'key vault re-wrapped under the current master key');
     await ensureStreams(this.bus);
     await ensureLeaseStore(this.bus);
     this.relay = this.events.relay(
@@ -111,7 +117,7 @@ export class PrivacyLifecycle implements OnApplicationBootstrap, OnApplicationSh
     registerPrivacyHandlers(this.bus, this.core.apps);
     // Domain time (`now`) may be a test's fixed clock; the lease between replicas needs real time.
     const lease = new Lease(this.bus, { name: 'privacy-request-resume', holder: randomUUID(), ttlMs: 30_000 });
-    this.resumer = runWhileLeader(lease, async () => void (await this.core.resume({ force: false })), {
+    this.resumer = runWhileLeader(lease, () => this.sweep(), {
       everyMs: this.options.resumeEveryMs ?? 5000,
       onError: (error) => this.options.logger.warn({ err: error }, 'resuming privacy requests failed'),
     });
@@ -123,6 +129,18 @@ export class PrivacyLifecycle implements OnApplicationBootstrap, OnApplicationSh
   /** Continues every pending erasure and export now, also those waiting for a retry. */
   resume(): Promise<number> {
     return this.core.resume({ force: true });
+  }
+
+  /** Deletes the export bundles whose time is up (what the leader does every few seconds); answers how many. */
+  async expireExportBundles(): Promise<number> {
+    const expired = await this.core.expireExportBundles();
+    if (expired > 0) this.options.logger.info({ expired }, 'expired export bundles deleted');
+    return expired;
+  }
+
+  private async sweep(): Promise<void> {
+    await this.core.resume({ force: false });
+    await this.expireExportBundles();
   }
 
   /** Replays the privacy read model from the event store (identity's users are not privacy's to rebuild). */
@@ -183,6 +201,7 @@ export class PrivacyModule {
               now,
               participants: options.erasureParticipants ?? DEFAULT_ERASURE_PARTICIPANTS,
               participantTimeoutMs: options.participantTimeoutMs ?? 3000,
+              exportBundleTtlMs: options.exportBundleTtlMs ?? DEFAULT_EXPORT_BUNDLE_TTL_MS,
               ...(options.retry ? { retry: options.retry } : {}),
             }),
         },

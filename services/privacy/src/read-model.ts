@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@plass/contracts';
-import type { ProjectionDefinition, ProjectionTx } from '@plass/projections';
+import type { ProjectionDefinition, ProjectionStore, ProjectionTx } from '@plass/projections';
 
 export const REQUESTS = 'requests';
 export const ACKNOWLEDGEMENTS = 'acknowledgements';
@@ -72,21 +73,34 @@ export const privacyReadModel: ProjectionDefinition = {
   },
 };
 
-function setActive(active: boolean) {
-  return (event: EventEnvelope, tx: ProjectionTx) => {
-    const userId = data(event).userId!;
-    const id = userDocumentId(event.tenantId, userId);
-    const doc: UserDocument = { id, tenantId: event.tenantId, userId, active };
-    tx.put(USERS, id, doc);
-  };
-}
-
-/** Fed by identity's events (a second durable consumer); only ids and the active flag, personal fields are ignored. */
+/**
+ * Fed by identity's events (a second durable consumer); only ids, personal fields are ignored. Only
+ * active users are asked for, so a deactivated user's document goes (an erased subject's too, even
+ * when their UserDeactivated arrives after privacy forgot them).
+ */
 export const usersDirectory: ProjectionDefinition = {
   name: 'privacy_users',
   collections: [USERS],
   handlers: {
-    UserRegistered: setActive(true),
-    UserDeactivated: setActive(false),
+    UserRegistered: (event, tx) => {
+      const userId = data(event).userId!;
+      const id = userDocumentId(event.tenantId, userId);
+      const doc: UserDocument = { id, tenantId: event.tenantId, userId, active: true };
+      tx.put(USERS, id, doc);
+    },
+    UserDeactivated: (event, tx) => tx.delete(USERS, userDocumentId(event.tenantId, data(event).userId!)),
   },
 };
+
+/**
+ * Erasure: drops the subject's acknowledgement and user documents, which nothing needs once they are
+ * gone. Their PrivacyPolicyAcknowledged events stay (user id and version only): they are the
+ * tenant's evidence of consent. The request documents stay too, as evidence of the erasure itself.
+ */
+export async function forgetInReadModel(store: ProjectionStore, tenantId: string, subjectId: string): Promise<void> {
+  const acknowledgements = await store.find<AcknowledgementDocument>(ACKNOWLEDGEMENTS, { tenantId, userId: subjectId });
+  await store.apply('privacy_forget', randomUUID(), (tx) => {
+    for (const doc of acknowledgements) tx.delete(ACKNOWLEDGEMENTS, doc.id);
+    tx.delete(USERS, userDocumentId(tenantId, subjectId));
+  });
+}

@@ -14,9 +14,10 @@ import {
   type ListLegalHolds,
 } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
-import { requireOfficer, requireRole, requireSubject } from './access-checks.js';
-import { decideLiftHold, decidePlaceHold, evolveHolds, initialHolds, type ActiveHold } from './domain/legal-holds.js';
+import { requireOfficer, requireRole, requireSubject, subjectErased } from './access-checks.js';
+import { decideLiftHold, decidePlaceHold, evolveHolds, holdsOn, initialHolds, type ActiveHold } from './domain/legal-holds.js';
 import { decideSetSubProcessors, evolveSubProcessors, initialSubProcessors } from './domain/sub-processors.js';
+import type { IsErased } from './erased-subjects.js';
 import { decided, foldRecorded, type PrivacyLog } from './event-log.js';
 import { legalHoldsStream, subProcessorsStream } from './streams.js';
 
@@ -30,10 +31,15 @@ const holdView = ({ id, subjectId, reason, reference, placedAt }: ActiveHold) =>
 
 /** The controller's records: legal holds, sub-processors, the record of processing (Art. 30) and the audit log. */
 export class RecordsApp {
-  constructor(private readonly deps: { log: PrivacyLog; bus: Pick<Bus, 'request'>; now: () => Date }) {}
+  constructor(private readonly deps: { log: PrivacyLog; bus: Pick<Bus, 'request'>; erased: IsErased; now: () => Date }) {}
 
+  /** A hold keeps data from erasure; once the subject's keys are destroyed there is nothing left to hold (410). */
   async placeHold(request: RequestOf<typeof PlaceLegalHold>, ctx: RequestContext): Promise<ActiveHold> {
     requireOfficer(ctx);
+    if (await this.deps.erased(ctx.tenantId, request.subjectId)) {
+      await this.deps.log.audit(ctx, { operation: 'legal_hold.placed', actorId: ctx.actorId, subjectId: request.subjectId, outcome: 'refused', details: { reason: 'subject_erased' } });
+      throw subjectErased();
+    }
     await requireSubject(this.deps.bus, ctx, request.subjectId);
     const holdId = randomUUID();
     return this.deps.log.commit(ctx, legalHoldsStream(ctx.tenantId), foldHolds, (state, now) => {
@@ -56,6 +62,11 @@ export class RecordsApp {
         result: {},
       };
     });
+  }
+
+  /** The subject's holds in force, oldest first. */
+  async activeHolds(tenantId: string, subjectId: string): Promise<ActiveHold[]> {
+    return holdsOn(await this.deps.log.read(legalHoldsStream(tenantId), foldHolds), subjectId);
   }
 
   async listHolds(ctx: RequestContext): Promise<ResponseOf<typeof ListLegalHolds>> {

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  DomainFailure,
-  domainError,
   type ErasureRequestView,
   type ExportRequestView,
   type RequestContext,
@@ -11,7 +9,7 @@ import {
 } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import type { ProjectionStore } from '@plass/projections';
-import { requestNotFound, requireMayActFor, requireOfficer, requireSubject } from './access-checks.js';
+import { requestNotFound, requireMayActFor, requireOfficer, requireSubject, subjectErased } from './access-checks.js';
 import { mayRead } from './domain/access.js';
 import { isOverdue } from './domain/deadlines.js';
 import { decideRequestErasure, erasureView, evolveErasure } from './domain/erasure.js';
@@ -86,7 +84,7 @@ export class RequestsApp {
     const erasure = await this.erasureOf(ctx.tenantId, subjectId);
     if (erasure?.status === 'completed') {
       await log.audit(ctx, { operation: 'export.requested', actorId: ctx.actorId, subjectId, outcome: 'refused', details: { reason: 'subject_erased' } });
-      throw new DomainFailure(domainError('privacy.subject_erased', 'the data subject has been erased'));
+      throw subjectErased();
     }
     await requireSubject(bus, ctx, subjectId);
     const requestId = randomUUID();
@@ -108,11 +106,12 @@ export class RequestsApp {
   async getExport(requestId: string, ctx: RequestContext): Promise<ExportRequestView> {
     const state = await this.deps.log.read(exportStream(ctx.tenantId, requestId), foldExport);
     if (state.status === 'none' || !mayRead(ctx, state)) throw requestNotFound();
-    const bundle = state.status === 'completed' ? await this.deps.bundles.read(ctx.tenantId, requestId) : null;
-    if (bundle) {
+    const now = this.deps.now();
+    const saved = state.status === 'completed' ? await this.deps.bundles.read(ctx.tenantId, requestId, now) : null;
+    if (saved) {
       await this.deps.log.audit(ctx, { operation: 'export.served', actorId: ctx.actorId, subjectId: state.subjectId, requestId, outcome: 'succeeded' });
     }
-    return exportView(state, bundle, this.deps.now());
+    return exportView(state, saved, now);
   }
 
   async listRequests(query: RequestOf<typeof ListPrivacyRequests>, ctx: RequestContext): Promise<ResponseOf<typeof ListPrivacyRequests>> {

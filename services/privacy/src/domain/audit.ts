@@ -1,12 +1,16 @@
-import type { EventData } from '@plass/contracts';
+import { AuditRecorded, type EventData } from '@plass/contracts';
 import type { Recorded } from './recorded.js';
 
 export type AuditInput = Omit<EventData<'AuditRecorded'>, 'auditId' | 'at'>;
 
-/** An audit entry: what was done, by whom, to whose data, with what outcome — ids, codes and counts only. */
+/**
+ * An audit entry: what was done, by whom, to whose data, with what outcome — ids, codes and counts
+ * only. Checked against the contract here, because a stored entry that breaks it would fail every
+ * later read of its day's log.
+ */
 export const auditEvent = (input: AuditInput, auditId: string, now: string): Recorded => ({
   type: 'AuditRecorded',
-  data: {
+  data: AuditRecorded.data.parse({
     auditId,
     operation: input.operation,
     ...(input.actorId ? { actorId: input.actorId } : {}),
@@ -15,6 +19,6 @@ export const auditEvent = (input: AuditInput, auditId: string, now: string): Rec
     outcome: input.outcome,
     at: now,
     ...(input.details ? { details: input.details } : {}),
-  },
+  }),
   at: now,
 });

@@ -71,28 +71,34 @@ export function decideRequestErasure(command: RequestErasure, state: ErasureStat
 export const receiptServices = (participants: readonly string[]): string[] => [...new Set([...participants, 'privacy'])];
 
 export type SagaStep =
-  | { kind: 'cancel_bookings' }
   | { kind: 'deactivate_user' }
+  | { kind: 'cancel_bookings' }
   | { kind: 'destroy_keys' }
   | { kind: 'collect_receipts'; services: string[] }
   | { kind: 'complete' }
   | { kind: 'none' };
 
 /**
- * What the erasure saga does next, from what it has recorded: bookings (if booking takes part),
- * the user (if identity takes part), the keys and their broadcast, every receipt, completion.
+ * What the erasure saga does next, from what it has recorded: the user (if identity takes part),
+ * so they cannot book any more, then their bookings (if booking takes part), the keys and their
+ * broadcast, every receipt, completion. Each step is looked up on its own, so a request whose
+ * steps were recorded in another order (bookings before the user, as sagas once ran) continues.
  */
 export function nextErasureStep(state: ErasureState, participants: readonly string[]): SagaStep {
   if (state.status !== 'pending') return { kind: 'none' };
-  if (participants.includes('booking') && state.steps.bookings_cancelled === undefined) return { kind: 'cancel_bookings' };
   if (participants.includes('identity') && state.steps.user_deactivated === undefined) return { kind: 'deactivate_user' };
+  if (participants.includes('booking') && state.steps.bookings_cancelled === undefined) return { kind: 'cancel_bookings' };
   if (state.steps.keys_destroyed === undefined || state.steps.erasure_broadcast === undefined) return { kind: 'destroy_keys' };
   const missing = receiptServices(participants).filter((service) => !(service in state.receipts));
   return missing.length > 0 ? { kind: 'collect_receipts', services: missing } : { kind: 'complete' };
 }
 
+/** Past this point the subject's data is gone: the erasure completes whatever happens. */
+export const keysDestroyed = (state: ErasureState): boolean => state.status !== 'none' && state.steps.keys_destroyed !== undefined;
+
 export type ErasureProgress =
   | { kind: 'steps'; completed: Array<{ step: Step; count?: number }>; now: string }
+  | { kind: 'refuse'; hold: ActiveHold; now: string }
   | { kind: 'receipts'; receipts: Array<{ service: string; acknowledgedAt: string }>; now: string }
   | { kind: 'complete'; participants: readonly string[]; now: string };
 
@@ -114,6 +120,10 @@ export function decideErasureProgress(command: ErasureProgress, state: ErasureSt
           .filter(({ service }) => !(service in state.receipts))
           .map(({ service, acknowledgedAt }): Recorded => ({ type: 'ErasureReceiptRecorded', data: { requestId, service, acknowledgedAt }, at })),
       );
+    case 'refuse':
+      // A hold placed while the erasure was pending (Art. 17(3)) stops it, unless the keys are already gone.
+      if (keysDestroyed(state)) return accept();
+      return accept({ type: 'ErasureRefused', data: { requestId, reason: command.hold.reason, holdId: command.hold.id, refusedAt: at }, at });
     case 'complete':
       if (nextErasureStep(state, command.participants).kind !== 'complete') return accept();
       return accept({ type: 'ErasureCompleted', data: { requestId, subjectId: state.subjectId, completedAt: at }, at });

@@ -5,6 +5,7 @@ import {
   erasureView,
   evolveErasure,
   initialErasure,
+  keysDestroyed,
   nextErasureStep,
   type ErasureProgress,
   type ErasureState,
@@ -28,7 +29,7 @@ const step = (name: 'bookings_cancelled' | 'user_deactivated' | 'keys_destroyed'
   at: t1,
 });
 const receipt = (service: string): Recorded => ({ type: 'ErasureReceiptRecorded', data: { requestId, service, acknowledgedAt: t1 }, at: t1 });
-const hold: ActiveHold = { id: holdId, subjectId, reason: 'litigation', reference: 'case 7', placedAt: t0 };
+const hold: ActiveHold = { id: holdId, subjectId, reason: 'litigation', reference: '2030/7', placedAt: t0 };
 
 const fold = (events: Recorded[]): ErasureState => events.reduce(evolveErasure, initialErasure);
 const requestSpec = deciderSpec<RequestErasure, Recorded, ErasureState, { code: string }>({ initialState: initialErasure, evolve: evolveErasure, decide: decideRequestErasure });
@@ -55,12 +56,12 @@ describe('an erasure request', () => {
 });
 
 describe('the erasure saga', () => {
-  it('cancels bookings, deactivates the user, destroys keys, collects every receipt, then completes', () => {
+  it('deactivates the user, then cancels their bookings, destroys keys, collects every receipt, then completes', () => {
     const history: Recorded[] = [requested];
-    expect(nextErasureStep(fold(history), participants)).toEqual({ kind: 'cancel_bookings' });
-    history.push(step('bookings_cancelled', 2));
     expect(nextErasureStep(fold(history), participants)).toEqual({ kind: 'deactivate_user' });
     history.push(step('user_deactivated'));
+    expect(nextErasureStep(fold(history), participants)).toEqual({ kind: 'cancel_bookings' });
+    history.push(step('bookings_cancelled', 2));
     expect(nextErasureStep(fold(history), participants)).toEqual({ kind: 'destroy_keys' });
     history.push(step('keys_destroyed', 3));
     expect(nextErasureStep(fold(history), participants)).toEqual({ kind: 'destroy_keys' });
@@ -72,8 +73,14 @@ describe('the erasure saga', () => {
     expect(nextErasureStep(fold(history), participants)).toEqual({ kind: 'complete' });
   });
 
+  it('continues a request that cancelled the bookings before deactivating the user (the earlier order)', () => {
+    expect(nextErasureStep(fold([requested, step('bookings_cancelled', 2)]), participants)).toEqual({ kind: 'deactivate_user' });
+    expect(nextErasureStep(fold([requested, step('bookings_cancelled', 2), step('user_deactivated')]), participants)).toEqual({ kind: 'destroy_keys' });
+  });
+
   it('skips the steps of services that do not take part', () => {
     expect(nextErasureStep(fold([requested]), ['identity'])).toEqual({ kind: 'deactivate_user' });
+    expect(nextErasureStep(fold([requested]), ['booking'])).toEqual({ kind: 'cancel_bookings' });
     expect(nextErasureStep(fold([requested]), [])).toEqual({ kind: 'destroy_keys' });
     expect(nextErasureStep(fold([requested, step('keys_destroyed', 0), step('erasure_broadcast')]), [])).toEqual({
       kind: 'collect_receipts',
@@ -88,6 +95,20 @@ describe('the erasure saga', () => {
       .given([requested, receipt('booking')])
       .when({ kind: 'receipts', receipts: [{ service: 'booking', acknowledgedAt: t1 }, { service: 'identity', acknowledgedAt: t1 }], now: t1 })
       .then([receipt('identity')]);
+  });
+
+  it('is refused by a legal hold placed while it is pending, with the hold’s reason (Art. 17(3))', () => {
+    const refused: Recorded = { type: 'ErasureRefused', data: { requestId, reason: 'litigation', holdId, refusedAt: t1 }, at: t1 };
+    progressSpec.given([requested, step('user_deactivated'), step('bookings_cancelled', 2)]).when({ kind: 'refuse', hold, now: t1 }).then([refused]);
+    expect(nextErasureStep(fold([requested, step('user_deactivated'), refused]), participants)).toEqual({ kind: 'none' });
+    progressSpec.given([requested, refused]).when({ kind: 'refuse', hold, now: t1 }).then([]);
+  });
+
+  it('completes despite a hold once the keys are destroyed: the data is gone', () => {
+    const past = [requested, step('user_deactivated'), step('bookings_cancelled', 0), step('keys_destroyed', 2)];
+    progressSpec.given(past).when({ kind: 'refuse', hold, now: t1 }).then([]);
+    expect(keysDestroyed(fold(past))).toBe(true);
+    expect(keysDestroyed(fold([requested, step('user_deactivated')]))).toBe(false);
   });
 
   it('completes only once every receipt is in, and only once', () => {

@@ -39,7 +39,9 @@ export function decideCompleteExport(command: { now: string }, state: ExportStat
   return accept({ type: 'ExportCompleted', data: { requestId: state.requestId, completedAt: command.now }, at: command.now });
 }
 
-export function exportView(state: Exclude<ExportState, { status: 'none' }>, bundle: ExportBundle | null, now: Date): ExportRequestView {
+/** `saved` is the stored bundle, if one is still there: a completed export shows it until it expires. */
+export function exportView(state: Exclude<ExportState, { status: 'none' }>, saved: { bundle: ExportBundle; expiresAt: string } | null, now: Date): ExportRequestView {
   const { requestId, subjectId, status, requestedAt, dueAt, completedAt } = state;
-  return { id: requestId, subjectId, status, requestedAt, dueAt, completedAt, overdue: isOverdue(state, now), bundle: status === 'completed' ? bundle : null };
+  const shown = status === 'completed' ? saved : null;
+  return { id: requestId, subjectId, status, requestedAt, dueAt, completedAt, overdue: isOverdue(state, now), bundle: shown?.bundle ?? null, expiresAt: shown?.expiresAt ?? null };
 }

@@ -8,7 +8,7 @@ const subjectId = '22222222-2222-4222-8222-222222222222';
 const officer = '33333333-3333-4333-8333-333333333333';
 const t0 = '2030-03-01T08:00:00.000Z';
 
-const placed: Recorded = { type: 'LegalHoldPlaced', data: { holdId, subjectId, reason: 'litigation', reference: 'case 7', placedBy: officer }, at: t0 };
+const placed: Recorded = { type: 'LegalHoldPlaced', data: { holdId, subjectId, reason: 'litigation', reference: '2030/7', placedBy: officer }, at: t0 };
 const lifted: Recorded = { type: 'LegalHoldLifted', data: { holdId, liftedBy: officer }, at: t0 };
 
 type HoldCommand = { place: Parameters<typeof decidePlaceHold>[0] } | { lift: Parameters<typeof decideLiftHold>[0] };
@@ -20,8 +20,8 @@ const spec = deciderSpec<HoldCommand, Recorded, HoldsState, { code: string }>({
 
 describe('legal holds', () => {
   it('places a hold with its reason and reference', () => {
-    spec.given([]).when({ place: { holdId, subjectId, reason: 'litigation', reference: 'case 7', placedBy: officer, now: t0 } }).then([placed]);
-    expect(holdsOn([placed].reduce(evolveHolds, initialHolds), subjectId)).toEqual([{ id: holdId, subjectId, reason: 'litigation', reference: 'case 7', placedAt: t0 }]);
+    spec.given([]).when({ place: { holdId, subjectId, reason: 'litigation', reference: '2030/7', placedBy: officer, now: t0 } }).then([placed]);
+    expect(holdsOn([placed].reduce(evolveHolds, initialHolds), subjectId)).toEqual([{ id: holdId, subjectId, reason: 'litigation', reference: '2030/7', placedAt: t0 }]);
   });
 
   it('lifts a hold in force; an unknown or lifted hold is not found', () => {

@@ -20,10 +20,15 @@ export interface PrivacyHarness {
   identity: FakeParticipant;
   booking: FakeParticipant;
   people: Map<string, Person>;
+  /** Every call to identity and booking, as `<service> <Request>:<subjectId>`, in the order they arrived. */
+  calls: string[];
+  masterKey: Buffer;
+  /** Lines the privacy service logged, parsed. */
+  logs: Array<Record<string, unknown>>;
   /** The privacy service's clock: tests move it instead of sleeping. */
   clock: Clock;
-  /** Stops the privacy service and starts it again on the same data (same master key). */
-  restart(): Promise<void>;
+  /** Stops the privacy service and starts it again on the same data (same master key, unless `changes` say otherwise). */
+  restart(changes?: Partial<PrivacyServiceConfig>): Promise<void>;
   settle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -39,8 +44,10 @@ export async function startPrivacyHarness(overrides: Partial<PrivacyServiceConfi
       this.now = new Date(this.now.getTime() + ms);
     },
   };
-  const logger = createLogger({ service: 'privacy', level: 'info', file: join(dir.path, 'logs', 'privacy.log'), destination: { write: () => undefined } });
-  const start = () =>
+  const logs: Array<Record<string, unknown>> = [];
+  const destination = { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) };
+  const logger = createLogger({ service: 'privacy', level: 'info', file: join(dir.path, 'logs', 'privacy.log'), destination });
+  const start = (changes: Partial<PrivacyServiceConfig> = {}) =>
     startPrivacyService({
       natsUrl: nats.url,
       dataDir: dir.path,
@@ -51,10 +58,12 @@ export async function startPrivacyHarness(overrides: Partial<PrivacyServiceConfi
       retry: { initialDelayMs: 60_000 },
       resumeEveryMs: 3_600_000,
       ...overrides,
+      ...changes,
     });
   const people = new Map<string, Person>();
-  const identity = new FakeParticipant('identity', nats.url, people);
-  const booking = new FakeParticipant('booking', nats.url, people);
+  const calls: string[] = [];
+  const identity = new FakeParticipant('identity', nats.url, people, calls);
+  const booking = new FakeParticipant('booking', nats.url, people, calls);
   await Promise.all([identity.start(), booking.start()]);
   const client = await Bus.connect({ servers: nats.url, name: 'privacy-test-client', requestTimeoutMs: 20_000 });
   const h: PrivacyHarness = {
@@ -65,10 +74,13 @@ export async function startPrivacyHarness(overrides: Partial<PrivacyServiceConfi
     identity,
     booking,
     people,
+    calls,
+    masterKey,
+    logs,
     clock,
-    async restart() {
+    async restart(changes) {
       await h.privacy.close();
-      h.privacy = await start();
+      h.privacy = await start(changes);
     },
     settle: async () => void (await waitFor(() => h.privacy.settled(), { what: 'privacy read models to catch up', intervalMs: 25 })),
     async stop() {

@@ -30,12 +30,21 @@ export class FakeParticipant {
   /** Every call, as `<Request>:<subjectId>`, in order. */
   readonly calls: string[] = [];
   readonly forgotten = new Set<string>();
+  /** Runs inside a call of that name before it is answered (to act while a saga waits for the step). */
+  readonly during = new Map<'CancelSubjectBookings' | 'ForgetSubject', (subjectId: string) => Promise<void>>();
 
   constructor(
     readonly name: 'identity' | 'booking',
     private readonly natsUrl: string,
     private readonly people: Map<string, Person>,
+    /** Every participant's calls, as `<service> <Request>:<subjectId>`, in the order they arrived. */
+    private readonly journal: string[] = [],
   ) {}
+
+  private record(call: string): void {
+    this.calls.push(call);
+    this.journal.push(`${this.name} ${call}`);
+  }
 
   get up(): boolean {
     return this.bus !== undefined;
@@ -50,7 +59,8 @@ export class FakeParticipant {
     };
     const now = () => new Date().toISOString();
     bus.handle(forgetSubject(this.name), async ({ subjectId }) => {
-      this.calls.push(`ForgetSubject:${subjectId}`);
+      this.record(`ForgetSubject:${subjectId}`);
+      await this.during.get('ForgetSubject')?.(subjectId);
       this.forgotten.add(subjectId);
       return { service: this.name, acknowledgedAt: now() };
     });
@@ -58,7 +68,7 @@ export class FakeParticipant {
       const deactivated = new Set<string>();
       bus.handle(LookupSubject, async ({ subjectId }, ctx) => ({ exists: person(ctx.tenantId, subjectId) !== undefined, active: !deactivated.has(subjectId) }));
       bus.handle(DeactivateSubject, async ({ subjectId }) => {
-        this.calls.push(`DeactivateSubject:${subjectId}`);
+        this.record(`DeactivateSubject:${subjectId}`);
         deactivated.add(subjectId);
         return { deactivated: true };
       });
@@ -69,7 +79,8 @@ export class FakeParticipant {
       });
     } else {
       bus.handle(CancelSubjectBookings, async ({ subjectId }, ctx) => {
-        this.calls.push(`CancelSubjectBookings:${subjectId}`);
+        this.record(`CancelSubjectBookings:${subjectId}`);
+        await this.during.get('CancelSubjectBookings')?.(subjectId);
         return { cancelled: person(ctx.tenantId, subjectId)?.bookingTitles.length ?? 0 };
       });
       bus.handle(exportSubject('booking'), async ({ subjectId }, ctx) => ({
