@@ -122,7 +122,8 @@ export class SqliteEventStore implements EventStore {
         'SELECT * FROM events WHERE position > ? AND NOT is_private_stream(stream_id) ORDER BY position LIMIT ?',
       ),
       pending: this.db.prepare<[number], EventRow>(
-        'SELECT events.* FROM outbox JOIN events USING (position) ORDER BY position LIMIT ?',
+        // CROSS JOIN keeps the (short) outbox the outer loop: otherwise SQLite may walk every event.
+        'SELECT events.* FROM outbox CROSS JOIN events ON events.position = outbox.position ORDER BY outbox.position LIMIT ?',
       ),
       lastPending: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM outbox'),
       hasPendingUpTo: this.db.prepare<[bigint], { found: number }>(

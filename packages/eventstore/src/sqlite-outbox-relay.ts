@@ -74,11 +74,8 @@ export class SqliteOutboxRelay implements Relay {
           this.settleIdleWaiters();
           await this.nextWake(signal);
         }
-        for (const event of batch) {
-          if (signal.aborted || !(await publishWithRetry(this.publisher, event, this.options, signal))) return;
-          this.outbox.markPublished(event.position);
-          this.settleIdleWaiters();
-        }
+        if (!(await this.publishAll(batch, signal))) return;
+        this.settleIdleWaiters();
         failures = 0;
         // A publisher that settles without I/O must not starve the event loop on a long backlog.
         await new Promise(setImmediate);
@@ -87,6 +84,27 @@ export class SqliteOutboxRelay implements Relay {
         await sleep(backoffDelay(failures++, this.options.retry), signal);
       }
     }
+  }
+
+  /**
+   * Publishes a batch with the publishes in flight together, a round trip per batch instead of per
+   * event: events of one stream one after another, in order; those of different streams side by
+   * side. So order holds within a stream (all consumers rely on); after a publish failed and is
+   * retried, another stream's later event may precede it. False if stopped meanwhile.
+   */
+  private async publishAll(batch: RecordedEvent[], signal: AbortSignal): Promise<boolean> {
+    const chains = new Map<string, Promise<boolean>>();
+    const published = batch.map((event) => {
+      const after = chains.get(event.streamId) ?? Promise.resolve(true);
+      const done = after.then(async (ok) => {
+        if (!ok || signal.aborted || !(await publishWithRetry(this.publisher, event, this.options, signal))) return false;
+        this.outbox.markPublished(event.position);
+        return true;
+      });
+      chains.set(event.streamId, done);
+      return done;
+    });
+    return (await Promise.all(published)).every(Boolean);
   }
 
   private settleIdleWaiters(): void {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { tempDir, type TempDir } from '@plass/testing';
+import { tempDir, waitFor, type TempDir } from '@plass/testing';
 import { handleMultiStreamCommand } from './command-handler.js';
 import type { EventStore, RecordedEvent } from './event-store.js';
 import { openSqliteEventStore } from './sqlite-event-store.js';
@@ -158,7 +158,7 @@ describe('StreamStates and forgetting (real SQLite)', () => {
     expect((await states.load('ledger-x', sum)).state).toBe(60);
   });
 
-  it('folds the whole stream afresh once the state is refoldAfterMs old', async () => {
+  it('refolds a state older than refoldAfterMs in the background, answering from the cache meanwhile', async () => {
     let now = 0;
     const prepared: number[] = [];
     const decrypting: Evolver<number> = { ...sum, prepare: async (events: RecordedEvent[]) => (prepared.push(events.length), events) };
@@ -166,11 +166,30 @@ describe('StreamStates and forgetting (real SQLite)', () => {
     await store.appendToStream('ledger-y', [added(1), added(2)]);
     await states.load('ledger-y', decrypting, { refoldAfterMs: 30_000 });
     await store.appendToStream('ledger-y', [added(3)]);
-    now = 29_999;
-    await states.load('ledger-y', decrypting, { refoldAfterMs: 30_000 });
+    now = 14_999;
+    expect((await states.load('ledger-y', decrypting, { refoldAfterMs: 30_000 })).state).toBe(6);
+    expect(prepared).toEqual([2, 1]);
     now = 30_000;
     expect((await states.load('ledger-y', decrypting, { refoldAfterMs: 30_000 })).state).toBe(6);
+    await waitFor(() => prepared.length === 3, { what: 'the background refold' });
     expect(prepared).toEqual([2, 1, 3]);
+  });
+
+  it('drops states nobody read within refoldAfterMs (swept every half of it)', async () => {
+    let now = 0;
+    const states = new StreamStates(store, 100, () => now);
+    await store.appendToStream('ledger-z', [added(1)]);
+    await store.appendToStream('ledger-w', [added(1)]);
+    await states.load('ledger-z', sum, { refoldAfterMs: 30_000 });
+    await states.load('ledger-w', sum, { refoldAfterMs: 30_000 });
+    now = 20_000;
+    await states.load('ledger-w', sum, { refoldAfterMs: 30_000 });
+    now = 29_999;
+    await states.load('ledger-w', sum, { refoldAfterMs: 30_000 });
+    expect(states.size).toBe(2);
+    now = 35_000;
+    await states.load('ledger-w', sum, { refoldAfterMs: 30_000 });
+    expect(states.size).toBe(1);
   });
 
   it('forgetWhere drops every stream it names', async () => {

@@ -21,6 +21,8 @@ interface Entry {
   readAt: number;
   /** When the state was last folded from the stream's first event (ms). */
   foldedAt: number;
+  /** 0.5–1, drawn at each full fold: states folded together are not all refolded at once. */
+  spread: number;
 }
 
 export interface LoadOptions {
@@ -31,8 +33,11 @@ export interface LoadOptions {
    */
   maxAgeMs?: number;
   /**
-   * Fold the whole stream afresh once the state is this old, whatever changed: bounds how long a
-   * state derived from decrypted events outlives the keys (a ledger after retention or erasure).
+   * Bounds how long a state derived from decrypted events may outlive their keys (a ledger after
+   * retention or erasure, when the KeysDestroyed broadcast was missed): once the state is this old
+   * (each at a random point of the second half) the whole stream is folded afresh — in the
+   * background, one stream at a time, while loads go on answering from the cache, so refolding
+   * many long streams never stalls commands — and a state not read for this long is dropped.
    */
   refoldAfterMs?: number;
 }
@@ -51,6 +56,9 @@ export class StreamStates {
   private nextEvolverId = 0;
   /** Bumped by every `forget`: a load that started before one does not cache what it read. */
   private epoch = 0;
+  private readonly refolds = new Map<string, () => Promise<void>>();
+  private refolding = false;
+  private sweptAt = 0;
 
   constructor(
     private readonly store: Pick<EventStore, 'readStream'>,
@@ -61,14 +69,22 @@ export class StreamStates {
   async load<S>(streamId: string, evolver: Evolver<S>, options: LoadOptions = {}): Promise<LoadedState<S>> {
     const key = `${this.evolverId(evolver)}:${streamId}`;
     const readAt = this.now();
-    const epoch = this.epoch;
-    let cached = this.entries.get(key);
-    if (cached && options.refoldAfterMs !== undefined && readAt - cached.foldedAt >= options.refoldAfterMs) cached = undefined;
+    if (options.refoldAfterMs !== undefined) this.sweep(readAt, options.refoldAfterMs);
+    const cached = this.entries.get(key);
+    if (cached && options.refoldAfterMs !== undefined && readAt - cached.foldedAt >= options.refoldAfterMs * cached.spread) {
+      this.scheduleRefold(key, streamId, evolver);
+    }
     if (cached && options.maxAgeMs !== undefined && readAt - cached.readAt < options.maxAgeMs) {
       return { state: cached.state as S, expectedRevision: cached.revision >= 0 ? cached.revision : 'no_stream' };
     }
-    const fromRevision = cached ? cached.revision + 1 : 0;
-    const read = await this.store.readStream(streamId, { fromRevision });
+    return this.fold(key, streamId, evolver, cached);
+  }
+
+  /** Reads what `cached` lacks (everything without it), folds it in and caches the result. */
+  private async fold<S>(key: string, streamId: string, evolver: Evolver<S>, cached: Entry | undefined): Promise<LoadedState<S>> {
+    const readAt = this.now();
+    const epoch = this.epoch;
+    const read = await this.store.readStream(streamId, { fromRevision: cached ? cached.revision + 1 : 0 });
     const events = evolver.prepare && read.length > 0 ? await evolver.prepare(read, streamId) : read;
     let state = (cached ? cached.state : evolver.initial) as S;
     for (const event of events) state = evolver.evolve(state, event);
@@ -77,10 +93,33 @@ export class StreamStates {
     const current = this.entries.get(key);
     if (epoch === this.epoch && (!current || current.revision <= revision)) {
       this.entries.delete(key);
-      this.entries.set(key, { state, revision, readAt, foldedAt: cached ? cached.foldedAt : readAt });
+      this.entries.set(key, cached ? { ...cached, state, revision, readAt } : { state, revision, readAt, foldedAt: readAt, spread: 0.5 + Math.random() / 2 });
       if (this.entries.size > this.maxStreams) this.entries.delete(this.entries.keys().next().value!);
     }
     return { state, expectedRevision: revision >= 0 ? revision : 'no_stream' };
+  }
+
+  private scheduleRefold<S>(key: string, streamId: string, evolver: Evolver<S>): void {
+    if (this.refolds.has(key)) return;
+    this.refolds.set(key, async () => void (await this.fold(key, streamId, evolver, undefined)));
+    if (this.refolding) return;
+    this.refolding = true;
+    void (async () => {
+      for (const [next, refold] of this.refolds) {
+        // One stream per turn of the event loop: commands interleave with the refolds.
+        await new Promise((resolve) => setImmediate(resolve));
+        await refold().catch(() => undefined);
+        this.refolds.delete(next);
+      }
+      this.refolding = false;
+    })();
+  }
+
+  /** At most once per bound: drops states nobody read within it (they would never be refolded). */
+  private sweep(now: number, boundMs: number): void {
+    if (now - this.sweptAt < boundMs / 2) return;
+    this.sweptAt = now;
+    for (const [key, entry] of this.entries) if (now - entry.readAt >= boundMs) this.entries.delete(key);
   }
 
   /** Drops every cached state of the streams (after a failed append, or a deleted stream). */

@@ -489,6 +489,28 @@ export function describeEventStoreContract(name: string, newFixture: () => Promi
         expect(ids(publisher.of([s]))).toEqual(ids(events));
       });
 
+      it('keeps each stream in order when publishes of several streams fail and are retried', async () => {
+        const store = open();
+        const [a, b] = [stream('order-a'), stream('order-b')];
+        const [a1, b1, a2, b2, a3] = [event(), event(), event(), event(), event()];
+        await store.appendToStream(a, [a1]);
+        await store.appendToStream(b, [b1]);
+        await store.appendToStream(a, [a2]);
+        await store.appendToStream(b, [b2]);
+        await store.appendToStream(a, [a3]);
+        const publisher = new RecordingPublisher();
+        const relay = store.relay(publisher, relayOptions);
+
+        publisher.failNext(3);
+        await relay.start();
+        await relay.idle();
+        await relay.stop();
+
+        expect(ids(publisher.of([a]))).toEqual(ids([a1, a2, a3]));
+        expect(ids(publisher.of([b]))).toEqual(ids([b1, b2]));
+        expect(publisher.published).toHaveLength(5);
+      });
+
       it('stops cleanly while a publisher keeps failing, and publishes the event after a restart', async () => {
         const store = open();
         const s = stream('order');
