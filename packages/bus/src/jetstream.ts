@@ -94,6 +94,12 @@ export interface ConsumerOptions {
   backoffMs?: number[];
   ackWaitMs?: number;
   deliverPolicy?: 'all' | 'new';
+  /**
+   * Messages handed to `handler` before earlier ones settled (default 1: one at a time). Only for
+   * handlers that keep call order themselves, as a ProjectionRunner does (it then commits the
+   * events that queued up in one transaction). Each message is still acked once its own call settled.
+   */
+  concurrency?: number;
 }
 
 export interface EventConsumer {
@@ -114,10 +120,15 @@ export async function consumeEvents(bus: Bus, options: ConsumerOptions): Promise
   const consumer = await bus.js.consumers.get(Streams.events, options.durable);
   const messages: ConsumerMessages = await consumer.consume({ max_messages: 256 });
 
+  const concurrency = options.concurrency ?? 1;
   const loop = (async () => {
+    const inFlight = new Set<Promise<void>>();
     for await (const msg of messages) {
-      await handleOne(bus, msg, options, maxDeliver, backoffMs);
+      const work: Promise<void> = handleOne(bus, msg, options, maxDeliver, backoffMs).finally(() => inFlight.delete(work));
+      inFlight.add(work);
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
     }
+    await Promise.allSettled(inFlight);
   })();
   bus.track(loop);
   const stop = async () => {

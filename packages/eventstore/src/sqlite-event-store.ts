@@ -88,6 +88,7 @@ export class SqliteEventStore implements EventStore {
   private readonly relays = new Set<Relay>();
   private readonly statements;
   private readonly appendTransaction;
+  private readonly markPublishedTransaction;
   private readonly multiAppendTransaction;
   private readonly deleteTransaction;
 
@@ -141,6 +142,9 @@ export class SqliteEventStore implements EventStore {
       this.statements.deleteStream.run(streamId);
     });
     this.appendTransaction = this.db.transaction(this.appendInTransaction.bind(this));
+    this.markPublishedTransaction = this.db.transaction((positions: bigint[]) => {
+      for (const position of positions) this.statements.deleteOutbox.run(position);
+    });
     this.multiAppendTransaction = this.db.transaction((appends: StreamAppend[]): MultiAppendResult => {
       const results = appends.map((append) => ({
         streamId: append.streamId,
@@ -265,9 +269,7 @@ export class SqliteEventStore implements EventStore {
       return position == null ? undefined : BigInt(position);
     },
     hasPendingUpTo: (position) => this.statements.hasPendingUpTo.get(position)?.found === 1,
-    markPublished: (position) => {
-      this.statements.deleteOutbox.run(position);
-    },
+    markPublished: (positions) => this.markPublishedTransaction(positions),
     onAppended: (listener) => {
       const listeners = appendListeners.get(this.fileKey) ?? new Set();
       appendListeners.set(this.fileKey, listeners.add(listener));

@@ -9,7 +9,8 @@ export interface Outbox {
   /** Position of the newest unpublished event. */
   lastPending(): bigint | undefined;
   hasPendingUpTo(position: bigint): boolean;
-  markPublished(position: bigint): void;
+  /** Deletes the rows of published events, in one transaction. */
+  markPublished(positions: bigint[]): void;
   /** Calls `listener` after each append to the same file from this process; returns the unsubscribe. */
   onAppended(listener: () => void): () => void;
 }
@@ -96,15 +97,14 @@ export class SqliteOutboxRelay implements Relay {
     const chains = new Map<string, Promise<boolean>>();
     const published = batch.map((event) => {
       const after = chains.get(event.streamId) ?? Promise.resolve(true);
-      const done = after.then(async (ok) => {
-        if (!ok || signal.aborted || !(await publishWithRetry(this.publisher, event, this.options, signal))) return false;
-        this.outbox.markPublished(event.position);
-        return true;
-      });
+      const done = after.then(async (ok) => ok && !signal.aborted && (await publishWithRetry(this.publisher, event, this.options, signal)));
       chains.set(event.streamId, done);
       return done;
     });
-    return (await Promise.all(published)).every(Boolean);
+    const outcomes = await Promise.all(published);
+    // Published but still in the outbox after a crash: published again, and deduplicated by id.
+    this.outbox.markPublished(batch.filter((_, i) => outcomes[i]).map((event) => event.position));
+    return outcomes.every(Boolean);
   }
 
   private settleIdleWaiters(): void {

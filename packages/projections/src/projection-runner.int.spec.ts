@@ -101,6 +101,23 @@ describe('ProjectionRunner', () => {
     expect(await runner.handle(early)).toBe('applied');
   });
 
+  it('commits events handed in together as one group, in order, with the same outcomes as one by one', async () => {
+    const batches: number[] = [];
+    const counting: ProjectionStore = { ...store, applyBatch: (projection, items) => (batches.push(items.length), store.applyBatch!(projection, items)) };
+    const grouped = new ProjectionRunner({ definition: spaceUsage, store: counting });
+    const outcomes = await Promise.all([...history, history[2]!].map((event) => grouped.handle(event)));
+    expect(outcomes).toEqual(['applied', 'applied', 'applied', 'ignored', 'applied', 'applied', 'duplicate']);
+    expect(batches).toEqual([6]);
+    expect(await store.get('spaces', spaceA)).toEqual({ name: 'Desk A', kind: 'desk', bookings: 2 });
+  });
+
+  it('rejects only the failing event of a group, applying the others', async () => {
+    const orphan = envelope('BookingConfirmed', { bookingId: randomUUID(), spaceId: randomUUID(), start: '2030-01-09T09:00:00Z' });
+    const outcomes = await Promise.allSettled([history[0]!, orphan, history[2]!].map((event) => runner.handle(event)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await store.get('spaces', spaceA)).toEqual({ name: 'Desk A', kind: 'desk', bookings: 1 });
+  });
+
   it('rebuilds to the same state as live application, from sync and async sources', async () => {
     for (const event of [...history, history[4]!, history[0]!]) await runner.handle(event);
     const live = await snapshot(store);

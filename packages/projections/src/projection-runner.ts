@@ -21,6 +21,19 @@ export interface RunnerLogger {
 export type HandleOutcome = 'applied' | 'duplicate' | 'ignored';
 
 const REBUILD_PROGRESS_EVERY = 1000;
+/** Events applied in one group commit at most. */
+const MAX_GROUP = 256;
+/**
+ * How many messages a consumer may hand a runner before earlier ones settled (`consumeEvents`'
+ * `concurrency`): the runner keeps their order, and what queues up is committed together.
+ */
+export const PROJECTION_WINDOW = MAX_GROUP;
+
+interface Pending {
+  envelope: EventEnvelope;
+  resolve: (outcome: HandleOutcome) => void;
+  reject: (error: unknown) => void;
+}
 
 /**
  * Applies events to one projection, idempotently by envelope id. It knows no transport: a
@@ -33,6 +46,8 @@ export class ProjectionRunner {
   private readonly store: ProjectionStore;
   private readonly logger: RunnerLogger | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private pending: Pending[] = [];
+  private draining = false;
 
   constructor(opts: { definition: ProjectionDefinition; store: ProjectionStore; logger?: RunnerLogger }) {
     this.definition = opts.definition;
@@ -40,8 +55,18 @@ export class ProjectionRunner {
     this.logger = opts.logger;
   }
 
+  /**
+   * Events handed in while an earlier batch is being applied are applied together, in call order,
+   * in one transaction where the store can (a group commit); if that fails, one by one, so only
+   * the failing event rejects.
+   */
   handle(envelope: EventEnvelope): Promise<HandleOutcome> {
-    return this.serially(() => this.apply(envelope));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ envelope, resolve, reject });
+      if (this.draining) return;
+      this.draining = true;
+      void this.serially(() => this.drain());
+    });
   }
 
   /** Empties the projection and replays `source` into it. */
@@ -76,6 +101,35 @@ export class ProjectionRunner {
       this.logger?.error({ ...fields, err }, 'projection event failed');
       throw err;
     }
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) await this.applyGroup(this.pending.splice(0, MAX_GROUP));
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async applyGroup(group: Pending[]): Promise<void> {
+    const { name, handlers } = this.definition;
+    const handled = group.filter(({ envelope }) => handlers[envelope.type] !== undefined);
+    for (const { envelope, resolve } of group) if (!handlers[envelope.type]) resolve('ignored');
+    if (handled.length > 1 && this.store.applyBatch) {
+      try {
+        const items = handled.map(({ envelope }) => ({ eventId: envelope.id, fn: (tx: ProjectionTx) => handlers[envelope.type]!(envelope, tx) }));
+        const applied = await this.store.applyBatch(name, items);
+        handled.forEach(({ envelope, resolve }, i) => {
+          const outcome = applied[i] ? 'applied' : 'duplicate';
+          this.logger?.debug({ projection: name, eventId: envelope.id, type: envelope.type, outcome }, 'projection event handled');
+          resolve(outcome);
+        });
+        return;
+      } catch {
+        // Some event of the group failed: apply them one by one, so only that one fails.
+      }
+    }
+    for (const { envelope, resolve, reject } of handled) await this.apply(envelope).then(resolve, reject);
   }
 
   private serially<T>(task: () => Promise<T>): Promise<T> {

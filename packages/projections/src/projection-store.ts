@@ -20,6 +20,11 @@ export type Where = Record<string, string | number | boolean>;
 export interface ProjectionStore {
   /** Applies `fn` and records `eventId` as processed in the SAME transaction; returns false (and does not call fn) if this projection already processed eventId. */
   apply(projection: string, eventId: string, fn: ProjectionFn): Promise<boolean>;
+  /**
+   * Several `apply`s in order in ONE transaction (a group commit), answering each one's result;
+   * if any throws, none is applied and the call rejects. Optional: stores without it get `apply`s.
+   */
+  applyBatch?(projection: string, items: ReadonlyArray<{ eventId: string; fn: ProjectionFn }>): Promise<boolean[]>;
   get<T extends object = Record<string, unknown>>(collection: string, id: string): Promise<T | undefined>;
   /** Documents in id order. */
   find<T extends object = Record<string, unknown>>(collection: string, where: Where, options?: { limit?: number }): Promise<T[]>;

@@ -3,7 +3,7 @@ import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBoots
 import { Bus, Lease, consumeEvents, ensureLeaseStore, ensureStreams, publishEvent, runWhileLeader, type EventConsumer, type LeaderRunner } from '@plass/bus';
 import { DestroyExpiredKeys, KeysDestroyed, PolicyAcknowledgementStatus, Subjects, type RequestContext } from '@plass/contracts';
 import { allEnvelopes, StreamStates, toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
-import { ProjectionRunner, type ProjectionStore } from '@plass/projections';
+import { PROJECTION_WINDOW, ProjectionRunner, type ProjectionStore } from '@plass/projections';
 import { NatsKeyClient, Shredder } from '@plass/shredder';
 import type { Logger } from '@plass/telemetry';
 import { Availability } from './availability.js';
@@ -89,16 +89,19 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
         durable: 'booking-read-model',
         filterSubject: Subjects.eventsOfContext('booking'),
         handler: async (envelope) => void (await this.runner.handle(envelope)),
+        concurrency: PROJECTION_WINDOW,
       }),
       await consumeEvents(this.bus, {
         durable: 'booking-users',
         filterSubject: Subjects.eventsOfContext('identity'),
         handler: async (envelope) => void (await this.users.handle(envelope)),
+        concurrency: PROJECTION_WINDOW,
       }),
       await consumeEvents(this.bus, {
         durable: 'booking-privacy-policies',
         filterSubject: Subjects.eventsOfContext('privacy'),
         handler: async (envelope) => void (await this.policies.handle(envelope)),
+        concurrency: PROJECTION_WINDOW,
       }),
     );
     registerBookingHandlers(this.bus, this.apps);

@@ -132,10 +132,10 @@ export class BookingsApp {
   }
 
   /** Releases a no-show; answers whether anything changed (running it twice is harmless). */
-  async releaseNoShow(due: Pick<NoShowDueDocument, 'id' | 'tenantId' | 'spaceId'>): Promise<boolean> {
+  async releaseNoShow(due: Pick<NoShowDueDocument, 'bookingId' | 'tenantId' | 'spaceId'>): Promise<boolean> {
     const ctx: RequestContext = { tenantId: due.tenantId, roles: [], correlationId: randomUUID() };
-    const doc = { id: due.id, spaceId: due.spaceId };
-    return this.giveBack(doc, ctx, (inputs, now) => decideReleaseNoShow({ bookingId: due.id, now }, inputs));
+    const doc = { id: due.bookingId, spaceId: due.spaceId };
+    return this.giveBack(doc, ctx, (inputs, now) => decideReleaseNoShow({ bookingId: due.bookingId, now }, inputs));
   }
 
   async checkIn(bookingId: string, ctx: RequestContext): Promise<BookingView> {
@@ -181,10 +181,14 @@ export class BookingsApp {
     return { items: views.filter((view) => view.bookedBy === actor.userId).sort((a, b) => a.start.localeCompare(b.start)) };
   }
 
-  /** Every booking whose no-show release is due at `now()`; each release is decided on fresh streams. */
-  async releaseDueNoShows(onError?: (error: unknown) => void): Promise<{ released: number }> {
+  /**
+   * Bookings whose no-show release is due at `now()`, earliest first, at most `batch` a run (the
+   * documents sort by due time, so a run reads only those); each release is decided on fresh streams.
+   */
+  async releaseDueNoShows(onError?: (error: unknown) => void, batch = 1000): Promise<{ released: number }> {
     const now = this.deps.now().getTime();
-    const due = (await this.deps.readModel.find<NoShowDueDocument>(NO_SHOW_DUE, {})).filter((doc) => doc.dueAt <= now);
+    const earliest = await this.deps.readModel.find<NoShowDueDocument>(NO_SHOW_DUE, {}, { limit: batch });
+    const due = earliest.filter((doc) => doc.dueAt <= now);
     let released = 0;
     for (const booking of due) {
       try {

@@ -42,6 +42,8 @@ export interface BookingDocument {
   status: 'confirmed' | 'checked_in' | 'cancelled' | 'released';
   bookedBy: EncryptedValue;
   subject?: EncryptedValue;
+  /** Its NO_SHOW_DUE document, while a release is pending. */
+  noShowDueId?: string;
 }
 
 export interface TenantSettingsDocument {
@@ -57,12 +59,17 @@ export interface RetentionDocument {
 }
 
 /** A confirmed booking not checked in, and when the no-show release is due. */
+/** Keyed by due time (`noShowDueId`), so the release worker reads only the earliest ones. */
 export interface NoShowDueDocument {
   id: string;
+  bookingId: string;
   tenantId: string;
   spaceId: string;
   dueAt: number;
 }
+
+/** Sorts by due time as text: a zero-padded epoch-ms, then the booking. */
+export const noShowDueId = (dueAt: number, bookingId: string) => `${String(dueAt).padStart(16, '0')}:${bookingId}`;
 
 const settingsOf = (tx: ProjectionTx, tenantId: string): TenantSettingsDocument =>
   tx.get<TenantSettingsDocument>(TENANT_SETTINGS, tenantId) ?? {
@@ -91,8 +98,9 @@ function merged<T extends object>(doc: T, changes: Record<string, unknown>, keys
 function bookingStatus(status: BookingDocument['status']) {
   return (event: EventEnvelope, tx: ProjectionTx) => {
     const bookingId = data(event).bookingId as string;
-    patch<BookingDocument>(tx, BOOKINGS, bookingId, (doc) => ({ ...doc, status }));
-    tx.delete(NO_SHOW_DUE, bookingId);
+    const dueId = tx.get<BookingDocument>(BOOKINGS, bookingId)?.noShowDueId;
+    patch<BookingDocument>(tx, BOOKINGS, bookingId, ({ noShowDueId: _released, ...doc }) => ({ ...doc, status }));
+    if (dueId !== undefined) tx.delete(NO_SHOW_DUE, dueId);
   };
 }
 
@@ -151,12 +159,14 @@ export const bookingReadModel: ProjectionDefinition = {
         bookedBy,
         ...(subject === undefined ? {} : { subject }),
       };
-      tx.put(BOOKINGS, bookingId, doc);
       const grace = settingsOf(tx, event.tenantId).checkInGraceMinutes;
       if (grace > 0) {
-        const due: NoShowDueDocument = { id: bookingId, tenantId: event.tenantId, spaceId, dueAt: Date.parse(start) + grace * 60_000 };
-        tx.put(NO_SHOW_DUE, bookingId, due);
+        const dueAt = Date.parse(start) + grace * 60_000;
+        const due: NoShowDueDocument = { id: noShowDueId(dueAt, bookingId), bookingId, tenantId: event.tenantId, spaceId, dueAt };
+        tx.put(NO_SHOW_DUE, due.id, due);
+        doc.noShowDueId = due.id;
       }
+      tx.put(BOOKINGS, bookingId, doc);
     },
     BookingCheckedIn: bookingStatus('checked_in'),
     BookingCancelled: bookingStatus('cancelled'),

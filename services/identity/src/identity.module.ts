@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { Bus, consumeEvents, ensureStreams, publishEvent, type EventConsumer } from '@plass/bus';
 import { Subjects } from '@plass/contracts';
 import { allEnvelopes, toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
-import { ProjectionRunner, type ProjectionStore } from '@plass/projections';
+import { PROJECTION_WINDOW, ProjectionRunner, type ProjectionStore } from '@plass/projections';
 import { NatsKeyClient, Shredder } from '@plass/shredder';
 import type { Logger } from '@plass/telemetry';
 import { AuthApp } from './auth-app.js';
@@ -118,6 +118,7 @@ export class IdentityLifecycle implements OnApplicationBootstrap, OnApplicationS
       durable: 'identity-read-model',
       filterSubject: Subjects.eventsOfContext('identity'),
       handler: async (envelope) => void (await this.runner.handle(envelope)),
+      concurrency: PROJECTION_WINDOW,
     });
     this.credentials.signingKeys.current();
     registerIdentityHandlers(this.bus, this.identity, this.auth, this.subjects);

@@ -11,7 +11,7 @@ import {
 import { Lease, consumeEvents, ensureLeaseStore, ensureStreams, publishEvent, runWhileLeader, type Bus, type EventConsumer, type LeaderRunner } from '@plass/bus';
 import { Subjects } from '@plass/contracts';
 import { allEnvelopes, toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
-import { ProjectionRunner, type ProjectionStore } from '@plass/projections';
+import { PROJECTION_WINDOW, ProjectionRunner, type ProjectionStore } from '@plass/projections';
 import type { Logger } from '@plass/telemetry';
 import { DEFAULT_EXPORT_BUNDLE_TTL_MS } from './export-bundles.js';
 import { auditedKeys } from './key-audit.js';
@@ -106,11 +106,13 @@ export class PrivacyLifecycle implements OnApplicationBootstrap, OnApplicationSh
         durable: 'privacy-read-model',
         filterSubject: Subjects.eventsOfContext('privacy'),
         handler: async (envelope) => void (await this.runner.handle(envelope)),
+        concurrency: PROJECTION_WINDOW,
       }),
       await consumeEvents(this.bus, {
         durable: 'privacy-users',
         filterSubject: Subjects.eventsOfContext('identity'),
         handler: async (envelope) => void (await this.users.handle(envelope)),
+        concurrency: PROJECTION_WINDOW,
       }),
     );
     registerKeyHandlers(this.bus, this.vault, auditedKeys(this.core.log));
