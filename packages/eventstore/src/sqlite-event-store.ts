@@ -18,6 +18,7 @@ import type {
 } from './event-store.js';
 import { DuplicateEventIdError, WrongExpectedRevisionError, validateAppends } from './errors.js';
 import { SqliteOutboxRelay, type Outbox } from './sqlite-outbox-relay.js';
+import { SAFETY_NET_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 import { assertDeletable, isPrivateStream } from './private-streams.js';
 
 const SCHEMA = `
@@ -91,6 +92,7 @@ export class SqliteEventStore implements EventStore {
   private readonly markPublishedTransaction;
   private readonly multiAppendTransaction;
   private readonly deleteTransaction;
+  private readonly checkpointer: WalCheckpointer;
 
   constructor(file: string) {
     this.fileKey = resolve(file);
@@ -102,6 +104,8 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('secure_delete = ON');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    this.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+    this.checkpointer = new WalCheckpointer(file);
     this.db.function('is_private_stream', { deterministic: true }, (streamId) =>
       isPrivateStream(String(streamId)) ? 1 : 0,
     );
@@ -204,6 +208,7 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (!this.db.open) return;
     await Promise.all([...this.relays].map((relay) => relay.stop()));
+    await this.checkpointer.stop();
     this.db.close();
   }
 

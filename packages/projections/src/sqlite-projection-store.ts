@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { SAFETY_NET_PAGES, WalCheckpointer } from '@plass/eventstore';
 import {
   callSync,
   checkCollection,
@@ -49,6 +50,8 @@ export function openSqliteProjectionStore(options: { file: string }): Projection
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+  const checkpointer = new WalCheckpointer(options.file);
 
   const selectDoc = db.prepare<[string, string], { doc: string }>(
     'SELECT doc FROM projection_documents WHERE collection = ? AND id = ?',
@@ -133,7 +136,9 @@ export function openSqliteProjectionStore(options: { file: string }): Projection
       resetInTransaction(checkProjection(projection), collections.map(checkCollection));
     },
     async close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      await checkpointer.stop();
+      db.close();
     },
   };
 }
