@@ -15,7 +15,7 @@ import { PROJECTION_WINDOW, ProjectionRunner, type ProjectionStore } from '@plas
 import type { Logger } from '@plass/telemetry';
 import { DEFAULT_EXPORT_BUNDLE_TTL_MS } from './export-bundles.js';
 import { auditedKeys } from './key-audit.js';
-import { KeyVault, MongoKeyStore, SqliteKeyStore, registerKeyHandlers, type KeyStore } from './keys/index.js';
+import { KeyVault, SqliteKeyStore, registerKeyHandlers, type KeyStore } from './keys/index.js';
 import { PrivacyCore } from './privacy-core.js';
 import { registerPrivacyHandlers } from './privacy-handlers.js';
 import { privacyReadModel, usersDirectory } from './read-model.js';
@@ -57,6 +57,8 @@ export const PRIVACY_CORE = Symbol('PRIVACY_CORE');
 async function openKeyStore(o: PrivacyModuleOptions): Promise<KeyStore> {
   if (o.keyStore === 'mongodb') {
     if (!o.mongodbUrl) throw new Error('PLASS_KEYVAULT_STORE=mongodb needs MONGODB_URL');
+    // Loaded only when configured: the MongoDB driver costs every process memory.
+    const { MongoKeyStore } = await import('./keys/mongo-key-store.js');
     return MongoKeyStore.open({ url: o.mongodbUrl, database: 'plass_keyvault' });
   }
   return new SqliteKeyStore(join(privacyDir(o.dataDir), 'keys.db'));

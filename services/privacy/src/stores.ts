@@ -17,7 +17,7 @@ export function privacyDir(dataDir: string): string {
   return dir;
 }
 
-export function openEventStore(config: StoreConfig): EventStore {
+export async function openEventStore(config: StoreConfig): Promise<EventStore> {
   if (config.eventStore === 'kurrentdb') {
     if (!config.kurrentdbUrl) throw new Error('PLASS_EVENTSTORE=kurrentdb needs KURRENTDB_URL');
     return openKurrentDbEventStore({ connectionString: config.kurrentdbUrl, checkpointFile: join(privacyDir(config.dataDir), 'relay-checkpoint.json') });
