@@ -64,7 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string): LauncherConfig 
  * keep each service under 200 MB resident. An operator's own NODE_OPTIONS or MALLOC_ARENA_MAX win.
  */
 export const SERVICE_RUNTIME_ENV = {
-  NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=8',
+  NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=4',
   MALLOC_ARENA_MAX: '2',
 } as const;
 

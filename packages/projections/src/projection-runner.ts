@@ -21,13 +21,13 @@ export interface RunnerLogger {
 export type HandleOutcome = 'applied' | 'duplicate' | 'ignored';
 
 const REBUILD_PROGRESS_EVERY = 1000;
-/** Events applied in one group commit at most. */
-const MAX_GROUP = 256;
+/** Events applied in one group commit at most: a commit is synchronous, so it stops the event loop for its length. */
+const MAX_GROUP = 32;
 /**
  * How many messages a consumer may hand a runner before earlier ones settled (`consumeEvents`'
- * `concurrency`): the runner keeps their order, and what queues up is committed together.
+ * `concurrency`): the runner keeps their order, and what queues up is committed in groups.
  */
-export const PROJECTION_WINDOW = MAX_GROUP;
+export const PROJECTION_WINDOW = 256;
 
 interface Pending {
   envelope: EventEnvelope;
