@@ -55,6 +55,15 @@ describe('JwtAuthenticator with verified tokens remembered', () => {
     expect(rejected).toEqual(['unknown_kid']);
   });
 
+  it('remembers a token only once it verified: one not yet valid is refused, then accepted when its time comes', async () => {
+    const { key, authenticator, claims, clock, rejected } = await setUp();
+    const later = await key.sign(claims, { issuedAt: clock.now, notBefore: new Date(clock.now.getTime() + 60_000), lifetimeS: 600 });
+    await expect(authenticator.verify(later, correlationId)).rejects.toMatchObject({ code: 'auth.unauthenticated' });
+    expect(rejected).toEqual(['not_yet_valid']);
+    clock.now = new Date(clock.now.getTime() + 60_000);
+    await expect(authenticator.verify(later, correlationId)).resolves.toMatchObject({ actorId: claims.sub });
+  });
+
   it('never lets a changed token ride on a remembered one', async () => {
     const { authenticator, token, rejected } = await setUp();
     await authenticator.verify(token, correlationId);
