@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe } from '@jest/globals';
-import { containerEngineAvailable } from '@plass/testing';
-import type { StartedMongoDBContainer } from '@testcontainers/mongodb';
+import { containerEngineAvailable, startMongoReplicaSet } from '@plass/testing';
 import { MongoClient } from 'mongodb';
 import { openMongoProjectionStore } from './mongo-projection-store.js';
 import { projectionStoreContract } from './testing/projection-store-contract.js';
@@ -11,19 +10,16 @@ const engine = await containerEngineAvailable();
 if (!engine) process.stderr.write('SKIPPED MongoProjectionStore contract suite: no container engine (testcontainers) found\n');
 
 (engine ? describe : describe.skip)('MongoProjectionStore (replica set, testcontainers)', () => {
-  let container: StartedMongoDBContainer;
+  let mongo: Awaited<ReturnType<typeof startMongoReplicaSet>>;
   let url: string;
 
   beforeAll(async () => {
-    const { MongoDBContainer } = await import('@testcontainers/mongodb');
-    container = await new MongoDBContainer('mongo:8').start();
-    // The single-node replica set advertises its in-container host name; connect to the mapped port.
-    const base = container.getConnectionString();
-    url = base.includes('?') ? `${base}&directConnection=true` : `${base}/?directConnection=true`;
+    mongo = await startMongoReplicaSet();
+    url = mongo.url;
   }, 120_000);
 
   afterAll(async () => {
-    await container?.stop();
+    await mongo?.stop();
   });
 
   projectionStoreContract(async () => {
