@@ -59,8 +59,10 @@ describe('Bus', () => {
     await expect(client.request(Echo, { text: 'hi' }, context)).resolves.toEqual({ text: 'hi', tenantId: context.tenantId });
   });
 
-  it('rejects an invalid payload before sending it', async () => {
-    await expect(client.request(Echo, { text: 'far too long text' }, ctx())).rejects.toThrow(z.ZodError);
+  it('has an invalid payload refused by the handling side as validation.failed, naming the path', async () => {
+    const failure = await client.request(Echo, { text: 'far too long text' }, ctx()).catch((e: DomainFailure) => e);
+    expect(failure).toBeInstanceOf(DomainFailure);
+    expect((failure as DomainFailure).error).toMatchObject({ code: 'validation.failed', details: { errors: [expect.objectContaining({ path: 'text' })] } });
   });
 
   it('answers domain failures as values with their code', async () => {
