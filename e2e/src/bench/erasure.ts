@@ -1,5 +1,6 @@
 import type { ErasureRequestView } from '@plass/contracts';
 import { gatewayClient } from '../client.js';
+import { percentile } from './paced.js';
 
 export interface ErasureFigures {
   erased: number;
@@ -11,7 +12,6 @@ export interface ErasureFigures {
 }
 
 const POLL_MS = 10;
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
 
 /**
  * Erases `count` people one after another, each with a profile and two bookings ahead, the way a

@@ -1,7 +1,8 @@
 import { Agent, request } from 'node:http';
 import type { RunFigures } from './load.js';
 
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
+/** The p-th percentile of ascending values (nearest rank); NaN for none. */
+export const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
 
 /**
  * An open-loop run at a constant arrival rate: request i is due at `i / rate` seconds and its

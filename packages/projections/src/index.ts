@@ -8,3 +8,4 @@ export async function openMongoProjectionStore(options: { url: string; database:
   return (await import('./mongo-projection-store.js')).openMongoProjectionStore(options);
 }
 export * from './projection-runner.js';
+export * from './event-flow.js';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Bus, Lease, consumeEvents, ensureLeaseStore, ensureStreams, publishEvent, runWhileLeader, type EventConsumer, type LeaderRunner } from '@plass/bus';
+import { Bus, Lease, ensureLeaseStore, ensureStreams, runWhileLeader, type EventConsumer, type LeaderRunner } from '@plass/bus';
 import { DestroyExpiredKeys, KeysDestroyed, PolicyAcknowledgementStatus, Subjects, type RequestContext } from '@plass/contracts';
-import { allEnvelopes, StreamStates, toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
-import { PROJECTION_WINDOW, ProjectionRunner, type ProjectionStore } from '@plass/projections';
+import { allEnvelopes, StreamStates, type EventStore, type Relay } from '@plass/eventstore';
+import { ProjectionRunner, projectFromJetStream, relayToJetStream, type ProjectionStore } from '@plass/projections';
 import { NatsKeyClient, Shredder } from '@plass/shredder';
 import type { Logger } from '@plass/telemetry';
 import { Availability } from './availability.js';
@@ -79,30 +79,11 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     await ensureStreams(this.bus);
     await ensureLeaseStore(this.bus);
-    this.relay = this.events.relay(
-      { publish: async (recorded) => void (await publishEvent(this.bus, toEnvelope(recorded))) },
-      { onError: (error) => this.options.logger.warn({ err: error }, 'relay publish failed; retrying') },
-    );
-    await this.relay.start();
+    this.relay = await relayToJetStream(this.bus, this.events, this.options.logger);
     this.consumers.push(
-      await consumeEvents(this.bus, {
-        durable: 'booking-read-model',
-        filterSubject: Subjects.eventsOfContext('booking'),
-        handler: async (envelope) => void (await this.runner.handle(envelope)),
-        concurrency: PROJECTION_WINDOW,
-      }),
-      await consumeEvents(this.bus, {
-        durable: 'booking-users',
-        filterSubject: Subjects.eventsOfContext('identity'),
-        handler: async (envelope) => void (await this.users.handle(envelope)),
-        concurrency: PROJECTION_WINDOW,
-      }),
-      await consumeEvents(this.bus, {
-        durable: 'booking-privacy-policies',
-        filterSubject: Subjects.eventsOfContext('privacy'),
-        handler: async (envelope) => void (await this.policies.handle(envelope)),
-        concurrency: PROJECTION_WINDOW,
-      }),
+      await projectFromJetStream(this.bus, this.runner, { durable: 'booking-read-model', filterSubject: Subjects.eventsOfContext('booking') }),
+      await projectFromJetStream(this.bus, this.users, { durable: 'booking-users', filterSubject: Subjects.eventsOfContext('identity') }),
+      await projectFromJetStream(this.bus, this.policies, { durable: 'booking-privacy-policies', filterSubject: Subjects.eventsOfContext('privacy') }),
     );
     registerBookingHandlers(this.bus, this.apps);
     const now = this.options.now ?? (() => new Date());

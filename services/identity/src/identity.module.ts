@@ -1,9 +1,9 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type Database from 'better-sqlite3';
-import { Bus, consumeEvents, ensureStreams, publishEvent, type EventConsumer } from '@plass/bus';
+import { Bus, ensureStreams, type EventConsumer } from '@plass/bus';
 import { Subjects } from '@plass/contracts';
-import { allEnvelopes, toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
-import { PROJECTION_WINDOW, ProjectionRunner, type ProjectionStore } from '@plass/projections';
+import { allEnvelopes, type EventStore, type Relay } from '@plass/eventstore';
+import { ProjectionRunner, projectFromJetStream, relayToJetStream, type ProjectionStore } from '@plass/projections';
 import { NatsKeyClient, Shredder } from '@plass/shredder';
 import type { Logger } from '@plass/telemetry';
 import { AuthApp } from './auth-app.js';
@@ -109,17 +109,8 @@ export class IdentityLifecycle implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureStreams(this.bus);
-    this.relay = this.events.relay(
-      { publish: async (recorded) => void (await publishEvent(this.bus, toEnvelope(recorded))) },
-      { onError: (error) => this.options.logger.warn({ err: error }, 'relay publish failed; retrying') },
-    );
-    await this.relay.start();
-    this.consumer = await consumeEvents(this.bus, {
-      durable: 'identity-read-model',
-      filterSubject: Subjects.eventsOfContext('identity'),
-      handler: async (envelope) => void (await this.runner.handle(envelope)),
-      concurrency: PROJECTION_WINDOW,
-    });
+    this.relay = await relayToJetStream(this.bus, this.events, this.options.logger);
+    this.consumer = await projectFromJetStream(this.bus, this.runner, { durable: 'identity-read-model', filterSubject: Subjects.eventsOfContext('identity') });
     this.credentials.signingKeys.current();
     registerIdentityHandlers(this.bus, this.identity, this.auth, this.subjects);
     this.bus.serveHealth();

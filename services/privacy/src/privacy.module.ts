@@ -8,10 +8,10 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { Lease, consumeEvents, ensureLeaseStore, ensureStreams, publishEvent, runWhileLeader, type Bus, type EventConsumer, type LeaderRunner } from '@plass/bus';
+import { Lease, ensureLeaseStore, ensureStreams, runWhileLeader, type Bus, type EventConsumer, type LeaderRunner } from '@plass/bus';
 import { Subjects } from '@plass/contracts';
-import { allEnvelopes, toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
-import { PROJECTION_WINDOW, ProjectionRunner, type ProjectionStore } from '@plass/projections';
+import { allEnvelopes, type EventStore, type Relay } from '@plass/eventstore';
+import { ProjectionRunner, projectFromJetStream, relayToJetStream, type ProjectionStore } from '@plass/projections';
 import type { Logger } from '@plass/telemetry';
 import { DEFAULT_EXPORT_BUNDLE_TTL_MS } from './export-bundles.js';
 import { auditedKeys } from './key-audit.js';
@@ -98,24 +98,10 @@ export class PrivacyLifecycle implements OnApplicationBootstrap, OnApplicationSh
     this.options.logger.info({ rewrapped }, 'key vault re-wrapped under the current master key');
     await ensureStreams(this.bus);
     await ensureLeaseStore(this.bus);
-    this.relay = this.events.relay(
-      { publish: async (recorded) => void (await publishEvent(this.bus, toEnvelope(recorded))) },
-      { onError: (error) => this.options.logger.warn({ err: error }, 'relay publish failed; retrying') },
-    );
-    await this.relay.start();
+    this.relay = await relayToJetStream(this.bus, this.events, this.options.logger);
     this.consumers.push(
-      await consumeEvents(this.bus, {
-        durable: 'privacy-read-model',
-        filterSubject: Subjects.eventsOfContext('privacy'),
-        handler: async (envelope) => void (await this.runner.handle(envelope)),
-        concurrency: PROJECTION_WINDOW,
-      }),
-      await consumeEvents(this.bus, {
-        durable: 'privacy-users',
-        filterSubject: Subjects.eventsOfContext('identity'),
-        handler: async (envelope) => void (await this.users.handle(envelope)),
-        concurrency: PROJECTION_WINDOW,
-      }),
+      await projectFromJetStream(this.bus, this.runner, { durable: 'privacy-read-model', filterSubject: Subjects.eventsOfContext('privacy') }),
+      await projectFromJetStream(this.bus, this.users, { durable: 'privacy-users', filterSubject: Subjects.eventsOfContext('identity') }),
     );
     registerKeyHandlers(this.bus, this.vault, auditedKeys(this.core.log));
     registerPrivacyHandlers(this.bus, this.core.apps);
