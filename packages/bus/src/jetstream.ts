@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context as otelContext, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context as otelContext, trace, type Span } from '@opentelemetry/api';
 import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
 import {
   AckPolicy,
@@ -175,22 +175,34 @@ async function handleOne(bus: Bus, msg: JsMsg, options: ConsumerOptions, maxDeli
   }
   const envelope = parsed.data;
   const deliveryCount = msg.info.deliveryCount;
-  await otelContext.with(traceContextOf(envelope.trace), () =>
-    tracer.startActiveSpan(`${options.durable} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': options.durable, 'plass.event.type': envelope.type } }, async (span) => {
+  await processSpan(options.durable, envelope, async (span) => {
+    try {
+      await options.handler(envelope, { seq: msg.seq, deliveryCount });
+      msg.ack();
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      if (deliveryCount >= maxDeliver) {
+        bus.logger.error({ err: error, durable: options.durable, seq: msg.seq, eventType: envelope.type }, 'parked an event after its last delivery');
+        await deadLetter(bus, msg, options.durable, 'handler_failed');
+        msg.term();
+      } else {
+        bus.logger.warn({ err: error, durable: options.durable, seq: msg.seq, deliveryCount }, 'event handler failed; redelivering');
+        msg.nak(backoffMs[Math.min(deliveryCount, backoffMs.length) - 1]);
+      }
+    }
+  });
+}
+
+/**
+ * Runs `fn` in a `<durable> process` consumer span that continues the trace recorded in the
+ * envelope, so one booking is one trace from the gateway to every projection that applies it.
+ */
+export function processSpan<T>(durable: string, envelope: EventEnvelope, fn: (span: Span) => Promise<T>): Promise<T> {
+  return otelContext.with(traceContextOf(envelope.trace), () =>
+    tracer.startActiveSpan(`${durable} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': durable, 'plass.event.type': envelope.type } }, async (span) => {
       try {
-        await options.handler(envelope, { seq: msg.seq, deliveryCount });
-        msg.ack();
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        if (deliveryCount >= maxDeliver) {
-          bus.logger.error({ err: error, durable: options.durable, seq: msg.seq, eventType: envelope.type }, 'parked an event after its last delivery');
-          await deadLetter(bus, msg, options.durable, 'handler_failed');
-          msg.term();
-        } else {
-          bus.logger.warn({ err: error, durable: options.durable, seq: msg.seq, deliveryCount }, 'event handler failed; redelivering');
-          msg.nak(backoffMs[Math.min(deliveryCount, backoffMs.length) - 1]);
-        }
+        return await fn(span);
       } finally {
         span.end();
       }
@@ -207,9 +219,23 @@ function safeJson(msg: JsMsg): unknown {
 }
 
 async function deadLetter(bus: Bus, msg: JsMsg, durable: string, reason: string): Promise<void> {
+  await publishDeadLetter(bus, durable, msg.data, { reason, subject: msg.subject, seq: String(msg.seq) });
+}
+
+/**
+ * Parks an event that `durable` could not apply, as a consumer does after its last delivery:
+ * the envelope (personal fields still sealed) on `dlq.<durable>`, for an operator to replay.
+ */
+export async function parkEvent(bus: Bus, envelope: EventEnvelope, durable: string, reason: string): Promise<void> {
+  const subject = Subjects.event(envelope.tenantId, envelope.context, envelope.type);
+  await publishDeadLetter(bus, durable, encoder.encode(JSON.stringify(envelope)), { reason, subject, eventId: envelope.id });
+}
+
+async function publishDeadLetter(bus: Bus, durable: string, data: Uint8Array, why: { reason: string; subject: string; seq?: string; eventId?: string }): Promise<void> {
   const hdrs = natsHeaders();
-  hdrs.set('Plass-Dead-Letter-Reason', reason);
-  hdrs.set('Plass-Original-Subject', msg.subject);
-  hdrs.set('Plass-Original-Seq', String(msg.seq));
-  await bus.js.publish(Subjects.deadLetter(durable), msg.data, { headers: hdrs });
+  hdrs.set('Plass-Dead-Letter-Reason', why.reason);
+  hdrs.set('Plass-Original-Subject', why.subject);
+  if (why.seq !== undefined) hdrs.set('Plass-Original-Seq', why.seq);
+  if (why.eventId !== undefined) hdrs.set('Plass-Original-Event-Id', why.eventId);
+  await bus.js.publish(Subjects.deadLetter(durable), data, { headers: hdrs });
 }

@@ -51,8 +51,8 @@ export interface BookingApps {
 const serviceContext = (tenantId: string, correlationId: string = randomUUID()): RequestContext => ({ tenantId, roles: [], correlationId });
 
 /**
- * Starts serving once everything is built: the relay (event store → JetStream), the read-model
- * consumers (booking events; identity's users; privacy's policies), the request handlers, then the
+ * Starts serving once everything is built: the relay (event store → JetStream and the read model),
+ * the read-model consumers of other services' events (identity's users; privacy's policies), the request handlers, then the
  * no-show and retention workers. Shutdown runs in reverse.
  */
 @Injectable()
@@ -79,9 +79,8 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     await ensureStreams(this.bus);
     await ensureLeaseStore(this.bus);
-    this.relay = await relayToJetStream(this.bus, this.events, this.options.logger);
+    this.relay = await relayToJetStream(this.bus, this.events, this.options.logger, [{ name: 'booking-read-model', runner: this.runner }]);
     this.consumers.push(
-      await projectFromJetStream(this.bus, this.runner, { durable: 'booking-read-model', filterSubject: Subjects.eventsOfContext('booking') }),
       await projectFromJetStream(this.bus, this.users, { durable: 'booking-users', filterSubject: Subjects.eventsOfContext('identity') }),
       await projectFromJetStream(this.bus, this.policies, { durable: 'booking-privacy-policies', filterSubject: Subjects.eventsOfContext('privacy') }),
     );

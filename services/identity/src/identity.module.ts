@@ -1,9 +1,8 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type Database from 'better-sqlite3';
-import { Bus, ensureStreams, type EventConsumer } from '@plass/bus';
-import { Subjects } from '@plass/contracts';
+import { Bus, ensureStreams } from '@plass/bus';
 import { allEnvelopes, type EventStore, type Relay } from '@plass/eventstore';
-import { ProjectionRunner, projectFromJetStream, relayToJetStream, type ProjectionStore } from '@plass/projections';
+import { ProjectionRunner, relayToJetStream, type ProjectionStore } from '@plass/projections';
 import { NatsKeyClient, Shredder } from '@plass/shredder';
 import type { Logger } from '@plass/telemetry';
 import { AuthApp } from './auth-app.js';
@@ -85,13 +84,12 @@ function openCredentials(options: IdentityModuleOptions, events: EventStore, shr
 }
 
 /**
- * Starts serving once everything is built: the relay (event store → JetStream), the read-model
- * consumer (JetStream → projection), a signing key, then the request handlers and health last.
+ * Starts serving once everything is built: the relay (event store → JetStream and the read model),
+ * a signing key, then the request handlers and health last.
  */
 @Injectable()
 export class IdentityLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private relay: Relay | undefined;
-  private consumer: EventConsumer | undefined;
   readonly runner: ProjectionRunner;
 
   constructor(
@@ -109,8 +107,7 @@ export class IdentityLifecycle implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureStreams(this.bus);
-    this.relay = await relayToJetStream(this.bus, this.events, this.options.logger);
-    this.consumer = await projectFromJetStream(this.bus, this.runner, { durable: 'identity-read-model', filterSubject: Subjects.eventsOfContext('identity') });
+    this.relay = await relayToJetStream(this.bus, this.events, this.options.logger, [{ name: 'identity-read-model', runner: this.runner }]);
     this.credentials.signingKeys.current();
     registerIdentityHandlers(this.bus, this.identity, this.auth, this.subjects);
     this.bus.serveHealth();
@@ -125,8 +122,9 @@ export class IdentityLifecycle implements OnApplicationBootstrap, OnApplicationS
 
   /** Resolves when every committed event is published and projected. */
   async settled(): Promise<boolean> {
-    await this.relay?.idle();
-    return (await this.consumer?.caughtUp()) ?? false;
+    if (!this.relay) return false;
+    await this.relay.idle();
+    return true;
   }
 
   async onApplicationShutdown(): Promise<void> {

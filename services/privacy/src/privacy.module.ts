@@ -65,8 +65,8 @@ async function openKeyStore(o: PrivacyModuleOptions): Promise<KeyStore> {
 }
 
 /**
- * Starts serving once everything is built: the relay (event store → JetStream), the read-model
- * consumers (privacy's own events; identity's users), the key vault and the privacy requests,
+ * Starts serving once everything is built: the relay (event store → JetStream and the read model),
+ * the consumer of identity's users, the key vault and the privacy requests,
  * then the leader that resumes pending requests. Shutdown runs in reverse.
  */
 @Injectable()
@@ -98,9 +98,8 @@ export class PrivacyLifecycle implements OnApplicationBootstrap, OnApplicationSh
     this.options.logger.info({ rewrapped }, 'key vault re-wrapped under the current master key');
     await ensureStreams(this.bus);
     await ensureLeaseStore(this.bus);
-    this.relay = await relayToJetStream(this.bus, this.events, this.options.logger);
+    this.relay = await relayToJetStream(this.bus, this.events, this.options.logger, [{ name: 'privacy-read-model', runner: this.runner }]);
     this.consumers.push(
-      await projectFromJetStream(this.bus, this.runner, { durable: 'privacy-read-model', filterSubject: Subjects.eventsOfContext('privacy') }),
       await projectFromJetStream(this.bus, this.users, { durable: 'privacy-users', filterSubject: Subjects.eventsOfContext('identity') }),
     );
     registerKeyHandlers(this.bus, this.vault, auditedKeys(this.core.log));
