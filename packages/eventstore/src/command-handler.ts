@@ -1,7 +1,7 @@
 import { SpanKind, trace } from '@opentelemetry/api';
 import { DomainFailure, domainError } from '@plass/contracts';
 import { WrongExpectedRevisionError } from './errors.js';
-import type { EventStore, ExpectedRevision, NewEvent, RecordedEvent, StreamAppend } from './event-store.js';
+import type { EventStore, ExpectedRevision, MultiAppendResult, NewEvent, RecordedEvent, StreamAppend } from './event-store.js';
 import type { StreamStates } from './stream-states.js';
 
 const tracer = trace.getTracer('@plass/eventstore');
@@ -65,25 +65,30 @@ export async function loadStream<S>(store: EventStore, streamId: string, fold: (
  * The command cycle over several streams (ADR 0009): `cycle` reads every stream it decides on and
  * answers the appends, each with the revision it read; they are written in one atomic append.
  * When any stream moved meanwhile, the whole cycle runs again on fresh state. Streams without
- * events are left out (an append needs events).
+ * events are left out (an append needs events). `appended` hears what the store answered once the
+ * append succeeded (e.g. to move cached states on, `StreamStates.appended`).
  */
 export async function handleMultiStreamCommand<R>(
   store: EventStore,
-  cycle: () => Promise<{ appends: StreamAppend[]; result: R }>,
+  cycle: () => Promise<{ appends: StreamAppend[]; result: R; appended?: (written: MultiAppendResult) => void }>,
   { retries = 5, states }: { retries?: number; states?: Pick<StreamStates, 'forget'> } = {},
 ): Promise<R> {
   for (let attempt = 0; ; attempt++) {
-    const { appends, result } = await cycle();
+    const { appends, result, appended } = await cycle();
     const writes = appends.filter((append) => append.events.length > 0);
     if (writes.length === 0) return result;
     const events = writes.reduce((sum, write) => sum + write.events.length, 0);
     // A failed append means some stream moved under a cached state: read every one afresh next time.
     const forget = () => states?.forget(appends.map((append) => append.streamId));
-    const appended = await tracedAppend(() => store.appendToStreams(writes), events, attempt, retries).catch((error: unknown) => {
+    let written: MultiAppendResult | undefined;
+    const done = await tracedAppend(async () => (written = await store.appendToStreams(writes)), events, attempt, retries).catch((error: unknown) => {
       forget();
       throw error;
     });
-    if (appended) return result;
+    if (done) {
+      appended?.(written!);
+      return result;
+    }
     forget();
   }
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { tempDir, waitFor, type TempDir } from '@plass/testing';
 import { handleMultiStreamCommand } from './command-handler.js';
-import type { EventStore, RecordedEvent } from './event-store.js';
+import type { EventStore, MultiAppendResult, RecordedEvent } from './event-store.js';
 import { openSqliteEventStore } from './sqlite-event-store.js';
 import { StreamStates, type Evolver } from './stream-states.js';
 
@@ -83,6 +83,44 @@ describe('StreamStates (real SQLite)', () => {
     expect(attempts).toBe(2);
   });
 
+
+  it('moves a state on by what this process appended, so the next load reads nothing it wrote', async () => {
+    const command = (n: number) =>
+      handleMultiStreamCommand(
+        store,
+        async () => {
+          const loaded = await states.load('ledger-d', sum);
+          const events = [added(n), added(n)];
+          const appends = [{ streamId: 'ledger-d', expectedRevision: loaded.expectedRevision, events }];
+          return { appends, result: undefined, appended: (written: MultiAppendResult) => states.appended('ledger-d', sum, loaded, events, written.streams[0]!.nextExpectedRevision) };
+        },
+        { states },
+      );
+    await command(1);
+    await command(10);
+    expect(await states.load('ledger-d', sum)).toEqual({ state: 22, expectedRevision: 3 });
+    // The first load folds the empty stream; every later one finds nothing new after the cached revision.
+    expect(reads).toEqual([0, 2, 4]);
+    expect((await new StreamStates(store).load('ledger-d', sum)).state).toBe(22);
+  });
+
+  it('leaves a state forgotten or moved since the load to the next load', async () => {
+    await store.appendToStream('ledger-e', [added(1)]);
+    const loaded = await states.load('ledger-e', sum);
+    const mine = [added(5)];
+    await store.appendToStream('ledger-e', mine, { expectedRevision: 0 });
+    states.forget(['ledger-e']);
+    states.appended('ledger-e', sum, loaded, mine, 1);
+    expect(await states.load('ledger-e', sum)).toEqual({ state: 6, expectedRevision: 1 });
+    expect(reads).toEqual([0, 0]);
+
+    // Another replica's event, then a stale report of this process's append: folded from the store.
+    await store.appendToStream('ledger-e', [added(100)]);
+    const stale = await states.load('ledger-e', sum);
+    states.appended('ledger-e', sum, loaded, mine, 1);
+    expect(stale.state).toBe(106);
+    expect(await states.load('ledger-e', sum)).toEqual({ state: 106, expectedRevision: 2 });
+  });
   it('keeps at most maxStreams states, dropping the least recently used', async () => {
     for (const id of ['x', 'y', 'z']) await store.appendToStream(id, [added(1)]);
     await states.load('x', sum);

@@ -122,6 +122,27 @@ export class StreamStates {
     for (const [key, entry] of this.entries) if (now - entry.readAt >= boundMs) this.entries.delete(key);
   }
 
+  /**
+   * This process appended `events` to a stream it had loaded as `loaded`, and the store answered
+   * `revision` for the last of them: the cached state moves on by folding them in, so the next
+   * load reads nothing it wrote itself. Only a cached state still at the revision the append
+   * expected moves (one forgotten or moved meanwhile is left to the next load). `events` are what
+   * `evolve` folds after `prepare` (for an encrypted stream, the clear events that were sealed).
+   */
+  appended<S>(streamId: string, evolver: Evolver<S>, loaded: LoadedState<S>, events: ReadonlyArray<{ id?: string; type: string; data: unknown }>, revision: number): void {
+    const key = `${this.evolverId(evolver)}:${streamId}`;
+    const cached = this.entries.get(key);
+    const expected = loaded.expectedRevision === 'no_stream' ? -1 : loaded.expectedRevision;
+    if (!cached || typeof expected !== 'number' || cached.revision !== expected || revision - expected !== events.length) return;
+    const recordedAt = new Date(this.now());
+    let state = cached.state as S;
+    events.forEach((event, i) => {
+      state = evolver.evolve(state, { id: event.id ?? '', type: event.type, data: event.data, streamId, revision: expected + 1 + i, position: 0n, metadata: {}, recordedAt });
+    });
+    this.entries.delete(key);
+    this.entries.set(key, { ...cached, state, revision });
+  }
+
   /** Drops every cached state of the streams (after a failed append, or a deleted stream). */
   forget(streamIds: Iterable<string>): void {
     const doomed = new Set(streamIds);

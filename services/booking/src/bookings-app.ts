@@ -10,7 +10,7 @@ import {
   type RequestOf,
   type CreateBooking,
 } from '@plass/contracts';
-import { evolverOf, type EventStore, type LoadedState, type StreamAppend, type StreamStates } from '@plass/eventstore';
+import { evolverOf, type EventStore, type LoadedState, type MultiAppendResult, type StreamAppend, type StreamStates } from '@plass/eventstore';
 import type { ProjectionStore } from '@plass/projections';
 import { SubjectErasedError, type Shredder } from '@plass/shredder';
 import { actorOf, toStored } from './app-support.js';
@@ -115,7 +115,9 @@ export class BookingsApp {
       ]);
       const result: BookingView = { id: bookingId, spaceId: request.spaceId, kind, start, end, status: 'confirmed', bookedBy, subject: request.subject ?? null, redacted: [] };
       const sealedSchedule = writes.schedule.map((event) => (event === confirmed ? ({ type: event.type, data: sealed } as DomainEvent) : event));
-      return { appends: appendsOf({ ...writes, schedule: sealedSchedule, ledger: sealedLedger }, { schedule, ledger, occupancy }, ctx, now), result };
+      const read = { schedule, ledger, occupancy };
+      const appends = appendsOf({ ...writes, schedule: sealedSchedule, ledger: sealedLedger }, read, ctx, now);
+      return { appends, result, appended: (written: MultiAppendResult) => this.remember(written, appends, read, writes.ledger, tenantId) };
     }, this.retries);
   }
 
@@ -253,6 +255,24 @@ export class BookingsApp {
       const appends = appendsOf({ ...writes, ledger: sealedLedger }, { schedule, ...(ledger ? { ledger } : {}), occupancy }, ctx, now);
       return { appends, result: appends.some((append) => append.events.length > 0) };
     }, this.retries);
+  }
+
+  /**
+   * Moves the cached states of the streams just written on, so the next booking of the same space,
+   * person or day reads and decrypts nothing it wrote itself (ADR 0009). The ledger folds the
+   * clear entries that were sealed, as a load would after decrypting them.
+   */
+  private remember(written: MultiAppendResult, appends: StreamAppend[], read: ReadStreams, clearLedger: DomainEvent[], tenantId: string): void {
+    const { states, ledgers } = this.deps;
+    for (const { streamId, nextExpectedRevision } of written.streams) {
+      const events = appends.find((append) => append.streamId === streamId)?.events ?? [];
+      if (streamId === read.schedule.streamId) states.appended(streamId, scheduleEvolver, read.schedule, events, nextExpectedRevision);
+      else if (streamId === read.ledger?.streamId) ledgers.appended(tenantId, read.ledger, clearLedger, nextExpectedRevision);
+      else {
+        const day = read.occupancy.find((loaded) => loaded.streamId === streamId);
+        if (day) states.appended(streamId, occupancyEvolver, day, events, nextExpectedRevision);
+      }
+    }
   }
 
   /** Booking for someone else: they must be a known, active user (else the vault would mint keys for any id). */

@@ -57,6 +57,11 @@ export class Ledgers {
     return this.open(tenantId, streamId, await this.deps.events.readStream(streamId));
   }
 
+  /** This process appended `events` (clear, before sealing) to a ledger it loaded: the cached ledger moves on without reading them back. */
+  appended(tenantId: string, loaded: LoadedLedger, events: DomainEvent[], revision: number): void {
+    this.deps.states.appended(loaded.streamId, this.evolverOf(tenantId), loaded, events, revision);
+  }
+
   /** Seals one booking's ledger events under its booker's key for the booking's end day. */
   seal(events: DomainEvent[], booking: { tenantId: string; bookedBy: string; end: string; streamId: string }): Promise<DomainEvent[]> {
     const scope = { tenantId: booking.tenantId, subjectId: booking.bookedBy, period: bookingKeyPeriod(booking.end), aad: booking.streamId };
