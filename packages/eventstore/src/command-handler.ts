@@ -67,14 +67,28 @@ export async function loadStream<S>(store: EventStore, streamId: string, fold: (
  * When any stream moved meanwhile, the whole cycle runs again on fresh state. Streams without
  * events are left out (an append needs events). `appended` hears what the store answered once the
  * append succeeded (e.g. to move cached states on, `StreamStates.appended`).
+ *
+ * `optimistic`: the first cycle may decide on cached states without reading the store
+ * (`LoadOptions.optimistic`). That is safe for what it appends, whose expected revisions fail on
+ * a state another replica moved; a refusal (DomainFailure) is not answered before a cycle on
+ * states read afresh refused it too.
  */
 export async function handleMultiStreamCommand<R>(
   store: EventStore,
-  cycle: () => Promise<{ appends: StreamAppend[]; result: R; appended?: (written: MultiAppendResult) => void }>,
-  { retries = 5, states }: { retries?: number; states?: Pick<StreamStates, 'forget'> } = {},
+  cycle: (how: { optimistic: boolean }) => Promise<{ appends: StreamAppend[]; result: R; appended?: (written: MultiAppendResult) => void }>,
+  { retries = 5, states, optimistic = false }: { retries?: number; states?: Pick<StreamStates, 'forget'>; optimistic?: boolean } = {},
 ): Promise<R> {
   for (let attempt = 0; ; attempt++) {
-    const { appends, result, appended } = await cycle();
+    let decided: Awaited<ReturnType<typeof cycle>>;
+    try {
+      decided = await cycle({ optimistic });
+    } catch (error) {
+      // A refusal decided on cached states may be the cache's: it is decided once more on fresh ones.
+      if (!optimistic || !(error instanceof DomainFailure)) throw error;
+      optimistic = false;
+      continue;
+    }
+    const { appends, result, appended } = decided;
     const writes = appends.filter((append) => append.events.length > 0);
     if (writes.length === 0) return result;
     const events = writes.reduce((sum, write) => sum + write.events.length, 0);

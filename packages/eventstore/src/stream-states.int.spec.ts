@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { DomainFailure, domainError } from '@plass/contracts';
 import { tempDir, waitFor, type TempDir } from '@plass/testing';
 import { handleMultiStreamCommand } from './command-handler.js';
 import type { EventStore, MultiAppendResult, RecordedEvent } from './event-store.js';
@@ -102,6 +103,44 @@ describe('StreamStates (real SQLite)', () => {
     // The first load folds the empty stream; every later one finds nothing new after the cached revision.
     expect(reads).toEqual([0, 2, 4]);
     expect((await new StreamStates(store).load('ledger-d', sum)).state).toBe(22);
+  });
+
+  describe('optimistic commands (another replica writes the same file)', () => {
+    /** A seat: a positive sum means taken. Taking it is refused while it is taken. */
+    const take = (seat: string, n: number, tries: boolean[]) =>
+      handleMultiStreamCommand(
+        store,
+        async ({ optimistic }) => {
+          tries.push(optimistic);
+          const loaded = await states.load(seat, sum, { optimistic });
+          if (loaded.state > 0) throw new DomainFailure(domainError('booking.conflict', 'the seat is taken'));
+          return { appends: [{ streamId: seat, expectedRevision: loaded.expectedRevision, events: [added(n)] }], result: n };
+        },
+        { states, optimistic: true },
+      );
+
+    it('answers from the cache without reading, and an append on a moved state runs again on fresh state', async () => {
+      await store.appendToStream('seat-1', [added(0)]);
+      await states.load('seat-1', sum);
+      expect(await states.load('seat-1', sum, { optimistic: true })).toEqual({ state: 0, expectedRevision: 0 });
+      expect(reads).toEqual([0]);
+      await store.appendToStream('seat-1', [added(1)]); // the other replica takes the seat
+      const tries: boolean[] = [];
+      await expect(take('seat-1', 5, tries)).rejects.toThrow('booking.conflict');
+      // Free in the stale cache: the append failed on revision 0, so the next cycle read the store.
+      expect(tries).toEqual([true, true, false]);
+      expect((await store.readStream('seat-1')).map((event) => event.data)).toEqual([{ n: 0 }, { n: 1 }]);
+    });
+
+    it('decides a refusal on cached states once more on fresh ones before answering it', async () => {
+      await store.appendToStream('seat-2', [added(1)]);
+      await states.load('seat-2', sum);
+      await store.appendToStream('seat-2', [added(-1)]); // the other replica gives the seat back
+      const tries: boolean[] = [];
+      expect(await take('seat-2', 7, tries)).toBe(7);
+      expect(tries).toEqual([true, false]);
+      expect((await store.readStream('seat-2')).map((event) => event.data)).toEqual([{ n: 1 }, { n: -1 }, { n: 7 }]);
+    });
   });
 
   it('leaves a state forgotten or moved since the load to the next load', async () => {

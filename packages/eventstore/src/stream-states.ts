@@ -40,6 +40,13 @@ export interface LoadOptions {
    * many long streams never stalls commands — and a state not read for this long is dropped.
    */
   refoldAfterMs?: number;
+  /**
+   * Answer from the cache without reading the store (a stream not cached is read). Only for a
+   * command that appends with the revision it loaded, so a state another replica moved fails the
+   * append and the command runs again on fresh state, and that decides a refusal on fresh state
+   * before answering it: a stale state may refuse what a fresh one allows.
+   */
+  optimistic?: boolean;
 }
 
 /**
@@ -74,7 +81,7 @@ export class StreamStates {
     if (cached && options.refoldAfterMs !== undefined && readAt - cached.foldedAt >= options.refoldAfterMs * cached.spread) {
       this.scheduleRefold(key, streamId, evolver);
     }
-    if (cached && options.maxAgeMs !== undefined && readAt - cached.readAt < options.maxAgeMs) {
+    if (cached && (options.optimistic || (options.maxAgeMs !== undefined && readAt - cached.readAt < options.maxAgeMs))) {
       return { state: cached.state as S, expectedRevision: cached.revision >= 0 ? cached.revision : 'no_stream' };
     }
     return this.fold(key, streamId, evolver, cached);

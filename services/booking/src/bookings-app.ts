@@ -89,36 +89,42 @@ export class BookingsApp {
     if (bookedBy !== actor.userId) await this.requireActiveUser(tenantId, bookedBy);
     const [ledgerId] = await Promise.all([this.deps.ledgers.streamOf(tenantId, bookedBy), this.deps.policyGate.requireAcknowledged(ctx, bookedBy)]);
     const bookingId = randomUUID();
-    return handleMultiStreamCommand(this.deps.events, async () => {
-      // Checked on every attempt: an erasure marks the person before it cancels their bookings (ADR 0011).
-      if (bookedBy === actor.userId && !(await isActiveUser(this.deps.readModel, tenantId, bookedBy))) {
-        throw new DomainFailure(domainError('user.deactivated', 'the user is deactivated'));
-      }
-      const schedule = await this.loadSchedule(tenantId, request.spaceId);
-      const location = await this.loadLocation(tenantId, schedule.state);
-      const policy = await this.loadPolicy(tenantId);
-      const ledger = await this.deps.ledgers.load(tenantId, ledgerId);
-      const days = occupancyDays(schedule.state.space, location, request.start, request.end);
-      const occupancy = await this.loadOccupancy(tenantId, schedule.state, days);
-      const now = this.deps.now();
-      const decision = decideBook(
-        { bookingId, spaceId: request.spaceId, bookedBy, start: request.start, end: request.end, ...(request.subject === undefined ? {} : { subject: request.subject }), now: now.toISOString(), actor },
-        { schedule: schedule.state, location, ledger: ledger.state, occupancy: foldedOccupancy(occupancy), policy },
-      );
-      const writes = writesOf(decision);
-      const confirmed = writes.schedule.find((event) => event.type === 'BookingConfirmed');
-      if (confirmed?.type !== 'BookingConfirmed') throw new Error('a new booking was decided without BookingConfirmed');
-      const { kind, start, end } = confirmed.data;
-      const [sealed, sealedLedger] = await Promise.all([
-        this.deps.shredder.encrypt(BookingConfirmed.data, confirmed.data, { tenantId, subjectId: bookedBy, period: bookingKeyPeriod(end), aad: schedule.streamId }),
-        this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy, end, streamId: ledger.streamId }),
-      ]);
-      const result: BookingView = { id: bookingId, spaceId: request.spaceId, kind, start, end, status: 'confirmed', bookedBy, subject: request.subject ?? null, redacted: [] };
-      const sealedSchedule = writes.schedule.map((event) => (event === confirmed ? ({ type: event.type, data: sealed } as DomainEvent) : event));
-      const read = { schedule, ledger, occupancy };
-      const appends = appendsOf({ ...writes, schedule: sealedSchedule, ledger: sealedLedger }, read, ctx, now);
-      return { appends, result, appended: (written: MultiAppendResult) => this.remember(written, appends, read, writes.ledger, tenantId) };
-    }, this.retries);
+    // Decided first on the cached states (ADR 0009): the append's expected revisions catch a state
+    // another replica moved, and a refusal is decided again on states read afresh before it is answered.
+    return handleMultiStreamCommand(
+      this.deps.events,
+      async ({ optimistic }) => {
+        // Checked on every attempt: an erasure marks the person before it cancels their bookings (ADR 0011).
+        if (bookedBy === actor.userId && !(await isActiveUser(this.deps.readModel, tenantId, bookedBy))) {
+          throw new DomainFailure(domainError('user.deactivated', 'the user is deactivated'));
+        }
+        const schedule = await this.loadSchedule(tenantId, request.spaceId, optimistic);
+        const location = await this.loadLocation(tenantId, schedule.state);
+        const policy = await this.loadPolicy(tenantId);
+        const ledger = await this.deps.ledgers.load(tenantId, ledgerId, optimistic);
+        const days = occupancyDays(schedule.state.space, location, request.start, request.end);
+        const occupancy = await this.loadOccupancy(tenantId, schedule.state, days, optimistic);
+        const now = this.deps.now();
+        const decision = decideBook(
+          { bookingId, spaceId: request.spaceId, bookedBy, start: request.start, end: request.end, ...(request.subject === undefined ? {} : { subject: request.subject }), now: now.toISOString(), actor },
+          { schedule: schedule.state, location, ledger: ledger.state, occupancy: foldedOccupancy(occupancy), policy },
+        );
+        const writes = writesOf(decision);
+        const confirmed = writes.schedule.find((event) => event.type === 'BookingConfirmed');
+        if (confirmed?.type !== 'BookingConfirmed') throw new Error('a new booking was decided without BookingConfirmed');
+        const { kind, start, end } = confirmed.data;
+        const [sealed, sealedLedger] = await Promise.all([
+          this.deps.shredder.encrypt(BookingConfirmed.data, confirmed.data, { tenantId, subjectId: bookedBy, period: bookingKeyPeriod(end), aad: schedule.streamId }),
+          this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy, end, streamId: ledger.streamId }),
+        ]);
+        const result: BookingView = { id: bookingId, spaceId: request.spaceId, kind, start, end, status: 'confirmed', bookedBy, subject: request.subject ?? null, redacted: [] };
+        const sealedSchedule = writes.schedule.map((event) => (event === confirmed ? ({ type: event.type, data: sealed } as DomainEvent) : event));
+        const read = { schedule, ledger, occupancy };
+        const appends = appendsOf({ ...writes, schedule: sealedSchedule, ledger: sealedLedger }, read, ctx, now);
+        return { appends, result, appended: (written: MultiAppendResult) => this.remember(written, appends, read, writes.ledger, tenantId) };
+      },
+      { ...this.retries, optimistic: true },
+    );
   }
 
   async cancelBooking(bookingId: string, ctx: RequestContext): Promise<Record<string, never>> {
@@ -291,9 +297,9 @@ export class BookingsApp {
     }
   }
 
-  private async loadSchedule(tenantId: string, spaceId: string) {
+  private async loadSchedule(tenantId: string, spaceId: string, optimistic = false) {
     const streamId = spaceStream(tenantId, spaceId);
-    return { ...(await this.deps.states.load(streamId, scheduleEvolver)), streamId };
+    return { ...(await this.deps.states.load(streamId, scheduleEvolver, { optimistic })), streamId };
   }
 
   private async loadLocation(tenantId: string, schedule: Schedule): Promise<Location> {
@@ -306,14 +312,14 @@ export class BookingsApp {
     return (await this.deps.states.load(policyStream(tenantId), policyEvolver, RULES)).state;
   }
 
-  private async loadOccupancy(tenantId: string, schedule: Schedule, days: string[]) {
+  private async loadOccupancy(tenantId: string, schedule: Schedule, days: string[], optimistic = false) {
     const space = schedule.space;
     if (space.status === 'none' || space.locationId === undefined) return [];
     const locationId = space.locationId;
     return Promise.all(
       days.map(async (day) => {
         const streamId = occupancyStream(tenantId, locationId, day);
-        return { ...(await this.deps.states.load(streamId, occupancyEvolver)), streamId };
+        return { ...(await this.deps.states.load(streamId, occupancyEvolver, { optimistic })), streamId };
       }),
     );
   }

@@ -48,8 +48,8 @@ export class Ledgers {
    * Folded over the entries still readable. Entries whose key retention destroyed are skipped: their
    * bookings ended days ago, so no upcoming or concurrent limit counts them.
    */
-  async load(tenantId: string, streamId: string): Promise<LoadedLedger> {
-    return { ...(await this.deps.states.load(streamId, this.evolverOf(tenantId), { refoldAfterMs: this.deps.refoldAfterMs })), streamId };
+  async load(tenantId: string, streamId: string, optimistic = false): Promise<LoadedLedger> {
+    return { ...(await this.deps.states.load(streamId, this.evolverOf(tenantId), { refoldAfterMs: this.deps.refoldAfterMs, optimistic })), streamId };
   }
 
   /** Every readable entry, decrypted, in stream order (given-back bookings included). */
