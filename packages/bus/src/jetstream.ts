@@ -64,8 +64,12 @@ export async function addStreamIfMissing(bus: Bus, config: Parameters<Bus['jsm']
  * Publishes a committed event to PLASS_EVENTS. `Nats-Msg-Id` is the event id, so a relay that
  * publishes the same event twice (after a crash) is deduplicated by JetStream.
  */
-export async function publishEvent(bus: Bus, envelope: EventEnvelope): Promise<{ seq: number; duplicate: boolean }> {
-  const event = EventEnvelope.parse(envelope);
+export function publishEvent(bus: Bus, envelope: EventEnvelope): Promise<{ seq: number; duplicate: boolean }> {
+  return publishEnvelope(bus, EventEnvelope.parse(envelope));
+}
+
+/** `publishEvent` for an envelope already validated against the contract (a relay's, from `toEnvelope`). */
+export async function publishEnvelope(bus: Bus, event: EventEnvelope): Promise<{ seq: number; duplicate: boolean }> {
   const subject = Subjects.event(event.tenantId, event.context, event.type);
   return otelContext.with(traceContextOf(event.trace), () =>
     tracer.startActiveSpan(`${Streams.events} publish`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': Streams.events, 'plass.event.type': event.type } }, async (span) => {

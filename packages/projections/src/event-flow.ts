@@ -1,6 +1,6 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { EventEnvelope } from '@plass/contracts';
-import { consumeEvents, parkEvent, processSpan, publishEvent, type Bus, type EventConsumer } from '@plass/bus';
+import { consumeEvents, parkEvent, processSpan, publishEnvelope, type Bus, type EventConsumer } from '@plass/bus';
 import { toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
 import { PROJECTION_WINDOW } from './projection-runner.js';
 
@@ -60,7 +60,7 @@ export async function relayToJetStream(bus: Bus, events: EventStore, logger: Log
     {
       publish: async (recorded) => {
         const envelope = toEnvelope(recorded);
-        await publishEvent(bus, envelope);
+        await publishEnvelope(bus, envelope);
         await Promise.all(own.map((projection) => apply(projection, envelope)));
       },
     },
