@@ -8,6 +8,11 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 export class FanOutSpanProcessor implements SpanProcessor {
   private processors: SpanProcessor[] = [];
 
+  /** Whether any processor takes spans: without one, recording them is work nobody reads. */
+  get observed(): boolean {
+    return this.processors.length > 0;
+  }
+
   add(processors: readonly SpanProcessor[]): void {
     this.processors = [...this.processors, ...processors];
   }

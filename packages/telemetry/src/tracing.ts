@@ -2,7 +2,7 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, SamplingDecision, type Sampler, type SamplingResult, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { FanOutSpanProcessor } from './fan-out-span-processor.js';
@@ -32,6 +32,23 @@ interface SharedTracing {
 const SHARED = Symbol.for('plass.telemetry.tracing');
 type Global = typeof globalThis & { [SHARED]?: SharedTracing };
 
+/**
+ * Records spans only while a processor takes them (an OTLP exporter, a test's in-memory one).
+ * Otherwise spans are non-recording: they still carry the trace context on to every hop (NATS
+ * headers, event envelopes), but cost no attributes, timestamps or processor calls.
+ */
+class RecordWhenObserved implements Sampler {
+  constructor(private readonly fanOut: FanOutSpanProcessor) {}
+
+  shouldSample(): SamplingResult {
+    return { decision: this.fanOut.observed ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+  }
+
+  toString(): string {
+    return 'RecordWhenObserved';
+  }
+}
+
 function register(serviceName: string, otlpEndpoint: string | undefined): SharedTracing {
   const fanOut = new FanOutSpanProcessor();
   if (otlpEndpoint) {
@@ -40,6 +57,7 @@ function register(serviceName: string, otlpEndpoint: string | undefined): Shared
   }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
+    sampler: new RecordWhenObserved(fanOut),
     spanProcessors: [fanOut],
   });
   // contextManager left undefined: sdk-trace-node installs its AsyncLocalStorageContextManager.

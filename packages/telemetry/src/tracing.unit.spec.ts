@@ -39,6 +39,28 @@ describe('initTracing', () => {
     expect(trace.getTracer('after').startSpan('noop').isRecording()).toBe(false);
   });
 
+  it('records spans only while a processor takes them, and carries the trace on either way', async () => {
+    const unobserved = initTracing({ serviceName: 'quiet' });
+    try {
+      const headers = new Map<string, string>();
+      await withSpan('quiet', 'POST /v1/bookings', {}, async () => {
+        expect(trace.getActiveSpan()?.isRecording()).toBe(false);
+        injectTraceHeaders((key, value) => headers.set(key, value));
+      });
+      expect(headers.get('traceparent')).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-00$/);
+
+      const exporter = new InMemorySpanExporter();
+      const observer = initTracing({ serviceName: 'observer', spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      const parent = extractTraceContext((key) => headers.get(key));
+      await withSpan('quiet', 'booking.cmd.CreateBooking', {}, async () => expect(trace.getActiveSpan()?.isRecording()).toBe(true), { parentContext: parent });
+      const [span] = exporter.getFinishedSpans();
+      await observer.shutdown();
+      expect(span?.spanContext().traceId).toBe(headers.get('traceparent')!.split('-')[1]);
+    } finally {
+      await unobserved.shutdown();
+    }
+  });
+
   it('records a throw as an error span and rethrows it', async () => {
     const exporter = new InMemorySpanExporter();
     const tracing = initTracing({ serviceName: 'svc', spanProcessors: [new SimpleSpanProcessor(exporter)] });
