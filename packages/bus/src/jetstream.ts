@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context as otelContext, trace, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context as otelContext, trace } from '@opentelemetry/api';
 import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
 import {
   AckPolicy,
@@ -179,34 +179,35 @@ async function handleOne(bus: Bus, msg: JsMsg, options: ConsumerOptions, maxDeli
   }
   const envelope = parsed.data;
   const deliveryCount = msg.info.deliveryCount;
-  await processSpan(options.durable, envelope, async (span) => {
-    try {
-      await options.handler(envelope, { seq: msg.seq, deliveryCount });
-      msg.ack();
-    } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      if (deliveryCount >= maxDeliver) {
-        bus.logger.error({ err: error, durable: options.durable, seq: msg.seq, eventType: envelope.type }, 'parked an event after its last delivery');
-        await deadLetter(bus, msg, options.durable, 'handler_failed');
-        msg.term();
-      } else {
-        bus.logger.warn({ err: error, durable: options.durable, seq: msg.seq, deliveryCount }, 'event handler failed; redelivering');
-        msg.nak(backoffMs[Math.min(deliveryCount, backoffMs.length) - 1]);
-      }
+  try {
+    await processSpan(options.durable, envelope, () => options.handler(envelope, { seq: msg.seq, deliveryCount }));
+    msg.ack();
+  } catch (error) {
+    if (deliveryCount >= maxDeliver) {
+      bus.logger.error({ err: error, durable: options.durable, seq: msg.seq, eventType: envelope.type }, 'parked an event after its last delivery');
+      await deadLetter(bus, msg, options.durable, 'handler_failed');
+      msg.term();
+    } else {
+      bus.logger.warn({ err: error, durable: options.durable, seq: msg.seq, deliveryCount }, 'event handler failed; redelivering');
+      msg.nak(backoffMs[Math.min(deliveryCount, backoffMs.length) - 1]);
     }
-  });
+  }
 }
 
 /**
  * Runs `fn` in a `<durable> process` consumer span that continues the trace recorded in the
  * envelope, so one booking is one trace from the gateway to every projection that applies it.
+ * A throw is recorded on the span and rethrown.
  */
-export function processSpan<T>(durable: string, envelope: EventEnvelope, fn: (span: Span) => Promise<T>): Promise<T> {
+export function processSpan<T>(durable: string, envelope: EventEnvelope, fn: () => Promise<T>): Promise<T> {
   return otelContext.with(traceContextOf(envelope.trace), () =>
     tracer.startActiveSpan(`${durable} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': durable, 'plass.event.type': envelope.type } }, async (span) => {
       try {
-        return await fn(span);
+        return await fn();
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
       } finally {
         span.end();
       }

@@ -1,4 +1,3 @@
-import { SpanStatusCode } from '@opentelemetry/api';
 import type { EventEnvelope } from '@plass/contracts';
 import { consumeEvents, parkEvent, processSpan, publishEnvelope, type Bus, type EventConsumer } from '@plass/bus';
 import { toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
@@ -35,27 +34,24 @@ interface Logger {
  */
 export async function relayToJetStream(bus: Bus, events: EventStore, logger: Logger, own: OwnProjection[] = []): Promise<Relay> {
   const failures = new Map<string, number>();
-  const apply = (projection: OwnProjection, envelope: EventEnvelope) =>
-    processSpan(projection.name, envelope, async (span) => {
-      const key = `${projection.name}:${envelope.id}`;
-      try {
-        await projection.runner.handle(envelope);
-        failures.delete(key);
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        const attempts = (failures.get(key) ?? 0) + 1;
-        const fields = { err: error, projection: projection.name, eventId: envelope.id, eventType: envelope.type, attempts };
-        if (attempts < OWN_PROJECTION_ATTEMPTS) {
-          failures.set(key, attempts);
-          logger.warn(fields, 'projecting an own event failed; the relay retries it');
-          throw error;
-        }
-        failures.delete(key);
-        logger.error(fields, 'parked an own event after its last try');
-        await parkEvent(bus, envelope, projection.name, 'handler_failed');
+  const apply = async (projection: OwnProjection, envelope: EventEnvelope) => {
+    const key = `${projection.name}:${envelope.id}`;
+    try {
+      await processSpan(projection.name, envelope, () => projection.runner.handle(envelope));
+      failures.delete(key);
+    } catch (error) {
+      const attempts = (failures.get(key) ?? 0) + 1;
+      const fields = { err: error, projection: projection.name, eventId: envelope.id, eventType: envelope.type, attempts };
+      if (attempts < OWN_PROJECTION_ATTEMPTS) {
+        failures.set(key, attempts);
+        logger.warn(fields, 'projecting an own event failed; the relay retries it');
+        throw error;
       }
-    });
+      failures.delete(key);
+      logger.error(fields, 'parked an own event after its last try');
+      await parkEvent(bus, envelope, projection.name, 'handler_failed');
+    }
+  };
   const relay = events.relay(
     {
       publish: async (recorded) => {

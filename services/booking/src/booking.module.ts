@@ -52,8 +52,8 @@ const serviceContext = (tenantId: string, correlationId: string = randomUUID()):
 
 /**
  * Starts serving once everything is built: the relay (event store → JetStream and the read model),
- * the read-model consumers of other services' events (identity's users; privacy's policies), the request handlers, then the
- * no-show and retention workers. Shutdown runs in reverse.
+ * the read-model consumers of other services' events (identity's users; privacy's policies), the
+ * request handlers, then the no-show and retention workers. Shutdown runs in reverse.
  */
 @Injectable()
 export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
