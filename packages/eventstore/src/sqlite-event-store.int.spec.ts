@@ -104,6 +104,36 @@ describe('SqliteEventStore', () => {
     expect(await b.readStream('order-1')).toHaveLength(2);
   });
 
+  it('commits the appends of one turn together, each with its own outcome (group commit)', async () => {
+    const store = open();
+    const settled = await Promise.allSettled([
+      store.appendToStreams([{ streamId: 'order-1', events: [event()], expectedRevision: 'no_stream' }]),
+      store.appendToStreams([
+        { streamId: 'order-2', events: [event()], expectedRevision: 'no_stream' },
+        { streamId: 'order-1', events: [event()], expectedRevision: 'no_stream' },
+      ]),
+      store.appendToStream('order-3', [event(), event()], { expectedRevision: 'no_stream' }),
+      store.appendToStream('order-1', [event()], { expectedRevision: 0 }),
+    ]);
+
+    expect(settled.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+    // The failed append rolled back alone: order-2, written in the same append, is not there.
+    expect(await store.readStream('order-2')).toEqual([]);
+    expect((await store.readStream('order-1')).map((e) => e.revision)).toEqual([0, 1]);
+    const positions = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.position] : []));
+    expect(positions).toEqual([1n, 3n, 4n]);
+    expect(inspect<{ n: number }>('SELECT count(*) AS n FROM outbox').n).toBe(4);
+  });
+
+  it('commits appends queued before a stream is deleted before the delete', async () => {
+    const store = open();
+    const appended = store.appendToStream('ledger-t-1', [event()]);
+    await store.deleteStream('ledger-t-1');
+    await appended;
+    expect(await store.readStream('ledger-t-1')).toEqual([]);
+  });
+
   it('wakes a relay on appends through another store on the same file in this process', async () => {
     const publisher = new RecordingPublisher();
     const relay = open().relay(publisher, { pollIntervalMs: 60_000 });
