@@ -68,7 +68,7 @@ export function publishEvent(bus: Bus, envelope: EventEnvelope): Promise<{ seq: 
   return publishEnvelope(bus, EventEnvelope.parse(envelope));
 }
 
-/** `publishEvent` for an envelope already validated against the contract (a relay's, from `toEnvelope`). */
+/** `publishEvent` without checking the envelope again: for a relay's (`storedEnvelope`), made by this service from typed events, which JetStream consumers check on receipt. */
 export async function publishEnvelope(bus: Bus, event: EventEnvelope): Promise<{ seq: number; duplicate: boolean }> {
   const subject = Subjects.event(event.tenantId, event.context, event.type);
   return otelContext.with(traceContextOf(event.trace), () =>

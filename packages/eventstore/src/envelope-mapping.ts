@@ -18,6 +18,15 @@ export function toEnvelope(recorded: RecordedEvent): EventEnvelope {
   });
 }
 
+/**
+ * The envelope of an event as stored, unchecked: for a relay, which must never stall on an event
+ * (one it rejected would stop every later one). What it relays was written by its own service
+ * from typed events, and every consumer checks an envelope against the contract on receipt.
+ */
+export function storedEnvelope(recorded: RecordedEvent): EventEnvelope {
+  return { ...recorded.metadata, id: recorded.id, type: recorded.type, streamId: recorded.streamId, data: recorded.data as Record<string, unknown> } as EventEnvelope;
+}
+
 /** Every event of a store in commit order, as envelopes (for projection rebuilds). */
 export async function* allEnvelopes(store: { readAll(o: { fromPosition?: bigint; maxCount?: number }): Promise<RecordedEvent[]> }, pageSize = 500): AsyncGenerator<EventEnvelope> {
   let fromPosition: bigint | undefined;

@@ -17,7 +17,7 @@ export { DuplicateEventIdError, WrongExpectedRevisionError } from './errors.js';
 export { SqliteEventStore, openSqliteEventStore } from './sqlite-event-store.js';
 export type { KurrentDbEventStore, KurrentDbEventStoreOptions } from './kurrentdb-event-store.js';
 export { openKurrentDbEventStore } from './lazy-adapters.js';
-export { toEnvelope, toNewEvent, allEnvelopes } from './envelope-mapping.js';
+export { toEnvelope, storedEnvelope, toNewEvent, allEnvelopes } from './envelope-mapping.js';
 export { handleCommand, handleMultiStreamCommand, loadStream, type Loaded } from './command-handler.js';
 export { evolverOf, foldWith, type Decision } from './decision.js';
 export type { StreamAppend, MultiAppendResult } from './event-store.js';

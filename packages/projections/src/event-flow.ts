@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@plass/contracts';
 import { consumeEvents, parkEvent, processSpan, publishEnvelope, type Bus, type EventConsumer } from '@plass/bus';
-import { toEnvelope, type EventStore, type Relay } from '@plass/eventstore';
+import { storedEnvelope, type EventStore, type Relay } from '@plass/eventstore';
 import { PROJECTION_WINDOW } from './projection-runner.js';
 
 /** What applies events to a projection: a ProjectionRunner. */
@@ -55,7 +55,7 @@ export async function relayToJetStream(bus: Bus, events: EventStore, logger: Log
   const relay = events.relay(
     {
       publish: async (recorded) => {
-        const envelope = toEnvelope(recorded);
+        const envelope = storedEnvelope(recorded);
         await publishEnvelope(bus, envelope);
         await Promise.all(own.map((projection) => apply(projection, envelope)));
       },
