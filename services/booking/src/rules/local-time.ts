@@ -25,11 +25,25 @@ function formatter(zone: string): Intl.DateTimeFormat {
 
 const toMillis = (instant: string | number): number => (typeof instant === 'number' ? instant : Date.parse(instant));
 
+/**
+ * Recent answers of `localDateTime`, by zone and instant: bookings start and end at a few popular
+ * times, and `formatToParts` is by far the dearest step of deciding one. Bounded; oldest first out.
+ */
+const recent = new Map<string, string>();
+const RECENT_MAX = 4096;
+
 /** The local date and time (`YYYY-MM-DDTHH:mm`) an instant shows on a wall clock in `zone`. */
 export function localDateTime(instant: string | number, zone: string): string {
+  const millis = toMillis(instant);
+  const key = `${zone} ${millis}`;
+  const known = recent.get(key);
+  if (known !== undefined) return known;
   const parts: Record<string, string> = {};
-  for (const { type, value } of formatter(zone).formatToParts(toMillis(instant))) parts[type] = value;
-  return `${parts.year!.padStart(4, '0')}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+  for (const { type, value } of formatter(zone).formatToParts(millis)) parts[type] = value;
+  const local = `${parts.year!.padStart(4, '0')}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(key, local);
+  return local;
 }
 
 /** The local calendar date (`YYYY-MM-DD`) of an instant in `zone`. */
