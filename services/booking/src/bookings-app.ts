@@ -33,6 +33,7 @@ import {
   initialLocation,
   initialOccupancy,
   initialSchedule,
+  Keyed,
   occupancyDays,
   type BookingDecision,
   type BookingWrites,
@@ -249,7 +250,7 @@ export class BookingsApp {
       const policy = await this.loadPolicy(tenantId);
       const ledgerId = bookedBy === null ? null : await this.ledgerOrNull(tenantId, bookedBy);
       const ledger = ledgerId === null ? undefined : await this.deps.ledgers.load(tenantId, ledgerId);
-      const booking = revealed.bookings[doc.id];
+      const booking = revealed.bookings.get(doc.id);
       const days = booking ? bookedOccupancyDays(booking, { schedule: revealed, location }) : [];
       const occupancy = await this.loadOccupancy(tenantId, revealed, days);
       const now = this.deps.now();
@@ -330,14 +331,14 @@ export class BookingsApp {
    */
   private async withBooker(schedule: LoadedState<Schedule> & { streamId: string }, bookingId: string, tenantId: string) {
     // The schedule keeps each booker as recorded: sealed with the booker's key.
-    const sealed = schedule.state.bookings[bookingId]?.bookedBy as unknown;
+    const sealed = schedule.state.bookings.get(bookingId)?.bookedBy as unknown;
     let bookedBy: string | null = null;
     if (sealed !== undefined) {
       const { data } = await this.deps.shredder.decrypt(BookingConfirmed.data, { bookedBy: sealed }, { tenantId, aad: schedule.streamId });
       bookedBy = isRedacted(data.bookedBy) ? null : (data.bookedBy ?? null);
     }
-    const bookings = Object.fromEntries(
-      Object.entries(schedule.state.bookings).map(([id, booking]) => [id, { ...booking, bookedBy: id === bookingId ? (bookedBy ?? '') : '' }]),
+    const bookings = Keyed.from(
+      schedule.state.bookings.entries().map(([id, booking]) => [id, { ...booking, bookedBy: id === bookingId ? (bookedBy ?? '') : '' }] as const),
     );
     return { schedule: { ...schedule.state, bookings }, bookedBy };
   }
@@ -350,7 +351,7 @@ function writesOf(decision: BookingDecision): BookingWrites {
 
 /** Several days of a location at once: a booking spanning days is in each day's state, and counts once. */
 function foldedOccupancy(days: Array<LoadedState<Occupancy>>): Occupancy {
-  return { bookings: Object.assign({}, ...days.map((day) => day.state.bookings)) };
+  return { bookings: Keyed.from(days.flatMap((day) => day.state.bookings.entries())) };
 }
 
 function appendsOf(writes: BookingWrites, read: ReadStreams, ctx: RequestContext, now: Date): StreamAppend[] {

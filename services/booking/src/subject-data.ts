@@ -55,7 +55,7 @@ export class SubjectData {
   private async cancelUpcoming(ledger: LoadedLedger, subjectId: string, ctx: RequestContext): Promise<number> {
     const now = this.deps.now().getTime();
     let cancelled = 0;
-    for (const [bookingId, booking] of Object.entries(ledger.state.bookings)) {
+    for (const [bookingId, booking] of ledger.state.bookings.entries()) {
       if (Date.parse(booking.end) <= now) continue;
       const spaceId = booking.spaceId ?? (await this.spaceOf(bookingId, ctx.tenantId));
       if (await this.deps.bookings.cancelForErasure({ id: bookingId, spaceId }, subjectId, ctx)) cancelled += 1;

@@ -67,7 +67,7 @@ export function decideBook(command: BookSpace, inputs: BookingInputs): BookingDe
   const start = new Date(startMs).toISOString();
   const end = new Date(endMs).toISOString();
   const interval = { start, end };
-  const existing = schedule.bookings[bookingId];
+  const existing = schedule.bookings.get(bookingId);
   if (existing) {
     const retry = holdsSpace(existing) && existing.start === start && existing.end === end && existing.bookedBy === bookedBy;
     return retry ? nothing() : refuse(domainError('booking.conflict', 'the booking id is already taken'));
@@ -95,17 +95,17 @@ export function decideBook(command: BookSpace, inputs: BookingInputs): BookingDe
     if (closed.length > 0) return refuse(domainError('booking.weekday_not_bookable', 'the location is closed that day', { days: closed }));
   }
 
-  if (Object.values(schedule.bookings).some((booking) => holdsSpace(booking) && overlaps(booking, interval))) {
+  if (schedule.bookings.values().some((booking) => holdsSpace(booking) && overlaps(booking, interval))) {
     return refuse(domainError('booking.conflict', 'the space is already booked for that time'));
   }
-  const mine = Object.values(ledger.bookings);
+  const mine = ledger.bookings.values();
   if (!exempt && mine.filter((booking) => Date.parse(booking.end) > now).length >= policy.maxUpcomingBookingsPerUser) {
     return refuse(domainError('booking.too_many_upcoming', 'too many upcoming bookings', { max: policy.maxUpcomingBookingsPerUser }));
   }
   if (!exempt && peakOverlap(mine, interval) >= policy.maxConcurrentBookingsPerUser) {
     return refuse(domainError('booking.concurrent_limit', 'already booked at that time', { max: policy.maxConcurrentBookingsPerUser }));
   }
-  if (location?.capacity !== undefined && peakOverlap(Object.values(occupancy.bookings), interval) >= location.capacity) {
+  if (location?.capacity !== undefined && peakOverlap(occupancy.bookings.values(), interval) >= location.capacity) {
     return refuse(domainError('booking.capacity_reached', 'the location is full at that time', { capacity: location.capacity }));
   }
 

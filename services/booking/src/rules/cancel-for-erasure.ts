@@ -16,7 +16,7 @@ export interface CancelForErasure {
  * Finished, already given back, or someone else's: no events, so the saga may retry.
  */
 export function decideCancelForErasure(command: CancelForErasure, inputs: CancelInputs): BookingDecision {
-  const booking = inputs.schedule.bookings[command.bookingId];
+  const booking = inputs.schedule.bookings.get(command.bookingId);
   if (!booking || booking.bookedBy !== command.subjectId || !holdsSpace(booking)) return nothing();
   if (Date.parse(command.now) >= Date.parse(booking.end)) return nothing();
   const { id: bookingId, spaceId, start, end } = booking;

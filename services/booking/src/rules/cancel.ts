@@ -27,7 +27,7 @@ export interface CancelInputs {
  * retried request answers as the first did. Order: exists, who, already given back, finished, cutoff.
  */
 export function decideCancel(command: CancelBooking, inputs: CancelInputs): BookingDecision {
-  const booking = inputs.schedule.bookings[command.bookingId];
+  const booking = inputs.schedule.bookings.get(command.bookingId);
   if (!booking) return refuse(domainError('booking.not_found', 'no such booking'));
   if (booking.bookedBy !== command.actor.userId && !isAdmin(command.actor)) {
     return refuse(domainError('auth.forbidden', 'only the booker or an admin cancels a booking'));

@@ -19,7 +19,7 @@ export const CHECK_IN_OPENS_MINUTES = 15;
  * Only the schedule stream is written.
  */
 export function decideCheckIn(command: CheckIn, inputs: { schedule: Schedule; policy: Policy }): BookingDecision {
-  const booking = inputs.schedule.bookings[command.bookingId];
+  const booking = inputs.schedule.bookings.get(command.bookingId);
   if (!booking || booking.status === 'cancelled' || booking.status === 'released') {
     return refuse(domainError('booking.not_found', 'no such booking'));
   }

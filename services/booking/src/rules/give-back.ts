@@ -16,10 +16,10 @@ export function giveBack(
   event: DomainEvent,
   inputs: { schedule: Schedule; location: Location; ledger: Ledger; occupancy: Occupancy },
 ): BookingWrites {
-  const recorded = booking.id in inputs.occupancy.bookings;
+  const recorded = inputs.occupancy.bookings.has(booking.id);
   return {
     schedule: [event],
-    ledger: booking.id in inputs.ledger.bookings ? [{ type: 'LedgerBookingRemoved', data: { bookingId: booking.id } }] : [],
+    ledger: inputs.ledger.bookings.has(booking.id) ? [{ type: 'LedgerBookingRemoved', data: { bookingId: booking.id } }] : [],
     occupancy: recorded
       ? { days: bookedOccupancyDays(booking, inputs), events: [{ type: 'OccupancyRemoved', data: { bookingId: booking.id } }] }
       : { days: [], events: [] },

@@ -6,6 +6,7 @@ export * from './policy.js';
 export * from './schedule.js';
 export * from './ledger.js';
 export * from './occupancy.js';
+export { Keyed } from './keyed.js';
 export * from './booking-decision.js';
 export * from './book.js';
 export * from './cancel.js';

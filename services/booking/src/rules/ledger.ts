@@ -1,23 +1,24 @@
 import type { DomainEvent } from '@plass/contracts';
 import type { Interval } from './intervals.js';
+import { Keyed } from './keyed.js';
+
+export type LedgerEntry = Interval & { spaceId?: string };
 
 /** A booker's bookings that still count against their limits (removed when cancelled or released). */
 export interface Ledger {
-  bookings: Readonly<Record<string, Interval & { spaceId?: string }>>;
+  bookings: Keyed<LedgerEntry>;
 }
 
-export const initialLedger: Ledger = { bookings: {} };
+export const initialLedger: Ledger = { bookings: Keyed.empty() };
 
 export function evolveLedger(state: Ledger, event: DomainEvent): Ledger {
   switch (event.type) {
     case 'LedgerBookingAdded': {
       const { bookingId, spaceId, start, end } = event.data;
-      return { bookings: { ...state.bookings, [bookingId]: { start, end, ...(spaceId === undefined ? {} : { spaceId }) } } };
+      return { bookings: state.bookings.set(bookingId, { start, end, ...(spaceId === undefined ? {} : { spaceId }) }) };
     }
-    case 'LedgerBookingRemoved': {
-      const { [event.data.bookingId]: _removed, ...bookings } = state.bookings;
-      return { bookings };
-    }
+    case 'LedgerBookingRemoved':
+      return { bookings: state.bookings.remove(event.data.bookingId) };
     default:
       return state;
   }

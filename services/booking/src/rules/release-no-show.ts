@@ -13,7 +13,7 @@ export interface ReleaseNoShow {
  * now ≥ start + grace. Anything else answers with no events, so the job may run early, late or twice.
  */
 export function decideReleaseNoShow(command: ReleaseNoShow, inputs: CancelInputs): BookingDecision {
-  const booking = inputs.schedule.bookings[command.bookingId];
+  const booking = inputs.schedule.bookings.get(command.bookingId);
   if (!booking) return refuse(domainError('booking.not_found', 'no such booking'));
   const grace = inputs.policy.checkInGraceMinutes;
   const due = grace > 0 && booking.status === 'confirmed' && Date.parse(command.now) >= Date.parse(booking.start) + grace * MINUTE;

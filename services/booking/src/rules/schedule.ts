@@ -1,4 +1,5 @@
 import type { DomainEvent } from '@plass/contracts';
+import { Keyed } from './keyed.js';
 import { evolveSpace, initialSpace, type Space } from './space.js';
 
 export type ScheduledBookingStatus = 'confirmed' | 'checked_in' | 'cancelled' | 'released';
@@ -16,17 +17,17 @@ export interface ScheduledBooking {
 /** A space's stream: the space itself and every booking of it. */
 export interface Schedule {
   space: Space;
-  bookings: Readonly<Record<string, ScheduledBooking>>;
+  bookings: Keyed<ScheduledBooking>;
 }
 
-export const initialSchedule: Schedule = { space: initialSpace, bookings: {} };
+export const initialSchedule: Schedule = { space: initialSpace, bookings: Keyed.empty() };
 
 /** Bookings that hold the space: cancelled and released ones have given it back. */
 export const holdsSpace = (booking: ScheduledBooking): boolean => booking.status === 'confirmed' || booking.status === 'checked_in';
 
 const withStatus = (state: Schedule, bookingId: string, status: ScheduledBookingStatus): Schedule => {
-  const booking = state.bookings[bookingId];
-  return booking ? { ...state, bookings: { ...state.bookings, [bookingId]: { ...booking, status } } } : state;
+  const booking = state.bookings.get(bookingId);
+  return booking ? { ...state, bookings: state.bookings.set(bookingId, { ...booking, status }) } : state;
 };
 
 export function evolveSchedule(state: Schedule, event: DomainEvent): Schedule {
@@ -37,7 +38,7 @@ export function evolveSchedule(state: Schedule, event: DomainEvent): Schedule {
       return { ...state, space: evolveSpace(state.space, event) };
     case 'BookingConfirmed': {
       const { bookingId: id, spaceId, start, end, bookedBy } = event.data;
-      return { ...state, bookings: { ...state.bookings, [id]: { id, spaceId, status: 'confirmed', start, end, bookedBy } } };
+      return { ...state, bookings: state.bookings.set(id, { id, spaceId, status: 'confirmed', start, end, bookedBy }) };
     }
     case 'BookingCheckedIn':
       return withStatus(state, event.data.bookingId, 'checked_in');

@@ -28,12 +28,12 @@ describe('folding the streams', () => {
     ];
     const schedule = events.reduce(evolveSchedule, initialSchedule);
     expect(schedule.space.status).toBe('disabled');
-    expect(Object.values(schedule.bookings).map(({ id, status }) => [id, status])).toEqual([
+    expect(schedule.bookings.values().map(({ id, status }) => [id, status])).toEqual([
       [a, 'checked_in'],
       [b, 'cancelled'],
       [c, 'released'],
     ]);
-    expect(schedule.bookings[a]).toEqual({ id: a, spaceId: ids.space, status: 'checked_in', start, end, bookedBy: ids.colleague });
+    expect(schedule.bookings.get(a)).toEqual({ id: a, spaceId: ids.space, status: 'checked_in', start, end, bookedBy: ids.colleague });
   });
 
   it('keeps the ledger and the occupancy to what was added and not removed', () => {
@@ -41,11 +41,11 @@ describe('folding the streams', () => {
       evolveLedger,
       initialLedger,
     );
-    expect(ledger).toEqual({ bookings: { [b]: { start, end } } });
+    expect(ledger.bookings.toJSON()).toEqual({ [b]: { start, end } });
     const occupancy = [occupied(a, start, end), occupied(b, start, end), { type: 'OccupancyRemoved', data: { bookingId: b } } as DomainEvent, osloOffice()].reduce(
       evolveOccupancy,
       initialOccupancy,
     );
-    expect(occupancy).toEqual({ bookings: { [a]: { spaceId: ids.otherSpace, start, end } } });
+    expect(occupancy.bookings.toJSON()).toEqual({ [a]: { spaceId: ids.otherSpace, start, end } });
   });
 });
