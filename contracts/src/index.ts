@@ -8,3 +8,4 @@ export * from './messages/index.js';
 export * from './http.js';
 export * from './decision.js';
 export * from './processing-records.js';
+export * from './ids.js';

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Context, EventEnvelope, RequestContext } from '@plass/contracts';
-import { eventCatalog, type DomainEvent } from '@plass/contracts';
+import { eventCatalog, newId, type DomainEvent } from '@plass/contracts';
 import { currentTraceContext } from './headers.js';
 
 /**
@@ -13,7 +12,7 @@ export function envelopeFor(
 ): EventEnvelope {
   const trace = currentTraceContext();
   return {
-    id: randomUUID(),
+    id: newId(),
     type: event.type,
     schemaVersion: eventCatalog[event.type].schemaVersion,
     tenantId: meta.ctx.tenantId,
