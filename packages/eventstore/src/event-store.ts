@@ -74,6 +74,15 @@ export interface RelayOptions {
   onError?: (error: unknown, event?: RecordedEvent) => void;
   /** SQLite only: how often to look for events appended by other processes. @defaultValue 500 */
   pollIntervalMs?: number;
+  /**
+   * SQLite only: the least time between two batches of a relay that went idle in between. Woken
+   * sooner after its last batch, the relay gathers appends for the rest of this time, so a steady
+   * load goes out in batches (one read, one round of publishes, one delete, one projection commit)
+   * rather than event by event; woken after a quiet spell, or with a backlog, it reads at once,
+   * and `idle()` cuts a gathering short. It delays what consumers see by at most this.
+   * @defaultValue 20
+   */
+  gatherMs?: number;
 }
 
 export interface StreamAppend {

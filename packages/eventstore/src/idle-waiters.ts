@@ -8,6 +8,10 @@ interface Waiter<T> {
 export class IdleWaiters<T> {
   private waiters: Waiter<T>[] = [];
 
+  get size(): number {
+    return this.waiters.length;
+  }
+
   wait(target: T): Promise<void> {
     return new Promise((resolve, reject) => this.waiters.push({ target, resolve, reject }));
   }

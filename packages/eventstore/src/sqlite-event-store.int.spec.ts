@@ -134,6 +134,27 @@ describe('SqliteEventStore', () => {
     expect(await store.readStream('ledger-t-1')).toEqual([]);
   });
 
+  it('relays an event after a quiet spell at once, gathers those right after a batch, and idle() cuts the gathering short', async () => {
+    const publisher = new RecordingPublisher();
+    const store = open();
+    const relay = store.relay(publisher, { pollIntervalMs: 60_000, gatherMs: 60_000 });
+    await relay.start();
+    const first = event();
+    await store.appendToStream('order-1', [first]);
+    await publisher.waitFor([first.id]);
+
+    const [second, third] = [event(), event()];
+    await store.appendToStream('order-1', [second]);
+    await store.appendToStream('order-2', [third]);
+    // Without the gathering, the relay would have published them within a few turns of the loop.
+    for (let turn = 0; turn < 20; turn += 1) await new Promise(setImmediate);
+    expect(publisher.published.map((e) => e.id)).toEqual([first.id]);
+
+    await relay.idle();
+    expect(publisher.published.map((e) => e.id)).toEqual([first.id, second.id, third.id]);
+    await relay.stop();
+  });
+
   it('wakes a relay on appends through another store on the same file in this process', async () => {
     const publisher = new RecordingPublisher();
     const relay = open().relay(publisher, { pollIntervalMs: 60_000 });

@@ -17,10 +17,14 @@ export interface Outbox {
 
 const BATCH_SIZE = 100;
 const DEFAULT_POLL_INTERVAL_MS = 500;
+const DEFAULT_GATHER_MS = 20;
 
 /**
  * Publishes outbox rows in position order and deletes each once published. Wakes on appends made
- * in this process and polls for those of other processes.
+ * in this process and polls for those of other processes. Within `gatherMs` of its last batch it
+ * waits out the rest of that time before it reads again, so a steady load goes out in batches too
+ * (at a few hundred bookings a second, relaying them one by one cost more than deciding them),
+ * while an event after a quiet spell, a backlog or a caller of `idle()` is served at once.
  */
 export class SqliteOutboxRelay implements Relay {
   private loop: Promise<void> | undefined;
@@ -29,6 +33,11 @@ export class SqliteOutboxRelay implements Relay {
   private unsubscribe: (() => void) | undefined;
   private woken = false;
   private wake: (() => void) | undefined;
+  private hurry: (() => void) | undefined;
+  /** When the last batch was published (performance.now()); -Infinity before the first. */
+  private publishedAt = Number.NEGATIVE_INFINITY;
+  /** The last batch was full: more is waiting, so the next is read at once. */
+  private backlogged = false;
 
   constructor(
     private readonly outbox: Outbox,
@@ -58,7 +67,30 @@ export class SqliteOutboxRelay implements Relay {
     if (target === undefined) return Promise.resolve();
     const idle = this.idleWaiters.wait(target);
     this.ring();
+    // Someone waits for what is pending: gathering more would only keep them waiting.
+    this.hurry?.();
     return idle;
+  }
+
+  /**
+   * Within `gatherMs` of the last batch, waits out the rest of that time, so the appends of a
+   * steady load go out together; after a quiet spell, behind a full batch (a backlog) or while
+   * someone waits in `idle()`, reads at once.
+   */
+  private gather(signal: AbortSignal): Promise<void> {
+    const wait = (this.options.gatherMs ?? DEFAULT_GATHER_MS) - (performance.now() - this.publishedAt);
+    if (wait <= 0 || this.backlogged || this.idleWaiters.size > 0 || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.hurry = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, wait);
+      signal.addEventListener('abort', done, { once: true });
+      this.hurry = done;
+    });
   }
 
   private ring(): void {
@@ -69,13 +101,17 @@ export class SqliteOutboxRelay implements Relay {
   private async run(signal: AbortSignal): Promise<void> {
     for (let failures = 0; !signal.aborted; ) {
       try {
+        await this.gather(signal);
         this.woken = false;
         const batch = this.outbox.pending(BATCH_SIZE);
         if (batch.length === 0) {
           this.settleIdleWaiters();
           await this.nextWake(signal);
+          continue;
         }
         if (!(await this.publishAll(batch, signal))) return;
+        this.publishedAt = performance.now();
+        this.backlogged = batch.length === BATCH_SIZE;
         this.settleIdleWaiters();
         failures = 0;
         // A publisher that settles without I/O must not starve the event loop on a long backlog.
