@@ -80,6 +80,7 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
     await ensureStreams(this.bus);
     await ensureLeaseStore(this.bus);
     this.relay = await relayToJetStream(this.bus, this.events, this.options.logger, [{ name: 'booking-read-model', runner: this.runner }]);
+    this.apps.bookings.projectsThrough(this.relay);
     this.consumers.push(
       await projectFromJetStream(this.bus, this.users, { durable: 'booking-users', filterSubject: Subjects.eventsOfContext('identity') }),
       await projectFromJetStream(this.bus, this.policies, { durable: 'booking-privacy-policies', filterSubject: Subjects.eventsOfContext('privacy') }),
@@ -132,8 +133,10 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     try {
       await Promise.all(this.workers.map((worker) => worker.stop()));
-      await this.bus.close();
+      // The relay publishes through the bus: stopped first, it never meets a closed connection
+      // (what it has not published stays in the outbox for the next start).
       await this.relay?.stop();
+      await this.bus.close();
     } finally {
       await this.events.close();
       await this.readModel.close();

@@ -4,6 +4,7 @@ import {
   DomainFailure,
   domainError,
   isRedacted,
+  newId,
   type BookingView,
   type DomainEvent,
   type RequestContext,
@@ -76,8 +77,16 @@ export class BookingsApp {
   /** A failed append forgets the cached states it was decided on, so the retry reads them afresh. */
   private readonly retries: { states: StreamStates };
 
+  /** Resolves once what this process committed is in the read model (its relay's `idle`); unset until the relay runs. */
+  private ownEventsProjected: (() => Promise<void>) | undefined;
+
   constructor(private readonly deps: BookingsAppDeps) {
     this.retries = { states: deps.states };
+  }
+
+  /** The relay feeding the read model runs: a booking this replica just made is found before its relay's next batch. */
+  projectsThrough(relay: { idle(): Promise<void> }): void {
+    this.ownEventsProjected = () => relay.idle();
   }
 
   async createBooking(request: RequestOf<typeof CreateBooking>, ctx: RequestContext): Promise<BookingView> {
@@ -89,7 +98,7 @@ export class BookingsApp {
     const { tenantId } = ctx;
     if (bookedBy !== actor.userId) await this.requireActiveUser(tenantId, bookedBy);
     const [ledgerId] = await Promise.all([this.deps.ledgers.streamOf(tenantId, bookedBy), this.deps.policyGate.requireAcknowledged(ctx, bookedBy)]);
-    const bookingId = randomUUID();
+    const bookingId = newId();
     // Decided first on the cached states (ADR 0009): the append's expected revisions catch a state
     // another replica moved, and a refusal is decided again on states read afresh before it is answered.
     return handleMultiStreamCommand(
@@ -183,9 +192,14 @@ export class BookingsApp {
       const { bookingId, start, end } = event.data;
       if (Date.parse(start) < window.to && Date.parse(end) > window.from) ids.add(bookingId);
     }
-    const docs = (await Promise.all([...ids].map((id) => this.deps.readModel.get<BookingDocument>(BOOKINGS, id)))).filter(
-      (doc): doc is BookingDocument => doc?.tenantId === ctx.tenantId,
-    );
+    const read = () => Promise.all([...ids].map((id) => this.deps.readModel.get<BookingDocument>(BOOKINGS, id)));
+    let found = await read();
+    // A booking in the ledger but not yet in the read model may still be in this replica's outbox.
+    if (found.includes(undefined) && this.ownEventsProjected) {
+      await this.ownEventsProjected();
+      found = await read();
+    }
+    const docs = found.filter((doc): doc is BookingDocument => doc?.tenantId === ctx.tenantId);
     const views = await Promise.all(docs.map((doc) => this.view(doc, ctx.tenantId)));
     return { items: views.filter((view) => view.bookedBy === actor.userId).sort((a, b) => a.start.localeCompare(b.start)) };
   }
@@ -226,8 +240,17 @@ export class BookingsApp {
     };
   }
 
+  /**
+   * The read model's booking. Not there yet, it may still be in this replica's outbox (the relay
+   * gathers a steady load into batches): once the relay has projected what this process
+   * committed, it is read again, so whoever made a booking can read, cancel or check in at once.
+   */
   private async bookingDocument(bookingId: string, tenantId: string): Promise<BookingDocument> {
-    const doc = await this.deps.readModel.get<BookingDocument>(BOOKINGS, bookingId);
+    let doc = await this.deps.readModel.get<BookingDocument>(BOOKINGS, bookingId);
+    if (!doc && this.ownEventsProjected) {
+      await this.ownEventsProjected();
+      doc = await this.deps.readModel.get<BookingDocument>(BOOKINGS, bookingId);
+    }
     if (!doc || doc.tenantId !== tenantId) throw new DomainFailure(domainError('booking.not_found', 'no such booking'));
     return doc;
   }

@@ -129,8 +129,9 @@ export class IdentityLifecycle implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     try {
-      await this.bus.close();
+      // The relay publishes through the bus: stopped first, it never meets a closed connection.
       await this.relay?.stop();
+      await this.bus.close();
     } finally {
       await this.events.close();
       await this.readModel.close();

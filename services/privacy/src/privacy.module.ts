@@ -149,8 +149,9 @@ export class PrivacyLifecycle implements OnApplicationBootstrap, OnApplicationSh
     try {
       await this.resumer?.stop();
       await this.core.stop();
-      await this.bus.close();
+      // The relay publishes through the bus: stopped first, it never meets a closed connection.
       await this.relay?.stop();
+      await this.bus.close();
     } finally {
       await this.events.close();
       await this.readModel.close();

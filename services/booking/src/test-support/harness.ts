@@ -51,7 +51,12 @@ export async function startBookingHarness(): Promise<BookingHarness> {
     client,
     booking,
     clock,
-    settle: async () => void (await waitFor(() => booking.settled(), { what: 'booking read models to catch up', intervalMs: 25 })),
+    // Identity's and privacy's relays first: what they have not yet published, booking cannot have projected.
+    settle: async () =>
+      void (await waitFor(async () => (await identity.settled()) && (await privacy.settled()) && (await booking.settled()), {
+        what: 'identity, privacy and the booking read models to catch up',
+        intervalMs: 25,
+      })),
     async stop() {
       if (stopped) return;
       stopped = true;
