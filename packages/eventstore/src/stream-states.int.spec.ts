@@ -252,6 +252,41 @@ describe('StreamStates and forgetting (real SQLite)', () => {
     expect(prepared).toEqual([2, 1, 3]);
   });
 
+  it('keeps a state its evolver revalidates at the refold bound without reading the stream, and refolds one it does not', async () => {
+    let now = 0;
+    let valid = true;
+    const prepared: number[] = [];
+    const checked: number[] = [];
+    const checking: Evolver<number> = {
+      ...sum,
+      prepare: async (events: RecordedEvent[]) => (prepared.push(events.length), events),
+      revalidate: async (state) => (checked.push(state), valid),
+    };
+    const states = new StreamStates(store, 100, () => now);
+    await store.appendToStream('ledger-v', [added(1), added(2)]);
+    await states.load('ledger-v', checking, { refoldAfterMs: 30_000 });
+    // Read within the bound, so the sweep keeps it.
+    now = 20_000;
+    await states.load('ledger-v', checking, { refoldAfterMs: 30_000 });
+
+    now = 30_000;
+    await states.load('ledger-v', checking, { refoldAfterMs: 30_000 });
+    await waitFor(() => checked.length === 1, { what: 'the revalidation' });
+    expect(prepared).toEqual([2]);
+    // Renewed: not due again within the next bound's first half.
+    now = 44_999;
+    await states.load('ledger-v', checking, { refoldAfterMs: 30_000 });
+    for (let turn = 0; turn < 5; turn += 1) await new Promise(setImmediate);
+    expect(checked).toEqual([3]);
+
+    valid = false;
+    now = 61_000;
+    await states.load('ledger-v', checking, { refoldAfterMs: 30_000 });
+    await waitFor(() => prepared.length === 2, { what: 'the refold after a failed revalidation' });
+    expect(checked).toEqual([3, 3]);
+    expect(prepared).toEqual([2, 2]);
+  });
+
   it('drops states nobody read within refoldAfterMs (swept every half of it)', async () => {
     let now = 0;
     const states = new StreamStates(store, 100, () => now);

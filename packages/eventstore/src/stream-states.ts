@@ -6,6 +6,13 @@ export interface Evolver<S> {
   evolve: (state: S, event: RecordedEvent) => S;
   /** Runs on events read from the store before they are folded (e.g. decrypting them). */
   prepare?: (events: RecordedEvent[], streamId: string) => Promise<RecordedEvent[]>;
+  /**
+   * At the `refoldAfterMs` bound: whether the cached state may stand as it is — for a state of
+   * decrypted events, whether every key they were decrypted with still exists — so it is kept
+   * for another bound without reading or decrypting the stream again. Absent or false: the
+   * stream is folded afresh.
+   */
+  revalidate?: (state: S, streamId: string) => Promise<boolean>;
 }
 
 export interface LoadedState<S> {
@@ -108,7 +115,15 @@ export class StreamStates {
 
   private scheduleRefold<S>(key: string, streamId: string, evolver: Evolver<S>): void {
     if (this.refolds.has(key)) return;
-    this.refolds.set(key, async () => void (await this.fold(key, streamId, evolver, undefined)));
+    this.refolds.set(key, async () => {
+      const cached = this.entries.get(key);
+      if (cached && evolver.revalidate && (await evolver.revalidate(cached.state as S, streamId))) {
+        // Renewed only if nothing replaced the entry meanwhile; a newer one is checked at its next load.
+        if (this.entries.get(key) === cached) this.entries.set(key, { ...cached, foldedAt: this.now(), spread: 0.5 + Math.random() / 2 });
+        return;
+      }
+      await this.fold(key, streamId, evolver, undefined);
+    });
     if (this.refolding) return;
     this.refolding = true;
     void (async () => {
@@ -136,7 +151,13 @@ export class StreamStates {
    * expected moves (one forgotten or moved meanwhile is left to the next load). `events` are what
    * `evolve` folds after `prepare` (for an encrypted stream, the clear events that were sealed).
    */
-  appended<S>(streamId: string, evolver: Evolver<S>, loaded: LoadedState<S>, events: ReadonlyArray<{ id?: string; type: string; data: unknown }>, revision: number): void {
+  appended<S>(
+    streamId: string,
+    evolver: Evolver<S>,
+    loaded: Pick<LoadedState<S>, 'expectedRevision'>,
+    events: ReadonlyArray<{ id?: string; type: string; data: unknown; metadata?: Record<string, unknown> }>,
+    revision: number,
+  ): void {
     const key = `${this.evolverId(evolver)}:${streamId}`;
     const cached = this.entries.get(key);
     const expected = loaded.expectedRevision === 'no_stream' ? -1 : loaded.expectedRevision;
@@ -144,7 +165,7 @@ export class StreamStates {
     const recordedAt = new Date(this.now());
     let state = cached.state as S;
     events.forEach((event, i) => {
-      state = evolver.evolve(state, { id: event.id ?? '', type: event.type, data: event.data, streamId, revision: expected + 1 + i, position: 0n, metadata: {}, recordedAt });
+      state = evolver.evolve(state, { id: event.id ?? '', type: event.type, data: event.data, streamId, revision: expected + 1 + i, position: 0n, metadata: event.metadata ?? {}, recordedAt });
     });
     this.entries.delete(key);
     this.entries.set(key, { ...cached, state, revision });

@@ -163,7 +163,7 @@ export class BookingModule {
             const keys = new NatsKeyClient(bus, { ttlMs: keyCacheTtlMs });
             const shredder = new Shredder(keys);
             const states = new StreamStates(events);
-            const ledgers = new Ledgers({ events, shredder, pseudonyms: new LedgerPseudonyms(keys), states, refoldAfterMs: keyCacheTtlMs });
+            const ledgers = new Ledgers({ events, shredder, keys, pseudonyms: new LedgerPseudonyms(keys), states, refoldAfterMs: keyCacheTtlMs });
             bus.onBroadcast(KeysDestroyed, ({ tenantId }) => ledgers.keysDestroyed(tenantId));
             const policyGate = new PolicyGate({
               readModel,

@@ -301,7 +301,7 @@ export class BookingsApp {
     for (const { streamId, nextExpectedRevision } of written.streams) {
       const events = appends.find((append) => append.streamId === streamId)?.events ?? [];
       if (streamId === read.schedule.streamId) states.appended(streamId, scheduleEvolver, read.schedule, events, nextExpectedRevision);
-      else if (streamId === read.ledger?.streamId) ledgers.appended(tenantId, read.ledger, clearLedger, nextExpectedRevision);
+      else if (streamId === read.ledger?.streamId) ledgers.appended(tenantId, read.ledger, clearLedger, events, nextExpectedRevision);
       else {
         const day = read.occupancy.find((loaded) => loaded.streamId === streamId);
         if (day) states.appended(streamId, occupancyEvolver, day, events, nextExpectedRevision);

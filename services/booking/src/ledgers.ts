@@ -1,6 +1,6 @@
 import { pii, type DomainEvent } from '@plass/contracts';
 import type { EventStore, Evolver, LoadedState, RecordedEvent, StreamStates } from '@plass/eventstore';
-import type { Shredder } from '@plass/shredder';
+import type { KeyProvider, Shredder } from '@plass/shredder';
 import { z } from 'zod';
 import { bookingKeyPeriod } from './key-period.js';
 import type { LedgerPseudonyms } from './ledger-pseudonym.js';
@@ -21,17 +21,28 @@ const SealedLedgerEntry = z.object({ entry: pii(z.record(z.string(), z.unknown()
 // Entries written before ledgers were sealed carry a clear booking id.
 const isSealed = (event: RecordedEvent) => typeof (event.data as { bookingId?: unknown }).bookingId !== 'string';
 
+/** A folded ledger and the key ids its entries were decrypted with, so a refold can check them instead of decrypting again. */
+type KeyedLedger = Ledger & { kids: ReadonlySet<string> };
+
 export type LoadedLedger = LoadedState<Ledger> & { streamId: string };
+
+/** The key id of a sealed ledger event as stored (`{entry: <sealed>}`); none for one written before ledgers were sealed. */
+const kidOf = (data: unknown): string | undefined => {
+  const kid = (data as { entry?: { kid?: unknown } } | undefined)?.entry?.kid;
+  return typeof kid === 'string' ? kid : undefined;
+};
 
 /** A person's limits ledger (ADR 0009): named by their pseudonym, every entry sealed. */
 export class Ledgers {
   /** One evolver per tenant: decrypting needs the tenant, and StreamStates caches per evolver. */
-  private readonly evolvers = new Map<string, Evolver<Ledger>>();
+  private readonly evolvers = new Map<string, Evolver<KeyedLedger>>();
 
   constructor(
     private readonly deps: {
       events: EventStore;
       shredder: Shredder;
+      /** Asked at each refold bound whether the keys a cached ledger was decrypted with still exist. */
+      keys: Pick<KeyProvider, 'keysById'>;
       pseudonyms: LedgerPseudonyms;
       states: StreamStates;
       /** A cached ledger is folded afresh this often: decrypted entries never outlive the key cache's bound. */
@@ -57,8 +68,12 @@ export class Ledgers {
     return this.open(tenantId, streamId, await this.deps.events.readStream(streamId));
   }
 
-  /** This process appended `events` (clear, before sealing) to a ledger it loaded: the cached ledger moves on without reading them back. */
-  appended(tenantId: string, loaded: LoadedLedger, events: DomainEvent[], revision: number): void {
+  /**
+   * This process appended `sealed` (from `seal`, in order) to a ledger it loaded, made from
+   * `clear`: the cached ledger moves on by the clear entries without reading them back.
+   */
+  appended(tenantId: string, loaded: LoadedLedger, clear: DomainEvent[], sealed: ReadonlyArray<{ data: unknown }>, revision: number): void {
+    const events = clear.map((event, i) => ({ ...event, metadata: { sealedWith: kidOf(sealed[i]?.data) } }));
     this.deps.states.appended(loaded.streamId, this.evolverOf(tenantId), loaded, events, revision);
   }
 
@@ -83,14 +98,28 @@ export class Ledgers {
     this.deps.states.forgetWhere((streamId) => streamId.startsWith(prefix));
   }
 
-  /** Entries are decrypted once, as they are first read; the folded state is kept between commands. */
-  private evolverOf(tenantId: string): Evolver<Ledger> {
+  /**
+   * Entries are decrypted once, as they are first read; the folded state is kept between
+   * commands. At each refold bound it stands only while every key its entries were decrypted
+   * with still exists (asked through the key cache, as a decryption would): once one is gone the
+   * ledger is folded afresh, which leaves that key's entries out.
+   */
+  private evolverOf(tenantId: string): Evolver<KeyedLedger> {
     let evolver = this.evolvers.get(tenantId);
     if (!evolver) {
       evolver = {
-        initial: initialLedger,
-        evolve: (state, event) => evolveLedger(state, { type: event.type, data: event.data } as DomainEvent),
+        initial: { ...initialLedger, kids: new Set() },
+        evolve: (state, event) => {
+          const { bookings } = evolveLedger(state, { type: event.type, data: event.data } as DomainEvent);
+          const kid = event.metadata.sealedWith;
+          return { bookings, kids: typeof kid === 'string' && !state.kids.has(kid) ? new Set([...state.kids, kid]) : state.kids };
+        },
         prepare: (recorded, streamId) => this.openRecorded(tenantId, streamId, recorded),
+        revalidate: async (state) => {
+          if (state.kids.size === 0) return true;
+          const keys = await this.deps.keys.keysById(tenantId, [...state.kids]);
+          return [...state.kids].every((kid) => keys.get(kid));
+        },
       };
       this.evolvers.set(tenantId, evolver);
     }
@@ -113,7 +142,8 @@ export class Ledgers {
     return recorded.flatMap((event) => {
       const entry = readable.get(event);
       if (entry === undefined) return [event];
-      return entry.redacted.length > 0 ? [] : [{ ...event, data: entry.data.entry as Record<string, unknown> }];
+      if (entry.redacted.length > 0) return [];
+      return [{ ...event, data: entry.data.entry as Record<string, unknown>, metadata: { ...event.metadata, sealedWith: kidOf(event.data) } }];
     });
   }
 }

@@ -1,0 +1,104 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { DomainEvent } from '@plass/contracts';
+import { openSqliteEventStore, StreamStates, type SqliteEventStore } from '@plass/eventstore';
+import { Shredder, type DataKey, type KeyProvider, type KeyScope } from '@plass/shredder';
+import { waitFor } from '@plass/testing';
+import { LedgerPseudonyms } from './ledger-pseudonym.js';
+import { Ledgers } from './ledgers.js';
+
+/**
+ * Keys in memory, standing in for the key vault (privacy's service, tested with its own suite):
+ * what is under test here is what a cached ledger does when a key disappears without the
+ * KeysDestroyed broadcast reaching it.
+ */
+class InMemoryKeys implements KeyProvider {
+  private readonly keys = new Map<string, { scope: KeyScope; key: Buffer }>();
+  lookups = 0;
+
+  async keyFor(scope: KeyScope): Promise<DataKey> {
+    for (const [kid, entry] of this.keys) {
+      const s = entry.scope;
+      if (s.tenantId === scope.tenantId && s.subjectId === scope.subjectId && s.purpose === scope.purpose && s.period === scope.period) return { kid, key: entry.key };
+    }
+    const kid = `k_${randomBytes(12).toString('base64url')}`;
+    this.keys.set(kid, { scope, key: randomBytes(32) });
+    return { kid, key: this.keys.get(kid)!.key };
+  }
+
+  async keysById(tenantId: string, kids: string[]): Promise<Map<string, Buffer | null>> {
+    this.lookups += 1;
+    return new Map(kids.map((kid) => [kid, this.keys.get(kid)?.scope.tenantId === tenantId ? this.keys.get(kid)!.key : null]));
+  }
+
+  destroyPeriod(period: string): void {
+    for (const [kid, entry] of this.keys) if (entry.scope.period === period) this.keys.delete(kid);
+  }
+}
+
+describe('Ledgers at the refold bound (real SQLite)', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let reads: number;
+  const tenantId = randomUUID();
+  const userId = randomUUID();
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'plass-ledgers-'));
+    store = openSqliteEventStore({ file: join(dir, 'events.db') });
+    reads = 0;
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const setUp = async () => {
+    const keys = new InMemoryKeys();
+    let now = 0;
+    const counting = { readStream: (...args: Parameters<SqliteEventStore['readStream']>) => ((reads += 1), store.readStream(...args)) };
+    const states = new StreamStates(counting, 100, () => now);
+    const ledgers = new Ledgers({ events: store, shredder: new Shredder(keys), keys, pseudonyms: new LedgerPseudonyms(keys), states, refoldAfterMs: 30_000 });
+    const streamId = await ledgers.streamOf(tenantId, userId);
+    const add = async (start: string, end: string) => {
+      const clear: DomainEvent[] = [{ type: 'LedgerBookingAdded', data: { bookingId: randomUUID(), spaceId: randomUUID(), start, end } }];
+      const sealed = await ledgers.seal(clear, { tenantId, bookedBy: userId, end, streamId });
+      await store.appendToStream(streamId, sealed.map((event) => ({ id: randomUUID(), type: event.type, data: event.data })));
+    };
+    await add('2030-03-04T09:00:00.000Z', '2030-03-04T10:00:00.000Z');
+    await add('2030-03-05T09:00:00.000Z', '2030-03-05T10:00:00.000Z');
+    const entries = async () => (await ledgers.load(tenantId, streamId)).state.bookings.values().map((entry) => entry.end);
+    return { keys, ledgers, streamId, entries, at: (ms: number) => (now = ms) };
+  };
+
+  it('keeps a cached ledger whose keys all exist without reading or decrypting it again', async () => {
+    const { keys, entries, at } = await setUp();
+    expect(await entries()).toEqual(['2030-03-04T10:00:00.000Z', '2030-03-05T10:00:00.000Z']);
+    at(20_000);
+    await entries();
+    const [readsBefore, lookupsBefore] = [reads, keys.lookups];
+    at(30_000);
+    await entries();
+    await waitFor(() => keys.lookups === lookupsBefore + 1, { what: 'the key check at the bound' });
+    // One read for the load itself (it reads what was appended since); none for a refold.
+    for (let turn = 0; turn < 5; turn += 1) await new Promise(setImmediate);
+    expect(reads).toBe(readsBefore + 1);
+  });
+
+  it('folds a cached ledger afresh at the bound once a key of its entries is gone, leaving those entries out', async () => {
+    const { keys, entries, at } = await setUp();
+    expect(await entries()).toHaveLength(2);
+    at(20_000);
+    await entries();
+    // Retention destroyed the first day's key; the KeysDestroyed broadcast did not reach this replica.
+    keys.destroyPeriod('2030-03-04');
+    at(30_000);
+    await entries();
+    await waitFor(async () => (await entries()).length === 1, { what: 'the refold without the destroyed key' });
+    expect(await entries()).toEqual(['2030-03-05T10:00:00.000Z']);
+  });
+});
