@@ -15,6 +15,24 @@ export interface Outbox {
   onAppended(listener: () => void): () => void;
 }
 
+/**
+ * Resolves after `ms`, on abort, or when the function handed to `hold` is called — whichever is
+ * first; `hold` is called again with `undefined` once it has resolved.
+ */
+function waitUpTo(ms: number, signal: AbortSignal, hold: (cut: (() => void) | undefined) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      hold(undefined);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    hold(done);
+  });
+}
+
 const BATCH_SIZE = 100;
 const DEFAULT_POLL_INTERVAL_MS = 500;
 const DEFAULT_GATHER_MS = 20;
@@ -80,17 +98,7 @@ export class SqliteOutboxRelay implements Relay {
   private gather(signal: AbortSignal): Promise<void> {
     const wait = (this.options.gatherMs ?? DEFAULT_GATHER_MS) - (performance.now() - this.publishedAt);
     if (wait <= 0 || this.backlogged || this.idleWaiters.size > 0 || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        this.hurry = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, wait);
-      signal.addEventListener('abort', done, { once: true });
-      this.hurry = done;
-    });
+    return waitUpTo(wait, signal, (cut) => (this.hurry = cut));
   }
 
   private ring(): void {
@@ -149,16 +157,6 @@ export class SqliteOutboxRelay implements Relay {
 
   private nextWake(signal: AbortSignal): Promise<void> {
     if (this.woken) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
-      signal.addEventListener('abort', done, { once: true });
-      this.wake = done;
-    });
+    return waitUpTo(this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, signal, (cut) => (this.wake = cut));
   }
 }
