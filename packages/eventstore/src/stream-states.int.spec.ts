@@ -304,6 +304,24 @@ describe('StreamStates and forgetting (real SQLite)', () => {
     expect(states.size).toBe(1);
   });
 
+  it('keeps a state the cache keeps answering past the bound, and drops one nobody loads', async () => {
+    let now = 0;
+    const read: string[] = [];
+    const states = new StreamStates({ readStream: (id: string, options?: { fromRevision?: number }) => (read.push(id), store.readStream(id, options)) }, 100, () => now);
+    // Revalidated at every bound without a read, so every read below is a fold the cache missed.
+    const revalidated: Evolver<number> = { ...sum, revalidate: async () => true };
+    await store.appendToStream('ledger-in-use', [added(1)]);
+    await store.appendToStream('ledger-unused', [added(1)]);
+    await states.load('ledger-in-use', revalidated, { refoldAfterMs: 30_000 });
+    await states.load('ledger-unused', revalidated, { refoldAfterMs: 30_000 });
+    for (now = 10_000; now <= 90_000; now += 10_000) {
+      expect((await states.load('ledger-in-use', revalidated, { refoldAfterMs: 30_000, optimistic: true })).state).toBe(1);
+      for (let turn = 0; turn < 5; turn += 1) await new Promise(setImmediate);
+    }
+    expect(read).toEqual(['ledger-in-use', 'ledger-unused']);
+    expect(states.size).toBe(1);
+  });
+
   it('forgetWhere drops every stream it names', async () => {
     const states = new StreamStates(store, 100);
     for (const id of ['ledger-t1-a', 'ledger-t1-b', 'ledger-t2-a']) {

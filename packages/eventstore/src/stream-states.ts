@@ -26,6 +26,11 @@ interface Entry {
   revision: number;
   /** When the store was last read for this stream (ms). */
   readAt: number;
+  /**
+   * When a load or an own append last used the state (ms), whether it read the store or not: the
+   * sweep drops states unused for a bound, never one in use that the cache keeps answering.
+   */
+  usedAt: number;
   /** When the state was last folded from the stream's first event (ms). */
   foldedAt: number;
   /** 0.5–1, drawn at each full fold: states folded together are not all refolded at once. */
@@ -44,7 +49,8 @@ export interface LoadOptions {
    * retention or erasure, when the KeysDestroyed broadcast was missed): once the state is this old
    * (each at a random point of the second half) the whole stream is folded afresh — in the
    * background, one stream at a time, while loads go on answering from the cache, so refolding
-   * many long streams never stalls commands — and a state not read for this long is dropped.
+   * many long streams never stalls commands — and a state no load used for this long is dropped
+   * (one the cache keeps answering is in use, though it reads nothing).
    */
   refoldAfterMs?: number;
   /**
@@ -85,6 +91,7 @@ export class StreamStates {
     const readAt = this.now();
     if (options.refoldAfterMs !== undefined) this.sweep(readAt, options.refoldAfterMs);
     const cached = this.entries.get(key);
+    if (cached) this.touch(key, cached, readAt);
     if (cached && options.refoldAfterMs !== undefined && readAt - cached.foldedAt >= options.refoldAfterMs * cached.spread) {
       this.scheduleRefold(key, streamId, evolver);
     }
@@ -107,7 +114,7 @@ export class StreamStates {
     const current = this.entries.get(key);
     if (epoch === this.epoch && (!current || current.revision <= revision)) {
       this.entries.delete(key);
-      this.entries.set(key, cached ? { ...cached, state, revision, readAt } : { state, revision, readAt, foldedAt: readAt, spread: 0.5 + Math.random() / 2 });
+      this.entries.set(key, cached ? { ...cached, state, revision, readAt, usedAt: readAt } : { state, revision, readAt, usedAt: readAt, foldedAt: readAt, spread: 0.5 + Math.random() / 2 });
       if (this.entries.size > this.maxStreams) this.entries.delete(this.entries.keys().next().value!);
     }
     return { state, expectedRevision: revision >= 0 ? revision : 'no_stream' };
@@ -137,11 +144,18 @@ export class StreamStates {
     })();
   }
 
-  /** At most once per bound: drops states nobody read within it (they would never be refolded). */
+  /** At most once per bound: drops states nobody loaded within it (they would never be refolded). */
   private sweep(now: number, boundMs: number): void {
     if (now - this.sweptAt < boundMs / 2) return;
     this.sweptAt = now;
-    for (const [key, entry] of this.entries) if (now - entry.readAt >= boundMs) this.entries.delete(key);
+    for (const [key, entry] of this.entries) if (now - entry.usedAt >= boundMs) this.entries.delete(key);
+  }
+
+  /** A state in use: kept by the sweep, and last in line for the least-recently-used bound. */
+  private touch(key: string, entry: Entry, now: number): void {
+    entry.usedAt = now;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
   }
 
   /**
@@ -168,7 +182,7 @@ export class StreamStates {
       state = evolver.evolve(state, { id: event.id ?? '', type: event.type, data: event.data, streamId, revision: expected + 1 + i, position: 0n, metadata: event.metadata ?? {}, recordedAt });
     });
     this.entries.delete(key);
-    this.entries.set(key, { ...cached, state, revision });
+    this.entries.set(key, { ...cached, state, revision, usedAt: this.now() });
   }
 
   /** Drops every cached state of the streams (after a failed append, or a deleted stream). */
