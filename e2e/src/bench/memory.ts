@@ -34,5 +34,24 @@ export function cpuSecondsOf(pid: number): number | undefined {
   }
 }
 
+/** The whole machine's CPU time so far (Linux /proc/stat, in ticks); undefined where there is none. */
+export interface MachineTicks {
+  total: number;
+  idle: number;
+  /** Time the hypervisor ran something else while this machine's CPUs wanted to run. */
+  steal: number;
+}
+
+export function machineTicks(): MachineTicks | undefined {
+  try {
+    // cpu user nice system idle iowait irq softirq steal …
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.slice(0, 8).reduce((sum, ticks) => sum + ticks, 0);
+    return { total, idle: fields[3]! + fields[4]!, steal: fields[7]! };
+  } catch {
+    return undefined;
+  }
+}
+
 /** USER_HZ, 100 on every Linux this runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import type { RunFigures } from './load.js';
 
@@ -18,11 +19,14 @@ export async function pacedRun(options: {
   connections: number;
   title: string;
   progress: (line: string) => void;
+  /** Where to write each request's due time (epoch ms), latency (ms) and status, a line each. */
+  timelineFile?: string;
 }): Promise<RunFigures> {
   const target = new URL(`${options.url}/v1/bookings`);
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const total = Math.round(options.rate * options.durationS);
   const latencies: number[] = [];
+  const timeline: string[] = [];
   const statuses: Record<string, number> = {};
   let errors = 0;
   let sent = 0;
@@ -41,7 +45,9 @@ export async function pacedRun(options: {
           res.once('end', () => {
             answered += 1;
             const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) latencies.push(performance.now() - due);
+            const latency = performance.now() - due;
+            timeline.push(`${(performance.timeOrigin + due).toFixed(1)} ${latency.toFixed(1)} ${status}`);
+            if (status >= 200 && status < 300) latencies.push(latency);
             else statuses[status] = (statuses[status] ?? 0) + 1;
             resolve();
           });
@@ -68,6 +74,7 @@ export async function pacedRun(options: {
   await Promise.all(inFlight);
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
+  if (options.timelineFile) writeFileSync(options.timelineFile, `${timeline.join('\n')}\n`);
   latencies.sort((a, b) => a - b);
   const non2xx = Object.values(statuses).reduce((sum, count) => sum + count, 0);
   return {

@@ -1,6 +1,6 @@
 import type { ErasureFigures } from './erasure.js';
 import type { RunFigures } from './load.js';
-import { megabytes, type Memory } from './memory.js';
+import { megabytes, type MachineTicks, type Memory } from './memory.js';
 
 export const P99_TARGET_MS = 100;
 export const ERASURE_P99_TARGET_MS = 2000;
@@ -17,9 +17,16 @@ export function runLine(title: string, run: RunFigures): string {
 }
 
 /** CPU each process spent per booking made during a run: where a booking's cost goes. */
-export function cpuLine(used: ReadonlyArray<{ name: string; seconds: number }>, booked: number): string {
+export function cpuLine(run: string, used: ReadonlyArray<{ name: string; seconds: number }>, booked: number): string {
   const per = used.map(({ name, seconds }) => `${name} ${Number.isFinite(seconds) && booked > 0 ? ((seconds * 1000) / booked).toFixed(2) : 'n/a'}`);
-  return `bench: CPU ms per booking (peak run): ${per.join(', ')}`;
+  return `bench: CPU ms per booking (${run}): ${per.join(', ')}`;
+}
+
+/** How busy the whole machine was during a run, and how much of it the hypervisor took (steal). */
+export function machineLine(run: string, before: MachineTicks | undefined, after: MachineTicks | undefined): string | undefined {
+  if (!before || !after || after.total <= before.total) return undefined;
+  const share = (ticks: number) => `${((100 * ticks) / (after.total - before.total)).toFixed(0)} %`;
+  return `bench: machine during the ${run}: ${share(after.total - before.total - (after.idle - before.idle) - (after.steal - before.steal))} busy, ${share(after.steal - before.steal)} stolen by the hypervisor`;
 }
 
 export function memoryLines(memory: ReadonlyArray<{ name: string; memory: Memory | undefined }>): string[] {

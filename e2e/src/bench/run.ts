@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCluster, type Cluster } from './cluster.js';
 import { bookingRequests, bookingRun } from './load.js';
-import { cpuSecondsOf, memoryOf } from './memory.js';
+import { cpuSecondsOf, machineTicks, memoryOf } from './memory.js';
 import { pacedRun } from './paced.js';
 import { erasureRun } from './erasure.js';
-import { cpuLine, erasureLine, memoryLines, runLine, summaryLine, targetNotes } from './report.js';
+import { cpuLine, erasureLine, machineLine, memoryLines, runLine, summaryLine, targetNotes } from './report.js';
 import { seed } from './seed.js';
 import { loadSettings, type BenchSettings } from './settings.js';
 
@@ -29,17 +29,18 @@ async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<v
   say(`bench: warm-up, ${settings.warmupS}s…`);
   say(runLine('warm-up', await run('warm-up', settings.warmupS)));
   say(`bench: peak run, ${settings.durationS}s at full speed…`);
-  const cpuBefore = cluster.members().map((member) => cpuSecondsOf(member.pid));
+  const peakCpu = cpuMeter(cluster, 'peak run');
   const peak = await run('peak', settings.durationS);
-  const cpuUsed = cluster.members().map((member, i) => ({ name: member.name, seconds: (cpuSecondsOf(member.pid) ?? NaN) - (cpuBefore[i] ?? NaN) }));
   say(runLine('peak', peak));
-  say(cpuLine(cpuUsed, peak.booked));
+  for (const line of peakCpu(peak.booked)) say(line);
   if (peak.booked === 0) throw new Error('the peak run made no booking at all; see the non-2xx answers above');
   say(`bench: caught up in ${(await caughtUp(cluster.url, requests)).toFixed(1)}s (the read model has every booking of the peak run)`);
   const halfRate = Math.max(1, Math.round(peak.bookedPerSecond / 2));
   say(`bench: half-peak run, ${settings.durationS}s at an even ${halfRate} requests/s…`);
-  const half = await pacedRun({ url: cluster.url, requests, rate: halfRate, durationS: settings.durationS, connections: settings.connections, title: `half peak (${halfRate}/s)`, progress: say });
+  const halfCpu = cpuMeter(cluster, 'half-peak run');
+  const half = await pacedRun({ url: cluster.url, requests, rate: halfRate, durationS: settings.durationS, connections: settings.connections, title: `half peak (${halfRate}/s)`, progress: say, timelineFile: settings.timelineFile });
   say(runLine(`half peak (${halfRate}/s)`, half));
+  for (const line of halfCpu(half.booked)) say(line);
 
   const erasure = await erasureRun({ url: cluster.url, adminToken: seeded.tokens[0]!, count: settings.erasures, nextBooking: () => requests.next(), progress: say });
   say(erasureLine(erasure));
@@ -49,6 +50,26 @@ async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<v
   for (const line of memoryLines(memory)) say(line);
   for (const note of targetNotes(peak, half, erasure)) say(note);
   say(summaryLine(peak, half, memory, erasure));
+}
+
+/**
+ * From now until the returned function is called: the CPU each member, and the bench itself (the
+ * load generator shares the machine), spent per booking, and how busy the machine was.
+ */
+function cpuMeter(cluster: Cluster, run: string): (booked: number) => string[] {
+  const members = cluster.members();
+  const before = members.map((member) => cpuSecondsOf(member.pid) ?? NaN);
+  const benchBefore = process.cpuUsage();
+  const machineBefore = machineTicks();
+  return (booked) => {
+    const bench = process.cpuUsage(benchBefore);
+    const used = [
+      ...members.map((member, i) => ({ name: member.name, seconds: (cpuSecondsOf(member.pid) ?? NaN) - before[i]! })),
+      { name: 'load generator', seconds: (bench.user + bench.system) / 1e6 },
+    ];
+    const machine = machineLine(run, machineBefore, machineTicks());
+    return [cpuLine(run, used, booked), ...(machine ? [machine] : [])];
+  };
 }
 
 /**

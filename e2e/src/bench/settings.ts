@@ -10,6 +10,8 @@ export interface BenchSettings {
   people: number;
   /** People erased one by one after the booking runs, for the erasure latency. */
   erasures: number;
+  /** BENCH_TIMELINE: a file for the half-peak run's requests, one line each (due time, latency, status). */
+  timelineFile?: string;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -29,5 +31,6 @@ export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
     bookers: Math.min(positiveInt(env, 'BENCH_BOOKERS', 8), 15),
     people: positiveInt(env, 'BENCH_PEOPLE', 200),
     erasures: positiveInt(env, 'BENCH_ERASURES', 50),
+    timelineFile: env.BENCH_TIMELINE || undefined,
   };
 }
