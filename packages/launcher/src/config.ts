@@ -61,10 +61,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string): LauncherConfig 
  * How every plass service process runs, here, in the bench, in compose and in the Helm chart: a
  * V8 heap sized for the services' live data (tens of MB) rather than the machine, and two malloc
  * arenas instead of one per thread (scrypt and SQLite work on libuv's threads). Together they
- * keep each service under 200 MB resident. An operator's own NODE_OPTIONS or MALLOC_ARENA_MAX win.
+ * keep each service under 200 MB resident. One V8 helper thread instead of four: the services
+ * share a few cores, and four threads marking one service's heap at once took both cores of a
+ * 2-core machine from the others for tens of milliseconds at each major GC (ADR 0003). An
+ * operator's own NODE_OPTIONS or MALLOC_ARENA_MAX win.
  */
 export const SERVICE_RUNTIME_ENV = {
-  NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=4',
+  NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=4 --v8-pool-size=1',
   MALLOC_ARENA_MAX: '2',
 } as const;
 

@@ -66,7 +66,7 @@ describe('serviceEnv', () => {
       PLASS_GATEWAY_PORT: '8080',
       PLASS_GATEWAY_HOST: '127.0.0.1',
       PLASS_OPERATOR_TOKEN: 'op-secret',
-      NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=4',
+      NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=4 --v8-pool-size=1',
       MALLOC_ARENA_MAX: '2',
     });
   });
