@@ -63,7 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string): LauncherConfig 
  * arenas instead of one per thread (scrypt and SQLite work on libuv's threads). Together they
  * keep each service under 200 MB resident. One V8 helper thread instead of four: the services
  * share a few cores, and four threads marking one service's heap at once took both cores of a
- * 2-core machine from the others for tens of milliseconds at each major GC (ADR 0003). An
+ * 2-core machine from the others for tens of milliseconds at each major GC (ADR 0012). An
  * operator's own NODE_OPTIONS or MALLOC_ARENA_MAX win.
  */
 export const SERVICE_RUNTIME_ENV = {
