@@ -35,11 +35,13 @@ async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<v
   for (const line of peakCpu(peak.booked)) say(line);
   if (peak.booked === 0) throw new Error('the peak run made no booking at all; see the non-2xx answers above');
   say(`bench: caught up in ${(await caughtUp(cluster.url, requests)).toFixed(1)}s (the read model has every booking of the peak run)`);
-  const halfRate = Math.max(1, Math.round(peak.bookedPerSecond / 2));
+  const halfRate = settings.halfRate ?? Math.max(1, Math.round(peak.bookedPerSecond / 2));
+  // BENCH_HALF_RATE replaces half the peak's rate: the run is then named for its rate alone.
+  const halfTitle = settings.halfRate === undefined ? `half peak (${halfRate}/s)` : `paced run (${halfRate}/s, BENCH_HALF_RATE)`;
   say(`bench: half-peak run, ${settings.durationS}s at an even ${halfRate} requests/s…`);
   const halfCpu = cpuMeter(cluster, 'half-peak run');
-  const half = await pacedRun({ url: cluster.url, requests, rate: halfRate, durationS: settings.durationS, connections: settings.connections, title: `half peak (${halfRate}/s)`, progress: say, timelineFile: settings.timelineFile });
-  say(runLine(`half peak (${halfRate}/s)`, half));
+  const half = await pacedRun({ url: cluster.url, requests, rate: halfRate, durationS: settings.durationS, connections: settings.connections, title: halfTitle, progress: say, timelineFile: settings.timelineFile });
+  say(runLine(halfTitle, half));
   for (const line of halfCpu(half.booked)) say(line);
 
   const erasure = await erasureRun({ url: cluster.url, adminToken: seeded.tokens[0]!, count: settings.erasures, nextBooking: () => requests.next(), progress: say });

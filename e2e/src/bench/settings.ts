@@ -12,6 +12,8 @@ export interface BenchSettings {
   erasures: number;
   /** BENCH_TIMELINE: a file for the half-peak run's requests, one line each (due time, latency, status). */
   timelineFile?: string;
+  /** BENCH_HALF_RATE: requests/s of the paced run instead of half the peak's, to compare changes at one load. */
+  halfRate?: number;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -32,5 +34,6 @@ export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
     people: positiveInt(env, 'BENCH_PEOPLE', 200),
     erasures: positiveInt(env, 'BENCH_ERASURES', 50),
     timelineFile: env.BENCH_TIMELINE || undefined,
+    ...(env.BENCH_HALF_RATE ? { halfRate: positiveInt(env, 'BENCH_HALF_RATE', 1) } : {}),
   };
 }
