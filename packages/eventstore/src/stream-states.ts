@@ -91,7 +91,8 @@ export class StreamStates {
     const readAt = this.now();
     if (options.refoldAfterMs !== undefined) this.sweep(readAt, options.refoldAfterMs);
     const cached = this.entries.get(key);
-    if (cached) this.touch(key, cached, readAt);
+    // In use, though the cache may answer without a read: the sweep keeps it.
+    if (cached) cached.usedAt = readAt;
     if (cached && options.refoldAfterMs !== undefined && readAt - cached.foldedAt >= options.refoldAfterMs * cached.spread) {
       this.scheduleRefold(key, streamId, evolver);
     }
@@ -149,13 +150,6 @@ export class StreamStates {
     if (now - this.sweptAt < boundMs / 2) return;
     this.sweptAt = now;
     for (const [key, entry] of this.entries) if (now - entry.usedAt >= boundMs) this.entries.delete(key);
-  }
-
-  /** A state in use: kept by the sweep, and last in line for the least-recently-used bound. */
-  private touch(key: string, entry: Entry, now: number): void {
-    entry.usedAt = now;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
   }
 
   /**
