@@ -34,7 +34,7 @@ export function cpuSecondsOf(pid: number): number | undefined {
   }
 }
 
-/** The whole machine's CPU time so far (Linux /proc/stat, in ticks); undefined where there is none. */
+/** The whole machine's CPU time (Linux /proc/stat, in ticks). */
 export interface MachineTicks {
   total: number;
   idle: number;
@@ -42,10 +42,12 @@ export interface MachineTicks {
   steal: number;
 }
 
+/** The whole machine's CPU time so far; undefined where /proc/stat is missing or not as expected. */
 export function machineTicks(): MachineTicks | undefined {
   try {
     // cpu user nice system idle iowait irq softirq steal …
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    if (fields.length < 8 || !fields.slice(0, 8).every(Number.isFinite)) return undefined;
     const total = fields.slice(0, 8).reduce((sum, ticks) => sum + ticks, 0);
     return { total, idle: fields[3]! + fields[4]!, steal: fields[7]! };
   } catch {

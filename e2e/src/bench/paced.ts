@@ -46,7 +46,7 @@ export async function pacedRun(options: {
             answered += 1;
             const status = res.statusCode ?? 0;
             const latency = performance.now() - due;
-            timeline.push(`${(performance.timeOrigin + due).toFixed(1)} ${latency.toFixed(1)} ${status}`);
+            if (options.timelineFile) timeline.push(`${(performance.timeOrigin + due).toFixed(1)} ${latency.toFixed(1)} ${status}`);
             if (status >= 200 && status < 300) latencies.push(latency);
             else statuses[status] = (statuses[status] ?? 0) + 1;
             resolve();

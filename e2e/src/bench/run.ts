@@ -38,8 +38,8 @@ async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<v
   const halfRate = settings.halfRate ?? Math.max(1, Math.round(peak.bookedPerSecond / 2));
   // BENCH_HALF_RATE replaces half the peak's rate: the run is then named for its rate alone.
   const halfTitle = settings.halfRate === undefined ? `half peak (${halfRate}/s)` : `paced run (${halfRate}/s, BENCH_HALF_RATE)`;
-  say(`bench: half-peak run, ${settings.durationS}s at an even ${halfRate} requests/s…`);
-  const halfCpu = cpuMeter(cluster, 'half-peak run');
+  say(`bench: ${halfTitle} run, ${settings.durationS}s at an even ${halfRate} requests/s…`);
+  const halfCpu = cpuMeter(cluster, `${halfTitle} run`);
   const half = await pacedRun({ url: cluster.url, requests, rate: halfRate, durationS: settings.durationS, connections: settings.connections, title: halfTitle, progress: say, timelineFile: settings.timelineFile });
   say(runLine(halfTitle, half));
   for (const line of halfCpu(half.booked)) say(line);
@@ -50,7 +50,7 @@ async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<v
   const memory = cluster.members().map((member) => ({ name: member.name, memory: memoryOf(member.pid) }));
   say('bench: memory (current / peak resident set per process):');
   for (const line of memoryLines(memory)) say(line);
-  for (const note of targetNotes(peak, half, erasure)) say(note);
+  for (const note of targetNotes(peak, half, erasure, settings.halfRate !== undefined)) say(note);
   say(summaryLine(peak, half, memory, erasure));
 }
 

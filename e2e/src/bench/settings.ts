@@ -34,6 +34,6 @@ export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
     people: positiveInt(env, 'BENCH_PEOPLE', 200),
     erasures: positiveInt(env, 'BENCH_ERASURES', 50),
     timelineFile: env.BENCH_TIMELINE || undefined,
-    ...(env.BENCH_HALF_RATE ? { halfRate: positiveInt(env, 'BENCH_HALF_RATE', 1) } : {}),
+    halfRate: env.BENCH_HALF_RATE ? positiveInt(env, 'BENCH_HALF_RATE', 1) : undefined,
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { DomainFailure, domainError } from '@plass/contracts';
 import { tempDir, waitFor, type TempDir } from '@plass/testing';
 import { handleMultiStreamCommand } from './command-handler.js';
@@ -320,6 +320,42 @@ describe('StreamStates and forgetting (real SQLite)', () => {
     }
     expect(read).toEqual(['ledger-in-use', 'ledger-unused']);
     expect(states.size).toBe(1);
+  });
+
+  it('checks a state whose refold fell due after its last load within half a bound, loaded or not', async () => {
+    let now = 0;
+    const checked: string[] = [];
+    const prepared: string[] = [];
+    // The key its entries were decrypted with is destroyed after the last load (the broadcast missed).
+    let keysExist = true;
+    const checking: Evolver<number> = {
+      ...sum,
+      prepare: async (events: RecordedEvent[], id: string) => (prepared.push(id), keysExist ? events : []),
+      revalidate: async (_state, id) => (checked.push(id), keysExist),
+    };
+    const states = new StreamStates(store, 100, () => now);
+    // Every state is drawn the latest refold point, the whole bound: loaded at 29 s, it is not yet due.
+    const random = jest.spyOn(Math, 'random').mockReturnValue(0.999_999);
+    try {
+      await store.appendToStream('ledger-left', [added(1)]);
+      await store.appendToStream('ledger-busy', [added(1)]);
+      await states.load('ledger-left', checking, { refoldAfterMs: 30_000 });
+      await states.load('ledger-busy', checking, { refoldAfterMs: 30_000 });
+      now = 29_000;
+      expect((await states.load('ledger-left', checking, { refoldAfterMs: 30_000, optimistic: true })).state).toBe(1);
+      keysExist = false;
+      // Only another stream is loaded from here on; the sweep at 45 s finds ledger-left's check overdue.
+      for (now = 35_000; now <= 45_000; now += 5_000) {
+        await states.load('ledger-busy', checking, { refoldAfterMs: 30_000, optimistic: true });
+        for (let turn = 0; turn < 5; turn += 1) await new Promise(setImmediate);
+      }
+    } finally {
+      random.mockRestore();
+    }
+    expect(checked).toContain('ledger-left');
+    // Folded afresh without the destroyed key's entries.
+    expect(prepared.filter((id) => id === 'ledger-left')).toHaveLength(2);
+    expect((await states.load('ledger-left', checking, { refoldAfterMs: 30_000, optimistic: true })).state).toBe(0);
   });
 
   it('forgetWhere drops every stream it names', async () => {

@@ -35,6 +35,8 @@ interface Entry {
   foldedAt: number;
   /** 0.5–1, drawn at each full fold: states folded together are not all refolded at once. */
   spread: number;
+  /** For a state loaded with `refoldAfterMs`: how it is checked when the sweep finds its check due. */
+  checkWith?: Evolver<unknown>;
 }
 
 export interface LoadOptions {
@@ -50,7 +52,9 @@ export interface LoadOptions {
    * (each at a random point of the second half) the whole stream is folded afresh — in the
    * background, one stream at a time, while loads go on answering from the cache, so refolding
    * many long streams never stalls commands — and a state no load used for this long is dropped
-   * (one the cache keeps answering is in use, though it reads nothing).
+   * (one the cache keeps answering is in use, though it reads nothing). The sweep, every half
+   * bound, also refolds a state whose refold fell due after its last load: no state stands more
+   * than one and a half bounds past the fold or check it was last kept at.
    */
   refoldAfterMs?: number;
   /**
@@ -68,7 +72,8 @@ export interface LoadOptions {
  * re-folded on every command. Correctness never rests on the cache: appends still carry the
  * revision the state was folded at, and a failed append must `forget` the streams it named, so
  * the retry reads them afresh (another replica wrote them, or a deleted stream was recreated).
- * Bounded: the least recently used streams go first.
+ * Bounded: past `maxStreams`, the state the store was read for (or this process appended to)
+ * longest ago goes first.
  */
 export class StreamStates {
   private readonly entries = new Map<string, Entry>();
@@ -91,19 +96,21 @@ export class StreamStates {
     const readAt = this.now();
     if (options.refoldAfterMs !== undefined) this.sweep(readAt, options.refoldAfterMs);
     const cached = this.entries.get(key);
-    // In use, though the cache may answer without a read: the sweep keeps it.
-    if (cached) cached.usedAt = readAt;
+    if (cached) {
+      cached.usedAt = readAt;
+      if (options.refoldAfterMs !== undefined) cached.checkWith ??= evolver as Evolver<unknown>;
+    }
     if (cached && options.refoldAfterMs !== undefined && readAt - cached.foldedAt >= options.refoldAfterMs * cached.spread) {
       this.scheduleRefold(key, streamId, evolver);
     }
     if (cached && (options.optimistic || (options.maxAgeMs !== undefined && readAt - cached.readAt < options.maxAgeMs))) {
       return { state: cached.state as S, expectedRevision: cached.revision >= 0 ? cached.revision : 'no_stream' };
     }
-    return this.fold(key, streamId, evolver, cached);
+    return this.fold(key, streamId, evolver, cached, options.refoldAfterMs !== undefined);
   }
 
   /** Reads what `cached` lacks (everything without it), folds it in and caches the result. */
-  private async fold<S>(key: string, streamId: string, evolver: Evolver<S>, cached: Entry | undefined): Promise<LoadedState<S>> {
+  private async fold<S>(key: string, streamId: string, evolver: Evolver<S>, cached: Entry | undefined, checked: boolean): Promise<LoadedState<S>> {
     const readAt = this.now();
     const epoch = this.epoch;
     const read = await this.store.readStream(streamId, { fromRevision: cached ? cached.revision + 1 : 0 });
@@ -115,7 +122,8 @@ export class StreamStates {
     const current = this.entries.get(key);
     if (epoch === this.epoch && (!current || current.revision <= revision)) {
       this.entries.delete(key);
-      this.entries.set(key, cached ? { ...cached, state, revision, readAt, usedAt: readAt } : { state, revision, readAt, usedAt: readAt, foldedAt: readAt, spread: 0.5 + Math.random() / 2 });
+      const checkWith = checked ? (evolver as Evolver<unknown>) : undefined;
+      this.entries.set(key, cached ? { ...cached, state, revision, readAt, usedAt: readAt } : { state, revision, readAt, usedAt: readAt, foldedAt: readAt, spread: 0.5 + Math.random() / 2, checkWith });
       if (this.entries.size > this.maxStreams) this.entries.delete(this.entries.keys().next().value!);
     }
     return { state, expectedRevision: revision >= 0 ? revision : 'no_stream' };
@@ -125,12 +133,14 @@ export class StreamStates {
     if (this.refolds.has(key)) return;
     this.refolds.set(key, async () => {
       const cached = this.entries.get(key);
-      if (cached && evolver.revalidate && (await evolver.revalidate(cached.state as S, streamId))) {
+      // Dropped meanwhile (forgotten, swept): the next load folds it afresh if anyone needs it.
+      if (!cached) return;
+      if (evolver.revalidate && (await evolver.revalidate(cached.state as S, streamId))) {
         // Renewed only if nothing replaced the entry meanwhile; a newer one is checked at its next load.
         if (this.entries.get(key) === cached) this.entries.set(key, { ...cached, foldedAt: this.now(), spread: 0.5 + Math.random() / 2 });
         return;
       }
-      await this.fold(key, streamId, evolver, undefined);
+      await this.fold(key, streamId, evolver, undefined, true);
     });
     if (this.refolding) return;
     this.refolding = true;
@@ -145,11 +155,18 @@ export class StreamStates {
     })();
   }
 
-  /** At most once per bound: drops states nobody loaded within it (they would never be refolded). */
+  /**
+   * At most once per half bound: drops states nobody loaded within the bound (they would never be
+   * refolded), and refolds those whose refold fell due after their last load (one loaded just
+   * before it fell due, then left alone, would otherwise stand unchecked until it is dropped).
+   */
   private sweep(now: number, boundMs: number): void {
     if (now - this.sweptAt < boundMs / 2) return;
     this.sweptAt = now;
-    for (const [key, entry] of this.entries) if (now - entry.usedAt >= boundMs) this.entries.delete(key);
+    for (const [key, entry] of this.entries) {
+      if (now - entry.usedAt >= boundMs) this.entries.delete(key);
+      else if (entry.checkWith && now - entry.foldedAt >= boundMs * entry.spread) this.scheduleRefold(key, key.slice(key.indexOf(':') + 1), entry.checkWith);
+    }
   }
 
   /**
@@ -170,13 +187,14 @@ export class StreamStates {
     const cached = this.entries.get(key);
     const expected = loaded.expectedRevision === 'no_stream' ? -1 : loaded.expectedRevision;
     if (!cached || typeof expected !== 'number' || cached.revision !== expected || revision - expected !== events.length) return;
-    const recordedAt = new Date(this.now());
+    const now = this.now();
+    const recordedAt = new Date(now);
     let state = cached.state as S;
     events.forEach((event, i) => {
       state = evolver.evolve(state, { id: event.id ?? '', type: event.type, data: event.data, streamId, revision: expected + 1 + i, position: 0n, metadata: event.metadata ?? {}, recordedAt });
     });
     this.entries.delete(key);
-    this.entries.set(key, { ...cached, state, revision, usedAt: this.now() });
+    this.entries.set(key, { ...cached, state, revision, usedAt: now });
   }
 
   /** Drops every cached state of the streams (after a failed append, or a deleted stream). */
