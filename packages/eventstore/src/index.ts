@@ -21,5 +21,5 @@ export { toEnvelope, storedEnvelope, toNewEvent, allEnvelopes } from './envelope
 export { handleCommand, handleMultiStreamCommand, loadStream, type Loaded } from './command-handler.js';
 export { evolverOf, foldWith, type Decision } from './decision.js';
 export type { StreamAppend, MultiAppendResult } from './event-store.js';
-export { StreamStates, type Evolver, type LoadedState, type LoadOptions } from './stream-states.js';
+export { StreamStates, type Evolver, type LoadedState, type LoadOptions, type StreamStatesBounds } from './stream-states.js';
 export { WalCheckpointer, SAFETY_NET_PAGES } from './wal-checkpointer.js';

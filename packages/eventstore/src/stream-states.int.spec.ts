@@ -21,7 +21,7 @@ describe('StreamStates (real SQLite)', () => {
     store = openSqliteEventStore({ file: join(dir.path, 'events.db') });
     reads = [];
     const counting = { readStream: (id: string, options?: { fromRevision?: number }) => (reads.push(options?.fromRevision), store.readStream(id, options)) };
-    states = new StreamStates(counting, 2);
+    states = new StreamStates(counting, { maxStreams: 2 });
   });
   afterEach(async () => {
     await store.close();
@@ -174,6 +174,60 @@ describe('StreamStates (real SQLite)', () => {
   });
 });
 
+describe('StreamStates bounded in entries (real SQLite)', () => {
+  let dir: TempDir;
+  let store: EventStore;
+  let reads: string[];
+  let states: StreamStates;
+  // Each Added event is one entry of the state: a state of n events weighs n.
+  const entries: Evolver<number> = { initial: 0, evolve: (state) => state + 1, weigh: (state) => state };
+  beforeEach(() => {
+    dir = tempDir('plass-states-entries-');
+    store = openSqliteEventStore({ file: join(dir.path, 'events.db') });
+    reads = [];
+    states = new StreamStates({ readStream: (id: string, options?: { fromRevision?: number }) => (reads.push(id), store.readStream(id, options)) }, { maxEntries: 5 });
+  });
+  afterEach(async () => {
+    await store.close();
+    dir.remove();
+  });
+
+  it('drops the states read longest ago once their entries together pass the bound, however few streams', async () => {
+    await store.appendToStream('a', [added(1), added(1), added(1)]);
+    await store.appendToStream('b', [added(1), added(1)]);
+    await store.appendToStream('c', [added(1), added(1)]);
+    await states.load('a', entries);
+    await states.load('b', entries);
+    expect(states.entryCount).toBe(5);
+    await states.load('c', entries);
+    expect(states.size).toBe(2);
+    expect(states.entryCount).toBe(4);
+    reads.length = 0;
+    await states.load('b', entries);
+    await states.load('c', entries);
+    expect(reads).toEqual(['b', 'c']);
+    expect((await states.load('a', entries)).state).toBe(3);
+    expect(states.entryCount).toBe(5);
+  });
+
+  it('counts what this process appended, and keeps a state alone over the bound (the command needs it)', async () => {
+    await store.appendToStream('a', [added(1)]);
+    await store.appendToStream('b', [added(1), added(1)]);
+    await states.load('a', entries);
+    const b = await states.load('b', entries);
+    const more = [added(1), added(1), added(1), added(1)];
+    const written = await store.appendToStream('b', more, { expectedRevision: b.expectedRevision });
+    states.appended('b', entries, b, more, written.nextExpectedRevision);
+    expect(states.size).toBe(1);
+    expect(states.entryCount).toBe(6);
+    reads.length = 0;
+    expect((await states.load('b', entries, { optimistic: true })).state).toBe(6);
+    expect(reads).toEqual([]);
+    states.forget(['b']);
+    expect(states.entryCount).toBe(0);
+  });
+});
+
 describe('StreamStates with a maximum age (real SQLite)', () => {
   let dir: TempDir;
   let store: EventStore;
@@ -188,7 +242,7 @@ describe('StreamStates with a maximum age (real SQLite)', () => {
 
   it('answers from the cache while it is younger than maxAgeMs, then reads what changed', async () => {
     let now = 1_000;
-    const states = new StreamStates(store, 100, () => now);
+    const states = new StreamStates(store, { maxStreams: 100 }, () => now);
     expect(await states.load('policy-t', sum, { maxAgeMs: 1_000 })).toEqual({ state: 0, expectedRevision: 'no_stream' });
     await store.appendToStream('policy-t', [added(5)]);
     now += 999;
@@ -198,7 +252,7 @@ describe('StreamStates with a maximum age (real SQLite)', () => {
   });
 
   it('reads at once after its writer forgets the stream', async () => {
-    const states = new StreamStates(store, 100, () => 0);
+    const states = new StreamStates(store, { maxStreams: 100 }, () => 0);
     await states.load('location-t', sum, { maxAgeMs: 60_000 });
     await store.appendToStream('location-t', [added(7)]);
     states.forget(['location-t']);
@@ -219,11 +273,11 @@ describe('StreamStates and forgetting (real SQLite)', () => {
   });
 
   it('does not cache what a load read when the stream was forgotten while it ran', async () => {
-    const states = new StreamStates(store, 100);
+    const states = new StreamStates(store, { maxStreams: 100 });
     await store.appendToStream('ledger-x', [added(1), added(2)]);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow = new StreamStates({ readStream: async (id, options) => { const read = await store.readStream(id, options); await gate; return read; } }, 100);
+    const slow = new StreamStates({ readStream: async (id, options) => { const read = await store.readStream(id, options); await gate; return read; } }, { maxStreams: 100 });
     const loading = slow.load('ledger-x', sum);
     slow.forget(['ledger-x']);
     release();
@@ -239,7 +293,7 @@ describe('StreamStates and forgetting (real SQLite)', () => {
     let now = 0;
     const prepared: number[] = [];
     const decrypting: Evolver<number> = { ...sum, prepare: async (events: RecordedEvent[]) => (prepared.push(events.length), events) };
-    const states = new StreamStates(store, 100, () => now);
+    const states = new StreamStates(store, { maxStreams: 100 }, () => now);
     await store.appendToStream('ledger-y', [added(1), added(2)]);
     await states.load('ledger-y', decrypting, { refoldAfterMs: 30_000 });
     await store.appendToStream('ledger-y', [added(3)]);
@@ -262,7 +316,7 @@ describe('StreamStates and forgetting (real SQLite)', () => {
       prepare: async (events: RecordedEvent[]) => (prepared.push(events.length), events),
       revalidate: async (state) => (checked.push(state), valid),
     };
-    const states = new StreamStates(store, 100, () => now);
+    const states = new StreamStates(store, { maxStreams: 100 }, () => now);
     await store.appendToStream('ledger-v', [added(1), added(2)]);
     await states.load('ledger-v', checking, { refoldAfterMs: 30_000 });
     // Read within the bound, so the sweep keeps it.
@@ -289,7 +343,7 @@ describe('StreamStates and forgetting (real SQLite)', () => {
 
   it('drops states nobody read within refoldAfterMs (swept every half of it)', async () => {
     let now = 0;
-    const states = new StreamStates(store, 100, () => now);
+    const states = new StreamStates(store, { maxStreams: 100 }, () => now);
     await store.appendToStream('ledger-z', [added(1)]);
     await store.appendToStream('ledger-w', [added(1)]);
     await states.load('ledger-z', sum, { refoldAfterMs: 30_000 });
@@ -307,7 +361,7 @@ describe('StreamStates and forgetting (real SQLite)', () => {
   it('keeps a state the cache keeps answering past the bound, and drops one nobody loads', async () => {
     let now = 0;
     const read: string[] = [];
-    const states = new StreamStates({ readStream: (id: string, options?: { fromRevision?: number }) => (read.push(id), store.readStream(id, options)) }, 100, () => now);
+    const states = new StreamStates({ readStream: (id: string, options?: { fromRevision?: number }) => (read.push(id), store.readStream(id, options)) }, { maxStreams: 100 }, () => now);
     // Revalidated at every bound without a read, so every read below is a fold the cache missed.
     const revalidated: Evolver<number> = { ...sum, revalidate: async () => true };
     await store.appendToStream('ledger-in-use', [added(1)]);
@@ -333,7 +387,7 @@ describe('StreamStates and forgetting (real SQLite)', () => {
       prepare: async (events: RecordedEvent[], id: string) => (prepared.push(id), keysExist ? events : []),
       revalidate: async (_state, id) => (checked.push(id), keysExist),
     };
-    const states = new StreamStates(store, 100, () => now);
+    const states = new StreamStates(store, { maxStreams: 100 }, () => now);
     // Every state is drawn the latest refold point, the whole bound: loaded at 29 s, it is not yet due.
     const random = jest.spyOn(Math, 'random').mockReturnValue(0.999_999);
     try {
@@ -359,7 +413,7 @@ describe('StreamStates and forgetting (real SQLite)', () => {
   });
 
   it('forgetWhere drops every stream it names', async () => {
-    const states = new StreamStates(store, 100);
+    const states = new StreamStates(store, { maxStreams: 100 });
     for (const id of ['ledger-t1-a', 'ledger-t1-b', 'ledger-t2-a']) {
       await store.appendToStream(id, [added(1)]);
       await states.load(id, sum);

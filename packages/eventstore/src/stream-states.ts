@@ -13,6 +13,19 @@ export interface Evolver<S> {
    * stream is folded afresh.
    */
   revalidate?: (state: S, streamId: string) => Promise<boolean>;
+  /**
+   * How many entries the state holds (a schedule's or a ledger's bookings), for the cache's bound
+   * on entries: states grow with their streams, so a bound on streams alone bounds no memory.
+   * Absent: 1.
+   */
+  weigh?: (state: S) => number;
+}
+
+export interface StreamStatesBounds {
+  /** At most this many states (default 20,000). */
+  maxStreams?: number;
+  /** At most this many entries in all states together, as `Evolver.weigh` counts them (default 150,000). */
+  maxEntries?: number;
 }
 
 export interface LoadedState<S> {
@@ -37,6 +50,8 @@ interface Entry {
   spread: number;
   /** For a state loaded with `refoldAfterMs`: how it is checked when the sweep finds its check due. */
   checkWith?: Evolver<unknown>;
+  /** What `Evolver.weigh` counted when the state was cached. */
+  weight: number;
 }
 
 export interface LoadOptions {
@@ -72,8 +87,9 @@ export interface LoadOptions {
  * re-folded on every command. Correctness never rests on the cache: appends still carry the
  * revision the state was folded at, and a failed append must `forget` the streams it named, so
  * the retry reads them afresh (another replica wrote them, or a deleted stream was recreated).
- * Bounded: past `maxStreams`, the state the store was read for (or this process appended to)
- * longest ago goes first.
+ * Bounded in streams and in entries: past either bound, the state the store was read for (or this
+ * process appended to) longest ago goes first. The state just cached stays even alone over the
+ * bound on entries; it is what the command needs.
  */
 export class StreamStates {
   private readonly entries = new Map<string, Entry>();
@@ -84,12 +100,18 @@ export class StreamStates {
   private readonly refolds = new Map<string, () => Promise<void>>();
   private refolding = false;
   private sweptAt = 0;
+  private weight = 0;
+  private readonly maxStreams: number;
+  private readonly maxEntries: number;
 
   constructor(
     private readonly store: Pick<EventStore, 'readStream'>,
-    private readonly maxStreams = 20_000,
+    bounds: StreamStatesBounds = {},
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.maxStreams = bounds.maxStreams ?? 20_000;
+    this.maxEntries = bounds.maxEntries ?? 150_000;
+  }
 
   async load<S>(streamId: string, evolver: Evolver<S>, options: LoadOptions = {}): Promise<LoadedState<S>> {
     const key = `${this.evolverId(evolver)}:${streamId}`;
@@ -121,10 +143,9 @@ export class StreamStates {
     // A concurrent load may have cached a newer state meanwhile; never go back, nor across a forget.
     const current = this.entries.get(key);
     if (epoch === this.epoch && (!current || current.revision <= revision)) {
-      this.entries.delete(key);
+      const weight = evolver.weigh?.(state) ?? 1;
       const checkWith = checked ? (evolver as Evolver<unknown>) : undefined;
-      this.entries.set(key, cached ? { ...cached, state, revision, readAt, usedAt: readAt } : { state, revision, readAt, usedAt: readAt, foldedAt: readAt, spread: 0.5 + Math.random() / 2, checkWith });
-      if (this.entries.size > this.maxStreams) this.entries.delete(this.entries.keys().next().value!);
+      this.cache(key, cached ? { ...cached, state, revision, readAt, usedAt: readAt, weight } : { state, revision, readAt, usedAt: readAt, foldedAt: readAt, spread: 0.5 + Math.random() / 2, checkWith, weight });
     }
     return { state, expectedRevision: revision >= 0 ? revision : 'no_stream' };
   }
@@ -164,7 +185,7 @@ export class StreamStates {
     if (now - this.sweptAt < boundMs / 2) return;
     this.sweptAt = now;
     for (const [key, entry] of this.entries) {
-      if (now - entry.usedAt >= boundMs) this.entries.delete(key);
+      if (now - entry.usedAt >= boundMs) this.drop(key);
       else if (entry.checkWith && now - entry.foldedAt >= boundMs * entry.spread) this.scheduleRefold(key, key.slice(key.indexOf(':') + 1), entry.checkWith);
     }
   }
@@ -193,8 +214,24 @@ export class StreamStates {
     events.forEach((event, i) => {
       state = evolver.evolve(state, { id: event.id ?? '', type: event.type, data: event.data, streamId, revision: expected + 1 + i, position: 0n, metadata: event.metadata ?? {}, recordedAt });
     });
+    this.cache(key, { ...cached, state, revision, usedAt: now, weight: evolver.weigh?.(state) ?? 1 });
+  }
+
+  /** Caches `entry` as the most recent, then drops the oldest states while over a bound. */
+  private cache(key: string, entry: Entry): void {
+    this.drop(key);
+    this.entries.set(key, entry);
+    this.weight += entry.weight;
+    while (this.entries.size > 1 && (this.entries.size > this.maxStreams || this.weight > this.maxEntries)) {
+      this.drop(this.entries.keys().next().value!);
+    }
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.weight -= entry.weight;
     this.entries.delete(key);
-    this.entries.set(key, { ...cached, state, revision, usedAt: now });
   }
 
   /** Drops every cached state of the streams (after a failed append, or a deleted stream). */
@@ -207,12 +244,17 @@ export class StreamStates {
   forgetWhere(names: (streamId: string) => boolean): void {
     this.epoch += 1;
     for (const key of [...this.entries.keys()]) {
-      if (names(key.slice(key.indexOf(':') + 1))) this.entries.delete(key);
+      if (names(key.slice(key.indexOf(':') + 1))) this.drop(key);
     }
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Entries in all cached states together, as `Evolver.weigh` counts them. */
+  get entryCount(): number {
+    return this.weight;
   }
 
   /** States of one stream under different evolvers are kept apart. */

@@ -24,6 +24,11 @@ export interface BookingModuleOptions extends StoreConfig {
   natsUrl: string;
   logger: Logger;
   keyCacheTtlMs?: number;
+  /**
+   * How many bookings the cached schedules, ledgers and occupancy days may hold together (ADR 0009):
+   * ~200 bytes of heap each. Default 150,000.
+   */
+  cachedEntries?: number;
   now?: () => Date;
   /** How often the no-show release worker looks for due bookings (while it holds the lease). */
   noShowEveryMs?: number;
@@ -32,6 +37,7 @@ export interface BookingModuleOptions extends StoreConfig {
 }
 
 export const DEFAULT_RETENTION_EVERY_MS = 15 * 60_000;
+export const DEFAULT_CACHED_ENTRIES = 150_000;
 
 export const OPTIONS = Symbol('BOOKING_OPTIONS');
 export const BUS = Symbol('BUS');
@@ -162,7 +168,7 @@ export class BookingModule {
             const keyCacheTtlMs = options.keyCacheTtlMs ?? 30_000;
             const keys = new NatsKeyClient(bus, { ttlMs: keyCacheTtlMs });
             const shredder = new Shredder(keys);
-            const states = new StreamStates(events);
+            const states = new StreamStates(events, { maxEntries: options.cachedEntries ?? DEFAULT_CACHED_ENTRIES });
             const ledgers = new Ledgers({ events, shredder, keys, pseudonyms: new LedgerPseudonyms(keys), states, refoldAfterMs: keyCacheTtlMs });
             bus.onBroadcast(KeysDestroyed, ({ tenantId }) => ledgers.keysDestroyed(tenantId));
             const policyGate = new PolicyGate({

@@ -62,8 +62,9 @@ export interface BookingsAppDeps {
  * replica sees another replica's change within a second (ADR 0009).
  */
 const RULES = { maxAgeMs: 1_000 };
-const scheduleEvolver = evolverOf(initialSchedule, evolveSchedule);
-const occupancyEvolver = evolverOf(initialOccupancy, evolveOccupancy);
+/** Weighed by their bookings: the cache's bound on entries (ADR 0009) counts them. */
+const scheduleEvolver = { ...evolverOf(initialSchedule, evolveSchedule), weigh: (schedule: Schedule) => schedule.bookings.size + 1 };
+const occupancyEvolver = { ...evolverOf(initialOccupancy, evolveOccupancy), weigh: (occupancy: Occupancy) => occupancy.bookings.size + 1 };
 
 /** The decision's writes as one atomic append, each stream with the revision it was read at. */
 interface ReadStreams {

@@ -61,7 +61,7 @@ describe('Ledgers at the refold bound (real SQLite)', () => {
     const keys = new InMemoryKeys();
     let now = 0;
     const counting = { readStream: (...args: Parameters<SqliteEventStore['readStream']>) => ((reads += 1), store.readStream(...args)) };
-    const states = new StreamStates(counting, 100, () => now);
+    const states = new StreamStates(counting, { maxStreams: 100 }, () => now);
     const ledgers = new Ledgers({ events: store, shredder: new Shredder(keys), keys, pseudonyms: new LedgerPseudonyms(keys), states, refoldAfterMs: 30_000 });
     const streamId = await ledgers.streamOf(tenantId, userId);
     const add = async (start: string, end: string) => {

@@ -115,6 +115,7 @@ export class Ledgers {
           return { bookings, kids: typeof kid === 'string' && !state.kids.has(kid) ? new Set([...state.kids, kid]) : state.kids };
         },
         prepare: (recorded, streamId) => this.openRecorded(tenantId, streamId, recorded),
+        weigh: (state) => state.bookings.size + 1,
         revalidate: async (state) => {
           if (state.kids.size === 0) return true;
           const keys = await this.deps.keys.keysById(tenantId, [...state.kids]);

@@ -15,6 +15,14 @@ function milliseconds(name: string): number | undefined {
   return value;
 }
 
+function count(name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a whole number, at least 1`);
+  return value;
+}
+
 try {
   await startBookingService({
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
@@ -24,6 +32,7 @@ try {
     projectionStore: env.PLASS_PROJECTION_STORE === 'mongodb' ? 'mongodb' : 'sqlite',
     mongodbUrl: env.MONGODB_URL,
     retentionEveryMs: milliseconds('PLASS_RETENTION_INTERVAL_MS'),
+    cachedEntries: count('PLASS_BOOKING_CACHED_ENTRIES'),
     logger,
     enableShutdownHooks: true,
   });
