@@ -377,8 +377,12 @@ function writesOf(decision: BookingDecision): BookingWrites {
   return decision.writes;
 }
 
-/** Several days of a location at once: a booking spanning days is in each day's state, and counts once. */
+/**
+ * Several days of a location at once: a booking spanning days is in each day's state, and counts
+ * once. One day is its own state: copying it per booking cost O(bookings that day).
+ */
 function foldedOccupancy(days: Array<LoadedState<Occupancy>>): Occupancy {
+  if (days.length === 1) return days[0]!.state;
   return { bookings: Keyed.from(days.flatMap((day) => day.state.bookings.entries())) };
 }
 
