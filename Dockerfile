@@ -39,7 +39,8 @@ RUN if [ -z "${SERVICE}" ] || [ ! -f "services/${SERVICE}/dist/main.js" ]; then 
  && mkdir -p "${PLASS_DATA_DIR}" && chown 1000:1000 "${PLASS_DATA_DIR}"
 # Numeric uid (the image's `node` user) so Kubernetes runAsNonRoot can verify it.
 USER 1000:1000
-CMD ["sh", "-c", "exec node \"services/${PLASS_SERVICE}/dist/main.js\""]
+# V8 flags as npm start and the bench give them (SERVICE_NODE_FLAGS in packages/launcher, ADR 0012).
+CMD ["sh", "-c", "exec node --heap-growing-percent=80 --no-memory-reducer \"services/${PLASS_SERVICE}/dist/main.js\""]
 
 FROM runtime AS gateway
 EXPOSE 8080

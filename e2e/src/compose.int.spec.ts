@@ -6,6 +6,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse, parseAllDocuments } from 'yaml';
 import { Streams, Subjects } from '@plass/contracts';
 import { STREAM_MAX_AGE_NS } from '@plass/bus';
+import { SERVICE_NODE_FLAGS } from '@plass/launcher';
 
 // No container engine here: these checks read the deployment files against the repository as it is.
 
@@ -216,7 +217,7 @@ describe('docker-compose.yml', () => {
     expect(runtime).toMatch(/^ARG SERVICE$/m);
     expect(runtime).toMatch(/NODE_ENV=production/);
     expect(runtime).toMatch(/^USER (?!0\b|root\b)\S+/m);
-    expect(runtime).toContain('services/${PLASS_SERVICE}/dist/main.js');
+    expect(runtime).toContain(`exec node ${SERVICE_NODE_FLAGS.join(' ')} \\"services/\${PLASS_SERVICE}/dist/main.js\\"`);
     const gatewayTarget = typeof compose.services.gateway?.build === 'object' ? compose.services.gateway.build.target : undefined;
     expect(stages.get(gatewayTarget ?? '') ?? '').toMatch(/^HEALTHCHECK [\s\S]*\/healthz/m);
     const defaultStage = [...stages.values()].at(-1) ?? '';

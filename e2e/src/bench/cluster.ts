@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVICE_RUNTIME_ENV } from '@plass/launcher';
+import { SERVICE_NODE_FLAGS, SERVICE_RUNTIME_ENV } from '@plass/launcher';
 import { acceptsConnections, findNatsServer, freePort, natsServerArgs } from '@plass/testing/nats-server';
 
 export interface Member {
@@ -124,7 +124,7 @@ export function startCluster(options: { root: string; dataDir: string; progress:
     options.progress(`bench: starting nats-server, ${services.map((service) => service.name).join(', ')} as separate processes…`);
     // BENCH_NODE_ARGS: extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-    for (const service of services) launch(service.name, process.execPath, [...nodeArgs, service.main], env);
+    for (const service of services) launch(service.name, process.execPath, [...SERVICE_NODE_FLAGS, ...nodeArgs, service.main], env);
     url = `http://127.0.0.1:${gatewayPort}`;
     await until(
       async () => {

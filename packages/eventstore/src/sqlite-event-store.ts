@@ -18,7 +18,7 @@ import type {
 } from './event-store.js';
 import { DuplicateEventIdError, WrongExpectedRevisionError, validateAppends } from './errors.js';
 import { SqliteOutboxRelay, type Outbox } from './sqlite-outbox-relay.js';
-import { SAFETY_NET_PAGES, WalCheckpointer } from './wal-checkpointer.js';
+import { PAGE_CACHE_KIB, SAFETY_NET_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 import { assertDeletable, isPrivateStream } from './private-streams.js';
 
 const SCHEMA = `
@@ -116,6 +116,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('secure_delete = ON');
     this.db.pragma('foreign_keys = ON');
+    this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     this.db.exec(SCHEMA);
     this.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
     this.checkpointer = new WalCheckpointer(file);

@@ -71,6 +71,16 @@ export const SERVICE_RUNTIME_ENV = {
   MALLOC_ARENA_MAX: '2',
 } as const;
 
+/**
+ * V8 flags every service process is started with, on node's command line (NODE_OPTIONS does not
+ * take them), here, in the bench and in the image's CMD. Between major GCs the old generation may
+ * grow by 80 % of what survived the last one, where V8 allows a heap capped this small 30 %; and
+ * a service gone idle is not collected again to hand memory back. Each major GC stalls a service's
+ * event loop for tens of milliseconds, and an idle service's collections took a core from the busy
+ * ones; the memory this costs fits the 200 MB budget (ADR 0012).
+ */
+export const SERVICE_NODE_FLAGS = ['--heap-growing-percent=80', '--no-memory-reducer'] as const;
+
 export function serviceEnv(config: LauncherConfig, natsUrl: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
     ...SERVICE_RUNTIME_ENV,

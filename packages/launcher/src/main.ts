@@ -4,7 +4,7 @@ import { relative } from 'node:path';
 import type { Writable } from 'node:stream';
 import { curlExample, demoLoginLine, operatorLine, stoppedLine, upLine } from './banner.js';
 import { seedDemoTenant } from './demo.js';
-import { ConfigError, loadConfig, serviceEnv, type LauncherConfig } from './config.js';
+import { ConfigError, loadConfig, SERVICE_NODE_FLAGS, serviceEnv, type LauncherConfig } from './config.js';
 import {
   NATS_INSTALL_HELP,
   acceptsConnections,
@@ -132,7 +132,7 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
     const env = serviceEnv(config, natsUrl, options.env);
     say(`plass: starting ${services.map((service) => service.name).join(', ')}…`);
     for (const service of services) {
-      supervisor.start({ name: service.name, command: process.execPath, args: [service.main], env, cwd: options.root });
+      supervisor.start({ name: service.name, command: process.execPath, args: [...SERVICE_NODE_FLAGS, service.main], env, cwd: options.root });
     }
 
     const readyz = `http://127.0.0.1:${config.gatewayPort}/readyz`;
