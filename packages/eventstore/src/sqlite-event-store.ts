@@ -72,6 +72,12 @@ const satisfies = (expected: ExpectedRevision, actual: number | 'no_stream'): bo
 
 /** Appends committed together at most: a commit is synchronous, so it stops the event loop for its length. */
 const MAX_GROUP = 64;
+/**
+ * A commit follows the last one by at least this long, so a steady trickle of appends is
+ * committed a few at a time. At ~1,000 bookings a second, one at a time as they came, booking
+ * committed ~600 groups a second of 1.6–2.2 appends each, every one writing its pages to the WAL.
+ */
+const GATHER_MS = 2;
 
 interface QueuedAppend {
   appends: StreamAppend[];
@@ -106,6 +112,8 @@ export class SqliteEventStore implements EventStore {
   private readonly checkpointer: WalCheckpointer;
   /** Appends waiting for the next group commit. */
   private queued: QueuedAppend[] = [];
+  /** When the last group was committed (performance.now()). */
+  private committedAt = Number.NEGATIVE_INFINITY;
 
   constructor(file: string) {
     this.fileKey = resolve(file);
@@ -194,9 +202,10 @@ export class SqliteEventStore implements EventStore {
    * Group commit: appends made while the event loop is busy wait for its next turn and are
    * committed together, in the order they were made, one transaction for the group. A commit
    * costs the same for one event as for fifty (the WAL pages and the lock), so under load each
-   * append pays a share of it; alone, an append waits one turn of the loop. Each append keeps its
-   * own outcome: one whose expected revision fails is rolled back alone (a savepoint), and an
-   * append sees every earlier one of its group, so racing appends to one stream still conflict.
+   * append pays a share of it; alone, an append waits one turn of the loop, or what is left of
+   * `GATHER_MS` after the last commit. Each append keeps its own outcome: one whose expected
+   * revision fails is rolled back alone (a savepoint), and an append sees every earlier one of its
+   * group, so racing appends to one stream still conflict.
    */
   appendToStreams(appends: StreamAppend[]): Promise<MultiAppendResult> {
     try {
@@ -206,7 +215,10 @@ export class SqliteEventStore implements EventStore {
     }
     return new Promise((resolve, reject) => {
       this.queued.push({ appends, resolve, reject });
-      if (this.queued.length === 1) setImmediate(() => this.commitQueued());
+      if (this.queued.length > 1) return;
+      const wait = GATHER_MS - (performance.now() - this.committedAt);
+      if (wait > 0) setTimeout(() => this.commitQueued(), wait);
+      else setImmediate(() => this.commitQueued());
     });
   }
 
@@ -261,6 +273,7 @@ export class SqliteEventStore implements EventStore {
     let settled: Settled[];
     try {
       settled = this.groupTransaction.immediate(group);
+      this.committedAt = performance.now();
     } catch (error) {
       // The commit itself failed (e.g. the lock was not granted in time): nothing of the group is stored.
       for (const queued of group) queued.reject(error);
