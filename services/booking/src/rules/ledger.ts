@@ -1,5 +1,6 @@
 import type { DomainEvent } from '@plass/contracts';
 import type { Interval } from './intervals.js';
+import { interned } from './interned.js';
 import { Keyed } from './keyed.js';
 
 export type LedgerEntry = Interval & { spaceId?: string };
@@ -15,7 +16,8 @@ export function evolveLedger(state: Ledger, event: DomainEvent): Ledger {
   switch (event.type) {
     case 'LedgerBookingAdded': {
       const { bookingId, spaceId, start, end } = event.data;
-      return { bookings: state.bookings.set(bookingId, { start, end, ...(spaceId === undefined ? {} : { spaceId }) }) };
+      const entry: LedgerEntry = { start: interned(start), end: interned(end), ...(spaceId === undefined ? {} : { spaceId: interned(spaceId) }) };
+      return { bookings: state.bookings.set(bookingId, entry) };
     }
     case 'LedgerBookingRemoved':
       return { bookings: state.bookings.remove(event.data.bookingId) };

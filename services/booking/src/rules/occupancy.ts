@@ -1,5 +1,6 @@
 import type { DomainEvent } from '@plass/contracts';
 import type { Interval } from './intervals.js';
+import { interned } from './interned.js';
 import { Keyed } from './keyed.js';
 
 /**
@@ -16,7 +17,7 @@ export function evolveOccupancy(state: Occupancy, event: DomainEvent): Occupancy
   switch (event.type) {
     case 'OccupancyAdded': {
       const { bookingId, spaceId, start, end } = event.data;
-      return { bookings: state.bookings.set(bookingId, { spaceId, start, end }) };
+      return { bookings: state.bookings.set(bookingId, { spaceId: interned(spaceId), start: interned(start), end: interned(end) }) };
     }
     case 'OccupancyRemoved':
       return { bookings: state.bookings.remove(event.data.bookingId) };

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '@plass/contracts';
+import { interned } from './interned.js';
 import { Keyed } from './keyed.js';
 import { evolveSpace, initialSpace, type Space } from './space.js';
 
@@ -38,7 +39,8 @@ export function evolveSchedule(state: Schedule, event: DomainEvent): Schedule {
       return { ...state, space: evolveSpace(state.space, event) };
     case 'BookingConfirmed': {
       const { bookingId: id, spaceId, start, end, bookedBy } = event.data;
-      return { ...state, bookings: state.bookings.set(id, { id, spaceId, status: 'confirmed', start, end, bookedBy }) };
+      const booking: ScheduledBooking = { id, spaceId: interned(spaceId), status: 'confirmed', start: interned(start), end: interned(end), bookedBy };
+      return { ...state, bookings: state.bookings.set(id, booking) };
     }
     case 'BookingCheckedIn':
       return withStatus(state, event.data.bookingId, 'checked_in');
