@@ -125,6 +125,10 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('secure_delete = ON');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+    // Each append's savepoint journals the pages it changes; past 64 KiB (a large group) SQLite
+    // would spill that journal to a temporary file: kept in memory, it costs no I/O and leaves no
+    // page image on disk.
+    this.db.pragma('temp_store = MEMORY');
     this.db.exec(SCHEMA);
     this.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
     this.checkpointer = new WalCheckpointer(file);

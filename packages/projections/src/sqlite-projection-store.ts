@@ -50,6 +50,8 @@ export function openSqliteProjectionStore(options: { file: string }): Projection
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+  // Statement journals and sorts stay in memory, as in the event store: no temporary files.
+  db.pragma('temp_store = MEMORY');
   db.exec(SCHEMA);
   db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
   const checkpointer = new WalCheckpointer(options.file);
