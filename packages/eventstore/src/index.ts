@@ -22,4 +22,5 @@ export { handleCommand, handleMultiStreamCommand, loadStream, type Loaded } from
 export { evolverOf, foldWith, type Decision } from './decision.js';
 export type { StreamAppend, MultiAppendResult } from './event-store.js';
 export { StreamStates, type Evolver, type LoadedState, type LoadOptions, type StreamStatesBounds } from './stream-states.js';
-export { WalCheckpointer, SAFETY_NET_PAGES, PAGE_CACHE_KIB } from './wal-checkpointer.js';
+export { WalCheckpointer, SAFETY_NET_PAGES } from './wal-checkpointer.js';
+export { PAGE_CACHE_KIB, tuneConnection } from './connection-settings.js';

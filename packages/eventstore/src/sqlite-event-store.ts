@@ -18,7 +18,8 @@ import type {
 } from './event-store.js';
 import { DuplicateEventIdError, WrongExpectedRevisionError, validateAppends } from './errors.js';
 import { SqliteOutboxRelay, type Outbox } from './sqlite-outbox-relay.js';
-import { PAGE_CACHE_KIB, SAFETY_NET_PAGES, WalCheckpointer } from './wal-checkpointer.js';
+import { tuneConnection } from './connection-settings.js';
+import { SAFETY_NET_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 import { assertDeletable, isPrivateStream } from './private-streams.js';
 
 const SCHEMA = `
@@ -124,11 +125,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('secure_delete = ON');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
-    // Each append's savepoint journals the pages it changes; past 64 KiB (a large group) SQLite
-    // would spill that journal to a temporary file: kept in memory, it costs no I/O and leaves no
-    // page image on disk.
-    this.db.pragma('temp_store = MEMORY');
+    tuneConnection(this.db);
     this.db.exec(SCHEMA);
     this.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
     this.checkpointer = new WalCheckpointer(file);

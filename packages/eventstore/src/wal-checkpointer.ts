@@ -36,15 +36,6 @@ export class WalCheckpointer {
 /** The main connection still checkpoints by itself once the WAL holds this many pages (~80 MB). */
 export const SAFETY_NET_PAGES = 20_000;
 
-/**
- * Page cache of each of plass's SQLite connections, in KiB (`PRAGMA cache_size = -N`).
- * better-sqlite3 builds SQLite with 16 MB per connection (SQLite's own default is 2 MB); booking's
- * two files filled theirs within seconds of load, ~30 of its ~190 MB resident. The operating
- * system's page cache holds the files anyway, so a page SQLite no longer caches costs a read call,
- * not a disk read.
- */
-export const PAGE_CACHE_KIB = 4_096;
-
 /** 16 MB of 4 KiB pages, one segment of SQLite's WAL index: a restart about every second at booking's half-peak load. */
 export const RESTART_AFTER_FRAMES = 4_096;
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { PAGE_CACHE_KIB, SAFETY_NET_PAGES, WalCheckpointer } from '@plass/eventstore';
+import { SAFETY_NET_PAGES, tuneConnection, WalCheckpointer } from '@plass/eventstore';
 import {
   callSync,
   checkCollection,
@@ -49,9 +49,7 @@ export function openSqliteProjectionStore(options: { file: string }): Projection
   db.pragma('synchronous = NORMAL');
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
-  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
-  // Statement journals and sorts stay in memory, as in the event store: no temporary files.
-  db.pragma('temp_store = MEMORY');
+  tuneConnection(db);
   db.exec(SCHEMA);
   db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
   const checkpointer = new WalCheckpointer(options.file);

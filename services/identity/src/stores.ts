@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openSqliteEventStore, PAGE_CACHE_KIB, type EventStore } from '@plass/eventstore';
+import { openSqliteEventStore, tuneConnection, type EventStore } from '@plass/eventstore';
 import { openSqliteProjectionStore, type ProjectionStore } from '@plass/projections';
 
 export function serviceDir(dataDir: string): string {
@@ -25,6 +25,6 @@ export function openCredentialsDb(dataDir: string): Database.Database {
   db.pragma('journal_mode = WAL');
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
-  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+  tuneConnection(db);
   return db;
 }

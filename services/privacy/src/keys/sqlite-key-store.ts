@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Purpose } from '@plass/contracts';
-import { PAGE_CACHE_KIB } from '@plass/eventstore';
+import { tuneConnection } from '@plass/eventstore';
 import type { KeyStore, Rewrap, ScopeRef, StoredKey, StoredSecret } from './key-store.js';
 
 interface KeyRow {
@@ -82,7 +82,7 @@ export class SqliteKeyStore implements KeyStore {
     // A minted key may already protect data elsewhere; losing it on power failure would shred that data.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+    tuneConnection(this.db);
     this.db.exec(SCHEMA);
     const db = this.db;
     this.statements = {
