@@ -12,7 +12,7 @@ import {
   type Actor,
   type BookingDecision,
 } from './booking-decision.js';
-import { overlaps, peakOverlap } from './intervals.js';
+import { before, overlaps, peakOverlap } from './intervals.js';
 import type { Ledger } from './ledger.js';
 import { localDays, weekdayOfDate } from './local-time.js';
 import type { Location } from './location.js';
@@ -99,7 +99,8 @@ export function decideBook(command: BookSpace, inputs: BookingInputs): BookingDe
     return refuse(domainError('booking.conflict', 'the space is already booked for that time'));
   }
   const mine = ledger.bookings.values();
-  if (!exempt && mine.filter((booking) => Date.parse(booking.end) > now).length >= policy.maxUpcomingBookingsPerUser) {
+  const nowInstant = new Date(now).toISOString();
+  if (!exempt && mine.filter((booking) => before(nowInstant, booking.end)).length >= policy.maxUpcomingBookingsPerUser) {
     return refuse(domainError('booking.too_many_upcoming', 'too many upcoming bookings', { max: policy.maxUpcomingBookingsPerUser }));
   }
   if (!exempt && peakOverlap(mine, interval) >= policy.maxConcurrentBookingsPerUser) {
