@@ -26,7 +26,7 @@ export interface BookingModuleOptions extends StoreConfig {
   keyCacheTtlMs?: number;
   /**
    * How many bookings the cached schedules, ledgers and occupancy days may hold together (ADR 0009):
-   * ~200 bytes of heap each. Default 150,000.
+   * ~150 bytes of heap each. Default 200,000.
    */
   cachedEntries?: number;
   now?: () => Date;
@@ -37,7 +37,7 @@ export interface BookingModuleOptions extends StoreConfig {
 }
 
 export const DEFAULT_RETENTION_EVERY_MS = 15 * 60_000;
-export const DEFAULT_CACHED_ENTRIES = 150_000;
+export const DEFAULT_CACHED_ENTRIES = 200_000;
 
 export const OPTIONS = Symbol('BOOKING_OPTIONS');
 export const BUS = Symbol('BUS');

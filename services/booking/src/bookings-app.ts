@@ -15,6 +15,7 @@ import { evolverOf, type EventStore, type LoadedState, type MultiAppendResult, t
 import type { ProjectionStore } from '@plass/projections';
 import { SubjectErasedError, type Shredder } from '@plass/shredder';
 import { actorOf, toStored } from './app-support.js';
+import { scheduleEvolver } from './cached-schedule.js';
 import { bookingKeyPeriod } from './key-period.js';
 import type { Ledgers, LoadedLedger } from './ledgers.js';
 import { handleMultiStreamCommand } from '@plass/eventstore';
@@ -29,11 +30,9 @@ import {
   decideCheckIn,
   decideReleaseNoShow,
   evolveOccupancy,
-  evolveSchedule,
   initialLedger,
   initialLocation,
   initialOccupancy,
-  initialSchedule,
   Keyed,
   occupancyDays,
   type BookingDecision,
@@ -42,6 +41,7 @@ import {
   type Location,
   type Occupancy,
   type Schedule,
+  type ScheduledBooking,
 } from './rules/index.js';
 import { USERS, isActiveUser, userDocumentId, type UserDocument } from './users-directory.js';
 import { locationStream, occupancyStream, policyStream, spaceStream } from './streams.js';
@@ -62,8 +62,6 @@ export interface BookingsAppDeps {
  * replica sees another replica's change within a second (ADR 0009).
  */
 const RULES = { maxAgeMs: 1_000 };
-/** Weighed by their bookings: the cache's bound on entries (ADR 0009) counts them. */
-const scheduleEvolver = { ...evolverOf(initialSchedule, evolveSchedule), weigh: (schedule: Schedule) => schedule.bookings.size + 1 };
 const occupancyEvolver = { ...evolverOf(initialOccupancy, evolveOccupancy), weigh: (occupancy: Occupancy) => occupancy.bookings.size + 1 };
 
 /** The decision's writes as one atomic append, each stream with the revision it was read at. */
@@ -355,13 +353,14 @@ export class BookingsApp {
 
   /**
    * The schedule as the deciders need it: the booking in question with its booker decrypted
-   * (empty when shredded, so only an admin may act on it); other bookers are never decrypted.
+   * (empty when shredded, so only an admin may act on it); other bookers are never decrypted. The
+   * cached schedule holds no bookers: the sealed one is read from the booking's BookingConfirmed.
    */
   private async withBooker(schedule: LoadedState<Schedule> & { streamId: string }, bookingId: string, tenantId: string) {
-    // The schedule keeps each booker as recorded: sealed with the booker's key.
-    const sealed = schedule.state.bookings.get(bookingId)?.bookedBy as unknown;
+    const booking = schedule.state.bookings.get(bookingId);
     let bookedBy: string | null = null;
-    if (sealed !== undefined) {
+    if (booking) {
+      const sealed = await this.sealedBooker(schedule.streamId, booking);
       const { data } = await this.deps.shredder.decrypt(BookingConfirmed.data, { bookedBy: sealed }, { tenantId, aad: schedule.streamId });
       bookedBy = isRedacted(data.bookedBy) ? null : (data.bookedBy ?? null);
     }
@@ -369,6 +368,14 @@ export class BookingsApp {
       schedule.state.bookings.entries().map(([id, booking]) => [id, { ...booking, bookedBy: id === bookingId ? (bookedBy ?? '') : '' }] as const),
     );
     return { schedule: { ...schedule.state, bookings }, bookedBy };
+  }
+
+  /** The booker of a cached booking as stored: sealed, from its BookingConfirmed at `confirmedAt`. */
+  private async sealedBooker(streamId: string, booking: ScheduledBooking): Promise<unknown> {
+    const [event] = booking.confirmedAt === undefined ? [] : await this.deps.events.readStream(streamId, { fromRevision: booking.confirmedAt, maxCount: 1 });
+    const data = event?.type === 'BookingConfirmed' ? (event.data as { bookingId?: unknown; bookedBy?: unknown }) : undefined;
+    if (data?.bookingId !== booking.id) throw new Error(`a cached booking's BookingConfirmed is not at revision ${booking.confirmedAt} of its stream`);
+    return data.bookedBy;
   }
 }
 

@@ -26,7 +26,7 @@ describe('folding the streams', () => {
       ledgerAdded(ids.booking, start, end),
       { type: 'SpaceDisabled', data: { spaceId: ids.space } },
     ];
-    const schedule = events.reduce(evolveSchedule, initialSchedule);
+    const schedule = events.reduce((state, event) => evolveSchedule(state, event), initialSchedule);
     expect(schedule.space.status).toBe('disabled');
     expect(schedule.bookings.values().map(({ id, status }) => [id, status])).toEqual([
       [a, 'checked_in'],

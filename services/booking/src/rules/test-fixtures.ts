@@ -63,7 +63,7 @@ export function bookingSpec<C>(decide: (command: C, inputs: BookingInputs) => Bo
   return {
     given(streams: GivenStreams) {
       const inputs: BookingInputs = {
-        schedule: (streams.schedule ?? []).reduce(evolveSchedule, initialSchedule),
+        schedule: (streams.schedule ?? []).reduce((state, event) => evolveSchedule(state, event), initialSchedule),
         location: (streams.location ?? []).reduce(evolveLocation, initialLocation),
         ledger: (streams.ledger ?? []).reduce(evolveLedger, initialLedger),
         occupancy: (streams.occupancy ?? []).reduce(evolveOccupancy, initialOccupancy),
