@@ -7,8 +7,7 @@ import { evolveSchedule, initialSchedule, type Schedule } from './rules/index.js
  * with their booking key. Kept in the cache, that seal was an object with its own IV and
  * ciphertext strings, ~180 bytes of heap per booking, read only by cancel, check-in, release and
  * erasure; they read it from the booking's BookingConfirmed at `confirmedAt` (BookingsApp's
- * `withBooker`).
- * Weighed by their bookings: the cache's bound on entries (ADR 0009) counts them.
+ * `withBooker`). Weighed by its bookings: the cache's bound on entries (ADR 0009) counts them.
  */
 export const scheduleEvolver: Evolver<Schedule> = {
   initial: initialSchedule,
