@@ -98,7 +98,8 @@ export async function pacedRun(options: {
         } else {
           // A socket that never connected is not tried again; with none left, what waits fails.
           alive -= 1;
-          if (idle.includes(this)) idle.splice(idle.indexOf(this), 1);
+          const at = idle.indexOf(this);
+          if (at >= 0) idle.splice(at, 1);
           if (alive === 0) errors += waiting.splice(0).length;
         }
         settled();

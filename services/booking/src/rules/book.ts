@@ -99,8 +99,7 @@ export function decideBook(command: BookSpace, inputs: BookingInputs): BookingDe
     return refuse(domainError('booking.conflict', 'the space is already booked for that time'));
   }
   const mine = ledger.bookings.values();
-  const nowInstant = new Date(now).toISOString();
-  if (!exempt && mine.filter((booking) => before(nowInstant, booking.end)).length >= policy.maxUpcomingBookingsPerUser) {
+  if (!exempt && mine.filter((booking) => before(command.now, booking.end)).length >= policy.maxUpcomingBookingsPerUser) {
     return refuse(domainError('booking.too_many_upcoming', 'too many upcoming bookings', { max: policy.maxUpcomingBookingsPerUser }));
   }
   if (!exempt && peakOverlap(mine, interval) >= policy.maxConcurrentBookingsPerUser) {
