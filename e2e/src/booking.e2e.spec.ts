@@ -234,6 +234,18 @@ describe('booking through the gateway', () => {
       created(await book(token(frode), { spaceId: b, start: at(2, '10:00'), end: at(2, '11:00') }));
     });
 
+    it('bounds what one admin booking can cost: no exemption lifts the hard limits, and booking stays up', async () => {
+      const capped = await client.locationWithSpaces(admin, [{ name: 'Hard A', kind: 'desk' }, { name: 'Hard B', kind: 'desk' }], { name: 'Capped office', capacity: 5 });
+      const [a, b] = capped.spaces.map((space) => space.id);
+      refused(await book(admin, { spaceId: a, start: fromNow(60), end: '9999-12-31T00:00:00Z' }), 422, 'booking.duration');
+      refused(await book(admin, { spaceId: a, start: fromNow(60), end: fromNow(60 + 10 * 365 * 24 * 60) }), 422, 'booking.duration');
+      refused(await book(admin, { spaceId: a, start: '9998-01-01T00:00:00Z', end: '9998-01-01T01:00:00Z' }), 422, 'booking.too_far_in_advance');
+      const beyond = await call('PATCH', '/v1/settings/booking-policy', admin, { maxDurationMinutes: 60 * 24 * 31 + 1 });
+      refused(beyond, 400, 'validation.failed');
+      created(await book(admin, { spaceId: a, start: fromNow(60), end: fromNow(60 + 60 * 24 * 31) }));
+      created(await book(token(gro), { spaceId: b, start: at(2, '09:00'), end: at(2, '10:00') }));
+    });
+
     it('refuses a day the location is closed, judged by the local calendar', async () => {
       const openDay = isoWeekday(localDate(OSLO, system.bookingNow(), 3));
       const weekly = await client.locationWithSpaces(admin, [{ name: 'Weekly desk', kind: 'desk' }], { name: 'Weekly office', bookableWeekdays: [openDay] });

@@ -1,10 +1,19 @@
 import { z } from 'zod';
 import { defineEvent } from './define.js';
 
+/**
+ * Bounds on every booking that neither a tenant's policy nor an admin's exemption lifts: they bound
+ * the work one request can cause (a booking touches one occupancy stream per local day it spans).
+ */
+export const BOOKING_HARD_LIMITS = {
+  maxDurationMinutes: 60 * 24 * 31,
+  maxDaysInAdvance: 3650,
+} as const;
+
 /** A tenant's booking rules. Every field is optional in a change: only what changed is present. */
 export const BookingPolicyFields = z.object({
-  maxDaysInAdvance: z.number().int().min(0).max(3650),
-  maxDurationMinutes: z.number().int().min(1).max(60 * 24 * 31),
+  maxDaysInAdvance: z.number().int().min(0).max(BOOKING_HARD_LIMITS.maxDaysInAdvance),
+  maxDurationMinutes: z.number().int().min(1).max(BOOKING_HARD_LIMITS.maxDurationMinutes),
   minDurationMinutes: z.number().int().min(1).max(60 * 24),
   maxUpcomingBookingsPerUser: z.number().int().min(1).max(10_000),
   maxConcurrentBookingsPerUser: z.number().int().min(1).max(100),

@@ -24,6 +24,7 @@ import type { PolicyGate } from './policy-gate.js';
 import { BOOKINGS, NO_SHOW_DUE, type BookingDocument, type NoShowDueDocument } from './read-model.js';
 import {
   bookedOccupancyDays,
+  beyondHardLimits,
   decideBook,
   decideCancel,
   decideCancelForErasure,
@@ -99,6 +100,8 @@ export class BookingsApp {
       throw new DomainFailure(domainError('auth.forbidden', 'only admins book for someone else'));
     }
     const { tenantId } = ctx;
+    const outOfBounds = beyondHardLimits({ start: request.start, end: request.end, now: this.deps.now().toISOString() });
+    if (outOfBounds) throw new DomainFailure(outOfBounds);
     if (bookedBy !== actor.userId) await this.requireActiveUser(tenantId, bookedBy);
     const [ledgerId] = await Promise.all([this.deps.ledgers.streamOf(tenantId, bookedBy), this.deps.policyGate.requireAcknowledged(ctx, bookedBy)]);
     const bookingId = newId();

@@ -1,4 +1,4 @@
-import { domainError, type DomainEvent } from '@plass/contracts';
+import { BOOKING_HARD_LIMITS, domainError, type DomainError, type DomainEvent } from '@plass/contracts';
 import {
   DAY,
   MINUTE,
@@ -42,6 +42,24 @@ export interface BookingInputs {
 }
 
 /**
+ * The bounds no policy or exemption lifts (`BOOKING_HARD_LIMITS`), checked before any stream is
+ * loaded: how many occupancy days a booking spans is what a request's cost grows with.
+ */
+export function beyondHardLimits(command: Pick<BookSpace, 'start' | 'end' | 'now'>): DomainError | undefined {
+  const startMs = Date.parse(command.start);
+  const endMs = Date.parse(command.end);
+  const now = Date.parse(command.now);
+  if (Number.isNaN(startMs) || Number.isNaN(endMs) || endMs <= startMs) return undefined;
+  if (endMs - startMs > BOOKING_HARD_LIMITS.maxDurationMinutes * MINUTE) {
+    return domainError('booking.duration', 'the booking is longer than any booking may be', { maxDurationMinutes: BOOKING_HARD_LIMITS.maxDurationMinutes });
+  }
+  if (startMs > now + BOOKING_HARD_LIMITS.maxDaysInAdvance * DAY) {
+    return domainError('booking.too_far_in_advance', 'the booking starts further ahead than any booking may', { maxDaysInAdvance: BOOKING_HARD_LIMITS.maxDaysInAdvance });
+  }
+  return undefined;
+}
+
+/**
  * Checks run in this order, so the answer names the most basic problem first: the request itself
  * (validation, who may book for whom), what it refers to (space, location, an existing booking id),
  * whether the space can be booked at all (disabled), the request's time against the clock and the
@@ -77,6 +95,8 @@ export function decideBook(command: BookSpace, inputs: BookingInputs): BookingDe
     return refuse(domainError('booking.space_disabled', 'the space cannot be booked'));
   }
   if (startMs < now) return refuse(domainError('booking.in_past', 'the booking starts in the past'));
+  const outOfBounds = beyondHardLimits(command);
+  if (outOfBounds) return refuse(outOfBounds);
   const exempt = exemptFromPolicy(actor, policy);
   if (!exempt && startMs > now + policy.maxDaysInAdvance * DAY) {
     return refuse(domainError('booking.too_far_in_advance', 'the booking starts too far ahead', { maxDaysInAdvance: policy.maxDaysInAdvance }));

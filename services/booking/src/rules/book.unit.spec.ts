@@ -1,5 +1,5 @@
-import type { DomainEvent } from '@plass/contracts';
-import { decideBook, type BookSpace } from './book.js';
+import { BOOKING_HARD_LIMITS, type DomainEvent } from '@plass/contracts';
+import { beyondHardLimits, decideBook, type BookSpace } from './book.js';
 import { admin, bookingSpec, colleague, confirmed, deskCreated, employee, ids, ledgerAdded, nextId, occupied, osloOffice } from './test-fixtures.js';
 
 const spec = bookingSpec(decideBook);
@@ -149,6 +149,38 @@ describe('BookSpace', () => {
 
     it('exempts admins from the duration limits', () => {
       spec.given(office).when(book(nineToTen.start, minutesAfter(nineToTen.start, 5), { actor: admin })).thenAccepted();
+    });
+
+    describe('the hard limits, which no exemption lifts', () => {
+      const everyDay = { ...office, location: [osloOffice({ bookableWeekdays: [1, 2, 3, 4, 5, 6, 7] })] };
+      const longest = BOOKING_HARD_LIMITS.maxDurationMinutes;
+
+      it('accepts an admin booking of exactly 31 days and refuses one a minute longer', () => {
+        spec.given(everyDay).when(book(nineToTen.start, minutesAfter(nineToTen.start, longest), { actor: admin })).thenAccepted();
+        spec
+          .given(everyDay)
+          .when(book(nineToTen.start, minutesAfter(nineToTen.start, longest + 1), { actor: admin }))
+          .thenFails({ code: 'booking.duration', details: { maxDurationMinutes: longest } });
+      });
+
+      it('refuses an admin booking that ends in the year 9999', () => {
+        spec.given(everyDay).when(book(nineToTen.start, '9999-12-31T00:00:00Z', { actor: admin })).thenFails({ code: 'booking.duration' });
+      });
+
+      it('refuses an admin booking that starts more than ten years ahead', () => {
+        const tenYears = minutesAfter(now, BOOKING_HARD_LIMITS.maxDaysInAdvance * 24 * 60);
+        spec.given(everyDay).when(book(tenYears, minutesAfter(tenYears, 60), { actor: admin })).thenAccepted();
+        const beyond = minutesAfter(tenYears, 1);
+        spec
+          .given(everyDay)
+          .when(book(beyond, minutesAfter(beyond, 60), { actor: admin }))
+          .thenFails({ code: 'booking.too_far_in_advance', details: { maxDaysInAdvance: BOOKING_HARD_LIMITS.maxDaysInAdvance } });
+      });
+
+      it('is checked without any stream: beyondHardLimits judges the request alone', () => {
+        expect(beyondHardLimits({ start: nineToTen.start, end: '9999-12-31T00:00:00Z', now })?.code).toBe('booking.duration');
+        expect(beyondHardLimits({ start: nineToTen.start, end: nineToTen.end, now })).toBeUndefined();
+      });
     });
 
     it('measures duration in real minutes across the spring-forward night', () => {
