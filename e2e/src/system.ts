@@ -37,7 +37,16 @@ const logFile = (dataDir: string, service: string) => join(dataDir, 'logs', `${s
  * The whole system in one process, on the embedded defaults, with every byte of state under one
  * PLASS_DATA_DIR — including the private nats-server's JetStream store.
  */
-export async function startSystem(): Promise<System> {
+export interface SystemOptions {
+  /**
+   * Booking replicas beyond the first, on the same data dir (event store and read model files):
+   * NATS spreads requests over all of them, as over replicas in production. Each keeps its own
+   * caches, which is what replicas do to each other's consistency.
+   */
+  extraBookingReplicas?: number;
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<System> {
   const spans = new InMemorySpanExporter();
   const tracing = initTracing({ serviceName: 'plass-e2e', spanProcessors: [new SimpleSpanProcessor(spans)] });
   const data: TempDir = tempDir('plass-e2e-');
@@ -59,6 +68,10 @@ export async function startSystem(): Promise<System> {
     // Tests release no-shows themselves (booking.releaseDueNoShows()) after moving the clock.
     noShowEveryMs: 3_600_000,
   });
+  const replicas: BookingService[] = [];
+  for (let n = 1; n <= (options.extraBookingReplicas ?? 0); n++) {
+    replicas.push(await startBookingService({ natsUrl: nats.url, dataDir, logger: logger(`booking-${n}`), now: bookingNow, noShowEveryMs: 3_600_000 }));
+  }
   const gateway = await startGateway({
     natsUrl: nats.url,
     port: 0,
@@ -92,6 +105,7 @@ export async function startSystem(): Promise<System> {
       stopped = true;
       await gateway.close();
       await booking.close();
+      for (const replica of replicas) await replica.close();
       await identity.close();
       await privacy.close();
       await nats.stop();

@@ -87,6 +87,7 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
     await ensureLeaseStore(this.bus);
     this.relay = await relayToJetStream(this.bus, this.events, this.options.logger, [{ name: 'booking-read-model', runner: this.runner }]);
     this.apps.bookings.projectsThrough(this.relay);
+    this.apps.places.projectsThrough(this.relay);
     this.consumers.push(
       await projectFromJetStream(this.bus, this.users, { durable: 'booking-users', filterSubject: Subjects.eventsOfContext('identity') }),
       await projectFromJetStream(this.bus, this.policies, { durable: 'booking-privacy-policies', filterSubject: Subjects.eventsOfContext('privacy') }),

@@ -59,8 +59,8 @@ export interface BookingsAppDeps {
 }
 
 /**
- * Locations and policies change rarely, and only through PlacesApp, which forgets them here: a
- * replica sees another replica's change within a second (ADR 0009).
+ * Locations change rarely, and only through PlacesApp, which forgets them here: a replica sees
+ * another replica's change within a second (ADR 0009). The tenant's policy is read to its end.
  */
 const RULES = { maxAgeMs: 1_000 };
 const occupancyEvolver = { ...evolverOf(initialOccupancy, evolveOccupancy), weigh: (occupancy: Occupancy) => occupancy.bookings.size + 1 };
@@ -339,7 +339,9 @@ export class BookingsApp {
   }
 
   private async loadPolicy(tenantId: string) {
-    return (await this.deps.states.load(policyStream(tenantId), policyEvolver, RULES)).state;
+    // Read to its end on every decision (events since the cached revision: usually none), so a
+    // policy another replica saved is in force at once.
+    return (await this.deps.states.load(policyStream(tenantId), policyEvolver)).state;
   }
 
   private async loadOccupancy(tenantId: string, schedule: Schedule, days: string[], optimistic = false) {

@@ -72,7 +72,26 @@ export function spaceView(space: Space | SpaceDocument): SpaceView {
 
 /** Locations, spaces and the tenant's rules: each a single stream, so the plain command cycle. */
 export class PlacesApp {
+  /** Resolves once what this process committed is in the read model (its relay's `idle`); unset until the relay runs. */
+  private ownEventsProjected: () => Promise<void> = async () => undefined;
+
   constructor(private readonly deps: PlacesAppDeps) {}
+
+  /** See `BookingsApp.projectsThrough`. */
+  projectsThrough(relay: { idle(): Promise<void> }): void {
+    this.ownEventsProjected = () => relay.idle().catch(() => undefined);
+  }
+
+  /**
+   * A tenant's settings are in force once saved: decisions read the policy stream itself, and reads
+   * that go by the read model (who sees who booked, retention, the no-show grace) find the change
+   * there, since the answer waits until this replica's relay has projected it.
+   */
+  private async inForce<R>(saved: Promise<R>): Promise<R> {
+    const result = await saved;
+    await this.ownEventsProjected();
+    return result;
+  }
 
   private command<S, R>(
     streamId: string,
@@ -168,10 +187,12 @@ export class PlacesApp {
   changePolicy(request: RequestOf<typeof ChangeBookingPolicy>, ctx: RequestContext): Promise<BookingPolicy> {
     requireAdmin(ctx);
     const streamId = policyStream(ctx.tenantId);
-    return this.command(streamId, foldPolicy, (state) => {
-      const events = decided(decideChangePolicy({ data: request, actor: ctx }, state));
-      return { events: toStored(events, ctx, streamId, this.deps.now()), result: events.reduce(evolvePolicy, state) };
-    });
+    return this.inForce(
+      this.command(streamId, foldPolicy, (state) => {
+        const events = decided(decideChangePolicy({ data: request, actor: ctx }, state));
+        return { events: toStored(events, ctx, streamId, this.deps.now()), result: events.reduce(evolvePolicy, state) };
+      }),
+    );
   }
 
   async getPrivacySettings(ctx: RequestContext): Promise<PrivacySettings> {
@@ -181,9 +202,11 @@ export class PlacesApp {
   changePrivacySettings(changes: RequestOf<typeof ChangePrivacySettings>, ctx: RequestContext): Promise<PrivacySettings> {
     requireAdmin(ctx);
     const streamId = policyStream(ctx.tenantId);
-    return this.command(streamId, foldPrivacySettings, (state) => {
-      const events = decided(decideChangePrivacySettings({ changes, actor: ctx }, state));
-      return { events: toStored(events, ctx, streamId, this.deps.now()), result: events.reduce(evolvePrivacySettings, state) };
-    });
+    return this.inForce(
+      this.command(streamId, foldPrivacySettings, (state) => {
+        const events = decided(decideChangePrivacySettings({ changes, actor: ctx }, state));
+        return { events: toStored(events, ctx, streamId, this.deps.now()), result: events.reduce(evolvePrivacySettings, state) };
+      }),
+    );
   }
 }
