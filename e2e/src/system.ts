@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startBookingService, type BookingService } from '@plass/booking';
-import type { IdentityService } from '@plass/identity';
-import { startGateway } from '@plass/gateway';
+import type { IdentityService, IdentityServiceConfig } from '@plass/identity';
+import { startGateway, type GatewayConfig } from '@plass/gateway';
 import { startIdentityService } from '@plass/identity';
 import { startPrivacyService } from '@plass/privacy';
 import { createLogger, initTracing } from '@plass/telemetry';
@@ -44,6 +44,10 @@ export interface SystemOptions {
    * caches, which is what replicas do to each other's consistency.
    */
   extraBookingReplicas?: number;
+  /** The gateway's login flood guard and trusted proxies; by default a guard no test client meets. */
+  gateway?: Pick<GatewayConfig, 'loginThrottle' | 'trustProxy'>;
+  /** Identity's failed-login limits. */
+  identityLoginThrottle?: IdentityServiceConfig['loginThrottle'];
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
@@ -59,7 +63,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   const bookingNow = () => new Date(Date.now() + bookingOffsetMs);
   const masterKey = randomBytes(32);
   const privacy = await startPrivacyService({ natsUrl: nats.url, dataDir, masterKey, logger: logger('privacy') });
-  const identity = await startIdentityService({ natsUrl: nats.url, dataDir, identityKey: randomBytes(32), logger: logger('identity') });
+  const identity = await startIdentityService({
+    natsUrl: nats.url,
+    dataDir,
+    identityKey: randomBytes(32),
+    logger: logger('identity'),
+    ...(options.identityLoginThrottle ? { loginThrottle: options.identityLoginThrottle } : {}),
+  });
   const booking = await startBookingService({
     natsUrl: nats.url,
     dataDir,
@@ -81,6 +91,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     now: () => new Date(Date.now() + clockOffsetMs),
     // Every test client logs in from 127.0.0.1; the per-address throttle has its own tests.
     loginThrottle: { attempts: 10_000 },
+    ...options.gateway,
   });
   let stopped = false;
   return {

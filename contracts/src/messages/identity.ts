@@ -81,7 +81,13 @@ export const UpdateMe = defineRequest(
 /** Login. The gateway limits attempts per client address; identity limits them per account. */
 export const IssueToken = defineRequest(
   'identity.auth.IssueToken',
-  z.object({ tenantId: Uuid, email: z.string().max(254), password: z.string().max(200) }),
+  z.object({
+    tenantId: Uuid,
+    email: z.string().max(254),
+    password: z.string().max(200),
+    /** The client's address prefix as the gateway saw it (an IPv4 address, an IPv6 /64): failed logins are counted per address too. */
+    client: z.string().max(64).optional(),
+  }),
   TokenResponse,
 );
 export const RefreshToken = defineRequest('identity.auth.RefreshToken', z.object({ refreshToken: z.string().min(1).max(200) }), TokenResponse);

@@ -25,6 +25,14 @@ function trustProxy(value: string | undefined): boolean | string[] {
   return value.split(',').map((entry) => entry.trim()).filter(Boolean);
 }
 
+/** PLASS_LOGIN_ATTEMPTS_PER_MINUTE: the per-address flood guard on the login routes (failed logins are counted by identity). */
+function loginAttempts(value: string | undefined): { attempts: number } | undefined {
+  if (value === undefined || value === '') return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`PLASS_LOGIN_ATTEMPTS_PER_MINUTE must be a whole number of at least 1, not ${JSON.stringify(value)}`);
+  return { attempts: parsed };
+}
+
 const operatorToken = process.env.PLASS_OPERATOR_TOKEN || undefined;
 if (!operatorToken) logger.info('PLASS_OPERATOR_TOKEN is not set: POST /v1/tenants answers 401');
 
@@ -36,6 +44,7 @@ try {
     logger,
     ...(operatorToken ? { operatorToken } : {}),
     trustProxy: trustProxy(process.env.PLASS_GATEWAY_TRUST_PROXY),
+    ...(loginAttempts(process.env.PLASS_LOGIN_ATTEMPTS_PER_MINUTE) ? { loginThrottle: loginAttempts(process.env.PLASS_LOGIN_ATTEMPTS_PER_MINUTE)! } : {}),
     enableShutdownHooks: true,
     onShutdown: () => tracing.shutdown(),
   });

@@ -20,6 +20,8 @@ export interface AuthAppDeps {
   blindIndex: EmailBlindIndex;
   emailIndex: EmailIndexStore;
   throttle: LoginThrottle;
+  /** Keyed HMAC of a client address prefix: what the throttle counts per address. */
+  clientKey: (client: string) => string;
   refreshTokens: RefreshTokenStore;
   signingKeys: SigningKeyRing;
   now: () => Date;
@@ -38,10 +40,11 @@ type Account = { user: Extract<User, { status: 'active' | 'deactivated' }>; pass
 export class AuthApp {
   constructor(private readonly deps: AuthAppDeps) {}
 
-  async issueToken(request: { tenantId: string; email: string; password: string }): Promise<TokenResponse> {
+  async issueToken(request: { tenantId: string; email: string; password: string; client?: string | undefined }): Promise<TokenResponse> {
     const { tenantId, email, password } = request;
     const blindIndex = this.deps.blindIndex(tenantId, email);
-    const attempt = this.deps.throttle.begin(tenantId, blindIndex);
+    const client = request.client === undefined ? undefined : this.deps.clientKey(request.client);
+    const attempt = this.deps.throttle.begin(tenantId, blindIndex, client);
     if (!attempt.allowed) {
       throw new DomainFailure(domainError('auth.rate_limited', 'too many failed logins; retry later', { retryAfterSeconds: attempt.retryAfterSeconds }));
     }
@@ -49,7 +52,10 @@ export class AuthApp {
     const account = userId === undefined ? undefined : await this.account(tenantId, userId, blindIndex);
     // Always one scrypt verification, against a dummy hash when there is nothing to check.
     const verified = await this.deps.hasher.verify(password, account?.passwordHash);
-    if (!verified || !account || account.user.status !== 'active') throw invalidCredentials();
+    if (!verified || !account || account.user.status !== 'active') {
+      if (client !== undefined) this.deps.throttle.failed(client);
+      throw invalidCredentials();
+    }
     this.deps.throttle.succeeded(tenantId, blindIndex);
     return this.tokensFor(tenantId, account.user);
   }

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { Bus, ensureStreams } from '@plass/bus';
@@ -57,6 +58,7 @@ export interface Credentials {
   blindIndex: EmailBlindIndex;
   emailIndex: EmailIndexStore;
   throttle: LoginThrottle;
+  clientKey: (client: string) => string;
   refreshTokens: RefreshTokenStore;
   signingKeys: SigningKeyRing;
 }
@@ -73,6 +75,7 @@ function openCredentials(options: IdentityModuleOptions, events: EventStore, shr
     blindIndex,
     emailIndex: new EmailIndexStore(db, { now, holdsAddress: holdsAddressIn(events, shredder, blindIndex) }),
     throttle: new LoginThrottle(db, { now, ...options.loginThrottle }),
+    clientKey: (client) => createHmac('sha256', secrets.clientAddress).update(client).digest('base64url'),
     refreshTokens: new RefreshTokenStore(db, { now, ttlMs: (options.refreshTokenTtlSeconds ?? 30 * 86_400) * 1000 }),
     signingKeys: new SigningKeyRing(db, {
       wrapKey: secrets.signingKeyWrap,
@@ -194,6 +197,7 @@ export class IdentityModule {
               blindIndex: c.blindIndex,
               emailIndex: c.emailIndex,
               throttle: c.throttle,
+              clientKey: c.clientKey,
               refreshTokens: c.refreshTokens,
               signingKeys: c.signingKeys,
               now,

@@ -4,13 +4,15 @@ import { HttpProblem } from '../http/problem.js';
 
 export interface LoginThrottleOptions {
   now: () => Date;
-  /** Attempts per address within `windowMs`; the bucket refills evenly. Default 20. */
+  /** Attempts per address within `windowMs`; the bucket refills evenly. Default 600. */
   attempts?: number;
   /** Default one minute. */
   windowMs?: number;
   /** Addresses remembered at once; the least recently seen are forgotten first. Default 50 000. */
   maxAddresses?: number;
 }
+
+export const DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE = 600;
 
 interface Bucket {
   tokens: number;
@@ -30,9 +32,12 @@ export function clientPrefix(address: string): string {
 }
 
 /**
- * A token bucket per client address for the login routes. Addresses are held only as HMACs under a
- * key that lives in this process's memory, so a heap dump lists no addresses; they are never logged.
- * The limit is per gateway replica: N replicas admit N times as many attempts (identity also limits per account).
+ * A flood guard per client address for the login routes: a token bucket of attempts, successful or
+ * not, set far above what an office behind one address needs (600 a minute by default), so that
+ * nobody can make identity verify passwords (scrypt) without end. Guessing is limited elsewhere:
+ * identity counts failed logins per account and per address, shared by every replica. Addresses
+ * are held only as HMACs under a key that lives in this process's memory, so a heap dump lists no
+ * addresses; they are never logged. This bound is per gateway replica.
  */
 export class LoginThrottle {
   private readonly key = randomBytes(32);
@@ -42,7 +47,7 @@ export class LoginThrottle {
   private readonly maxAddresses: number;
 
   constructor(private readonly options: LoginThrottleOptions) {
-    this.capacity = options.attempts ?? 20;
+    this.capacity = options.attempts ?? DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE;
     this.perMs = this.capacity / (options.windowMs ?? 60_000);
     this.maxAddresses = options.maxAddresses ?? 50_000;
   }

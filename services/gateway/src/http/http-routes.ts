@@ -22,6 +22,7 @@ type AnyHandler = (input: {
   body: unknown;
   ctx: RequestContext | undefined;
   correlationId: string;
+  clientAddress: string;
 }) => Promise<RouteAnswer>;
 
 /**
@@ -72,6 +73,7 @@ export class HttpRoutes implements OnModuleInit {
             body: route.body ? parseInput(route.body, request.body, 'body') : undefined,
             ctx: this.callers.get(request.raw),
             correlationId: request.id,
+            clientAddress: request.ip,
           });
           const status = answer.status ?? route.response.status;
           reply.status(status);

@@ -17,6 +17,7 @@ import type { Bus } from '@plass/bus';
 import type { Metrics } from '@plass/telemetry';
 import type { z } from 'zod';
 import type { Readiness } from '../readiness.js';
+import { clientPrefix } from '../auth/login-throttle.js';
 import { bookingHandlers } from './booking-handlers.js';
 import { privacyHandlers } from './privacy-handlers.js';
 import { HttpProblem } from './problem.js';
@@ -31,6 +32,8 @@ export interface RouteInput<R> {
   /** Always set on routes that need roles; the tenant comes from here only. */
   ctx: R extends { roles: 'public' } ? undefined : RequestContext;
   correlationId: string;
+  /** The client's address as Fastify sees it (behind a trusted proxy, from `X-Forwarded-For`). */
+  clientAddress: string;
 }
 
 export interface RouteAnswer {
@@ -78,7 +81,10 @@ export function routeHandlers({ bus, readiness, metrics, openApi }: RouteHandler
     deactivateUser: async ({ params, ctx }) => ({ body: await bus.request(DeactivateUser, { userId: params.id }, ctx) }),
     getMe: async ({ ctx }) => ({ body: await bus.request(GetMe, {}, ctx) }),
     updateMe: async ({ body, ctx }) => ({ body: await bus.request(UpdateMe, body, ctx) }),
-    issueToken: async ({ body, correlationId }) => ({ body: await bus.request(IssueToken, body, anonymous(correlationId)), headers: noStore }),
+    issueToken: async ({ body, correlationId, clientAddress }) => ({
+      body: await bus.request(IssueToken, { ...body, client: clientPrefix(clientAddress) }, anonymous(correlationId)),
+      headers: noStore,
+    }),
     refreshToken: async ({ body, correlationId }) => ({ body: await bus.request(RefreshToken, body, anonymous(correlationId)), headers: noStore }),
     jwks: async ({ correlationId }) => ({
       body: await bus.request(GetJwks, {}, anonymous(correlationId)),
