@@ -134,6 +134,8 @@ export interface RouteContract {
   body?: z.ZodType;
   response: { status: number; schema?: z.ZodType; description: string };
   problems: readonly ErrorCode[];
+  /** A POST that creates: `Idempotency-Key` makes a retry within 24 h answer as the first attempt did. */
+  idempotent?: true;
 }
 
 const anyone: readonly Role[] = ['employee', 'admin', 'analyst', 'privacy_officer'];
@@ -148,6 +150,7 @@ export const routes = {
   createLocation: {
     operationId: 'createLocation',
     method: 'POST',
+    idempotent: true,
     path: '/v1/locations',
     summary: 'Create a location (an office) with its time zone, bookable weekdays and optional capacity',
     roles: admins,
@@ -199,6 +202,7 @@ export const routes = {
   createSpace: {
     operationId: 'createSpace',
     method: 'POST',
+    idempotent: true,
     path: '/v1/locations/{id}/spaces',
     summary: 'Create a bookable space (desk, room or parking spot) in a location',
     roles: admins,
@@ -312,6 +316,7 @@ export const routes = {
   createBooking: {
     operationId: 'createBooking',
     method: 'POST',
+    idempotent: true,
     path: '/v1/bookings',
     summary: 'Book a space for yourself',
     roles: anyone,
@@ -381,6 +386,7 @@ export const routes = {
   createTenant: {
     operationId: 'createTenant',
     method: 'POST',
+    idempotent: true,
     path: '/v1/tenants',
     summary: 'Create a tenant (a company) with its first admin — platform operator only',
     roles: ['operator'],
@@ -391,6 +397,7 @@ export const routes = {
   createUser: {
     operationId: 'createUser',
     method: 'POST',
+    idempotent: true,
     path: '/v1/users',
     summary: 'Register a user in your tenant',
     roles: admins,
@@ -490,6 +497,7 @@ export const routes = {
   requestErasure: {
     operationId: 'requestErasure',
     method: 'POST',
+    idempotent: true,
     path: '/v1/privacy/erasure-requests',
     summary: 'Ask for a person to be erased (GDPR Art. 17): yourself, or anyone as a privacy officer or admin',
     roles: anyone,
@@ -510,6 +518,7 @@ export const routes = {
   requestExport: {
     operationId: 'requestExport',
     method: 'POST',
+    idempotent: true,
     path: '/v1/privacy/export-requests',
     summary: "Ask for a person's data as one JSON bundle (GDPR Art. 15/20): yours, or anyone's as a privacy officer or admin",
     roles: anyone,
@@ -559,6 +568,7 @@ export const routes = {
   acknowledgePrivacyPolicy: {
     operationId: 'acknowledgePrivacyPolicy',
     method: 'POST',
+    idempotent: true,
     path: '/v1/privacy/policy/acknowledgements',
     summary: 'Acknowledge the current version of the privacy policy',
     roles: anyone,
@@ -597,6 +607,7 @@ export const routes = {
   placeLegalHold: {
     operationId: 'placeLegalHold',
     method: 'POST',
+    idempotent: true,
     path: '/v1/privacy/legal-holds',
     summary: "Place a legal hold on a person's data: their erasure is refused with its reason (Art. 17(3))",
     roles: officers,

@@ -6,6 +6,8 @@ export const Streams = {
   deadLetters: 'PLASS_DLQ',
   /** Leader leases of periodic workers (one message per lease). */
   leases: 'PLASS_LEASES',
+  /** The gateway's Idempotency-Key records (one message per key, kept 24 h). */
+  idempotency: 'PLASS_IDEMPOTENCY',
 } as const;
 
 export const Subjects = {

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse, parseAllDocuments } from 'yaml';
+import { IDEMPOTENCY_TTL_MS } from '@plass/gateway';
 import { Streams, Subjects } from '@plass/contracts';
 import { STREAM_MAX_AGE_NS } from '@plass/bus';
 import { SERVICE_NODE_FLAGS } from '@plass/launcher';
@@ -260,6 +261,7 @@ describe('infra/', () => {
     });
     // The services create the streams the same way when they are missing (ensureStreams).
     expect(byName.get(Streams.deadLetters)).toMatchObject({ subjects: [Subjects.allDeadLetters], storage: 'file', max_age: STREAM_MAX_AGE_NS });
+    expect(byName.get(Streams.idempotency)).toMatchObject({ subjects: ['idem.>'], max_msgs_per_subject: 1, max_age: IDEMPOTENCY_TTL_MS * 1e6 });
   });
 
   it('OTel collector receives OTLP/HTTP on the port the services are given', () => {

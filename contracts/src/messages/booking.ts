@@ -95,7 +95,15 @@ export const ChangePrivacySettings = defineRequest(
 /** The booker is the request context's actor, or `onBehalfOf` when an admin books for a user. */
 export const CreateBooking = defineRequest(
   'booking.cmd.CreateBooking',
-  z.object({ spaceId: Uuid, start: Timestamp, end: Timestamp, subject: BookingSubject.optional(), onBehalfOf: Uuid.optional() }),
+  z.object({
+    spaceId: Uuid,
+    start: Timestamp,
+    end: Timestamp,
+    subject: BookingSubject.optional(),
+    onBehalfOf: Uuid.optional(),
+    /** Set by the gateway under an Idempotency-Key: a retry names the same booking, and finds it if the first attempt made it. */
+    bookingId: Uuid.optional(),
+  }),
   BookingView,
 );
 export const GetBooking = defineRequest('booking.qry.GetBooking', z.object({ bookingId: Uuid }), BookingView);

@@ -3,6 +3,7 @@ import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
 import {
   AckPolicy,
   DeliverPolicy,
+  JetStreamApiCodes,
   JetStreamApiError,
   RetentionPolicy,
   StorageType,
@@ -243,4 +244,24 @@ async function publishDeadLetter(bus: Bus, durable: string, data: Uint8Array, wh
   if (why.seq !== undefined) hdrs.set('Plass-Original-Seq', why.seq);
   if (why.eventId !== undefined) hdrs.set('Plass-Original-Event-Id', why.eventId);
   await bus.js.publish(Subjects.deadLetter(durable), data, { headers: hdrs });
+}
+
+/**
+ * A compare-and-set record per subject in a stream that keeps one message per subject: `read`
+ * answers the last one with its sequence (0: none), `write` succeeds only if nothing was written
+ * since `lastSeq` and answers the new sequence, else undefined. Of N concurrent writers one wins.
+ */
+export async function readLastOfSubject(bus: Bus, stream: string, subject: string): Promise<{ seq: number; data: Uint8Array | undefined }> {
+  const msg = await bus.jsm.streams.getMessage(stream, { last_by_subj: subject });
+  return msg === null ? { seq: 0, data: undefined } : { seq: msg.seq, data: msg.data };
+}
+
+export async function writeIfLast(bus: Bus, subject: string, data: Uint8Array, lastSeq: number): Promise<number | undefined> {
+  try {
+    const ack = await bus.js.publish(subject, data, { expect: { lastSubjectSequence: lastSeq } });
+    return ack.seq;
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamWrongLastSequence) return undefined;
+    throw error;
+  }
 }

@@ -1,8 +1,8 @@
-import { JetStreamApiCodes, JetStreamApiError, DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { z } from 'zod';
 import { Streams } from '@plass/contracts';
 import type { Bus } from './bus.js';
-import { addStreamIfMissing } from './jetstream.js';
+import { addStreamIfMissing, readLastOfSubject, writeIfLast } from './jetstream.js';
 
 /** One message per lease subject: the stream's last sequence per subject is the compare-and-set version. */
 export const LEASE_STREAM = Streams.leases;
@@ -88,26 +88,20 @@ export class Lease {
   }
 
   private async read(): Promise<{ seq: number; record: LeaseRecord | undefined }> {
-    const msg = await this.bus.jsm.streams.getMessage(LEASE_STREAM, { last_by_subj: this.subject });
-    if (msg === null) return { seq: 0, record: undefined };
-    const parsed = LeaseRecord.safeParse(safeJson(msg.data));
+    const { seq, data } = await readLastOfSubject(this.bus, LEASE_STREAM, this.subject);
+    if (data === undefined) return { seq, record: undefined };
+    const parsed = LeaseRecord.safeParse(safeJson(data));
     // An unreadable record is treated as free; the compare-and-set still guards the overwrite.
-    return { seq: msg.seq, record: parsed.success ? parsed.data : undefined };
+    return { seq, record: parsed.success ? parsed.data : undefined };
   }
 
   /** Answers the new sequence, or undefined when someone else wrote since `lastSeq`. */
   private async write(record: LeaseRecord, lastSeq: number): Promise<number | undefined> {
-    try {
-      const ack = await this.bus.js.publish(this.subject, encoder.encode(JSON.stringify(record)), { expect: { lastSubjectSequence: lastSeq } });
-      return ack.seq;
-    } catch (error) {
-      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamWrongLastSequence) return undefined;
-      throw error;
-    }
+    return writeIfLast(this.bus, this.subject, encoder.encode(JSON.stringify(record)), lastSeq);
   }
 }
 
-function safeJson(data: Uint8Array): unknown {
+export function safeJson(data: Uint8Array): unknown {
   try {
     return JSON.parse(new TextDecoder().decode(data));
   } catch {

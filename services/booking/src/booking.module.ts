@@ -34,6 +34,8 @@ export interface BookingModuleOptions extends StoreConfig {
   noShowEveryMs?: number;
   /** How often the retention job destroys expired booking keys (while it holds the lease); default 15 minutes. */
   retentionEveryMs?: number;
+  /** Fault injection for tests (`PLASS_FAULT_KILL_AFTER_BOOKING_APPEND`): runs after a new booking's append, before its reply. */
+  afterBookingAppended?: () => void;
 }
 
 export const DEFAULT_RETENTION_EVERY_MS = 15 * 60_000;
@@ -176,7 +178,16 @@ export class BookingModule {
               readModel,
               ask: (ctx, userId) => bus.request(PolicyAcknowledgementStatus, { userId }, serviceContext(ctx.tenantId, ctx.correlationId)),
             });
-            const bookings = new BookingsApp({ events, readModel, shredder, ledgers, policyGate, states, now });
+            const bookings = new BookingsApp({
+              events,
+              readModel,
+              shredder,
+              ledgers,
+              policyGate,
+              states,
+              now,
+              ...(options.afterBookingAppended ? { afterBookingAppended: options.afterBookingAppended } : {}),
+            });
             const destroyExpiredKeys = async (tenantId: string, periodsBefore: string) =>
               (await bus.request(DestroyExpiredKeys, { purpose: 'booking', periodsBefore }, serviceContext(tenantId))).destroyedKeys;
             return {

@@ -56,6 +56,8 @@ export interface BookingsAppDeps {
   /** Folded streams kept between commands (ADR 0009). */
   states: StreamStates;
   now: () => Date;
+  /** Fault injection for tests: runs after a new booking's append, before its reply. */
+  afterBookingAppended?: () => void;
 }
 
 /**
@@ -104,10 +106,10 @@ export class BookingsApp {
     if (outOfBounds) throw new DomainFailure(outOfBounds);
     if (bookedBy !== actor.userId) await this.requireActiveUser(tenantId, bookedBy);
     const [ledgerId] = await Promise.all([this.deps.ledgers.streamOf(tenantId, bookedBy), this.deps.policyGate.requireAcknowledged(ctx, bookedBy)]);
-    const bookingId = newId();
+    const bookingId = request.bookingId ?? newId();
     // Decided first on the cached states (ADR 0009): the append's expected revisions catch a state
     // another replica moved, and a refusal is decided again on states read afresh before it is answered.
-    return handleMultiStreamCommand(
+    const made = await handleMultiStreamCommand<BookingView | undefined>(
       this.deps.events,
       async ({ optimistic }) => {
         // Checked on every attempt: an erasure marks the person before it cancels their bookings (ADR 0011).
@@ -115,6 +117,9 @@ export class BookingsApp {
           throw new DomainFailure(domainError('user.deactivated', 'the user is deactivated'));
         }
         const schedule = await this.loadSchedule(tenantId, request.spaceId, optimistic);
+        // A retry under an Idempotency-Key names a booking it may already have made: the decider
+        // needs that booking's booker to tell the retry from a clash.
+        const decidedOn = schedule.state.bookings.has(bookingId) ? (await this.withBooker(schedule, bookingId, tenantId)).schedule : schedule.state;
         const location = await this.loadLocation(tenantId, schedule.state);
         const policy = await this.loadPolicy(tenantId);
         const ledger = await this.deps.ledgers.load(tenantId, ledgerId, optimistic);
@@ -123,9 +128,10 @@ export class BookingsApp {
         const now = this.deps.now();
         const decision = decideBook(
           { bookingId, spaceId: request.spaceId, bookedBy, start: request.start, end: request.end, ...(request.subject === undefined ? {} : { subject: request.subject }), now: now.toISOString(), actor },
-          { schedule: schedule.state, location, ledger: ledger.state, occupancy: foldedOccupancy(occupancy), policy },
+          { schedule: decidedOn, location, ledger: ledger.state, occupancy: foldedOccupancy(occupancy), policy },
         );
         const writes = writesOf(decision);
+        if (writes.schedule.length === 0) return { appends: [], result: undefined };
         const confirmed = writes.schedule.find((event) => event.type === 'BookingConfirmed');
         if (confirmed?.type !== 'BookingConfirmed') throw new Error('a new booking was decided without BookingConfirmed');
         const { kind, start, end } = confirmed.data;
@@ -137,10 +143,18 @@ export class BookingsApp {
         const sealedSchedule = writes.schedule.map((event) => (event === confirmed ? ({ type: event.type, data: sealed } as DomainEvent) : event));
         const read = { schedule, ledger, occupancy };
         const appends = appendsOf({ ...writes, schedule: sealedSchedule, ledger: sealedLedger }, read, ctx, now);
-        return { appends, result, appended: (written: MultiAppendResult) => this.remember(written, appends, read, writes.ledger, tenantId) };
+        return {
+          appends,
+          result,
+          appended: (written: MultiAppendResult) => {
+            this.remember(written, appends, read, writes.ledger, tenantId);
+            this.deps.afterBookingAppended?.();
+          },
+        };
       },
       { ...this.retries, optimistic: true },
     );
+    return made ?? this.view(await this.bookingDocument(bookingId, tenantId), tenantId);
   }
 
   async cancelBooking(bookingId: string, ctx: RequestContext): Promise<Record<string, never>> {

@@ -35,6 +35,8 @@ try {
     cachedEntries: count('PLASS_BOOKING_CACHED_ENTRIES'),
     logger,
     enableShutdownHooks: true,
+    // Test-only: dies like kill -9 between a booking's append and its reply (e2e/src/idempotency.e2e.spec.ts).
+    ...(env.PLASS_FAULT_KILL_AFTER_BOOKING_APPEND === 'true' ? { afterBookingAppended: () => process.kill(process.pid, 'SIGKILL') } : {}),
   });
 } catch (error) {
   logger.error({ err: error }, 'booking service failed to start');

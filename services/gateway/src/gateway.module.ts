@@ -9,6 +9,7 @@ import { BearerAuthenticator } from './auth/bearer-authenticator.js';
 import { JwksCache } from './auth/jwks-cache.js';
 import { JwtAuthenticator } from './auth/jwt-authenticator.js';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.js';
+import { Idempotency, ensureIdempotencyStore } from './http/idempotency.js';
 import { OperatorToken } from './auth/operator-token.js';
 import { HttpRoutes, ROUTE_HANDLERS } from './http/http-routes.js';
 import { ProblemFilter } from './http/problem.filter.js';
@@ -17,7 +18,7 @@ import { allRoutes } from './http/route-table.js';
 import { RequestTelemetry } from './observability/request-telemetry.js';
 import { buildOpenApi } from './openapi/openapi.js';
 import { ServiceReadiness, type Readiness } from './readiness.js';
-import { BUS, GATEWAY_OPTIONS, JWKS_CACHE, LOGGER, LOGIN_THROTTLE, METRICS, READINESS, REQUEST_TELEMETRY } from './tokens.js';
+import { BUS, GATEWAY_OPTIONS, JWKS_CACHE, LOGGER, LOGIN_THROTTLE, METRICS, READINESS, REQUEST_TELEMETRY, IDEMPOTENCY } from './tokens.js';
 
 export interface GatewayModuleOptions {
   logger: Logger;
@@ -88,6 +89,14 @@ export class GatewayModule {
           },
         },
         { provide: LOGIN_THROTTLE, useFactory: () => new LoginThrottle({ ...options.loginThrottle, now: options.now }) },
+        {
+          provide: IDEMPOTENCY,
+          inject: [BUS],
+          useFactory: async (bus: Bus) => {
+            await ensureIdempotencyStore(bus);
+            return new Idempotency(bus, { now: () => options.now().getTime() });
+          },
+        },
         { provide: READINESS, inject: [BUS], useFactory: (bus: Bus) => new ServiceReadiness(bus) },
         { provide: METRICS, useFactory: () => createMetrics('gateway', { defaultMetrics: true }) },
         {

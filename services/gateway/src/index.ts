@@ -13,3 +13,4 @@ export { allRoutes, gatewayRoutes, throttledRoutes, type GatewayRouteContract, t
 export { HttpProblem, problemBody, problemType, PROBLEM_CONTENT_TYPE, type FieldError, type ProblemBody } from './http/problem.js';
 export { toProblem } from './http/to-problem.js';
 export type { Readiness } from './readiness.js';
+export { IDEMPOTENCY_TTL_MS } from './http/idempotency.js';

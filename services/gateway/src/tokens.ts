@@ -7,3 +7,4 @@ export const READINESS = Symbol('READINESS');
 export const REQUEST_TELEMETRY = Symbol('REQUEST_TELEMETRY');
 export const LOGIN_THROTTLE = Symbol('LOGIN_THROTTLE');
 export const JWKS_CACHE = Symbol('JWKS_CACHE');
+export const IDEMPOTENCY = Symbol('IDEMPOTENCY');

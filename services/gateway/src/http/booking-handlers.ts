@@ -76,8 +76,8 @@ export function bookingHandlers(bus: Pick<Bus, 'request'>): Pick<RouteHandlers, 
     changeBookingPolicy: async ({ body, ctx }) => ({ body: await bus.request(ChangeBookingPolicy, body, ctx) }),
     getPrivacySettings: async ({ ctx }) => ({ body: await bus.request(GetPrivacySettings, {}, ctx) }),
     changePrivacySettings: async ({ body, ctx }) => ({ body: await bus.request(ChangePrivacySettings, body, ctx) }),
-    createBooking: async ({ body, ctx }) => {
-      const booking = await bus.request(CreateBooking, body, ctx);
+    createBooking: async ({ body, ctx, resourceId }) => {
+      const booking = await bus.request(CreateBooking, { ...body, ...(resourceId === undefined ? {} : { bookingId: resourceId }) }, ctx);
       return { body: booking, location: `/v1/bookings/${booking.id}` };
     },
     getBooking: async ({ params, ctx }) => ({ body: await bus.request(GetBooking, { bookingId: params.id }, ctx) }),

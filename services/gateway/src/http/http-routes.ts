@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AUTHENTICATOR, authorize, type Authenticator } from '../auth/authenticator.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { RequestTelemetry, RouteConfig } from '../observability/request-telemetry.js';
-import { LOGIN_THROTTLE, REQUEST_TELEMETRY } from '../tokens.js';
+import { IDEMPOTENCY, LOGIN_THROTTLE, REQUEST_TELEMETRY } from '../tokens.js';
+import { idempotencyKeyOf, idempotentRequest, type Idempotency, type StoredAnswer } from './idempotency.js';
 import type { RouteAnswer, RouteHandlers } from './route-handlers.js';
 import { fastifyPath, routeEntries, throttledRoutes, type GatewayRouteContract, type GatewayRouteId } from './route-table.js';
 import { parseInput } from './validation.js';
@@ -23,6 +24,7 @@ type AnyHandler = (input: {
   ctx: RequestContext | undefined;
   correlationId: string;
   clientAddress: string;
+  resourceId?: string;
 }) => Promise<RouteAnswer>;
 
 /**
@@ -40,6 +42,7 @@ export class HttpRoutes implements OnModuleInit {
     @Inject(REQUEST_TELEMETRY) private readonly telemetry: RequestTelemetry,
     @Inject(ROUTE_HANDLERS) private readonly handlers: RouteHandlers,
     @Inject(LOGIN_THROTTLE) private readonly throttle: LoginThrottle,
+    @Inject(IDEMPOTENCY) private readonly idempotency: Idempotency,
   ) {}
 
   onModuleInit(): void {
@@ -67,15 +70,30 @@ export class HttpRoutes implements OnModuleInit {
       },
       handler: (request, reply) =>
         context.with(this.telemetry.contextOf(request), async () => {
-          const answer = await handler({
+          const input = {
             params: route.params ? parseInput(route.params, request.params, 'params') : undefined,
             query: route.query ? parseInput(route.query, request.query, 'query') : undefined,
             body: route.body ? parseInput(route.body, request.body, 'body') : undefined,
             ctx: this.callers.get(request.raw),
             correlationId: request.id,
             clientAddress: request.ip,
-          });
-          const status = answer.status ?? route.response.status;
+          };
+          const settled = async (resourceId?: string): Promise<StoredAnswer> => {
+            const answer = await handler({ ...input, ...(resourceId === undefined ? {} : { resourceId }) });
+            return { ...answer, status: answer.status ?? route.response.status };
+          };
+          const key = route.idempotent ? idempotencyKeyOf(request.headers) : undefined;
+          let answer: StoredAnswer;
+          if (key === undefined) {
+            answer = await settled();
+          } else {
+            const scope = [id, input.ctx?.tenantId ?? '', input.ctx?.actorId ?? ''].join('\n');
+            const idempotent = idempotentRequest(scope, key, { params: input.params, query: input.query, body: input.body });
+            const run = await this.idempotency.run(idempotent, () => settled(idempotent.resourceId));
+            answer = run.answer;
+            if (run.replayed) reply.header('idempotency-replayed', 'true');
+          }
+          const { status } = answer;
           reply.status(status);
           if (answer.location) reply.header('location', answer.location);
           if (answer.headers) reply.headers(answer.headers);

@@ -34,6 +34,8 @@ export interface RouteInput<R> {
   correlationId: string;
   /** The client's address as Fastify sees it (behind a trusted proxy, from `X-Forwarded-For`). */
   clientAddress: string;
+  /** Under an `Idempotency-Key`: the id the created resource takes, the same on every retry of it. */
+  resourceId?: string;
 }
 
 export interface RouteAnswer {

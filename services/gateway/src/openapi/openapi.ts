@@ -109,7 +109,11 @@ function operation(route: GatewayRouteContract): unknown {
     summary: route.summary,
     'x-plass-roles': route.roles,
     security: securityOf(route),
-    parameters: [{ $ref: '#/components/parameters/RequestId' }, ...parameters(route)],
+    parameters: [
+      { $ref: '#/components/parameters/RequestId' },
+      ...(route.idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
+      ...parameters(route),
+    ],
     ...(route.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } }
       : {}),
@@ -143,6 +147,16 @@ export function buildOpenApi(table: Record<string, GatewayRouteContract>, info =
           required: false,
           description: 'A uuid to correlate this request across services; a fresh one is used otherwise.',
           schema: { type: 'string', format: 'uuid' },
+        },
+        IdempotencyKey: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description:
+            'Any 1–255 visible ASCII characters, new for each intended create (a uuid). The same key with the same request within 24 h ' +
+            'answers as the first attempt did (a concurrent duplicate waits for it; `Idempotency-Replayed: true` marks a replay); ' +
+            'the same key with another request is 422 `idempotency.key_reused`.',
+          schema: { type: 'string', minLength: 1, maxLength: 255 },
         },
       },
       headers: {

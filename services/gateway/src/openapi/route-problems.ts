@@ -11,6 +11,7 @@ export function problemsOf(route: GatewayRouteContract): ErrorCode[] {
   if (route.roles !== 'public') codes.add('auth.unauthenticated').add('auth.forbidden').add('service.unavailable');
   if (throttledRoutes.has(route.operationId)) codes.add('auth.rate_limited');
   if (route.params || route.query) codes.add('validation.failed');
+  if (route.idempotent) codes.add('validation.failed').add('idempotency.key_reused');
   if (route.body) {
     for (const code of ['validation.failed', 'request.malformed', 'request.too_large', 'request.unsupported_media_type'] as const) {
       codes.add(code);
