@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { Bus } from '@plass/bus';
+import { startGateway } from '@plass/gateway';
 import type { BookingView, ErasureRequestView, ExportRequestView, UserView } from '@plass/contracts';
 import { NatsKeyClient } from '@plass/shredder';
 import { scanForPlaintext, waitFor } from '@plass/testing';
@@ -165,6 +166,31 @@ describe('privacy through the gateway: export, erasure, and proof of it', () => 
     expect({ status: herself.status, code: herself.body.code }).toEqual({ status: 410, code: 'privacy.subject_erased' });
     const forHer = await call('POST', '/v1/bookings', lind.adminToken, { ...slot, onBehalfOf: person(erika).id });
     expect({ status: forHer.status, code: forHer.body.code }).toEqual({ status: 404, code: 'user.not_found' });
+  });
+
+  it('answers her still-valid access token 410 on every route, also on a gateway replica started after the erasure', async () => {
+    const routes: Array<[string, string]> = [
+      ['GET', '/v1/me'],
+      ['GET', `/v1/bookings?from=${encodeURIComponent(new Date().toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`],
+      ['GET', '/v1/privacy/policy'],
+      ['GET', '/v1/locations'],
+    ];
+    const replica = await startGateway({ natsUrl: system.natsUrl, port: 0, host: '127.0.0.1' });
+    try {
+      for (const base of [system.url, replica.url]) {
+        for (const [method, path] of routes) {
+          const answer = await waitFor(async () => {
+            const tried = await gatewayClient(base).call(method, path, { token: person(erika).token });
+            return tried.status === 410 ? tried : undefined;
+          }, { what: `410 on ${method} ${path.split('?')[0]!}` });
+          expect(answer.body.code).toBe('privacy.subject_erased');
+        }
+      }
+      // Her colleagues' tokens work as before.
+      expect((await gatewayClient(replica.url).call('GET', '/v1/me', { token: person(olga).token })).status).toBe(200);
+    } finally {
+      await replica.close();
+    }
   });
 
   it('a service that missed the broadcast stops decrypting once its cached key expires (30 s bound)', async () => {

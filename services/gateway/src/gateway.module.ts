@@ -10,6 +10,7 @@ import { JwksCache } from './auth/jwks-cache.js';
 import { JwtAuthenticator } from './auth/jwt-authenticator.js';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.js';
 import { Idempotency, ensureIdempotencyStore } from './http/idempotency.js';
+import { ErasedSubjects } from './auth/erased-subjects.js';
 import { OperatorToken } from './auth/operator-token.js';
 import { HttpRoutes, ROUTE_HANDLERS } from './http/http-routes.js';
 import { ProblemFilter } from './http/problem.filter.js';
@@ -18,7 +19,7 @@ import { allRoutes } from './http/route-table.js';
 import { RequestTelemetry } from './observability/request-telemetry.js';
 import { buildOpenApi } from './openapi/openapi.js';
 import { ServiceReadiness, type Readiness } from './readiness.js';
-import { BUS, GATEWAY_OPTIONS, JWKS_CACHE, LOGGER, LOGIN_THROTTLE, METRICS, READINESS, REQUEST_TELEMETRY, IDEMPOTENCY } from './tokens.js';
+import { BUS, GATEWAY_OPTIONS, JWKS_CACHE, LOGGER, LOGIN_THROTTLE, METRICS, READINESS, REQUEST_TELEMETRY, IDEMPOTENCY, ERASED_SUBJECTS } from './tokens.js';
 
 export interface GatewayModuleOptions {
   logger: Logger;
@@ -89,6 +90,17 @@ export class GatewayModule {
           },
         },
         { provide: LOGIN_THROTTLE, useFactory: () => new LoginThrottle({ ...options.loginThrottle, now: options.now }) },
+        {
+          provide: ERASED_SUBJECTS,
+          inject: [BUS],
+          useFactory: (bus: Bus) => {
+            // Access tokens live 15 minutes; a minute more for clock skew.
+            const erased = new ErasedSubjects({ now: options.now, rememberMs: 16 * 60_000 });
+            erased.start(bus);
+            bus.onClose(() => erased.stop());
+            return erased;
+          },
+        },
         {
           provide: IDEMPOTENCY,
           inject: [BUS],

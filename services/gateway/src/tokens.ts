@@ -8,3 +8,4 @@ export const REQUEST_TELEMETRY = Symbol('REQUEST_TELEMETRY');
 export const LOGIN_THROTTLE = Symbol('LOGIN_THROTTLE');
 export const JWKS_CACHE = Symbol('JWKS_CACHE');
 export const IDEMPOTENCY = Symbol('IDEMPOTENCY');
+export const ERASED_SUBJECTS = Symbol('ERASED_SUBJECTS');

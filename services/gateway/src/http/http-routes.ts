@@ -7,7 +7,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AUTHENTICATOR, authorize, type Authenticator } from '../auth/authenticator.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { RequestTelemetry, RouteConfig } from '../observability/request-telemetry.js';
-import { IDEMPOTENCY, LOGIN_THROTTLE, REQUEST_TELEMETRY } from '../tokens.js';
+import { ERASED_SUBJECTS, IDEMPOTENCY, LOGIN_THROTTLE, REQUEST_TELEMETRY } from '../tokens.js';
+import type { ErasedSubjects } from '../auth/erased-subjects.js';
+import { HttpProblem } from './problem.js';
 import { idempotencyKeyOf, idempotentRequest, type Idempotency, type StoredAnswer } from './idempotency.js';
 import type { RouteAnswer, RouteHandlers } from './route-handlers.js';
 import { fastifyPath, routeEntries, throttledRoutes, type GatewayRouteContract, type GatewayRouteId } from './route-table.js';
@@ -43,6 +45,7 @@ export class HttpRoutes implements OnModuleInit {
     @Inject(ROUTE_HANDLERS) private readonly handlers: RouteHandlers,
     @Inject(LOGIN_THROTTLE) private readonly throttle: LoginThrottle,
     @Inject(IDEMPOTENCY) private readonly idempotency: Idempotency,
+    @Inject(ERASED_SUBJECTS) private readonly erased: ErasedSubjects,
   ) {}
 
   onModuleInit(): void {
@@ -109,6 +112,9 @@ export class HttpRoutes implements OnModuleInit {
     const caller = await context.with(this.telemetry.contextOf(request), () =>
       this.authenticator.authenticate({ headers: request.headers, correlationId: request.id, roles }),
     );
-    this.callers.set(request.raw, authorize(caller, roles));
+    const ctx = authorize(caller, roles);
+    // An erased person's token outlives them by up to its lifetime: it opens nothing.
+    if (ctx.actorId !== undefined && this.erased.has(ctx.tenantId, ctx.actorId)) throw new HttpProblem('privacy.subject_erased');
+    this.callers.set(request.raw, ctx);
   }
 }

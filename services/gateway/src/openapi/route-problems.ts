@@ -9,6 +9,8 @@ export function problemsOf(route: GatewayRouteContract): ErrorCode[] {
   const codes = new Set<ErrorCode>(route.problems);
   // service.unavailable: the keys that verify tokens come from identity.
   if (route.roles !== 'public') codes.add('auth.unauthenticated').add('auth.forbidden').add('service.unavailable');
+  // An erased person's still-valid token.
+  if (route.roles !== 'public' && route.roles.some((role) => role !== 'operator')) codes.add('privacy.subject_erased');
   if (throttledRoutes.has(route.operationId)) codes.add('auth.rate_limited');
   if (route.params || route.query) codes.add('validation.failed');
   if (route.idempotent) codes.add('validation.failed').add('idempotency.key_reused');
