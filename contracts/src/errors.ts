@@ -8,8 +8,6 @@ export const problemCatalog = {
   'validation.failed': { status: 400, title: 'The request is not valid' },
   'request.malformed': { status: 400, title: 'The request body is not valid JSON' },
   'request.too_large': { status: 413, title: 'The request body is too large' },
-  'request.headers_too_large': { status: 431, title: 'The request header fields are too large' },
-  'request.uri_too_long': { status: 414, title: 'The request URI is too long' },
   'idempotency.key_reused': { status: 422, title: 'The Idempotency-Key was used for another request' },
   'request.unsupported_media_type': { status: 415, title: 'The request body must be application/json' },
   'route.not_found': { status: 404, title: 'No such route' },

@@ -10,7 +10,6 @@ import { createLogger, type Logger } from '@plass/telemetry';
 import type { Authenticator } from './auth/authenticator.js';
 import type { LoginThrottleOptions } from './auth/login-throttle.js';
 import { GatewayModule } from './gateway.module.js';
-import { answerClientError } from './http/client-errors.js';
 import { replyWithProblem } from './http/problem.filter.js';
 import { NestPinoLogger } from './observability/nest-logger.js';
 
@@ -65,8 +64,6 @@ export async function createGatewayApp(config: Omit<GatewayConfig, 'port' | 'hos
     trustProxy: config.trustProxy ?? false,
     // Long values in a path reach the zod schema (400) instead of Fastify's 414.
     routerOptions: { maxParamLength: 1000 },
-    // Node's parser refuses oversized headers and URLs before Fastify sees a request.
-    clientErrorHandler: answerClientError,
     // The router rejects malformed URLs before any hook or Nest filter runs.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => replyWithProblem(error, request, reply, logger),
   });
