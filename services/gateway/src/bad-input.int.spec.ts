@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type NatsServerHandle } from '@plass/testing';
 import { type RunningGateway } from './gateway.js';
@@ -235,6 +236,39 @@ describe('bad input never reaches a 5xx', () => {
     expect(status.status).toBe(400);
     expect(status.type).toMatch(/^application\/problem\+json/);
     expect(status.id).toBeTruthy();
+  });
+
+  /** A request written to a plain socket, and whatever comes back until the server closes it. */
+  const rawExchange = (head: string) =>
+    new Promise<{ status: number; type: string | undefined; body: Record<string, unknown> }>((resolve, reject) => {
+      const url = new URL(gateway.url);
+      const socket = connect(Number(url.port), url.hostname, () => socket.write(head));
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('error', reject);
+      socket.on('close', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const [head, body = ''] = text.split('\r\n\r\n', 2);
+        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head ?? '')?.[1] ?? 0);
+        const type = /^content-type: (.*)$/im.exec(head ?? '')?.[1];
+        resolve({ status, type, body: body ? (JSON.parse(body) as Record<string, unknown>) : {} });
+      });
+    });
+
+  it.each([
+    ['a 100 KB URL', `GET /v1/spaces/${'a'.repeat(100_000)} HTTP/1.1\r\nHost: plass\r\n\r\n`, 414, 'http.uri_too_long'],
+    ['a 20 KB URL', `GET /v1/spaces?cursor=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: plass\r\n\r\n`, 414, 'http.uri_too_long'],
+    ['a bearer token over the header limit', `GET /v1/me HTTP/1.1\r\nHost: plass\r\nAuthorization: Bearer ${'a'.repeat(100_000)}\r\n\r\n`, 431, 'http.headers_too_large'],
+    ['many header fields', `GET /v1/me HTTP/1.1\r\nHost: plass\r\n${Array.from({ length: 500 }, (_, i) => `x-filler-${i}: ${'b'.repeat(60)}\r\n`).join('')}\r\n`, 431, 'http.headers_too_large'],
+  ])('answers %s at the HTTP parser with problem+json, not a dropped connection', async (_name, head, status, code) => {
+    const answer = await rawExchange(head);
+    expect({ status: answer.status, code: answer.body.code }).toEqual({ status, code });
+    expect(answer.type).toMatch(/^application\/problem\+json/);
+  });
+
+  it('answers an oversized token to a real HTTP client that is still sending it', async () => {
+    const answer = await fetch(`${gateway.url}/v1/me`, { headers: { authorization: `Bearer ${'a'.repeat(100_000)}` } });
+    expect({ status: answer.status, code: ((await answer.json()) as { code: string }).code }).toEqual({ status: 431, code: 'http.headers_too_large' });
   });
 
   it('logged no unexpected error for any of it', () => {

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '@plass/telemetry';
 import type { Authenticator } from './auth/authenticator.js';
 import type { LoginThrottleOptions } from './auth/login-throttle.js';
 import { GatewayModule } from './gateway.module.js';
+import { answerClientError } from './http/client-errors.js';
 import { replyWithProblem } from './http/problem.filter.js';
 import { NestPinoLogger } from './observability/nest-logger.js';
 
@@ -66,6 +67,8 @@ export async function createGatewayApp(config: Omit<GatewayConfig, 'port' | 'hos
     routerOptions: { maxParamLength: 1000 },
     // The router rejects malformed URLs before any hook or Nest filter runs.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => replyWithProblem(error, request, reply, logger),
+    // The HTTP parser's own refusals (a head over Node's 16 KiB maxHeaderSize) come before any request exists.
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forRoot({

@@ -69,7 +69,7 @@ describe('buildOpenApi', () => {
     expect(problemsOf(routes.refreshToken)).toEqual(expect.arrayContaining(['auth.rate_limited', 'validation.failed']));
     expect(problemsOf(routes.jwks)).not.toContain('auth.unauthenticated');
     expect(problemsOf(routes.getBooking)).toEqual(expect.arrayContaining(['auth.forbidden', 'validation.failed']));
-    expect(problemsOf(routes.healthz)).toEqual(['internal.error']);
+    expect(problemsOf(routes.healthz)).toEqual(['http.uri_too_long', 'http.headers_too_large', 'internal.error']);
   });
 
   it('groups codes sharing a status into one response with oneOf', () => {

@@ -19,6 +19,8 @@ export function problemsOf(route: GatewayRouteContract): ErrorCode[] {
       codes.add(code);
     }
   }
+  // Answered by the HTTP parser's limits before routing (see client-errors.ts).
+  codes.add('http.uri_too_long').add('http.headers_too_large');
   codes.add('internal.error');
   return [...codes].sort((a, b) => problemCatalog[a].status - problemCatalog[b].status || a.localeCompare(b));
 }
