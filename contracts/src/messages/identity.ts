@@ -86,7 +86,7 @@ export const IssueToken = defineRequest(
     email: z.string().max(254),
     password: z.string().max(200),
     /** The client's address prefix as the gateway saw it (an IPv4 address, an IPv6 /64): failed logins are counted per address too. */
-    client: z.string().max(64).optional(),
+    clientAddress: z.string().max(64).optional(),
   }),
   TokenResponse,
 );

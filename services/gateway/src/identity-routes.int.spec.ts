@@ -127,7 +127,7 @@ describe('identity routes map to identity requests', () => {
     expect(tokens.json()).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
     expect(tokens.headers.get('cache-control')).toBe('no-store');
     // The client's address travels along (loopback here): identity counts failed logins per address.
-    expect(lastRequest()).toEqual({ subject: 'identity.auth.IssueToken', payload: { ...login, client: '127.0.0.1' }, ctx: { tenantId: PLATFORM_TENANT, roles: [], correlationId: requestId } });
+    expect(lastRequest()).toEqual({ subject: 'identity.auth.IssueToken', payload: { ...login, clientAddress: '127.0.0.1' }, ctx: { tenantId: PLATFORM_TENANT, roles: [], correlationId: requestId } });
 
     const refreshed = await call('POST', '/v1/auth/refresh', { json: { refreshToken: 'opaque-refresh-token' } });
     expect({ status: refreshed.status, cache: refreshed.headers.get('cache-control') }).toEqual({ status: 200, cache: 'no-store' });

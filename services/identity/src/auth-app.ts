@@ -40,10 +40,10 @@ type Account = { user: Extract<User, { status: 'active' | 'deactivated' }>; pass
 export class AuthApp {
   constructor(private readonly deps: AuthAppDeps) {}
 
-  async issueToken(request: { tenantId: string; email: string; password: string; client?: string | undefined }): Promise<TokenResponse> {
+  async issueToken(request: { tenantId: string; email: string; password: string; clientAddress?: string | undefined }): Promise<TokenResponse> {
     const { tenantId, email, password } = request;
     const blindIndex = this.deps.blindIndex(tenantId, email);
-    const client = request.client === undefined ? undefined : this.deps.clientKey(request.client);
+    const client = request.clientAddress === undefined ? undefined : this.deps.clientKey(request.clientAddress);
     const attempt = this.deps.throttle.begin(tenantId, blindIndex, client);
     if (!attempt.allowed) {
       throw new DomainFailure(domainError('auth.rate_limited', 'too many failed logins; retry later', { retryAfterSeconds: attempt.retryAfterSeconds }));

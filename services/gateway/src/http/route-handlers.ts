@@ -84,7 +84,7 @@ export function routeHandlers({ bus, readiness, metrics, openApi }: RouteHandler
     getMe: async ({ ctx }) => ({ body: await bus.request(GetMe, {}, ctx) }),
     updateMe: async ({ body, ctx }) => ({ body: await bus.request(UpdateMe, body, ctx) }),
     issueToken: async ({ body, correlationId, clientAddress }) => ({
-      body: await bus.request(IssueToken, { ...body, client: clientPrefix(clientAddress) }, anonymous(correlationId)),
+      body: await bus.request(IssueToken, { ...body, clientAddress: clientPrefix(clientAddress) }, anonymous(correlationId)),
       headers: noStore,
     }),
     refreshToken: async ({ body, correlationId }) => ({ body: await bus.request(RefreshToken, body, anonymous(correlationId)), headers: noStore }),
