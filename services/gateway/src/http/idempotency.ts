@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
@@ -86,7 +86,8 @@ export function idempotentRequest(scope: string, key: string, input: unknown): I
     subject: `${SUBJECT_PREFIX}.${createHash('sha256').update(material).update('record').digest('base64url')}`,
     resourceId: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
     sealKey: Buffer.from(hkdfSync('sha256', material, 'plass-idempotency', 'answer/v1', 32)),
-    fingerprint: sha256(JSON.stringify(input) ?? '').toString('base64url'),
+    // Keyed by the client's key: a body's hash cannot be checked against guesses without it.
+    fingerprint: createHmac('sha256', material).update(JSON.stringify(input) ?? '').digest('base64url'),
   };
 }
 
