@@ -4,4 +4,3 @@ export * from './propagation.js';
 export * from './logger.js';
 export * from './metrics.js';
 export { personalFieldNames } from './personal-field-names.js';
-export * from './rotating-file.js';

@@ -1,7 +1,8 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { personalFieldNames } from './personal-field-names.js';
-import { DEFAULT_LOG_RETENTION_DAYS, RotatingFile } from './rotating-file.js';
 
 export type { Logger } from 'pino';
 
@@ -9,25 +10,10 @@ export interface LoggerOptions {
   service: string;
   /** Defaults to LOG_LEVEL, else 'info'. */
   level?: string;
-  /**
-   * Also append JSON lines to a file per UTC day: `logs/<service>.log` writes
-   * `logs/<service>.<YYYY-MM-DD>.log`, deleted after `retentionDays`.
-   */
+  /** Also append JSON lines to this file (e.g. `${PLASS_DATA_DIR}/logs/<service>.log`). */
   file?: string;
-  /** Days a log file is kept; default PLASS_LOG_RETENTION_DAYS, else 7. */
-  retentionDays?: number;
-  /** The clock of the file rotation (tests move it). */
-  now?: () => Date;
   /** Where lines go instead of stdout (tests read them back from here). */
   destination?: DestinationStream;
-}
-
-function retentionDaysFromEnv(): number {
-  const value = process.env.PLASS_LOG_RETENTION_DAYS;
-  if (value === undefined || value === '') return DEFAULT_LOG_RETENTION_DAYS;
-  const days = Number(value);
-  if (!Number.isInteger(days) || days < 1) throw new Error(`PLASS_LOG_RETENTION_DAYS must be a whole number of days, at least 1, not ${JSON.stringify(value)}`);
-  return days;
 }
 
 /**
@@ -70,9 +56,9 @@ function traceFields(): Record<string, string> {
 export function createLogger(options: LoggerOptions): Logger {
   const streams: DestinationStream[] = [options.destination ?? pino.destination(1)];
   if (options.file) {
-    streams.push(
-      new RotatingFile({ path: options.file, retentionDays: options.retentionDays ?? retentionDaysFromEnv(), now: options.now ?? (() => new Date()) }),
-    );
+    mkdirSync(dirname(options.file), { recursive: true });
+    // Synchronous so the last lines before a crash are on disk; service log volume is low.
+    streams.push(pino.destination({ dest: options.file, sync: true }));
   }
   const destination = streams.length === 1 ? streams[0]! : pino.multistream(streams.map((stream) => ({ stream })));
   return pino(
