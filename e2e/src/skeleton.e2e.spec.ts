@@ -147,7 +147,7 @@ describe('walking skeleton: book through the gateway, read it back, shred it', (
   it('leaves no plaintext in any store, JetStream file or log once stopped', async () => {
     await system.stop();
     const files = listFiles(system.dataDir);
-    for (const store of [/booking\/events\.db/, /booking\/read-model\.db/, /privacy\/keys\.db/, /^identity\//, /^nats\/jetstream\//, /^logs\/gateway\.log$/, /^logs\/booking\.log$/, /^logs\/identity\.log$/]) {
+    for (const store of [/booking\/events\.db/, /booking\/read-model\.db/, /privacy\/keys\.db/, /^identity\//, /^nats\/jetstream\//, /^logs\/gateway\.\d{4}-\d{2}-\d{2}\.log$/, /^logs\/booking\.\d{4}-\d{2}-\d{2}\.log$/, /^logs\/identity\.\d{4}-\d{2}-\d{2}\.log$/]) {
       expect(files.some((file) => store.test(file))).toBe(true);
     }
     expect(scanForPlaintext(system.dataDir, [subject, kari.email, kari.displayName, 'correct horse battery staple'])).toEqual([]);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -7,6 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { freePort, tempDir, waitFor, type TempDir } from '@plass/testing';
 import { runLauncher } from './main.js';
 import { acceptsConnections } from './nats.js';
+import type { RestartPolicy } from './supervisor.js';
+
+function pidsWhoseCommandLineHas(text: string): number[] {
+  return readdirSync('/proc')
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid !== process.pid)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    });
+}
 
 // Stand-in services (CommonJS, the temp root has no package.json) so the launcher's whole
 // start → ready → stop path runs against a real nats-server without the real services.
@@ -14,6 +28,7 @@ const privacy = `
   const { appendFileSync, writeFileSync } = require('fs');
   const { join } = require('path');
   writeFileSync(join(process.env.PLASS_DATA_DIR, 'privacy-env.json'), JSON.stringify(process.env));
+  if (process.env.FAKE_PRIVACY_CRASH) { console.error('cannot open the key vault'); process.exit(2); }
   process.on('SIGTERM', () => { appendFileSync(join(process.env.PLASS_DATA_DIR, 'stops.log'), 'privacy\\n'); process.exit(0); });
   console.log('key vault open');
   setInterval(() => {}, 1 << 30);`;
@@ -61,7 +76,7 @@ describe('runLauncher', () => {
   });
   afterAll(() => root.remove());
 
-  async function launch(extraEnv: NodeJS.ProcessEnv = {}, readyTimeoutMs = 20_000) {
+  async function launch(extraEnv: NodeJS.ProcessEnv = {}, readyTimeoutMs = 20_000, restart?: Partial<RestartPolicy>) {
     const data = join(root.path, `data-${Math.random().toString(36).slice(2)}`);
     const gatewayPort = await freePort();
     const natsPort = await freePort();
@@ -87,6 +102,7 @@ describe('runLauncher', () => {
       stopRequests,
       readyTimeoutMs,
       stopTimeoutMs: 5000,
+      ...(restart ? { restart } : {}),
       now: () => new Date('2030-05-01T12:00:00Z'),
     });
     const stops = () => readFileSync(join(data, 'stops.log'), 'utf8');
@@ -124,16 +140,51 @@ describe('runLauncher', () => {
     expect(run.err.text()).toBe('');
   }, 30_000);
 
-  it('names a service that dies, with its exit code, stops the rest and exits 1', async () => {
+  it('restarts a service that dies on its own, says so, and serves again; Ctrl-C still stops everything', async () => {
     const run = await launch();
     await waitFor(() => run.out.text().includes('plass is up'), { timeoutMs: 20_000, what: 'plass is up' });
 
     await fetch(`http://127.0.0.1:${run.gatewayPort}/crash`).catch(() => undefined);
 
+    await waitFor(() => run.err.text().includes('plass: gateway started again (attempt 1)'), { what: 'the gateway restarted' });
+    expect(run.err.text()).toMatch(/plass: gateway crashed \(exit code 7\) after \d+\.\ds; its last output:\ngateway │ listening\nplass: restarting gateway in 0\.5s \(attempt 1\)\n/);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${run.gatewayPort}/readyz`).catch(() => undefined))?.status === 200, { what: 'ready again' });
+
+    run.stopRequests.emit('stop', 'SIGINT');
+    expect(await run.exitCode).toBe(0);
+    expect(run.stops()).toBe('gateway\nprivacy\n');
+    expect(run.out.text()).toMatch(/plass stopped \(gateway, privacy, nats\) in \d+\.\ds\n$/);
+    expect(await acceptsConnections(run.natsPort)).toBe(false);
+  }, 30_000);
+
+  it('restarts nats-server when it is killed, on the same port and store', async () => {
+    const run = await launch();
+    await waitFor(() => run.out.text().includes('plass is up'), { timeoutMs: 20_000, what: 'plass is up' });
+    const [nats] = pidsWhoseCommandLineHas(join(run.data, 'nats'));
+    expect(nats).toBeDefined();
+
+    process.kill(nats!, 'SIGKILL');
+
+    await waitFor(() => run.err.text().includes('plass: nats started again (attempt 1)'), { what: 'nats restarted' });
+    expect(run.err.text()).toContain('plass: nats crashed (killed by SIGKILL)');
+    expect(pidsWhoseCommandLineHas(join(run.data, 'nats'))).not.toContain(nats);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${run.gatewayPort}/readyz`).catch(() => undefined))?.status === 200, { what: 'ready again' });
+
+    run.stopRequests.emit('stop', 'SIGTERM');
+    expect(await run.exitCode).toBe(0);
+    expect(await acceptsConnections(run.natsPort)).toBe(false);
+  }, 30_000);
+
+  it('gives up, exit 1, when a service crash-loops before plass is up', async () => {
+    const run = await launch({ FAKE_PRIVACY_CRASH: '1', FAKE_NEVER_READY: '1' }, 20_000, { initialDelayMs: 10, crashLoopCrashes: 3 });
+
     expect(await run.exitCode).toBe(1);
-    expect(run.err.text()).toContain('plass: gateway exited unexpectedly (exit code 7); stopping the rest');
-    expect(run.stops()).toBe('privacy\n');
-    expect(run.out.text()).toMatch(/plass stopped \(privacy, nats\) in \d+\.\ds\n$/);
+    expect(run.err.text().match(/plass: privacy crashed \(exit code 2\)/g)).toHaveLength(3);
+    expect(run.err.text()).toContain('privacy │ cannot open the key vault');
+    expect(run.err.text()).toContain('plass: CRASH LOOP: privacy crashed 3 times within 120.0s');
+    expect(run.err.text()).toContain('plass: privacy keeps crashing before plass is up (its output above); stopping');
+    expect(run.out.text()).not.toContain('plass is up');
+    expect(run.stops()).toBe('gateway\n');
     expect(await acceptsConnections(run.natsPort)).toBe(false);
   }, 30_000);
 

@@ -18,7 +18,7 @@ import {
 import { prefixer, wantsColor } from './prefix.js';
 import { answers200, waitUntil } from './ready.js';
 import { discoverServices, type ServiceEntry } from './services.js';
-import { Supervisor, describeExit, type ChildExit } from './supervisor.js';
+import { Supervisor, type CrashReport, type RestartPolicy, type SupervisorClock } from './supervisor.js';
 
 export interface LauncherOptions {
   /** Repository root: holds services/ and is every child's working directory. */
@@ -33,10 +33,13 @@ export interface LauncherOptions {
   stopRequests: EventEmitter;
   readyTimeoutMs?: number;
   stopTimeoutMs?: number;
+  /** How crashed services are restarted (tests shorten the delays). */
+  restart?: Partial<RestartPolicy>;
+  restartClock?: SupervisorClock;
   now?: () => Date;
 }
 
-type Interruption = { kind: 'stop'; signal: string } | { kind: 'crash'; exit: ChildExit };
+type Interruption = { kind: 'stop'; signal: string } | { kind: 'crash-loop'; report: CrashReport };
 
 const NATS = 'nats';
 
@@ -54,6 +57,8 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
     return 1;
   }
   const services = discoverServices(options.root);
+  let up = false;
+  let crashLoopBeforeUp: (report: CrashReport) => void = () => undefined;
   const supervisor = new Supervisor({
     out: options.out,
     err: options.err,
@@ -63,6 +68,13 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
       dim: [NATS],
     }),
     ...(options.stopTimeoutMs ? { stopTimeoutMs: options.stopTimeoutMs } : {}),
+    ...(options.restart ? { restart: options.restart } : {}),
+    ...(options.restartClock ? { clock: options.restartClock } : {}),
+    // Once plass is up a crashed service is restarted however often it crashes: one bad request
+    // must not end the system. Before that, a crash loop is almost surely configuration: give up.
+    onCrash: (report) => {
+      if (report.crashLoop && !up) crashLoopBeforeUp(report);
+    },
   });
   const waiting = new AbortController();
   const interrupted = new Promise<Interruption>((resolve) => {
@@ -75,7 +87,7 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
         supervisor.kill();
       }
     });
-    void supervisor.crashed.then((exit) => resolve({ kind: 'crash', exit }));
+    crashLoopBeforeUp = (report) => resolve({ kind: 'crash-loop', report });
   }).finally(() => waiting.abort());
 
   const problem = await preflight(options.root, config, services);
@@ -101,7 +113,7 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
       say(`plass: ${interruption.signal} received, stopping…`);
       return shutDown(0);
     }
-    complain(`${interruption.exit.name} exited unexpectedly (${describeExit(interruption.exit)}); stopping the rest`);
+    complain(`${interruption.report.exit.name} keeps crashing before plass is up (its output above); stopping`);
     return shutDown(1);
   };
   /** Waits for `probe`; on failure says why and shuts down, resolving the exit code. */
@@ -155,6 +167,7 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
         complain(`no demo tenant: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    up = true;
     say(upLine({ baseUrl, dataDir: config.dataDir, natsUrl }));
     return await onInterruption(await interrupted);
   } catch (error) {

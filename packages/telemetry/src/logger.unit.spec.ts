@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { DomainFailure, domainError } from '@plass/contracts';
-import { CENSOR, createLogger, REDACT_DEPTH } from './logger.js';
+import { CENSOR, createLogger, REDACT_DEPTH, shortenAddress } from './logger.js';
 import { personalFieldNames } from './personal-field-names.js';
 
 function capture() {
@@ -81,13 +81,27 @@ describe('createLogger', () => {
     expect(second?.error).toEqual({ code: 'booking.conflict', message: 'taken' });
   });
 
+  it('keeps client addresses only shortened: IPv4 to its /24, IPv6 to its /48, anything else censored', () => {
+    const { destination, lines, records } = capture();
+    const logger = createLogger({ service: 'gateway', destination });
+    logger.info({ ip: '203.0.113.57', req: { remoteAddress: '::ffff:198.51.100.23' }, ips: ['2001:db8:85a3:8d3:1319:8a2e:370:7348', 'fe80::1%eth0'] }, 'login refused');
+    logger.info({ a: { b: { clientAddress: '2001:0db8:0001::42' } }, clientIp: 'not an address' }, 'throttled');
+
+    const output = lines.join('\n');
+    for (const full of ['203.0.113.57', '198.51.100.23', '8d3', '1319', 'fe80::1', '::42', 'not an address']) expect(output).not.toContain(full);
+    expect(records()[0]).toMatchObject({ ip: '203.0.113.0', req: { remoteAddress: '198.51.100.0' }, ips: ['2001:db8:85a3::/48', 'fe80:0:0::/48'] });
+    expect(records()[1]).toMatchObject({ a: { b: { clientAddress: '2001:db8:1::/48' } }, clientIp: CENSOR });
+    expect(shortenAddress('::1')).toBe('0:0:0::/48');
+    expect(shortenAddress(42)).toBe(CENSOR);
+  });
+
   it('also writes redacted JSON lines to a file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'plass-logs-'));
     try {
       const file = join(dir, 'logs', 'svc.log');
       const { destination } = capture();
-      createLogger({ service: 'svc', destination, file }).info({ nested: { email: 'e@example.com' } }, 'hello');
-      const [line] = readFileSync(file, 'utf8').trim().split('\n');
+      createLogger({ service: 'svc', destination, file, now: () => new Date('2030-03-01T12:00:00Z') }).info({ nested: { email: 'e@example.com' } }, 'hello');
+      const [line] = readFileSync(join(dir, 'logs', 'svc.2030-03-01.log'), 'utf8').trim().split('\n');
       expect(JSON.parse(line!)).toMatchObject({ service: 'svc', msg: 'hello', nested: { email: CENSOR } });
     } finally {
       rmSync(dir, { recursive: true, force: true });

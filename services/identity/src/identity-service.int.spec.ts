@@ -168,7 +168,7 @@ describe('identity service over NATS', () => {
     const people = [kari, ola, sven, racer, ...paged];
     const needles = [...people.flatMap((p) => [p.email, p.email.toLowerCase(), p.displayName]), 'Pro File', 'Pro F.', 'erase.me@fjord.example', PASSWORD, 'scrypt$'];
     expect(listFiles(h.dir.path)).toEqual(
-      expect.arrayContaining(['identity/events.db', 'identity/read-model.db', 'identity/credentials.db', 'logs/identity.log', expect.stringMatching(/^nats\/jetstream\//)]),
+      expect.arrayContaining(['identity/events.db', 'identity/read-model.db', 'identity/credentials.db', expect.stringMatching(/^logs\/identity\.\d{4}-\d{2}-\d{2}\.log$/), expect.stringMatching(/^nats\/jetstream\//)]),
     );
     expect(scanForPlaintext(h.dir.path, needles)).toEqual([]);
   });
