@@ -52,7 +52,10 @@ describe('login throttling through the gateway', () => {
     for (let n = 0; n < 30; n++) {
       const answer = await login(n % 2 === 0 ? system.url : second.url, `198.51.100.${n + 1}`, emails[0]!, `wrong password number ${n}`);
       statuses.push(answer.status);
-      if (answer.status === 429) expect(answer.body.code).toBe('auth.rate_limited');
+      if (answer.status === 429) {
+        expect(answer.body.code).toBe('auth.rate_limited');
+        expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
     }
     expect(statuses).toEqual([...Array<number>(5).fill(401), ...Array<number>(25).fill(429)]);
     // Someone else in the office is not held back by the guesses at that account.

@@ -41,7 +41,13 @@ function fromDomainFailure({ error }: DomainFailure): HttpProblem {
   // A service's 5xx message describes its internals, not the client's request.
   if (problemCatalog[error.code].status >= 500) return new HttpProblem(error.code);
   const errors = error.details?.errors;
-  return new HttpProblem(error.code, { detail: error.message, ...(isErrorList(errors) ? { errors } : {}) });
+  const retryAfter = error.details?.retryAfterSeconds;
+  return new HttpProblem(error.code, {
+    detail: error.message,
+    ...(isErrorList(errors) ? { errors } : {}),
+    // A service's rate limit (identity's failed-login counts) tells the client when to try again.
+    ...(typeof retryAfter === 'number' && Number.isInteger(retryAfter) && retryAfter > 0 ? { headers: { 'retry-after': String(retryAfter) } } : {}),
+  });
 }
 
 function routeMiss({ method, path }: RequestLine): HttpProblem {
