@@ -12,7 +12,6 @@ const ALWAYS_PERSONAL = [
   'refreshToken',
   'key',
   'subject',
-  'clientAddress',
 ] as const;
 
 /** Every field name marked pii() in the event catalog, plus the fixed list above. */
