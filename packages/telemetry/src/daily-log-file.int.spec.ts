@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { tempDir, type TempDir } from '@plass/testing';
 import { DailyLogFile, logRetentionDays } from './daily-log-file.js';
 import { CENSOR, createLogger } from './logger.js';
 
@@ -13,11 +13,13 @@ function clockAt(iso: string) {
 }
 
 describe('DailyLogFile', () => {
-  let dir: TempDir;
+  // Not @plass/testing's tempDir: telemetry builds before the testing package.
+  let dir: { path: string; remove(): void };
   const logs = () => readdirSync(join(dir.path, 'logs')).sort();
   const read = (name: string) => readFileSync(join(dir.path, 'logs', name), 'utf8');
   beforeEach(() => {
-    dir = tempDir('plass-daily-log-');
+    const path = mkdtempSync(join(tmpdir(), 'plass-daily-log-'));
+    dir = { path, remove: () => rmSync(path, { recursive: true, force: true }) };
   });
   afterEach(() => dir.remove());
 
