@@ -44,7 +44,15 @@ export const LegalHoldReference = z
 export const LegalHoldPlaced = defineEvent(
   'privacy',
   'LegalHoldPlaced',
-  z.object({ holdId: Uuid, subjectId: Uuid, reason: LegalHoldReason, reference: LegalHoldReference.optional(), placedBy: Uuid.optional() }),
+  z.object({
+    holdId: Uuid,
+    subjectId: Uuid,
+    reason: LegalHoldReason,
+    reference: LegalHoldReference.optional(),
+    placedBy: Uuid.optional(),
+    /** The hold ends by itself at this instant (e.g. the end of a statutory retention period). */
+    until: Timestamp.optional(),
+  }),
 );
 export const LegalHoldLifted = defineEvent('privacy', 'LegalHoldLifted', z.object({ holdId: Uuid, liftedBy: Uuid.optional() }));
 

@@ -97,6 +97,8 @@ export const LegalHoldView = z.object({
   reason: LegalHoldReason,
   reference: z.string().nullable(),
   placedAt: Timestamp,
+  /** When the hold ends by itself; `null`: until lifted. */
+  until: Timestamp.nullable(),
 });
 
 export const AuditEntry = AuditRecorded.data;
@@ -152,7 +154,7 @@ export const SetSubProcessors = defineRequest(
 
 export const PlaceLegalHold = defineRequest(
   'privacy.cmd.PlaceLegalHold',
-  z.object({ subjectId: Uuid, reason: LegalHoldReason, reference: LegalHoldReference.optional() }),
+  z.object({ subjectId: Uuid, reason: LegalHoldReason, reference: LegalHoldReference.optional(), until: Timestamp.optional() }),
   LegalHoldView,
 );
 export const LiftLegalHold = defineRequest('privacy.cmd.LiftLegalHold', z.object({ holdId: Uuid }), z.object({}));

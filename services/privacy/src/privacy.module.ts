@@ -102,7 +102,7 @@ export class PrivacyLifecycle implements OnApplicationBootstrap, OnApplicationSh
     this.consumers.push(
       await projectFromJetStream(this.bus, this.users, { durable: 'privacy-users', filterSubject: Subjects.eventsOfContext('identity') }),
     );
-    registerKeyHandlers(this.bus, this.vault, auditedKeys(this.core.log));
+    registerKeyHandlers(this.bus, this.vault, auditedKeys(this.core.log), (tenantId) => this.core.apps.records.heldSubjects(tenantId));
     registerPrivacyHandlers(this.bus, this.core.apps);
     // Domain time (`now`) may be a test's fixed clock; the lease between replicas needs real time.
     const lease = new Lease(this.bus, { name: 'privacy-request-resume', holder: randomUUID(), ttlMs: 30_000 });

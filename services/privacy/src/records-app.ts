@@ -15,7 +15,7 @@ import {
 } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import { requireOfficer, requireRole, requireSubject, subjectErased } from './access-checks.js';
-import { decideLiftHold, decidePlaceHold, evolveHolds, holdsOn, initialHolds, type ActiveHold } from './domain/legal-holds.js';
+import { decideLiftHold, decidePlaceHold, evolveHolds, holdsInForce, holdsOn, initialHolds, type ActiveHold } from './domain/legal-holds.js';
 import { decideSetSubProcessors, evolveSubProcessors, initialSubProcessors } from './domain/sub-processors.js';
 import type { IsErased } from './erased-subjects.js';
 import { decided, foldRecorded, type PrivacyLog } from './event-log.js';
@@ -27,7 +27,7 @@ export const foldSubProcessors = foldRecorded(initialSubProcessors, evolveSubPro
 const MAX_AUDIT_WINDOW_MS = 62 * 86_400_000;
 const SETTINGS_TIMEOUT_MS = 1000;
 
-const holdView = ({ id, subjectId, reason, reference, placedAt }: ActiveHold) => ({ id, subjectId, reason, reference, placedAt });
+const holdView = ({ id, subjectId, reason, reference, placedAt, until }: ActiveHold) => ({ id, subjectId, reason, reference, placedAt, until });
 
 /** The controller's records: legal holds, sub-processors, the record of processing (Art. 30) and the audit log. */
 export class RecordsApp {
@@ -66,13 +66,19 @@ export class RecordsApp {
 
   /** The subject's holds in force, oldest first. */
   async activeHolds(tenantId: string, subjectId: string): Promise<ActiveHold[]> {
-    return holdsOn(await this.deps.log.read(legalHoldsStream(tenantId), foldHolds), subjectId);
+    return holdsOn(await this.deps.log.read(legalHoldsStream(tenantId), foldHolds), subjectId, this.deps.now().toISOString());
+  }
+
+  /** Everyone under a hold in force now: retention keeps their keys (Art. 17(3)). */
+  async heldSubjects(tenantId: string): Promise<string[]> {
+    const holds = holdsInForce(await this.deps.log.read(legalHoldsStream(tenantId), foldHolds), this.deps.now().toISOString());
+    return [...new Set(holds.map((hold) => hold.subjectId))];
   }
 
   async listHolds(ctx: RequestContext): Promise<ResponseOf<typeof ListLegalHolds>> {
     requireOfficer(ctx);
-    const holds = Object.values(await this.deps.log.read(legalHoldsStream(ctx.tenantId), foldHolds));
-    return { items: holds.sort((a, b) => a.placedAt.localeCompare(b.placedAt) || a.id.localeCompare(b.id)).map(holdView) };
+    const holds = holdsInForce(await this.deps.log.read(legalHoldsStream(ctx.tenantId), foldHolds), this.deps.now().toISOString());
+    return { items: holds.map(holdView) };
   }
 
   setSubProcessors({ items }: RequestOf<typeof SetSubProcessors>, ctx: RequestContext): Promise<ResponseOf<typeof SetSubProcessors>> {

@@ -51,7 +51,7 @@ export class RequestsApp {
       return this.getErasure(existing.id, ctx);
     }
     await requireSubject(bus, ctx, subjectId);
-    const holds = holdsOn(await log.read(legalHoldsStream(ctx.tenantId), foldHolds), subjectId);
+    const holds = holdsOn(await log.read(legalHoldsStream(ctx.tenantId), foldHolds), subjectId, this.deps.now().toISOString());
     const requestId = randomUUID();
     const view = await log.commit(ctx, erasureStream(ctx.tenantId, requestId), foldErasure, (state, now) => {
       const events = decided(decideRequestErasure({ requestId, subjectId, requestedBy: ctx.actorId, now, holds }, state));

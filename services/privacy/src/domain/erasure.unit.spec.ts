@@ -29,7 +29,7 @@ const step = (name: 'bookings_cancelled' | 'user_deactivated' | 'keys_destroyed'
   at: t1,
 });
 const receipt = (service: string): Recorded => ({ type: 'ErasureReceiptRecorded', data: { requestId, service, acknowledgedAt: t1 }, at: t1 });
-const hold: ActiveHold = { id: holdId, subjectId, reason: 'litigation', reference: '2030/7', placedAt: t0 };
+const hold: ActiveHold = { id: holdId, subjectId, reason: 'litigation', reference: '2030/7', placedAt: t0, until: null };
 
 const fold = (events: Recorded[]): ErasureState => events.reduce(evolveErasure, initialErasure);
 const requestSpec = deciderSpec<RequestErasure, Recorded, ErasureState, { code: string }>({ initialState: initialErasure, evolve: evolveErasure, decide: decideRequestErasure });

@@ -33,7 +33,8 @@ const queue = { queue: 'privacy' };
 const material = (key: Buffer) => key.toString('base64url');
 
 /** Serves the key vault on the bus; the tenant is always the caller's (ctx.tenantId). */
-export function registerKeyHandlers(bus: KeyHandlerBus, vault: KeyVault, audit?: KeyAudit): void {
+/** `heldSubjects`: the tenant's people under a legal hold in force, whose keys retention keeps. */
+export function registerKeyHandlers(bus: KeyHandlerBus, vault: KeyVault, audit?: KeyAudit, heldSubjects?: (tenantId: string) => Promise<string[]>): void {
   const destroyed = async (kids: string[], event: Destruction) => {
     if (kids.length === 0) return { destroyedKeys: 0 };
     for (let i = 0; i < kids.length; i += MAX_KIDS_PER_BROADCAST) {
@@ -75,7 +76,7 @@ export function registerKeyHandlers(bus: KeyHandlerBus, vault: KeyVault, audit?:
   bus.handle(
     DestroyExpiredKeys,
     async ({ purpose, periodsBefore }, ctx) =>
-      destroyed(await vault.destroyExpiredKeys(ctx.tenantId, purpose, periodsBefore), {
+      destroyed(await vault.destroyExpiredKeys(ctx.tenantId, purpose, periodsBefore, (await heldSubjects?.(ctx.tenantId)) ?? []), {
         reason: 'retention',
         tenantId: ctx.tenantId,
         purpose,

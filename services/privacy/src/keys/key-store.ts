@@ -54,7 +54,8 @@ export interface KeyStore {
    * Retention: deletes the tenant's keys of `purpose` whose non-empty period sorts (as text)
    * before `periodsBefore`; returns their kids. Fences nobody.
    */
-  destroyPeriodsBefore(tenantId: string, purpose: Purpose, periodsBefore: string): Promise<string[]>;
+  /** `keep`: subject refs whose keys stay (people under a legal hold). */
+  destroyPeriodsBefore(tenantId: string, purpose: Purpose, periodsBefore: string, keep?: readonly Buffer[]): Promise<string[]>;
   /** Keys wrapped under any KEK but `kekId`, in kid order after `afterKid`, at most `limit`. */
   findWrappedOtherThan(kekId: string, afterKid: string, limit: number): Promise<StoredKey[]>;
   /** Applies the rewraps whose row still exists under its `fromKekId`; returns how many. */

@@ -75,11 +75,14 @@ export class KeyVault {
   }
 
   /**
-   * Retention: destroys the tenant's keys of `purpose` whose period sorts before `periodsBefore`.
-   * Keys without a period stay, and nobody is fenced: later periods still get keys.
+   * Retention: destroys the tenant's keys of `purpose` whose period sorts before `periodsBefore`,
+   * except those of `heldSubjects` (a legal hold keeps their data, Art. 17(3)); the next round
+   * after a hold ends destroys what is due. Keys without a period stay, and nobody is fenced:
+   * later periods still get keys.
    */
-  async destroyExpiredKeys(tenantId: string, purpose: Purpose, periodsBefore: string): Promise<string[]> {
-    return this.store.destroyPeriodsBefore(tenantId, purpose, periodsBefore);
+  async destroyExpiredKeys(tenantId: string, purpose: Purpose, periodsBefore: string, heldSubjects: readonly string[] = []): Promise<string[]> {
+    const refs = await this.refs();
+    return this.store.destroyPeriodsBefore(tenantId, purpose, periodsBefore, heldSubjects.map((subjectId) => refs.of(tenantId, subjectId)));
   }
 
   /**

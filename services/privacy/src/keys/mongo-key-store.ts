@@ -150,8 +150,13 @@ export class MongoKeyStore implements KeyStore {
     return kids;
   }
 
-  async destroyPeriodsBefore(tenantId: string, purpose: Purpose, periodsBefore: string): Promise<string[]> {
-    const kids = await this.kidsOf({ tenantId, purpose, period: { $gt: '', $lt: periodsBefore } });
+  async destroyPeriodsBefore(tenantId: string, purpose: Purpose, periodsBefore: string, keep: readonly Buffer[] = []): Promise<string[]> {
+    const kids = await this.kidsOf({
+      tenantId,
+      purpose,
+      period: { $gt: '', $lt: periodsBefore },
+      ...(keep.length > 0 ? { subjectRef: { $nin: keep.map((ref) => new Binary(ref)) } } : {}),
+    });
     for (let i = 0; i < kids.length; i += DELETE_BATCH) {
       await this.keys.deleteMany({ tenantId, _id: { $in: kids.slice(i, i + DELETE_BATCH) } });
     }

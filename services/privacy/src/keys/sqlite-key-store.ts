@@ -107,12 +107,10 @@ export class SqliteKeyStore implements KeyStore {
       fence: db.prepare<[string, Buffer, string]>(
         'INSERT OR IGNORE INTO fenced_subjects (tenant_id, subject_ref, fenced_at) VALUES (?, ?, ?)',
       ),
-      kidsOfPeriodsBefore: db.prepare<[string, string, string], { kid: string }>(
-        "SELECT kid FROM data_keys WHERE tenant_id = ? AND purpose = ? AND period <> '' AND period < ?",
+      kidsOfPeriodsBefore: db.prepare<[string, string, string], { kid: string; subject_ref: Buffer }>(
+        "SELECT kid, subject_ref FROM data_keys WHERE tenant_id = ? AND purpose = ? AND period <> '' AND period < ?",
       ),
-      deletePeriodsBefore: db.prepare<[string, string, string]>(
-        "DELETE FROM data_keys WHERE tenant_id = ? AND purpose = ? AND period <> '' AND period < ?",
-      ),
+      deleteKid: db.prepare<[string]>('DELETE FROM data_keys WHERE kid = ?'),
       wrappedOtherThan: db.prepare<[string, string, number], KeyRow>(
         'SELECT * FROM data_keys WHERE kid > ? AND kek_id <> ? ORDER BY kid LIMIT ?',
       ),
@@ -143,9 +141,13 @@ export class SqliteKeyStore implements KeyStore {
     return kids;
   };
 
-  private readonly destroyPeriodsTx = (tenantId: string, purpose: string, periodsBefore: string): string[] => {
-    const kids = this.statements.kidsOfPeriodsBefore.all(tenantId, purpose, periodsBefore).map((r) => r.kid);
-    this.statements.deletePeriodsBefore.run(tenantId, purpose, periodsBefore);
+  private readonly destroyPeriodsTx = (tenantId: string, purpose: string, periodsBefore: string, keep: readonly Buffer[]): string[] => {
+    const kept = new Set(keep.map((ref) => ref.toString('base64')));
+    const kids = this.statements.kidsOfPeriodsBefore
+      .all(tenantId, purpose, periodsBefore)
+      .filter((row) => !kept.has(row.subject_ref.toString('base64')))
+      .map((row) => row.kid);
+    for (const kid of kids) this.statements.deleteKid.run(kid);
     return kids;
   };
 
@@ -174,8 +176,8 @@ export class SqliteKeyStore implements KeyStore {
     return kids;
   }
 
-  async destroyPeriodsBefore(tenantId: string, purpose: Purpose, periodsBefore: string): Promise<string[]> {
-    const kids = this.db.transaction(this.destroyPeriodsTx).immediate(tenantId, purpose, periodsBefore);
+  async destroyPeriodsBefore(tenantId: string, purpose: Purpose, periodsBefore: string, keep: readonly Buffer[] = []): Promise<string[]> {
+    const kids = this.db.transaction(this.destroyPeriodsTx).immediate(tenantId, purpose, periodsBefore, keep);
     this.truncateWal();
     return kids;
   }
