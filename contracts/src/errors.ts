@@ -42,6 +42,7 @@ export const problemCatalog = {
   'concurrency.conflict': { status: 409, title: 'The resource changed concurrently; retry' },
   'privacy.subject_erased': { status: 410, title: 'The data subject has been erased' },
   'privacy.request_not_found': { status: 404, title: 'No such privacy request' },
+  'privacy.acknowledgement_not_found': { status: 404, title: 'You have not acknowledged the current privacy policy' },
   'privacy.policy_not_found': { status: 404, title: 'No privacy policy has been published' },
   'privacy.policy_version_mismatch': { status: 409, title: 'That is not the current privacy policy version' },
   'privacy.policy_not_acknowledged': { status: 422, title: 'Acknowledge the current privacy policy first' },

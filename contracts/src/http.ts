@@ -576,6 +576,15 @@ export const routes = {
     response: { status: 201, schema: AcknowledgementView, description: 'Your acknowledgement' },
     problems: [...always, ...bodyProblems, 'privacy.policy_not_found', 'privacy.policy_version_mismatch', 'privacy.subject_erased'],
   },
+  withdrawPolicyAcknowledgement: {
+    operationId: 'withdrawPolicyAcknowledgement',
+    method: 'DELETE',
+    path: '/v1/privacy/policy/acknowledgements/current',
+    summary: 'Withdraw your acknowledgement of the current privacy policy (GDPR Art. 7(3)); where the policy requires it, you cannot book, nor be booked for, until you acknowledge it again',
+    roles: anyone,
+    response: { status: 204, description: 'Withdrawn' },
+    problems: [...always, 'privacy.policy_not_found', 'privacy.acknowledgement_not_found', 'privacy.subject_erased'],
+  },
   listUnacknowledged: {
     operationId: 'listUnacknowledged',
     method: 'GET',

@@ -27,6 +27,7 @@ import {
   LegalHoldLifted,
   LegalHoldPlaced,
   PrivacyPolicyAcknowledged,
+  PrivacyPolicyAcknowledgementWithdrawn,
   PrivacyPolicyPublished,
   SubProcessorsChanged,
 } from './privacy.js';
@@ -66,6 +67,7 @@ export const eventCatalog = {
   UserDeactivated,
   PrivacyPolicyPublished,
   PrivacyPolicyAcknowledged,
+  PrivacyPolicyAcknowledgementWithdrawn,
   LegalHoldPlaced,
   LegalHoldLifted,
   SubProcessorsChanged,

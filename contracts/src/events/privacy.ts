@@ -33,6 +33,13 @@ export const PrivacyPolicyAcknowledged = defineEvent(
   z.object({ userId: Uuid, version: PolicyVersion }),
 );
 
+/** GDPR Art. 7(3): consent is withdrawn as easily as it was given; where required, bookings stop until it is given again. */
+export const PrivacyPolicyAcknowledgementWithdrawn = defineEvent(
+  'privacy',
+  'PrivacyPolicyAcknowledgementWithdrawn',
+  z.object({ userId: Uuid, version: PolicyVersion }),
+);
+
 /** Why erasure is refused (GDPR Art. 17(3)): a code and a reference such as a case number, no free text. */
 export const LegalHoldReason = z.enum(['litigation', 'regulatory_investigation', 'statutory_retention', 'other_legal_obligation']);
 /** An opaque case number (no spaces, at least one digit), so no party's name ends up in the record. */
@@ -111,6 +118,7 @@ export const AuditOperation = z.enum([
   'export.served',
   'policy.published',
   'policy.acknowledged',
+  'policy.acknowledgement_withdrawn',
   'legal_hold.placed',
   'legal_hold.lifted',
   'sub_processors.changed',

@@ -143,6 +143,8 @@ export const PublishPolicy = defineRequest(
 );
 export const GetPolicy = defineRequest('privacy.qry.GetPolicy', z.object({}), PolicyView);
 export const AcknowledgePolicy = defineRequest('privacy.cmd.AcknowledgePolicy', z.object({ version: PolicyVersion }), AcknowledgementView);
+/** Withdraws the caller's acknowledgement of the current version (Art. 7(3)). */
+export const WithdrawPolicyAcknowledgement = defineRequest('privacy.cmd.WithdrawPolicyAcknowledgement', z.object({}), z.object({}));
 export const ListUnacknowledged = defineRequest('privacy.qry.ListUnacknowledged', z.object({}), UnacknowledgedView);
 
 export const GetProcessingRecords = defineRequest('privacy.qry.GetProcessingRecords', z.object({}), ProcessingRecordsView);

@@ -45,6 +45,12 @@ export const privacyPolicies: ProjectionDefinition = {
       const doc = tx.get<AcknowledgementsDocument>(ACKNOWLEDGEMENTS, id) ?? { id, tenantId: event.tenantId, versions: [] };
       if (!doc.versions.includes(version)) tx.put(ACKNOWLEDGEMENTS, id, { ...doc, versions: [...doc.versions, version] });
     },
+    PrivacyPolicyAcknowledgementWithdrawn: (event, tx) => {
+      const { userId, version } = data(event) as { userId: string; version: string };
+      const id = userDocumentId(event.tenantId, userId);
+      const doc = tx.get<AcknowledgementsDocument>(ACKNOWLEDGEMENTS, id);
+      if (doc?.versions.includes(version)) tx.put(ACKNOWLEDGEMENTS, id, { ...doc, versions: doc.versions.filter((acknowledged) => acknowledged !== version) });
+    },
   },
 };
 

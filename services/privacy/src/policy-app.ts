@@ -15,6 +15,7 @@ import { requireActor, requireOfficer, requireRole, subjectErased } from './acce
 import {
   acknowledgementStatus,
   decideAcknowledge,
+  decideWithdraw,
   decidePublishPolicy,
   evolveConsent,
   evolvePolicy,
@@ -70,6 +71,17 @@ export class PolicyApp {
         audit: events.length === 0 ? [] : [{ operation: 'policy.acknowledged', actorId: userId, subjectId: userId, outcome: 'succeeded', details: { version } }],
         result: { version, acknowledgedAt: after[version]! },
       };
+    });
+  }
+
+  async withdraw(ctx: RequestContext): Promise<Record<string, never>> {
+    const userId = requireActor(ctx);
+    if (await this.deps.erased(ctx.tenantId, userId)) throw subjectErased();
+    const policy = await this.policy(ctx.tenantId);
+    return this.deps.log.commit(ctx, consentStream(ctx.tenantId, userId), foldConsent, (state, now) => {
+      const events = decided(decideWithdraw({ userId, now, policy }, state));
+      const version = policy.current?.version;
+      return { events, audit: [{ operation: 'policy.acknowledgement_withdrawn', actorId: userId, subjectId: userId, outcome: 'succeeded', ...(version === undefined ? {} : { details: { version } }) }], result: {} };
     });
   }
 

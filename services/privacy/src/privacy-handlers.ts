@@ -8,6 +8,7 @@ import {
   ListLegalHolds,
   ListPrivacyRequests,
   ListUnacknowledged,
+  WithdrawPolicyAcknowledgement,
   PlaceLegalHold,
   PolicyAcknowledgementStatus,
   PublishPolicy,
@@ -38,6 +39,7 @@ export function registerPrivacyHandlers(bus: Pick<Bus, 'handle'>, { requests, po
   bus.handle(GetPolicy, (_request, ctx) => policy.get(ctx));
   bus.handle(AcknowledgePolicy, (request, ctx) => policy.acknowledge(request, ctx));
   bus.handle(ListUnacknowledged, (_request, ctx) => policy.unacknowledged(ctx));
+  bus.handle(WithdrawPolicyAcknowledgement, (_request, ctx) => policy.withdraw(ctx));
   bus.handle(PolicyAcknowledgementStatus, (request, ctx) => policy.status(request, ctx));
   bus.handle(GetProcessingRecords, (_request, ctx) => records.processingRecords(ctx));
   bus.handle(SetSubProcessors, (request, ctx) => records.setSubProcessors(request, ctx));

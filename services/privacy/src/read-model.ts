@@ -70,6 +70,10 @@ export const privacyReadModel: ProjectionDefinition = {
       const doc: AcknowledgementDocument = { id, tenantId: event.tenantId, version: version!, userId: userId! };
       tx.put(ACKNOWLEDGEMENTS, id, doc);
     },
+    PrivacyPolicyAcknowledgementWithdrawn: (event, tx) => {
+      const { userId, version } = data(event);
+      tx.delete(ACKNOWLEDGEMENTS, acknowledgementId(event.tenantId, version!, userId!));
+    },
   },
 };
 

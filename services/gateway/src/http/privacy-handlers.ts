@@ -8,6 +8,7 @@ import {
   ListLegalHolds,
   ListPrivacyRequests,
   ListUnacknowledged,
+  WithdrawPolicyAcknowledgement,
   PlaceLegalHold,
   PublishPolicy,
   ReadAuditLog,
@@ -28,6 +29,7 @@ export type PrivacyRouteId =
   | 'publishPrivacyPolicy'
   | 'acknowledgePrivacyPolicy'
   | 'listUnacknowledged'
+  | 'withdrawPolicyAcknowledgement'
   | 'getProcessingRecords'
   | 'setSubProcessors'
   | 'placeLegalHold'
@@ -56,6 +58,10 @@ export function privacyHandlers(bus: Pick<Bus, 'request'>): Pick<RouteHandlers, 
     publishPrivacyPolicy: async ({ body, ctx }) => ({ body: await bus.request(PublishPolicy, body, ctx) }),
     acknowledgePrivacyPolicy: async ({ body, ctx }) => ({ body: await bus.request(AcknowledgePolicy, body, ctx) }),
     listUnacknowledged: async ({ ctx }) => ({ body: await bus.request(ListUnacknowledged, {}, ctx) }),
+    withdrawPolicyAcknowledgement: async ({ ctx }) => {
+      await bus.request(WithdrawPolicyAcknowledgement, {}, ctx);
+      return {};
+    },
     getProcessingRecords: async ({ ctx }) => ({ body: await bus.request(GetProcessingRecords, {}, ctx) }),
     setSubProcessors: async ({ body, ctx }) => ({ body: await bus.request(SetSubProcessors, body, ctx) }),
     placeLegalHold: async ({ body, ctx }) => {

@@ -42,8 +42,22 @@ export type ConsentState = Record<string, string>;
 
 export const initialConsent: ConsentState = {};
 
-export const evolveConsent = (state: ConsentState, event: Recorded): ConsentState =>
-  event.type === 'PrivacyPolicyAcknowledged' && state[event.data.version] === undefined ? { ...state, [event.data.version]: event.at } : state;
+export function evolveConsent(state: ConsentState, event: Recorded): ConsentState {
+  if (event.type === 'PrivacyPolicyAcknowledged' && state[event.data.version] === undefined) return { ...state, [event.data.version]: event.at };
+  if (event.type === 'PrivacyPolicyAcknowledgementWithdrawn') {
+    const { [event.data.version]: _withdrawn, ...rest } = state;
+    return rest;
+  }
+  return state;
+}
+
+/** Withdrawing consent (Art. 7(3)): only an acknowledgement of the current version can be withdrawn. */
+export function decideWithdraw(command: { userId: string; now: string; policy: PolicyState }, state: ConsentState): Decided {
+  const current = command.policy.current;
+  if (!current) return reject(domainError('privacy.policy_not_found', 'no privacy policy has been published'));
+  if (state[current.version] === undefined) return reject(domainError('privacy.acknowledgement_not_found', 'the current privacy policy is not acknowledged'));
+  return accept({ type: 'PrivacyPolicyAcknowledgementWithdrawn', data: { userId: command.userId, version: current.version }, at: command.now });
+}
 
 /** Only the current version can be acknowledged; acknowledging it again changes nothing. */
 export function decideAcknowledge(command: { userId: string; version: string; now: string; policy: PolicyState }, state: ConsentState): Decided {
