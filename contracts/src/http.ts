@@ -11,7 +11,7 @@ import { AnonymizeBookingsAfterDays, BookingPolicyFields, BookingVisibility } fr
 import { IsoWeekday, TimeZone } from './events/places.js';
 import { BookingPolicyView, LocationView, PrivacySettingsView, SlotView, TimeWindow } from './messages/booking.js';
 import { Role as UserRole } from './context.js';
-import { PolicyVersion, PrivacyRequestKind, SubProcessor } from './events/privacy.js';
+import { PolicyVersion, PrivacyRequestKind, RestrictionLiftReason, SubProcessor } from './events/privacy.js';
 import {
   AcknowledgementView,
   AuditEntry,
@@ -19,6 +19,8 @@ import {
   ExportRequestView,
   LegalHoldView,
   PlaceLegalHold,
+  RestrictProcessing,
+  RestrictionView,
   PolicyView,
   PrivacyRequestSummary,
   ProcessingRecordsView,
@@ -86,6 +88,8 @@ export const PublishPolicyBody = z.strictObject(PublishPolicy.request.shape);
 export const AcknowledgePolicyBody = z.strictObject({ version: PolicyVersion });
 export const SubProcessorsBody = z.strictObject({ items: z.array(z.strictObject(SubProcessor.shape)).max(100) });
 export const LegalHoldBody = z.strictObject(PlaceLegalHold.request.shape);
+export const RestrictionBody = z.strictObject(RestrictProcessing.request.shape);
+export const LiftRestrictionQuery = z.strictObject({ reason: RestrictionLiftReason });
 
 export const CreateTenantBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -338,6 +342,7 @@ export const routes = {
       'booking.concurrent_limit',
       'booking.capacity_reached',
       'privacy.policy_not_acknowledged',
+      'privacy.processing_restricted',
       'privacy.subject_erased',
       'user.not_found',
       'user.deactivated',
@@ -642,6 +647,39 @@ export const routes = {
     params: IdParams,
     response: { status: 204, description: 'Lifted' },
     problems: [...always, 'validation.failed', 'privacy.legal_hold_not_found'],
+  },
+  restrictProcessing: {
+    operationId: 'restrictProcessing',
+    method: 'POST',
+    idempotent: true,
+    path: '/v1/privacy/restrictions',
+    summary:
+      "Restrict the processing of a person's data (GDPR Art. 18) or object to it (Art. 21): their data is kept, but no booking is made by or for them until the restriction is lifted. Without subjectId, your own; officers may name anyone of the tenant",
+    roles: anyone,
+    body: RestrictionBody,
+    response: { status: 201, schema: RestrictionView, description: 'The restriction, in force' },
+    problems: [...always, ...bodyProblems, 'user.not_found', 'privacy.subject_erased'],
+  },
+  listRestrictions: {
+    operationId: 'listRestrictions',
+    method: 'GET',
+    path: '/v1/privacy/restrictions',
+    summary: 'Restrictions in force: every one for officers, your own for anyone else',
+    roles: anyone,
+    response: { status: 200, schema: z.object({ items: z.array(RestrictionView) }), description: 'The restrictions, oldest first' },
+    problems: [...always],
+  },
+  liftRestriction: {
+    operationId: 'liftRestriction',
+    method: 'DELETE',
+    path: '/v1/privacy/restrictions/{id}',
+    summary:
+      'Lift a restriction: officers with the reason (tell the person first, Art. 18(3)); the person themself with withdrawn_by_subject',
+    roles: anyone,
+    params: IdParams,
+    query: LiftRestrictionQuery,
+    response: { status: 204, description: 'Lifted: booking processes the person\'s data again' },
+    problems: [...always, 'validation.failed', 'privacy.restriction_not_found'],
   },
   readAuditLog: {
     operationId: 'readAuditLog',

@@ -29,6 +29,8 @@ import {
   PrivacyPolicyAcknowledged,
   PrivacyPolicyAcknowledgementWithdrawn,
   PrivacyPolicyPublished,
+  ProcessingRestricted,
+  ProcessingRestrictionLifted,
   SubProcessorsChanged,
 } from './privacy.js';
 import { TenantCreated, UserDeactivated, UserPasswordChanged, UserProfileChanged, UserRegistered, UserRoleChanged } from './identity.js';
@@ -70,6 +72,8 @@ export const eventCatalog = {
   PrivacyPolicyAcknowledgementWithdrawn,
   LegalHoldPlaced,
   LegalHoldLifted,
+  ProcessingRestricted,
+  ProcessingRestrictionLifted,
   SubProcessorsChanged,
   ErasureRequested,
   ErasureRefused,

@@ -63,6 +63,26 @@ export const LegalHoldPlaced = defineEvent(
 );
 export const LegalHoldLifted = defineEvent('privacy', 'LegalHoldLifted', z.object({ holdId: Uuid, liftedBy: Uuid.optional() }));
 
+/**
+ * Why a person's data may only be stored, not processed: GDPR Art. 18(1)(a)–(d) (restriction) or
+ * Art. 21(1) (objection to processing on legitimate interests, which booking relies on).
+ */
+export const RestrictionGround = z.enum(['accuracy_contested', 'unlawful_processing', 'legal_claims', 'objection_pending', 'objection']);
+/** Why a restriction ends: the controller verified or overrode it (Art. 18(3) needs the person told first), or the person withdrew it. */
+export const RestrictionLiftReason = z.enum(['accuracy_verified', 'compelling_grounds', 'no_longer_applicable', 'withdrawn_by_subject']);
+
+/** From now on booking makes no booking by or for the subject; their data stays stored. */
+export const ProcessingRestricted = defineEvent(
+  'privacy',
+  'ProcessingRestricted',
+  z.object({ restrictionId: Uuid, subjectId: Uuid, ground: RestrictionGround, placedBy: Uuid.optional() }),
+);
+export const ProcessingRestrictionLifted = defineEvent(
+  'privacy',
+  'ProcessingRestrictionLifted',
+  z.object({ restrictionId: Uuid, subjectId: Uuid, reason: RestrictionLiftReason, liftedBy: Uuid.optional() }),
+);
+
 /** A processor the tenant engages (GDPR Art. 28), listed in the record of processing. */
 export const SubProcessor = z.object({
   name: z.string().trim().min(1).max(120),
@@ -121,6 +141,8 @@ export const AuditOperation = z.enum([
   'policy.acknowledgement_withdrawn',
   'legal_hold.placed',
   'legal_hold.lifted',
+  'processing.restricted',
+  'processing.restriction_lifted',
   'sub_processors.changed',
 ]);
 export const AuditOutcome = z.enum(['accepted', 'refused', 'succeeded', 'failed']);

@@ -8,6 +8,8 @@ import {
   PolicyUrl,
   PolicyVersion,
   PrivacyRequestKind,
+  RestrictionGround,
+  RestrictionLiftReason,
   SubProcessor,
 } from '../events/privacy.js';
 import { Purpose, PiiCategory } from '../pii.js';
@@ -161,6 +163,25 @@ export const PlaceLegalHold = defineRequest(
 );
 export const LiftLegalHold = defineRequest('privacy.cmd.LiftLegalHold', z.object({ holdId: Uuid }), z.object({}));
 export const ListLegalHolds = defineRequest('privacy.qry.ListLegalHolds', z.object({}), z.object({ items: z.array(LegalHoldView) }));
+
+/** A restriction (Art. 18) or objection (Art. 21) in force: the person's data is kept, not processed for booking. */
+export const RestrictionView = z.object({
+  id: Uuid,
+  subjectId: Uuid,
+  ground: RestrictionGround,
+  placedAt: Timestamp,
+  /** Who asked: the person themself, or an officer acting on their request. */
+  placedBy: Uuid.nullable(),
+});
+/** `subjectId` absent: the caller restricts the processing of their own data. */
+export const RestrictProcessing = defineRequest(
+  'privacy.cmd.RestrictProcessing',
+  z.object({ subjectId: Uuid.optional(), ground: RestrictionGround }),
+  RestrictionView,
+);
+export const LiftRestriction = defineRequest('privacy.cmd.LiftRestriction', z.object({ restrictionId: Uuid, reason: RestrictionLiftReason }), z.object({}));
+/** Officers see every restriction in force; anyone else their own. */
+export const ListRestrictions = defineRequest('privacy.qry.ListRestrictions', z.object({}), z.object({ items: z.array(RestrictionView) }));
 
 export const ReadAuditLog = defineRequest(
   'privacy.qry.ReadAuditLog',

@@ -89,6 +89,17 @@ export const CancelSubjectBookings = defineRequest(
   z.object({ cancelled: z.number().int().nonnegative() }),
 );
 
+/**
+ * A restriction (Art. 18/21) placed or lifted: booking applies it to its gate before privacy
+ * answers, so "restricted" is in force once the request has answered. Idempotent; booking's
+ * consumer of privacy's events applies the same change for a booking that was not reachable.
+ */
+export const ApplyRestriction = defineRequest(
+  'booking.privacy.ApplyRestriction',
+  z.object({ restrictionId: Uuid, subjectId: Uuid, inForce: z.boolean() }),
+  z.object({ applied: z.boolean() }),
+);
+
 /** Whether the subject is a user of the caller's tenant (erasure and export requests name one). */
 export const LookupSubject = defineRequest(
   'identity.privacy.LookupSubject',

@@ -1,4 +1,5 @@
 import {
+  ApplyRestriction,
   CancelBooking,
   CancelSubjectBookings,
   ChangeBookingPolicy,
@@ -29,6 +30,7 @@ import { windowOf } from './app-support.js';
 import type { Availability } from './availability.js';
 import type { BookingsApp } from './bookings-app.js';
 import type { PlacesApp } from './places-app.js';
+import type { PolicyGate } from './policy-gate.js';
 import type { SubjectData } from './subject-data.js';
 
 const ForgetBookingSubject = forgetSubject('booking');
@@ -39,8 +41,8 @@ const ExportBookingSubject = exportSubject('booking');
  * context's. The `booking.privacy.*` handlers are the privacy service's to call (NATS subject
  * permissions in production, as for the key vault).
  */
-export function registerBookingHandlers(bus: Bus, apps: { places: PlacesApp; bookings: BookingsApp; availability: Availability; subjects: SubjectData }): void {
-  const { places, bookings, availability, subjects } = apps;
+export function registerBookingHandlers(bus: Bus, apps: { places: PlacesApp; bookings: BookingsApp; availability: Availability; subjects: SubjectData; policyGate: PolicyGate }): void {
+  const { places, bookings, availability, subjects, policyGate } = apps;
   bus.handle(CreateLocation, (request, ctx) => places.createLocation(request, ctx));
   bus.handle(ListLocations, (request, ctx) => places.listLocations(request, ctx));
   bus.handle(GetLocation, (request, ctx) => places.getLocation(request.locationId, ctx));
@@ -64,5 +66,6 @@ export function registerBookingHandlers(bus: Bus, apps: { places: PlacesApp; boo
   bus.handle(LocationAvailability, async (request, ctx) => availability.locationAvailability(request.locationId, windowOf(request), ctx));
   bus.handle(CancelSubjectBookings, (request, ctx) => subjects.cancelBookings(request.subjectId, ctx));
   bus.handle(ForgetBookingSubject, (request, ctx) => subjects.forget(request.subjectId, ctx));
+  bus.handle(ApplyRestriction, (request, ctx) => policyGate.applyRestriction(request, ctx));
   bus.handle(ExportBookingSubject, (request, ctx) => subjects.export(request.subjectId, ctx));
 }

@@ -53,6 +53,7 @@ export interface BookingApps {
   availability: Availability;
   subjects: SubjectData;
   retention: Retention;
+  policyGate: PolicyGate;
 }
 
 /** Booking asking another service on its own behalf: the tenant, no actor, no roles. */
@@ -196,6 +197,7 @@ export class BookingModule {
               availability: new Availability({ readModel, shredder }),
               subjects: new SubjectData({ readModel, ledgers, bookings, now }),
               retention: new Retention({ readModel, now, destroyExpiredKeys }),
+              policyGate,
             };
           },
         },

@@ -105,7 +105,11 @@ export class BookingsApp {
     const outOfBounds = beyondHardLimits({ start: request.start, end: request.end, now: this.deps.now().toISOString() });
     if (outOfBounds) throw new DomainFailure(outOfBounds);
     if (bookedBy !== actor.userId) await this.requireActiveUser(tenantId, bookedBy);
-    const [ledgerId] = await Promise.all([this.deps.ledgers.streamOf(tenantId, bookedBy), this.deps.policyGate.requireAcknowledged(ctx, bookedBy)]);
+    const [ledgerId] = await Promise.all([
+      this.deps.ledgers.streamOf(tenantId, bookedBy),
+      this.deps.policyGate.requireAcknowledged(ctx, bookedBy),
+      this.deps.policyGate.requireNotRestricted(ctx, bookedBy),
+    ]);
     const bookingId = request.bookingId ?? newId();
     // Decided first on the cached states (ADR 0009): the append's expected revisions catch a state
     // another replica moved, and a refusal is decided again on states read afresh before it is answered.

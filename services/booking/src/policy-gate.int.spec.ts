@@ -100,3 +100,49 @@ describe('the privacy policy gate (projection in SQLite, privacy asked only when
     await expect(check()).rejects.toEqual(refused);
   });
 });
+
+describe('the restriction gate (Art. 18/21)', () => {
+  let dir: TempDir;
+  let store: ProjectionStore;
+  let runner: ProjectionRunner;
+  let gate: PolicyGate;
+  const restrictionId = randomUUID();
+  const restricted = privacyEvent('ProcessingRestricted', { restrictionId, subjectId: userId, ground: 'objection' });
+  const lifted = privacyEvent('ProcessingRestrictionLifted', { restrictionId, subjectId: userId, reason: 'compelling_grounds' });
+  const refused = expect.objectContaining({ error: expect.objectContaining({ code: 'privacy.processing_restricted' }) });
+
+  beforeEach(() => {
+    dir = tempDir('plass-restriction-gate-');
+    store = openSqliteProjectionStore({ file: join(dir.path, 'read-model.db') });
+    runner = new ProjectionRunner({ definition: privacyPolicies, store });
+    gate = new PolicyGate({ readModel: store, ask: () => Promise.reject(new Error('not asked')) });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    dir.remove();
+  });
+
+  it('refuses from the restriction event until its lifting, for the tenant it was placed in', async () => {
+    await expect(gate.requireNotRestricted(ctx, userId)).resolves.toBeUndefined();
+    await runner.handle(restricted);
+    await expect(gate.requireNotRestricted(ctx, userId)).rejects.toEqual(refused);
+    await expect(gate.requireNotRestricted({ ...ctx, tenantId: otherTenant }, userId)).resolves.toBeUndefined();
+    await runner.handle(lifted);
+    await expect(gate.requireNotRestricted(ctx, userId)).resolves.toBeUndefined();
+  });
+
+  it('a lifting applied directly is not undone by the placement arriving late from the consumer', async () => {
+    await gate.applyRestriction({ restrictionId, subjectId: userId, inForce: true }, ctx);
+    await expect(gate.requireNotRestricted(ctx, userId)).rejects.toEqual(refused);
+    await gate.applyRestriction({ restrictionId, subjectId: userId, inForce: false }, ctx);
+    await runner.handle(restricted);
+    await expect(gate.requireNotRestricted(ctx, userId)).resolves.toBeUndefined();
+  });
+
+  it('forgets the restrictions of an erased person', async () => {
+    await runner.handle(restricted);
+    await forgetAcknowledgements(store, tenantId, userId);
+    await expect(gate.requireNotRestricted(ctx, userId)).resolves.toBeUndefined();
+  });
+});

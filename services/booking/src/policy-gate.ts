@@ -1,6 +1,17 @@
-import { DomainFailure, domainError, type RequestContext } from '@plass/contracts';
+import { randomUUID } from 'node:crypto';
+import { DomainFailure, domainError, type ApplyRestriction, type RequestContext, type RequestOf } from '@plass/contracts';
 import type { ProjectionStore } from '@plass/projections';
-import { ACKNOWLEDGEMENTS, PRIVACY_POLICIES, type AcknowledgementsDocument, type PrivacyPolicyDocument } from './privacy-policies.js';
+import {
+  ACKNOWLEDGEMENTS,
+  PRIVACY_POLICIES,
+  RESTRICTIONS,
+  applyRestriction,
+  isRestricted,
+  privacyPolicies,
+  type AcknowledgementsDocument,
+  type PrivacyPolicyDocument,
+  type RestrictionsDocument,
+} from './privacy-policies.js';
 import { acknowledgementMissing } from './rules/index.js';
 import { userDocumentId } from './users-directory.js';
 
@@ -27,5 +38,19 @@ export class PolicyGate {
         domainError('privacy.policy_not_acknowledged', 'the booker has not acknowledged the current privacy policy', { version: status.currentVersion }),
       );
     }
+  }
+
+  /** Art. 18/21: while a restriction is in force, no booking is made by or for the person. */
+  async requireNotRestricted(ctx: RequestContext, bookerId: string): Promise<void> {
+    const doc = await this.deps.readModel.get<RestrictionsDocument>(RESTRICTIONS, userDocumentId(ctx.tenantId, bookerId));
+    if (isRestricted(doc, ctx.tenantId)) {
+      throw new DomainFailure(domainError('privacy.processing_restricted', "the booker's data may not be processed for bookings while a restriction is in force"));
+    }
+  }
+
+  /** Privacy applies a restriction here before it answers; the same change from its events later is a no-op. */
+  async applyRestriction(change: RequestOf<typeof ApplyRestriction>, ctx: RequestContext): Promise<{ applied: boolean }> {
+    await this.deps.readModel.apply(privacyPolicies.name, randomUUID(), (tx) => applyRestriction(tx, ctx.tenantId, change));
+    return { applied: true };
   }
 }

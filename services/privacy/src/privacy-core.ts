@@ -15,6 +15,7 @@ import type { PrivacyApps } from './privacy-handlers.js';
 import { forgetInReadModel, type RequestDocument } from './read-model.js';
 import { RecordsApp } from './records-app.js';
 import { RequestsApp } from './requests-app.js';
+import { RestrictionsApp } from './restrictions-app.js';
 import { VaultKeys } from './vault-keys.js';
 
 export interface PrivacyCoreDeps {
@@ -49,6 +50,7 @@ export class PrivacyCore {
     const erased = erasedSubjects({ log, readModel });
     const policy = new PolicyApp({ log, readModel, erased });
     const records = new RecordsApp({ log, bus, erased, now });
+    const restrictions = new RestrictionsApp({ log, bus, erased, logger });
     this.log = log;
     this.bundles = bundles;
     this.now = now;
@@ -76,7 +78,10 @@ export class PrivacyCore {
       participants,
       now,
       timeoutMs: deps.participantTimeoutMs,
-      ownSections: async (tenantId, subjectId) => ({ consents: await policy.consentsOf(tenantId, subjectId) }),
+      ownSections: async (tenantId, subjectId) => {
+        const [consents, restricted] = await Promise.all([policy.consentsOf(tenantId, subjectId), restrictions.restrictionsOf(tenantId, subjectId)]);
+        return { consents, restrictions: restricted.map(({ id, ground, placedAt }) => ({ id, ground, placedAt })) };
+      },
     });
     this.apps = {
       requests: new RequestsApp({
@@ -90,6 +95,7 @@ export class PrivacyCore {
       }),
       policy,
       records,
+      restrictions,
     };
   }
 

@@ -8,6 +8,9 @@ import {
   ListLegalHolds,
   ListPrivacyRequests,
   ListUnacknowledged,
+  ListRestrictions,
+  LiftRestriction,
+  RestrictProcessing,
   WithdrawPolicyAcknowledgement,
   PlaceLegalHold,
   PolicyAcknowledgementStatus,
@@ -21,15 +24,17 @@ import type { Bus } from '@plass/bus';
 import type { PolicyApp } from './policy-app.js';
 import type { RecordsApp } from './records-app.js';
 import type { RequestsApp } from './requests-app.js';
+import type { RestrictionsApp } from './restrictions-app.js';
 
 export interface PrivacyApps {
   requests: RequestsApp;
   policy: PolicyApp;
   records: RecordsApp;
+  restrictions: RestrictionsApp;
 }
 
 /** The privacy service's NATS face (the gateway's routes and booking's policy check); the tenant is always the context's. */
-export function registerPrivacyHandlers(bus: Pick<Bus, 'handle'>, { requests, policy, records }: PrivacyApps): void {
+export function registerPrivacyHandlers(bus: Pick<Bus, 'handle'>, { requests, policy, records, restrictions }: PrivacyApps): void {
   bus.handle(RequestErasure, (request, ctx) => requests.requestErasure(request, ctx));
   bus.handle(GetErasureRequest, (request, ctx) => requests.getErasure(request.requestId, ctx));
   bus.handle(RequestExport, (request, ctx) => requests.requestExport(request, ctx));
@@ -46,5 +51,8 @@ export function registerPrivacyHandlers(bus: Pick<Bus, 'handle'>, { requests, po
   bus.handle(PlaceLegalHold, (request, ctx) => records.placeHold(request, ctx));
   bus.handle(LiftLegalHold, (request, ctx) => records.liftHold(request, ctx));
   bus.handle(ListLegalHolds, (_request, ctx) => records.listHolds(ctx));
+  bus.handle(RestrictProcessing, (request, ctx) => restrictions.restrict(request, ctx));
+  bus.handle(LiftRestriction, (request, ctx) => restrictions.lift(request, ctx));
+  bus.handle(ListRestrictions, (_request, ctx) => restrictions.list(ctx));
   bus.handle(ReadAuditLog, (request, ctx) => records.readAuditLog(request, ctx));
 }

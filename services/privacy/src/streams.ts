@@ -8,3 +8,4 @@ export const legalHoldsStream = (tenantId: string) => `legal-holds-${tenantId}`;
 export const subProcessorsStream = (tenantId: string) => `sub-processors-${tenantId}`;
 /** The append-only audit log, one stream per tenant and UTC day, so a window reads only its days. */
 export const auditStream = (tenantId: string, day: string) => `audit-${tenantId}-${day}`;
+export const restrictionsStream = (tenantId: string) => `restrictions-${tenantId}`;

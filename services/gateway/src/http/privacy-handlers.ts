@@ -8,6 +8,9 @@ import {
   ListLegalHolds,
   ListPrivacyRequests,
   ListUnacknowledged,
+  ListRestrictions,
+  LiftRestriction,
+  RestrictProcessing,
   WithdrawPolicyAcknowledgement,
   PlaceLegalHold,
   PublishPolicy,
@@ -35,6 +38,9 @@ export type PrivacyRouteId =
   | 'placeLegalHold'
   | 'listLegalHolds'
   | 'liftLegalHold'
+  | 'restrictProcessing'
+  | 'listRestrictions'
+  | 'liftRestriction'
   | 'readAuditLog';
 
 /** The privacy service's routes; who may ask for whom is decided by the privacy service. */
@@ -71,6 +77,15 @@ export function privacyHandlers(bus: Pick<Bus, 'request'>): Pick<RouteHandlers, 
     listLegalHolds: async ({ ctx }) => ({ body: await bus.request(ListLegalHolds, {}, ctx) }),
     liftLegalHold: async ({ params, ctx }) => {
       await bus.request(LiftLegalHold, { holdId: params.id }, ctx);
+      return {};
+    },
+    restrictProcessing: async ({ body, ctx }) => {
+      const restriction = await bus.request(RestrictProcessing, body, ctx);
+      return { body: restriction, location: `/v1/privacy/restrictions/${restriction.id}` };
+    },
+    listRestrictions: async ({ ctx }) => ({ body: await bus.request(ListRestrictions, {}, ctx) }),
+    liftRestriction: async ({ params, query, ctx }) => {
+      await bus.request(LiftRestriction, { restrictionId: params.id, reason: query.reason }, ctx);
       return {};
     },
     readAuditLog: async ({ query, ctx }) => ({ body: await bus.request(ReadAuditLog, query, ctx) }),
