@@ -47,6 +47,7 @@ export const problemCatalog = {
   'privacy.policy_version_mismatch': { status: 409, title: 'That is not the current privacy policy version' },
   'privacy.policy_not_acknowledged': { status: 422, title: 'Acknowledge the current privacy policy first' },
   'privacy.legal_hold_not_found': { status: 404, title: 'No such legal hold' },
+  'privacy.controller_not_set': { status: 404, title: "The tenant's admin has not set the controller's contact yet" },
   'privacy.restriction_not_found': { status: 404, title: 'No such restriction of processing' },
   'privacy.processing_restricted': { status: 422, title: "The person's data may not be processed for bookings (GDPR Art. 18/21)" },
   'service.unavailable': { status: 503, title: 'A service is temporarily unavailable; retry' },

@@ -15,6 +15,8 @@ import { PolicyVersion, PrivacyRequestKind, RestrictionLiftReason, SubProcessor 
 import {
   AcknowledgementView,
   AuditEntry,
+  ControllerContact,
+  ControllerView,
   ErasureRequestView,
   ExportRequestView,
   LegalHoldView,
@@ -88,6 +90,8 @@ export const PublishPolicyBody = z.strictObject(PublishPolicy.request.shape);
 export const AcknowledgePolicyBody = z.strictObject({ version: PolicyVersion });
 export const SubProcessorsBody = z.strictObject({ items: z.array(z.strictObject(SubProcessor.shape)).max(100) });
 export const LegalHoldBody = z.strictObject(PlaceLegalHold.request.shape);
+const DpoContact = ControllerContact.shape.dpo.unwrap();
+export const ControllerBody = z.strictObject({ ...ControllerContact.shape, dpo: z.strictObject(DpoContact.shape).optional() });
 export const RestrictionBody = z.strictObject(RestrictProcessing.request.shape);
 export const LiftRestrictionQuery = z.strictObject({ reason: RestrictionLiftReason });
 
@@ -617,6 +621,25 @@ export const routes = {
     body: SubProcessorsBody,
     response: { status: 200, schema: z.object({ items: z.array(SubProcessor) }), description: 'The sub-processors' },
     problems: [...always, ...bodyProblems],
+  },
+  setController: {
+    operationId: 'setController',
+    method: 'PUT',
+    path: '/v1/privacy/controller',
+    summary: "Set who the controller is and how it and its data protection officer are reached (Art. 13, 30(1)(a), 37(7)); the previous contact is crypto-shredded",
+    roles: admins,
+    body: ControllerBody,
+    response: { status: 200, schema: ControllerView, description: 'The contact in force' },
+    problems: [...always, ...bodyProblems],
+  },
+  getController: {
+    operationId: 'getController',
+    method: 'GET',
+    path: '/v1/privacy/controller',
+    summary: 'Who the controller is and how to reach it and its data protection officer',
+    roles: anyone,
+    response: { status: 200, schema: ControllerView, description: 'The contact' },
+    problems: [...always, 'privacy.controller_not_set'],
   },
   placeLegalHold: {
     operationId: 'placeLegalHold',

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Context } from './events/define.js';
 import { eventCatalog } from './events/index.js';
 import type { SubProcessor } from './events/privacy.js';
-import type { ProcessingActivity, ProcessingRecordsView } from './messages/privacy-api.js';
+import type { ControllerContact, ProcessingActivity, ProcessingRecordsView } from './messages/privacy-api.js';
 import { PiiCategory, Purpose, piiFields } from './pii.js';
 
 type Activity = z.infer<typeof ProcessingActivity>;
@@ -52,12 +52,22 @@ export const processingPurposes: Record<Purpose, PurposeRegister> = {
     consumers: ['booking', 'privacy', 'gateway'],
     safeguards: [...SAFEGUARDS, 'booking keys scoped per day, so retention destroys whole days of links', 'utilization statistics hold no personal data'],
   },
+  controller_contact: {
+    description: 'Who the controller is and how it and its data protection officer are reached, as the tenant\'s admin sets it; shown to the tenant\'s users and in this record',
+    legalBasis: "GDPR Art. 6(1)(c): the controller's legal obligation to name itself and its DPO (Art. 13(1)(a)-(b), 30(1)(a), 37(7))",
+    dataSubjects: ["the controller's contact persons and its data protection officer"],
+    retention: () => "Until the admin replaces the contact: the previous contact's key is destroyed then",
+    consumers: ['privacy', 'gateway'],
+    safeguards: SAFEGUARDS,
+  },
 };
 
 export interface ProcessingRecordsInput extends RetentionSettings {
   tenantId: string;
   generatedAt: string;
   subProcessors: z.infer<typeof SubProcessor>[];
+  platformSubProcessors?: z.infer<typeof SubProcessor>[];
+  contact?: ControllerContact | null;
 }
 
 type Field = Activity['categories'][number]['fields'][number];
@@ -92,10 +102,11 @@ export function processingRecords(input: ProcessingRecordsInput): z.infer<typeof
     };
   });
   return {
-    controller: { tenantId: input.tenantId },
+    controller: { tenantId: input.tenantId, contact: input.contact ?? null },
     processor: 'plass (workplace booking), operated for the controller',
     generatedAt: input.generatedAt,
     activities,
     subProcessors: input.subProcessors,
+    platformSubProcessors: input.platformSubProcessors ?? [],
   };
 }

@@ -12,7 +12,7 @@ describe('the record of processing (Art. 30)', () => {
 
   it('is a valid view naming the controller and the sub-processors', () => {
     expect(ProcessingRecordsView.parse(record)).toEqual(record);
-    expect(record.controller).toEqual({ tenantId });
+    expect(record.controller).toEqual({ tenantId, contact: null });
     expect(record.subProcessors).toEqual(subProcessors);
   });
 

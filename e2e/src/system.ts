@@ -5,7 +5,7 @@ import { startBookingService, type BookingService } from '@plass/booking';
 import type { IdentityService, IdentityServiceConfig } from '@plass/identity';
 import { startGateway, type GatewayConfig } from '@plass/gateway';
 import { startIdentityService } from '@plass/identity';
-import { startPrivacyService } from '@plass/privacy';
+import { startPrivacyService, type PrivacyServiceConfig } from '@plass/privacy';
 import { createLogger, initTracing } from '@plass/telemetry';
 import { startNats, tempDir, type NatsServerHandle, type TempDir } from '@plass/testing';
 
@@ -48,6 +48,8 @@ export interface SystemOptions {
   gateway?: Pick<GatewayConfig, 'loginThrottle' | 'trustProxy'>;
   /** Identity's failed-login limits. */
   identityLoginThrottle?: IdentityServiceConfig['loginThrottle'];
+  /** The operator's own processors (PLASS_SUB_PROCESSORS). */
+  platformSubProcessors?: PrivacyServiceConfig['platformSubProcessors'];
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
@@ -62,7 +64,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   let bookingOffsetMs = 0;
   const bookingNow = () => new Date(Date.now() + bookingOffsetMs);
   const masterKey = randomBytes(32);
-  const privacy = await startPrivacyService({ natsUrl: nats.url, dataDir, masterKey, logger: logger('privacy') });
+  const privacy = await startPrivacyService({
+    natsUrl: nats.url,
+    dataDir,
+    masterKey,
+    logger: logger('privacy'),
+    ...(options.platformSubProcessors ? { platformSubProcessors: options.platformSubProcessors } : {}),
+  });
   const identity = await startIdentityService({
     natsUrl: nats.url,
     dataDir,

@@ -17,6 +17,7 @@ import { LocationCreated, LocationDisabled, LocationUpdated } from './places.js'
 import type { EventDefinition } from './define.js';
 import {
   AuditRecorded,
+  ControllerContactChanged,
   ErasureCompleted,
   ErasureReceiptRecorded,
   ErasureRefused,
@@ -75,6 +76,7 @@ export const eventCatalog = {
   ProcessingRestricted,
   ProcessingRestrictionLifted,
   SubProcessorsChanged,
+  ControllerContactChanged,
   ErasureRequested,
   ErasureRefused,
   ErasureStepCompleted,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Timestamp, Uuid } from '../envelope.js';
+import { pii } from '../pii.js';
 import { defineEvent } from './define.js';
 
 /**
@@ -83,6 +84,30 @@ export const ProcessingRestrictionLifted = defineEvent(
   z.object({ restrictionId: Uuid, subjectId: Uuid, reason: RestrictionLiftReason, liftedBy: Uuid.optional() }),
 );
 
+/**
+ * How the controller and its data protection officer are reached (Art. 13(1)(a)-(b), 30(1)(a),
+ * 37(7)). A contact may name a person, so every field is personal data under keys of the contact's
+ * own (`contactId`), destroyed when the admin replaces it.
+ */
+const contact = <T extends z.ZodType>(schema: T, category: 'name' | 'contact', description: string) =>
+  pii(schema, { category, purpose: 'controller_contact', description });
+export const ContactText = z.string().trim().min(1).max(200);
+export const ContactPhone = z.string().trim().regex(/^\+?[0-9 ()./-]{3,40}$/, 'a telephone number: digits, spaces and + ( ) . / -');
+export const ControllerContactChanged = defineEvent(
+  'privacy',
+  'ControllerContactChanged',
+  z.object({
+    contactId: Uuid,
+    name: contact(ContactText, 'name', "the controller's legal name"),
+    address: contact(z.string().trim().min(1).max(500), 'contact', "the controller's postal address"),
+    email: contact(z.email().max(254), 'contact', "the controller's e-mail address for privacy matters"),
+    phone: contact(ContactPhone, 'contact', "the controller's telephone number").optional(),
+    dpoName: contact(ContactText, 'name', 'the name of the data protection officer, where the controller publishes it').optional(),
+    dpoEmail: contact(z.email().max(254), 'contact', "the data protection officer's e-mail address").optional(),
+    dpoPhone: contact(ContactPhone, 'contact', "the data protection officer's telephone number").optional(),
+  }),
+);
+
 /** A processor the tenant engages (GDPR Art. 28), listed in the record of processing. */
 export const SubProcessor = z.object({
   name: z.string().trim().min(1).max(120),
@@ -144,6 +169,7 @@ export const AuditOperation = z.enum([
   'processing.restricted',
   'processing.restriction_lifted',
   'sub_processors.changed',
+  'controller.changed',
 ]);
 export const AuditOutcome = z.enum(['accepted', 'refused', 'succeeded', 'failed']);
 export const AuditRecorded = defineEvent(

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { Timestamp, Uuid } from '../envelope.js';
 import {
   AuditRecorded,
+  ContactPhone,
+  ContactText,
   LegalHoldReason,
   LegalHoldReference,
   PolicyText,
@@ -120,12 +122,30 @@ export const ProcessingActivity = z.object({
   recipients: z.array(ServiceName),
   safeguards: z.array(z.string()),
 });
+/** Who the controller is and how it and its DPO are reached, as the tenant's admin set it. */
+export const ControllerContact = z.object({
+  name: ContactText,
+  address: z.string().trim().min(1).max(500),
+  email: z.email().max(254),
+  phone: ContactPhone.optional(),
+  /** Where a data protection officer is designated (Art. 37): at least how to reach them. */
+  dpo: z.object({ name: ContactText.optional(), email: z.email().max(254), phone: ContactPhone.optional() }).optional(),
+});
+export type ControllerContact = z.infer<typeof ControllerContact>;
+export const ControllerView = ControllerContact.extend({ tenantId: Uuid, updatedAt: Timestamp });
+export const SetController = defineRequest('privacy.cmd.SetController', ControllerContact, ControllerView);
+export const GetController = defineRequest('privacy.qry.GetController', z.object({}), ControllerView);
+
 export const ProcessingRecordsView = z.object({
-  controller: z.object({ tenantId: Uuid }),
+  /** Art. 30(1)(a): the tenant, and its contact and DPO once the admin has set them (`null` until then). */
+  controller: z.object({ tenantId: Uuid, contact: ControllerContact.nullable() }),
   processor: z.string(),
   generatedAt: Timestamp,
   activities: z.array(ProcessingActivity),
+  /** The tenant's own processors. */
   subProcessors: z.array(SubProcessor),
+  /** The processors plass's operator engages for every tenant (hosting, e-mail delivery; PLASS_SUB_PROCESSORS). */
+  platformSubProcessors: z.array(SubProcessor),
 });
 
 export const RequestErasure = defineRequest('privacy.cmd.RequestErasure', z.object({ subjectId: Uuid }), ErasureRequestView);

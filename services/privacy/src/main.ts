@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createLogger, initTracing } from '@plass/telemetry';
 import { parseMasterKey, parsePreviousMasterKeys } from './master-key.js';
-import { parseParticipants } from './participants.js';
+import { parseParticipants, parsePlatformSubProcessors } from './participants.js';
 import { DEFAULT_ERASURE_PARTICIPANTS } from './privacy.module.js';
 import { startPrivacyService } from './privacy-service.js';
 
@@ -24,6 +24,7 @@ try {
     projectionStore: env.PLASS_PROJECTION_STORE === 'mongodb' ? 'mongodb' : 'sqlite',
     mongodbUrl: env.MONGODB_URL,
     erasureParticipants: parseParticipants(env.PLASS_ERASURE_PARTICIPANTS, DEFAULT_ERASURE_PARTICIPANTS),
+    platformSubProcessors: parsePlatformSubProcessors(env.PLASS_SUB_PROCESSORS),
     logger,
     enableShutdownHooks: true,
   });

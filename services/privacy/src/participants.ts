@@ -1,4 +1,6 @@
-import { ServiceName } from '@plass/contracts';
+import { ServiceName, SubProcessor } from '@plass/contracts';
+import { z } from 'zod';
+import type { SubProcessors } from './domain/sub-processors.js';
 
 /**
  * PLASS_ERASURE_PARTICIPANTS: the services that take part in erasure and export, comma-separated
@@ -10,4 +12,21 @@ export function parseParticipants(value: string | undefined, fallback: readonly 
   const invalid = names.filter((name) => !ServiceName.safeParse(name).success);
   if (invalid.length > 0) throw new Error(`PLASS_ERASURE_PARTICIPANTS: not a service name: ${invalid.join(', ')}`);
   return [...new Set(names.filter((name) => name !== 'privacy'))];
+}
+
+/**
+ * PLASS_SUB_PROCESSORS: the operator's own processors (hosting, e-mail delivery, …) as a JSON
+ * array of `{name, purpose, country}`, listed in every tenant's record of processing. Unset: none.
+ */
+export function parsePlatformSubProcessors(value: string | undefined): SubProcessors {
+  if (value === undefined || value.trim() === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new Error('PLASS_SUB_PROCESSORS: not JSON; expected [{"name": …, "purpose": …, "country": "DE"}]');
+  }
+  const result = z.array(SubProcessor).max(100).safeParse(parsed);
+  if (!result.success) throw new Error(`PLASS_SUB_PROCESSORS: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  return result.data;
 }

@@ -1,4 +1,4 @@
-import { parseParticipants } from './participants.js';
+import { parseParticipants, parsePlatformSubProcessors } from './participants.js';
 
 describe('PLASS_ERASURE_PARTICIPANTS', () => {
   const fallback = ['identity', 'booking'];
@@ -14,5 +14,18 @@ describe('PLASS_ERASURE_PARTICIPANTS', () => {
 
   it('refuses what is not a service name', () => {
     expect(() => parseParticipants('identity,Booking!', fallback)).toThrow(/Booking!/);
+  });
+});
+
+describe('PLASS_SUB_PROCESSORS', () => {
+  it('is none when unset, and a validated list when set', () => {
+    expect(parsePlatformSubProcessors(undefined)).toEqual([]);
+    const hosting = { name: 'Hetzner Online GmbH', purpose: 'hosting', country: 'DE' };
+    expect(parsePlatformSubProcessors(JSON.stringify([hosting]))).toEqual([hosting]);
+  });
+
+  it('refuses what is not JSON or not a list of processors, naming the field', () => {
+    expect(() => parsePlatformSubProcessors('hetzner')).toThrow(/not JSON/);
+    expect(() => parsePlatformSubProcessors(JSON.stringify([{ name: 'X', purpose: 'hosting', country: 'Germany' }]))).toThrow(/0\.country/);
   });
 });

@@ -4,6 +4,8 @@ import type { ProjectionStore } from '@plass/projections';
 import { Shredder } from '@plass/shredder';
 import type { Logger } from '@plass/telemetry';
 import { BackgroundWork } from './background.js';
+import { ControllerApp } from './controller-app.js';
+import type { SubProcessors } from './domain/sub-processors.js';
 import { erasedSubjects } from './erased-subjects.js';
 import { ErasureSaga } from './erasure-saga.js';
 import { PrivacyLog } from './event-log.js';
@@ -31,6 +33,8 @@ export interface PrivacyCoreDeps {
   /** How long a completed export's bundle is kept. */
   exportBundleTtlMs: number;
   retry?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** The operator's own processors, listed in every tenant's record of processing (PLASS_SUB_PROCESSORS). */
+  platformSubProcessors?: SubProcessors;
 }
 
 /** The privacy application: its apps, and the background work (sagas, export assembly) they start. */
@@ -46,10 +50,19 @@ export class PrivacyCore {
   constructor(deps: PrivacyCoreDeps) {
     const { bus, vault, readModel, logger, now, participants } = deps;
     const log = new PrivacyLog(deps.events, now);
-    const bundles = new ExportBundles(readModel, new Shredder(new VaultKeys(vault)), { ttlMs: deps.exportBundleTtlMs });
+    const shredder = new Shredder(new VaultKeys(vault));
+    const bundles = new ExportBundles(readModel, shredder, { ttlMs: deps.exportBundleTtlMs });
+    const controller = new ControllerApp({ log, shredder, vault });
     const erased = erasedSubjects({ log, readModel });
     const policy = new PolicyApp({ log, readModel, erased });
-    const records = new RecordsApp({ log, bus, erased, now });
+    const records = new RecordsApp({
+      log,
+      bus,
+      erased,
+      now,
+      contact: (tenantId) => controller.contact(tenantId),
+      platformSubProcessors: deps.platformSubProcessors ?? [],
+    });
     const restrictions = new RestrictionsApp({ log, bus, erased, logger });
     this.log = log;
     this.bundles = bundles;
@@ -96,6 +109,7 @@ export class PrivacyCore {
       policy,
       records,
       restrictions,
+      controller,
     };
   }
 

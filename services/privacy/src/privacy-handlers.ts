@@ -1,5 +1,7 @@
 import {
   AcknowledgePolicy,
+  GetController,
+  SetController,
   GetErasureRequest,
   GetExportRequest,
   GetPolicy,
@@ -21,6 +23,7 @@ import {
   SetSubProcessors,
 } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
+import type { ControllerApp } from './controller-app.js';
 import type { PolicyApp } from './policy-app.js';
 import type { RecordsApp } from './records-app.js';
 import type { RequestsApp } from './requests-app.js';
@@ -31,10 +34,11 @@ export interface PrivacyApps {
   policy: PolicyApp;
   records: RecordsApp;
   restrictions: RestrictionsApp;
+  controller: ControllerApp;
 }
 
 /** The privacy service's NATS face (the gateway's routes and booking's policy check); the tenant is always the context's. */
-export function registerPrivacyHandlers(bus: Pick<Bus, 'handle'>, { requests, policy, records, restrictions }: PrivacyApps): void {
+export function registerPrivacyHandlers(bus: Pick<Bus, 'handle'>, { requests, policy, records, restrictions, controller }: PrivacyApps): void {
   bus.handle(RequestErasure, (request, ctx) => requests.requestErasure(request, ctx));
   bus.handle(GetErasureRequest, (request, ctx) => requests.getErasure(request.requestId, ctx));
   bus.handle(RequestExport, (request, ctx) => requests.requestExport(request, ctx));
@@ -54,5 +58,7 @@ export function registerPrivacyHandlers(bus: Pick<Bus, 'handle'>, { requests, po
   bus.handle(RestrictProcessing, (request, ctx) => restrictions.restrict(request, ctx));
   bus.handle(LiftRestriction, (request, ctx) => restrictions.lift(request, ctx));
   bus.handle(ListRestrictions, (_request, ctx) => restrictions.list(ctx));
+  bus.handle(SetController, (request, ctx) => controller.set(request, ctx));
+  bus.handle(GetController, (_request, ctx) => controller.get(ctx));
   bus.handle(ReadAuditLog, (request, ctx) => records.readAuditLog(request, ctx));
 }

@@ -18,6 +18,7 @@ import { auditedKeys } from './key-audit.js';
 import { KeyVault, SqliteKeyStore, registerKeyHandlers, type KeyStore } from './keys/index.js';
 import { PrivacyCore } from './privacy-core.js';
 import { registerPrivacyHandlers } from './privacy-handlers.js';
+import type { SubProcessors } from './domain/sub-processors.js';
 import { privacyReadModel, usersDirectory } from './read-model.js';
 import { openEventStore, openReadModelStore, privacyDir, type StoreConfig } from './stores.js';
 
@@ -42,6 +43,8 @@ export interface PrivacyModuleOptions extends StoreConfig {
   /** How long a completed export's bundle is kept. @defaultValue 7 days */
   exportBundleTtlMs?: number;
   retry?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** The operator's own processors, in every tenant's record of processing (PLASS_SUB_PROCESSORS). @defaultValue [] */
+  platformSubProcessors?: SubProcessors;
 }
 
 export const DEFAULT_ERASURE_PARTICIPANTS = ['identity', 'booking'] as const;
@@ -193,6 +196,7 @@ export class PrivacyModule {
               participantTimeoutMs: options.participantTimeoutMs ?? 3000,
               exportBundleTtlMs: options.exportBundleTtlMs ?? DEFAULT_EXPORT_BUNDLE_TTL_MS,
               ...(options.retry ? { retry: options.retry } : {}),
+              ...(options.platformSubProcessors ? { platformSubProcessors: options.platformSubProcessors } : {}),
             }),
         },
         PrivacyLifecycle,

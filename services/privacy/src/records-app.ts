@@ -12,11 +12,12 @@ import {
   type GetProcessingRecords,
   type SetSubProcessors,
   type ListLegalHolds,
+  type ControllerContact,
 } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import { requireOfficer, requireRole, requireSubject, subjectErased } from './access-checks.js';
 import { decideLiftHold, decidePlaceHold, evolveHolds, holdsInForce, holdsOn, initialHolds, type ActiveHold } from './domain/legal-holds.js';
-import { decideSetSubProcessors, evolveSubProcessors, initialSubProcessors } from './domain/sub-processors.js';
+import { decideSetSubProcessors, evolveSubProcessors, initialSubProcessors, type SubProcessors } from './domain/sub-processors.js';
 import type { IsErased } from './erased-subjects.js';
 import { decided, foldRecorded, type PrivacyLog } from './event-log.js';
 import { legalHoldsStream, subProcessorsStream } from './streams.js';
@@ -31,7 +32,18 @@ const holdView = ({ id, subjectId, reason, reference, placedAt, until }: ActiveH
 
 /** The controller's records: legal holds, sub-processors, the record of processing (Art. 30) and the audit log. */
 export class RecordsApp {
-  constructor(private readonly deps: { log: PrivacyLog; bus: Pick<Bus, 'request'>; erased: IsErased; now: () => Date }) {}
+  constructor(
+    private readonly deps: {
+      log: PrivacyLog;
+      bus: Pick<Bus, 'request'>;
+      erased: IsErased;
+      now: () => Date;
+      /** The controller's contact in force (ControllerApp). */
+      contact: (tenantId: string) => Promise<{ contact: ControllerContact } | undefined>;
+      /** The operator's own processors (PLASS_SUB_PROCESSORS). */
+      platformSubProcessors: SubProcessors;
+    },
+  ) {}
 
   /** A hold keeps data from erasure; once the subject's keys are destroyed there is nothing left to hold (410). */
   async placeHold(request: RequestOf<typeof PlaceLegalHold>, ctx: RequestContext): Promise<ActiveHold> {
@@ -96,14 +108,22 @@ export class RecordsApp {
   /** Generated from the contracts' pii() marks; booking's retention setting is read when booking answers. */
   async processingRecords(ctx: RequestContext): Promise<ResponseOf<typeof GetProcessingRecords>> {
     requireOfficer(ctx);
-    const [subProcessors, retention] = await Promise.all([
+    const [subProcessors, contact, retention] = await Promise.all([
       this.deps.log.read(subProcessorsStream(ctx.tenantId), foldSubProcessors),
+      this.deps.contact(ctx.tenantId),
       this.deps.bus.request(GetPrivacySettings, {}, ctx, { timeoutMs: SETTINGS_TIMEOUT_MS }).then(
         ({ anonymizeBookingsAfterDays }) => ({ anonymizeBookingsAfterDays }),
         () => ({}),
       ),
     ]);
-    return processingRecords({ tenantId: ctx.tenantId, generatedAt: this.deps.now().toISOString(), subProcessors, ...retention });
+    return processingRecords({
+      tenantId: ctx.tenantId,
+      generatedAt: this.deps.now().toISOString(),
+      subProcessors,
+      platformSubProcessors: this.deps.platformSubProcessors,
+      contact: contact?.contact ?? null,
+      ...retention,
+    });
   }
 
   /** Privacy officers only, like the route: the log shows who exercised which right. */

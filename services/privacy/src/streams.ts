@@ -9,3 +9,5 @@ export const subProcessorsStream = (tenantId: string) => `sub-processors-${tenan
 /** The append-only audit log, one stream per tenant and UTC day, so a window reads only its days. */
 export const auditStream = (tenantId: string, day: string) => `audit-${tenantId}-${day}`;
 export const restrictionsStream = (tenantId: string) => `restrictions-${tenantId}`;
+/** The controller's contact (Art. 30(1)(a)), sealed under each contact's own key. */
+export const controllerStream = (tenantId: string) => `controller-${tenantId}`;

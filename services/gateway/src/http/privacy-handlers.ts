@@ -8,6 +8,8 @@ import {
   ListLegalHolds,
   ListPrivacyRequests,
   ListUnacknowledged,
+  GetController,
+  SetController,
   ListRestrictions,
   LiftRestriction,
   RestrictProcessing,
@@ -39,6 +41,8 @@ export type PrivacyRouteId =
   | 'listLegalHolds'
   | 'liftLegalHold'
   | 'restrictProcessing'
+  | 'setController'
+  | 'getController'
   | 'listRestrictions'
   | 'liftRestriction'
   | 'readAuditLog';
@@ -79,6 +83,8 @@ export function privacyHandlers(bus: Pick<Bus, 'request'>): Pick<RouteHandlers, 
       await bus.request(LiftLegalHold, { holdId: params.id }, ctx);
       return {};
     },
+    setController: async ({ body, ctx }) => ({ body: await bus.request(SetController, body, ctx) }),
+    getController: async ({ ctx }) => ({ body: await bus.request(GetController, {}, ctx) }),
     restrictProcessing: async ({ body, ctx }) => {
       const restriction = await bus.request(RestrictProcessing, body, ctx);
       return { body: restriction, location: `/v1/privacy/restrictions/${restriction.id}` };
