@@ -53,6 +53,7 @@ describe('the export (Art. 15/20)', () => {
       bookings: person.bookingTitles.map((subject) => ({ bookingId: expect.any(String), subject })),
       notifications: [],
       consents: [{ version: '2030-03', acknowledgedAt: h.clock.now.toISOString() }],
+      restrictions: [],
     });
 
     await h.settle();

@@ -53,7 +53,7 @@ export class PrivacyCore {
     const shredder = new Shredder(new VaultKeys(vault));
     const bundles = new ExportBundles(readModel, shredder, { ttlMs: deps.exportBundleTtlMs });
     const controller = new ControllerApp({ log, shredder, vault });
-    const erased = erasedSubjects({ log, readModel });
+    const erased = erasedSubjects(vault);
     const policy = new PolicyApp({ log, readModel, erased });
     const records = new RecordsApp({
       log,

@@ -48,6 +48,8 @@ export interface KeyStore {
    */
   insertUnlessExists(key: StoredKey): Promise<StoredKey | 'fenced'>;
   findByKids(tenantId: string, kids: string[]): Promise<StoredKey[]>;
+  /** Whether the subject was erased (fenced); a fence outlives every record of the erasure. */
+  isFenced(tenantId: string, subjectRef: Buffer): Promise<boolean>;
   /** Deletes every key of the subject and fences it; returns the destroyed kids. */
   destroySubject(tenantId: string, subjectRef: Buffer, fencedAt: string): Promise<string[]>;
   /**

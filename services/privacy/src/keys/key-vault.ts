@@ -68,6 +68,12 @@ export class KeyVault {
     });
   }
 
+  /** Whether the subject's keys were destroyed on erasure: no key is minted for them again. */
+  async isFenced(tenantId: string, subjectId: string): Promise<boolean> {
+    const refs = await this.refs();
+    return this.store.isFenced(tenantId, refs.of(tenantId, subjectId));
+  }
+
   /** Destroys every key of the subject and fences it. Idempotent; returns the kids destroyed now. */
   async destroySubjectKeys(tenantId: string, subjectId: string): Promise<string[]> {
     const refs = await this.refs();

@@ -141,6 +141,10 @@ export class MongoKeyStore implements KeyStore {
     return (await this.keys.find({ tenantId, _id: { $in: kids } }).toArray()).map(toStoredKey);
   }
 
+  async isFenced(tenantId: string, subjectRef: Buffer): Promise<boolean> {
+    return (await this.fences.countDocuments({ _id: fenceId(tenantId, subjectRef) }, { limit: 1 })) > 0;
+  }
+
   async destroySubject(tenantId: string, subjectRef: Buffer, fencedAt: string): Promise<string[]> {
     await this.fences.updateOne({ _id: fenceId(tenantId, subjectRef) }, { $setOnInsert: { fencedAt } }, { upsert: true });
     const subject = { tenantId, subjectRef: new Binary(subjectRef) };
@@ -216,10 +220,6 @@ export class MongoKeyStore implements KeyStore {
 
   async close(): Promise<void> {
     await this.client.close();
-  }
-
-  private async isFenced(tenantId: string, subjectRef: Buffer): Promise<boolean> {
-    return (await this.fences.countDocuments({ _id: fenceId(tenantId, subjectRef) }, { limit: 1 })) > 0;
   }
 
   private async kidsOf(filter: Record<string, unknown>): Promise<string[]> {

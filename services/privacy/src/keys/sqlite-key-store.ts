@@ -170,6 +170,10 @@ export class SqliteKeyStore implements KeyStore {
     return this.statements.byKids.all(tenantId, JSON.stringify(kids)).map(toStoredKey);
   }
 
+  async isFenced(tenantId: string, subjectRef: Buffer): Promise<boolean> {
+    return this.statements.isFenced.get(tenantId, subjectRef) !== undefined;
+  }
+
   async destroySubject(tenantId: string, subjectRef: Buffer, fencedAt: string): Promise<string[]> {
     const kids = this.db.transaction(this.destroyTx).immediate(tenantId, subjectRef, fencedAt);
     this.truncateWal();
