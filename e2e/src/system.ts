@@ -26,6 +26,8 @@ export interface System {
   bookingNow(): Date;
   /** Moves the booking service's clock without sleeping; negative moves it back. */
   advanceBookingClock(ms: number): void;
+  /** Moves the privacy service's clock (deadlines, retention of its records) without sleeping. */
+  advancePrivacyClock(ms: number): void;
   /** Stops every service and the NATS server; files stay for scanning. */
   stop(): Promise<void>;
   remove(): void;
@@ -63,12 +65,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   let clockOffsetMs = 0;
   let bookingOffsetMs = 0;
   const bookingNow = () => new Date(Date.now() + bookingOffsetMs);
+  let privacyOffsetMs = 0;
   const masterKey = randomBytes(32);
   const privacy = await startPrivacyService({
     natsUrl: nats.url,
     dataDir,
     masterKey,
     logger: logger('privacy'),
+    now: () => new Date(Date.now() + privacyOffsetMs),
     ...(options.platformSubProcessors ? { platformSubProcessors: options.platformSubProcessors } : {}),
   });
   const identity = await startIdentityService({
@@ -116,6 +120,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
       clockOffsetMs += ms;
     },
     bookingNow,
+    advancePrivacyClock: (ms) => {
+      privacyOffsetMs += ms;
+    },
     advanceBookingClock: (ms) => {
       bookingOffsetMs += ms;
     },

@@ -170,6 +170,7 @@ export const AuditOperation = z.enum([
   'processing.restriction_lifted',
   'sub_processors.changed',
   'controller.changed',
+  'records.expired',
 ]);
 export const AuditOutcome = z.enum(['accepted', 'refused', 'succeeded', 'failed']);
 export const AuditRecorded = defineEvent(

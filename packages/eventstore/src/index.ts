@@ -12,7 +12,7 @@ export type {
   RelayOptions,
   RetryOptions,
 } from './event-store.js';
-export { PRIVATE_STREAM_PREFIXES, isPrivateStream } from './private-streams.js';
+export { EXPIRING_STREAM_PREFIXES, PRIVATE_STREAM_PREFIXES, isPrivateStream } from './private-streams.js';
 export { DuplicateEventIdError, WrongExpectedRevisionError } from './errors.js';
 export { SqliteEventStore, openSqliteEventStore } from './sqlite-event-store.js';
 export type { KurrentDbEventStore, KurrentDbEventStoreOptions } from './kurrentdb-event-store.js';

@@ -10,8 +10,12 @@ describe('private streams', () => {
     expect(isPrivateStream('Ledger-t1-abc')).toBe(false);
   });
 
-  it('are the only deletable streams', () => {
+  it('are deletable, as are the expiring streams; every other stream is append-only', () => {
     expect(() => assertDeletable('ledger-t1-abc')).not.toThrow();
+    expect(() => assertDeletable('audit-t1-2030-03-01')).not.toThrow();
+    expect(() => assertDeletable('export-t1-r1')).not.toThrow();
+    expect(isPrivateStream('audit-t1-2030-03-01')).toBe(false);
     expect(() => assertDeletable('space-t1-s1')).toThrow(RangeError);
+    expect(() => assertDeletable('consent-t1-u1')).toThrow(RangeError);
   });
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createLogger, initTracing } from '@plass/telemetry';
 import { parseMasterKey, parsePreviousMasterKeys } from './master-key.js';
-import { parseParticipants, parsePlatformSubProcessors } from './participants.js';
+import { parseParticipants, parsePlatformSubProcessors, parseRetentionDays } from './participants.js';
 import { DEFAULT_ERASURE_PARTICIPANTS } from './privacy.module.js';
 import { startPrivacyService } from './privacy-service.js';
 
@@ -25,6 +25,7 @@ try {
     mongodbUrl: env.MONGODB_URL,
     erasureParticipants: parseParticipants(env.PLASS_ERASURE_PARTICIPANTS, DEFAULT_ERASURE_PARTICIPANTS),
     platformSubProcessors: parsePlatformSubProcessors(env.PLASS_SUB_PROCESSORS),
+    recordRetentionDays: parseRetentionDays(env.PLASS_PRIVACY_RECORD_RETENTION_DAYS),
     logger,
     enableShutdownHooks: true,
   });

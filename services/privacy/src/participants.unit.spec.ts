@@ -1,4 +1,4 @@
-import { parseParticipants, parsePlatformSubProcessors } from './participants.js';
+import { parseParticipants, parsePlatformSubProcessors, parseRetentionDays } from './participants.js';
 
 describe('PLASS_ERASURE_PARTICIPANTS', () => {
   const fallback = ['identity', 'booking'];
@@ -27,5 +27,13 @@ describe('PLASS_SUB_PROCESSORS', () => {
   it('refuses what is not JSON or not a list of processors, naming the field', () => {
     expect(() => parsePlatformSubProcessors('hetzner')).toThrow(/not JSON/);
     expect(() => parsePlatformSubProcessors(JSON.stringify([{ name: 'X', purpose: 'hosting', country: 'Germany' }]))).toThrow(/0\.country/);
+  });
+});
+
+describe('PLASS_PRIVACY_RECORD_RETENTION_DAYS', () => {
+  it('is three years unset, whole days from 60 to 3650 set', () => {
+    expect(parseRetentionDays(undefined)).toBe(1095);
+    expect(parseRetentionDays('365')).toBe(365);
+    for (const bad of ['30', '3651', '1.5', 'year']) expect(() => parseRetentionDays(bad)).toThrow(/60 to 3650/);
   });
 });

@@ -15,6 +15,7 @@ import type { KeyVault } from './keys/index.js';
 import { PolicyApp } from './policy-app.js';
 import type { PrivacyApps } from './privacy-handlers.js';
 import { forgetInReadModel, type RequestDocument } from './read-model.js';
+import { DEFAULT_RECORD_RETENTION_DAYS, RecordRetention } from './record-retention.js';
 import { RecordsApp } from './records-app.js';
 import { RequestsApp } from './requests-app.js';
 import { RestrictionsApp } from './restrictions-app.js';
@@ -35,6 +36,8 @@ export interface PrivacyCoreDeps {
   retry?: { initialDelayMs?: number; maxDelayMs?: number };
   /** The operator's own processors, listed in every tenant's record of processing (PLASS_SUB_PROCESSORS). */
   platformSubProcessors?: SubProcessors;
+  /** Days the audit log and finished requests are kept (PLASS_PRIVACY_RECORD_RETENTION_DAYS). */
+  recordRetentionDays?: number;
 }
 
 /** The privacy application: its apps, and the background work (sagas, export assembly) they start. */
@@ -45,6 +48,7 @@ export class PrivacyCore {
   private readonly saga: ErasureSaga;
   private readonly assembler: ExportAssembler;
   private readonly bundles: ExportBundles;
+  private readonly retention: RecordRetention;
   private readonly now: () => Date;
 
   constructor(deps: PrivacyCoreDeps) {
@@ -66,6 +70,7 @@ export class PrivacyCore {
     const restrictions = new RestrictionsApp({ log, bus, erased, logger });
     this.log = log;
     this.bundles = bundles;
+    this.retention = new RecordRetention({ events: deps.events, readModel, log, now, retentionDays: deps.recordRetentionDays ?? DEFAULT_RECORD_RETENTION_DAYS });
     this.now = now;
     this.background = new BackgroundWork({
       ...deps.retry,
@@ -139,6 +144,11 @@ export class PrivacyCore {
   /** Deletes the export bundles whose time is up; answers how many. */
   expireExportBundles(): Promise<number> {
     return this.bundles.expire(this.now());
+  }
+
+  /** Deletes the audit-log days and finished request records whose retention has passed. */
+  expireRecords(): Promise<{ auditDays: number; requests: number }> {
+    return this.retention.run();
   }
 
   /** Resolves once no saga or assembly is running. */

@@ -21,6 +21,8 @@ export interface PrivacyService {
   resumeSagas(): Promise<number>;
   /** Deletes the export bundles whose time is up (what the leader does every few seconds); answers how many. */
   expireExportBundles(): Promise<number>;
+  /** Deletes the audit-log days and finished request records past their retention (what the leader does hourly). */
+  expireRecords(): Promise<{ auditDays: number; requests: number }>;
   rebuildReadModel(): Promise<{ applied: number }>;
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function startPrivacyService(config: PrivacyServiceConfig): Promise
     settled: () => lifecycle.settled(),
     resumeSagas: () => lifecycle.resume(),
     expireExportBundles: () => lifecycle.expireExportBundles(),
+    expireRecords: () => lifecycle.expireRecords(),
     rebuildReadModel: () => lifecycle.rebuildReadModel(),
     close: () => app.close(),
   };

@@ -45,6 +45,10 @@ export interface PrivacyModuleOptions extends StoreConfig {
   retry?: { initialDelayMs?: number; maxDelayMs?: number };
   /** The operator's own processors, in every tenant's record of processing (PLASS_SUB_PROCESSORS). @defaultValue [] */
   platformSubProcessors?: SubProcessors;
+  /** Days the audit log and finished erasure and export records are kept (PLASS_PRIVACY_RECORD_RETENTION_DAYS). @defaultValue 1095 */
+  recordRetentionDays?: number;
+  /** How often the leader deletes the records whose retention passed. @defaultValue 1 hour */
+  recordRetentionEveryMs?: number;
 }
 
 export const DEFAULT_ERASURE_PARTICIPANTS = ['identity', 'booking'] as const;
@@ -77,6 +81,7 @@ export class PrivacyLifecycle implements OnApplicationBootstrap, OnApplicationSh
   private relay: Relay | undefined;
   private consumers: EventConsumer[] = [];
   private resumer: LeaderRunner | undefined;
+  private recordRetention: LeaderRunner | undefined;
   readonly runner: ProjectionRunner;
   readonly users: ProjectionRunner;
 
@@ -113,6 +118,12 @@ export class PrivacyLifecycle implements OnApplicationBootstrap, OnApplicationSh
       everyMs: this.options.resumeEveryMs ?? 5000,
       onError: (error) => this.options.logger.warn({ err: error }, 'resuming privacy requests failed'),
     });
+    const retentionEveryMs = this.options.recordRetentionEveryMs ?? 3_600_000;
+    const retentionLease = new Lease(this.bus, { name: 'privacy-record-retention', holder: randomUUID(), ttlMs: 3 * retentionEveryMs });
+    this.recordRetention = runWhileLeader(retentionLease, async () => void (await this.expireRecords()), {
+      everyMs: retentionEveryMs,
+      onError: (error) => this.options.logger.warn({ err: error }, 'privacy record retention failed'),
+    });
     this.bus.serveHealth();
     await this.bus.flush();
     this.options.logger.info('privacy service is serving');
@@ -127,6 +138,13 @@ export class PrivacyLifecycle implements OnApplicationBootstrap, OnApplicationSh
   async expireExportBundles(): Promise<number> {
     const expired = await this.core.expireExportBundles();
     if (expired > 0) this.options.logger.info({ expired }, 'expired export bundles deleted');
+    return expired;
+  }
+
+  /** Deletes the audit-log days and finished request records past their retention (what the leader does hourly). */
+  async expireRecords(): Promise<{ auditDays: number; requests: number }> {
+    const expired = await this.core.expireRecords();
+    if (expired.auditDays + expired.requests > 0) this.options.logger.info(expired, 'privacy records past their retention deleted');
     return expired;
   }
 
@@ -151,6 +169,7 @@ export class PrivacyLifecycle implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     try {
       await this.resumer?.stop();
+      await this.recordRetention?.stop();
       await this.core.stop();
       // The relay publishes through the bus: stopped first, it never meets a closed connection.
       await this.relay?.stop();
@@ -197,6 +216,7 @@ export class PrivacyModule {
               exportBundleTtlMs: options.exportBundleTtlMs ?? DEFAULT_EXPORT_BUNDLE_TTL_MS,
               ...(options.retry ? { retry: options.retry } : {}),
               ...(options.platformSubProcessors ? { platformSubProcessors: options.platformSubProcessors } : {}),
+              ...(options.recordRetentionDays ? { recordRetentionDays: options.recordRetentionDays } : {}),
             }),
         },
         PrivacyLifecycle,

@@ -5,6 +5,10 @@ import type { ProjectionDefinition, ProjectionStore, ProjectionTx } from '@plass
 export const REQUESTS = 'requests';
 export const ACKNOWLEDGEMENTS = 'acknowledgements';
 export const USERS = 'users';
+/** Per UTC day: the tenants with audit entries that day, and the requests closed that day (what retention deletes). */
+export const RECORD_DAYS = 'record_days';
+/** The first day retention has not passed yet (`id: 'first'`). */
+export const RECORD_RETENTION = 'record_retention';
 
 /** An erasure or export request, for lists, deadlines and the saga's resumption. */
 export interface RequestDocument {
@@ -33,7 +37,35 @@ export interface UserDocument {
   active: boolean;
 }
 
+export interface RecordDayDocument {
+  id: string;
+  audit: string[];
+  requests: Array<{ tenantId: string; requestId: string; kind: RequestDocument['kind'] }>;
+}
+
+export interface RecordRetentionDocument {
+  id: 'first';
+  day: string;
+}
+
 const data = (event: EventEnvelope) => event.data as Record<string, string>;
+
+function recordDay(tx: ProjectionTx, day: string, change: (doc: RecordDayDocument) => RecordDayDocument | undefined): void {
+  const doc = tx.get<RecordDayDocument>(RECORD_DAYS, day) ?? { id: day, audit: [], requests: [] };
+  const changed = change(doc);
+  if (changed) tx.put(RECORD_DAYS, day, changed);
+  const first = tx.get<RecordRetentionDocument>(RECORD_RETENTION, 'first');
+  if (!first || day < first.day) tx.put(RECORD_RETENTION, 'first', { id: 'first', day } satisfies RecordRetentionDocument);
+}
+
+/** A request closed: it is kept for the retention period from this day on. */
+function closedOn(event: EventEnvelope, tx: ProjectionTx, at: string | undefined): void {
+  const requestId = data(event).requestId!;
+  const kind = event.type.startsWith('Export') ? 'export' : 'erasure';
+  recordDay(tx, (at ?? event.occurredAt).slice(0, 10), (doc) =>
+    doc.requests.some((request) => request.requestId === requestId) ? undefined : { ...doc, requests: [...doc.requests, { tenantId: event.tenantId, requestId, kind }] },
+  );
+}
 
 function requested(kind: RequestDocument['kind']) {
   return (event: EventEnvelope, tx: ProjectionTx) => {
@@ -48,6 +80,7 @@ function closed(status: RequestDocument['status'], completedAtField?: string) {
     const fields = data(event);
     const doc = tx.get<RequestDocument>(REQUESTS, fields.requestId!);
     if (doc) tx.put(REQUESTS, doc.id, { ...doc, status, completedAt: completedAtField ? fields[completedAtField]! : null });
+    closedOn(event, tx, completedAtField ? fields[completedAtField] : undefined);
   };
 }
 
@@ -57,8 +90,10 @@ export const userDocumentId = (tenantId: string, userId: string) => `${tenantId}
 /** Fed by the privacy service's own events (rebuildable from its store). */
 export const privacyReadModel: ProjectionDefinition = {
   name: 'privacy_read_model',
-  collections: [REQUESTS, ACKNOWLEDGEMENTS],
+  collections: [REQUESTS, ACKNOWLEDGEMENTS, RECORD_DAYS, RECORD_RETENTION],
   handlers: {
+    AuditRecorded: (event, tx) =>
+      recordDay(tx, data(event).at!.slice(0, 10), (doc) => (doc.audit.includes(event.tenantId) ? undefined : { ...doc, audit: [...doc.audit, event.tenantId] })),
     ErasureRequested: requested('erasure'),
     ErasureRefused: closed('refused'),
     ErasureCompleted: closed('completed', 'completedAt'),
