@@ -7,7 +7,7 @@ import { BookingView, SpaceView } from './messages/booking.js';
 import { BookingVisibilityChoice, DisplayName, Email, Locale } from './events/identity.js';
 import { Jwks, Password, TokenResponse, UserView } from './messages/identity.js';
 import { Page, PageQuery } from './messages/paging.js';
-import { AnonymizeBookingsAfterDays, BookingPolicyFields, BookingVisibility } from './events/booking-policy.js';
+import { AnalyticsMinGroupSize, AnonymizeBookingsAfterDays, BookingPolicyFields, BookingVisibility } from './events/booking-policy.js';
 import { IsoWeekday, TimeZone } from './events/places.js';
 import { BookingPolicyView, LocationView, PrivacySettingsView, SlotView, TimeWindow } from './messages/booking.js';
 import { Role as UserRole } from './context.js';
@@ -64,7 +64,11 @@ export const UpdateSpaceBody = z
   .refine((body) => Object.keys(body).length > 0, nonEmpty);
 export const BookingPolicyBody = z.strictObject(BookingPolicyFields.partial().shape).refine((body) => Object.keys(body).length > 0, nonEmpty);
 export const PrivacySettingsBody = z
-  .strictObject({ bookingVisibility: BookingVisibility.optional(), anonymizeBookingsAfterDays: AnonymizeBookingsAfterDays.optional() })
+  .strictObject({
+    bookingVisibility: BookingVisibility.optional(),
+    anonymizeBookingsAfterDays: AnonymizeBookingsAfterDays.optional(),
+    analyticsMinGroupSize: AnalyticsMinGroupSize.optional(),
+  })
   .refine((body) => Object.keys(body).length > 0, nonEmpty);
 export const WindowQuery = TimeWindow;
 
@@ -315,7 +319,8 @@ export const routes = {
     operationId: 'changePrivacySettings',
     method: 'PATCH',
     path: '/v1/settings/privacy',
-    summary: 'Change who may see who booked a space (everyone, nobody, or each user), and the days after which bookings are anonymized (retention)',
+    summary:
+      'Change who may see who booked a space (everyone, nobody, or each user), the days after which bookings are anonymized (retention), and the minimum group size of the utilization statistics',
     roles: admins,
     body: PrivacySettingsBody,
     response: { status: 200, schema: PrivacySettingsView, description: 'The privacy settings' },

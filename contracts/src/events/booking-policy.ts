@@ -50,4 +50,12 @@ export const BookingVisibilityChanged = defineEvent('booking', 'BookingVisibilit
  * the day they end, by destroying that day's booking keys. `null`: kept until erasure.
  */
 export const AnonymizeBookingsAfterDays = z.number().int().min(1).max(3650).nullable();
+/**
+ * k-anonymity of the utilization statistics: a cell built from fewer distinct bookings is
+ * suppressed (ADR 0015). Below 2 nothing would be protected; 5 is a common floor.
+ */
+export const AnalyticsMinGroupSize = z.number().int().min(2).max(100);
+export const DEFAULT_ANALYTICS_MIN_GROUP_SIZE = 5;
+export const AnalyticsMinGroupSizeChanged = defineEvent('booking', 'AnalyticsMinGroupSizeChanged', z.object({ analyticsMinGroupSize: AnalyticsMinGroupSize }));
+
 export const BookingRetentionChanged = defineEvent('booking', 'BookingRetentionChanged', z.object({ anonymizeBookingsAfterDays: AnonymizeBookingsAfterDays }));

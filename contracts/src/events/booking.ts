@@ -61,7 +61,12 @@ export const BookingCancelled = defineEvent(
   'BookingCancelled',
   z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp, end: Timestamp, reason: CancellationReason.optional() }),
 );
-export const BookingCheckedIn = defineEvent('booking', 'BookingCheckedIn', z.object({ bookingId: Uuid, spaceId: Uuid }));
+/** `start` and `end` let consumers that keep no booking ids (analytics) place the check-in; absent in events of before them. */
+export const BookingCheckedIn = defineEvent(
+  'booking',
+  'BookingCheckedIn',
+  z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp.optional(), end: Timestamp.optional() }),
+);
 /** Not checked in within the grace period after start: the rest of the slot is free again. */
 export const BookingReleasedAsNoShow = defineEvent(
   'booking',

@@ -12,7 +12,7 @@ import {
   SpaceDisabled,
   SpaceUpdated,
 } from './booking.js';
-import { BookingPolicyChanged, BookingRetentionChanged, BookingVisibilityChanged } from './booking-policy.js';
+import { AnalyticsMinGroupSizeChanged, BookingPolicyChanged, BookingRetentionChanged, BookingVisibilityChanged } from './booking-policy.js';
 import { LocationCreated, LocationDisabled, LocationUpdated } from './places.js';
 import type { EventDefinition } from './define.js';
 import {
@@ -54,6 +54,7 @@ export const eventCatalog = {
   BookingPolicyChanged,
   BookingVisibilityChanged,
   BookingRetentionChanged,
+  AnalyticsMinGroupSizeChanged,
   BookingConfirmed,
   BookingCancelled,
   BookingCheckedIn,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Timestamp, Uuid } from '../envelope.js';
 import { BookedBy, BookingSubject, SpaceKind, SpaceUpdated } from '../events/booking.js';
-import { AnonymizeBookingsAfterDays, BookingPolicyFields, BookingVisibility } from '../events/booking-policy.js';
+import { AnalyticsMinGroupSize, AnonymizeBookingsAfterDays, BookingPolicyFields, BookingVisibility } from '../events/booking-policy.js';
 import { IsoWeekday, LocationCreated, LocationUpdated, TimeZone } from '../events/places.js';
 import { defineRequest } from './define.js';
 import { Page, PageQuery } from './paging.js';
@@ -83,12 +83,20 @@ export const BookingPolicyView = BookingPolicyFields;
 export const GetBookingPolicy = defineRequest('booking.qry.GetBookingPolicy', z.object({}), BookingPolicyView);
 export const ChangeBookingPolicy = defineRequest('booking.cmd.ChangeBookingPolicy', BookingPolicyFields.partial(), BookingPolicyView);
 
-export const PrivacySettingsView = z.object({ bookingVisibility: BookingVisibility, anonymizeBookingsAfterDays: AnonymizeBookingsAfterDays });
+export const PrivacySettingsView = z.object({
+  bookingVisibility: BookingVisibility,
+  anonymizeBookingsAfterDays: AnonymizeBookingsAfterDays,
+  analyticsMinGroupSize: AnalyticsMinGroupSize,
+});
 export const GetPrivacySettings = defineRequest('booking.qry.GetPrivacySettings', z.object({}), PrivacySettingsView);
 /** Any subset of the settings. */
 export const ChangePrivacySettings = defineRequest(
   'booking.cmd.ChangePrivacySettings',
-  z.object({ bookingVisibility: BookingVisibility.optional(), anonymizeBookingsAfterDays: AnonymizeBookingsAfterDays.optional() }),
+  z.object({
+    bookingVisibility: BookingVisibility.optional(),
+    anonymizeBookingsAfterDays: AnonymizeBookingsAfterDays.optional(),
+    analyticsMinGroupSize: AnalyticsMinGroupSize.optional(),
+  }),
   PrivacySettingsView,
 );
 

@@ -34,6 +34,6 @@ export function decideCheckIn(command: CheckIn, inputs: { schedule: Schedule; po
   if (now < start - CHECK_IN_OPENS_MINUTES * MINUTE || now >= closes) {
     return refuse(domainError('booking.not_checkin_time', 'check-in is not open now'));
   }
-  const checkedIn: DomainEvent = { type: 'BookingCheckedIn', data: { bookingId: booking.id, spaceId: booking.spaceId } };
+  const checkedIn: DomainEvent = { type: 'BookingCheckedIn', data: { bookingId: booking.id, spaceId: booking.spaceId, start: booking.start, end: booking.end } };
   return { ok: true, writes: { schedule: [checkedIn], ledger: [], occupancy: { days: [], events: [] } } };
 }

@@ -8,7 +8,7 @@ const end = '2026-03-02T09:00:00.000Z';
 const slot = { bookingId: ids.booking, spaceId: ids.space, start, end };
 const booked = { schedule: [deskCreated(), confirmed(ids.booking, start, end, ids.booker)] };
 const checkIn = (now: string, actor = employee): CheckIn => ({ bookingId: ids.booking, now, actor });
-const checkedIn: DomainEvent = { type: 'BookingCheckedIn', data: { bookingId: ids.booking, spaceId: ids.space } };
+const checkedIn: DomainEvent = { type: 'BookingCheckedIn', data: { bookingId: ids.booking, spaceId: ids.space, start, end } };
 const noRelease: DomainEvent[] = [{ type: 'BookingPolicyChanged', data: { checkInGraceMinutes: 0 } }];
 
 describe('CheckIn', () => {

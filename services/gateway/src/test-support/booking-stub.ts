@@ -74,7 +74,7 @@ export class BookingStub {
   private readonly spaces = new Map<string, SpaceView>();
   private readonly bookings = new Map<string, BookingView>();
   private readonly policies = new Map<string, BookingPolicy>();
-  private readonly privacySettings = new Map<string, { bookingVisibility: BookingVisibility; anonymizeBookingsAfterDays: number | null }>();
+  private readonly privacySettings = new Map<string, { bookingVisibility: BookingVisibility; anonymizeBookingsAfterDays: number | null; analyticsMinGroupSize: number }>();
   /** Bookings whose personal fields read as shredded. */
   readonly shredded = new Set<string>();
   /** Makes the next request fail the way a bug in the service would. */
@@ -192,10 +192,11 @@ export class BookingStub {
       return policy;
     });
     const settingsOf = (ctx: RequestContext) =>
-      this.privacySettings.get(ctx.tenantId) ?? { bookingVisibility: DEFAULT_BOOKING_VISIBILITY, anonymizeBookingsAfterDays: null };
+      this.privacySettings.get(ctx.tenantId) ?? { bookingVisibility: DEFAULT_BOOKING_VISIBILITY, anonymizeBookingsAfterDays: null, analyticsMinGroupSize: 5 };
     this.answer(GetPrivacySettings, (_query, ctx) => settingsOf(ctx));
     this.answer(ChangePrivacySettings, (changes, ctx) => {
-      const settings = { ...settingsOf(ctx), ...changes };
+      const current = settingsOf(ctx);
+      const settings = { ...current, ...changes, analyticsMinGroupSize: changes.analyticsMinGroupSize ?? current.analyticsMinGroupSize };
       this.privacySettings.set(ctx.tenantId, settings);
       return settings;
     });

@@ -87,7 +87,7 @@ export class FakeParticipant {
         service: 'booking',
         sections: { bookings: (person(ctx.tenantId, subjectId)?.bookingTitles ?? []).map((subject) => ({ bookingId: randomUUID(), subject })) },
       }));
-      bus.handle(GetPrivacySettings, async () => ({ bookingVisibility: 'everyone' as const, anonymizeBookingsAfterDays: 90 }));
+      bus.handle(GetPrivacySettings, async () => ({ bookingVisibility: 'everyone' as const, anonymizeBookingsAfterDays: 90, analyticsMinGroupSize: 5 }));
     }
     await bus.flush();
     this.bus = bus;

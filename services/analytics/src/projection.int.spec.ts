@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ProjectionRunner, openSqliteProjectionStore, type ProjectionStore } from '@plass/projections';
+import { tempDir, type TempDir } from '@plass/testing';
+import { utilizationOf, type LocationCells } from './domain/queries.js';
+import { DAYS, LOCATIONS, SPACES, analyticsProjection, type DayDocument, type LocationDocument, type SpaceDocument } from './projection.js';
+import { SEEDED_FROM, SEEDED_TO, expectedBySpaceHour, seededEvents, seededMonth } from './test-support/seeded-month.js';
+
+const DAY = 86_400_000;
+
+async function cellsOf(store: ProjectionStore, tenantId: string): Promise<LocationCells[]> {
+  const locations = await store.find<LocationDocument>(LOCATIONS, { tenantId });
+  const spaces = await store.find<SpaceDocument>(SPACES, { tenantId });
+  return Promise.all(
+    locations.map(async (location) => ({
+      location,
+      spaces: spaces.filter((space) => space.locationId === location.locationId).map((space) => ({ ...space, locationId: space.locationId! })),
+      cells: (await store.find<DayDocument>(DAYS, { tenantId, locationId: location.locationId })).flatMap((day) => Object.entries(day.cells)),
+    })),
+  );
+}
+
+describe('the utilization projection over a seeded month (SQLite)', () => {
+  let dir: TempDir;
+  let store: ProjectionStore;
+  const month = seededMonth(11);
+  const events = seededEvents(month);
+
+  beforeAll(async () => {
+    dir = tempDir('plass-analytics-');
+    store = openSqliteProjectionStore({ file: join(dir.path, 'analytics.db') });
+    const runner = new ProjectionRunner({ definition: analyticsProjection, store });
+    for (const event of events) await runner.handle(event);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    dir.remove();
+  });
+
+  it('equals a minute-by-minute expectation per space and local hour, across two DST changes and a half-hour zone', async () => {
+    expect(month.bookings.length).toBeGreaterThan(1000);
+    const { expected, keyOf } = expectedBySpaceHour(month);
+    const seen = new Map<string, { bookedMinutes: number; checkedInMinutes: number; bookings: number; cancellations: number; noShows: number }>();
+    for (const data of await cellsOf(store, month.tenantId)) {
+      const buckets = utilizationOf(data, { from: SEEDED_FROM - 3 * DAY, to: SEEDED_TO + 3 * DAY, groupBy: 'space', granularity: 'hour', k: 1 });
+      for (const bucket of buckets) {
+        const measures = { bookedMinutes: bucket.bookedMinutes!, checkedInMinutes: bucket.checkedInMinutes!, bookings: bucket.bookings!, cancellations: bucket.cancellations!, noShows: bucket.noShows! };
+        if (Object.values(measures).some((value) => value !== 0)) seen.set(keyOf(bucket.key, Date.parse(bucket.start)), measures);
+      }
+    }
+    const nonZero = new Map([...expected].filter(([, value]) => Object.values(value).some((measure) => measure !== 0)));
+    expect(seen.size).toBe(nonZero.size);
+    expect(Object.fromEntries(seen)).toEqual(Object.fromEntries(nonZero));
+  });
+
+  it('changes nothing when every event is delivered again, or when the sealed booker is garbage', async () => {
+    const before = JSON.stringify(await cellsOf(store, month.tenantId));
+    const runner = new ProjectionRunner({ definition: analyticsProjection, store });
+    for (const event of events) await runner.handle(event);
+    expect(JSON.stringify(await cellsOf(store, month.tenantId))).toBe(before);
+
+    const other = openSqliteProjectionStore({ file: join(dir.path, 'other.db') });
+    const replay = new ProjectionRunner({ definition: analyticsProjection, store: other });
+    await replay.rebuild(events.map((event) => (event.type === 'BookingConfirmed' ? { ...event, data: { ...(event.data as object), bookedBy: 'garbage', subject: 'x' } } : event)));
+    expect(JSON.stringify(await cellsOf(other, month.tenantId))).toBe(before);
+    await other.close();
+  });
+
+  it('holds no booking id or person id', async () => {
+    const dump = JSON.stringify(await cellsOf(store, month.tenantId));
+    for (const booking of month.bookings.slice(0, 200)) expect(dump).not.toContain(booking.bookingId);
+    for (const person of month.people) expect(dump).not.toContain(person);
+  });
+});
