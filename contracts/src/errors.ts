@@ -47,6 +47,8 @@ export const problemCatalog = {
   'privacy.policy_version_mismatch': { status: 409, title: 'That is not the current privacy policy version' },
   'privacy.policy_not_acknowledged': { status: 422, title: 'Acknowledge the current privacy policy first' },
   'privacy.legal_hold_not_found': { status: 404, title: 'No such legal hold' },
+  'analytics.too_many_buckets': { status: 422, title: 'The answer would hold too many buckets: narrow the range, name a location or floor, or choose a coarser granularity' },
+  'analytics.rebuild_not_found': { status: 404, title: 'No such rebuild of the statistics' },
   'privacy.controller_not_set': { status: 404, title: "The tenant's admin has not set the controller's contact yet" },
   'privacy.restriction_not_found': { status: 404, title: 'No such restriction of processing' },
   'privacy.processing_restricted': { status: 422, title: "The person's data may not be processed for bookings (GDPR Art. 18/21)" },

@@ -12,6 +12,7 @@ import { IsoWeekday, TimeZone } from './events/places.js';
 import { BookingPolicyView, LocationView, PrivacySettingsView, SlotView, TimeWindow } from './messages/booking.js';
 import { Role as UserRole } from './context.js';
 import { PolicyVersion, PrivacyRequestKind, RestrictionLiftReason, SubProcessor } from './events/privacy.js';
+import { GetHeatmap, GetPeaks, GetUtilization, HeatmapQuery, PeaksQuery, RebuildView, UtilizationQuery } from './messages/analytics.js';
 import {
   AcknowledgementView,
   AuditEntry,
@@ -96,6 +97,9 @@ export const SubProcessorsBody = z.strictObject({ items: z.array(z.strictObject(
 export const LegalHoldBody = z.strictObject(PlaceLegalHold.request.shape);
 const DpoContact = ControllerContact.shape.dpo.unwrap();
 export const ControllerBody = z.strictObject({ ...ControllerContact.shape, dpo: z.strictObject(DpoContact.shape).optional() });
+export const UtilizationParams = z.strictObject(UtilizationQuery.shape);
+export const HeatmapParams = z.strictObject(HeatmapQuery.shape);
+export const PeaksParams = z.strictObject(PeaksQuery.shape);
 export const RestrictionBody = z.strictObject(RestrictProcessing.request.shape);
 export const LiftRestrictionQuery = z.strictObject({ reason: RestrictionLiftReason });
 
@@ -148,11 +152,14 @@ export interface RouteContract {
   problems: readonly ErrorCode[];
   /** A POST that creates: `Idempotency-Key` makes a retry within 24 h answer as the first attempt did. */
   idempotent?: true;
+  /** Other representations of the success answer, chosen with `Accept` (e.g. `text/csv`). */
+  alternativeMediaTypes?: readonly string[];
 }
 
 const anyone: readonly Role[] = ['employee', 'admin', 'analyst', 'privacy_officer'];
 const admins: readonly Role[] = ['admin'];
 const officers: readonly Role[] = ['privacy_officer', 'admin'];
+const analysts: readonly Role[] = ['analyst', 'admin'];
 /** Every authenticated route can answer these. */
 const always: readonly ErrorCode[] = ['auth.unauthenticated', 'auth.forbidden', 'service.unavailable'];
 /** Every route with a JSON body can answer these. */
@@ -708,6 +715,59 @@ export const routes = {
     query: LiftRestrictionQuery,
     response: { status: 204, description: 'Lifted: booking processes the person\'s data again' },
     problems: [...always, 'validation.failed', 'privacy.restriction_not_found'],
+  },
+  getUtilization: {
+    operationId: 'getUtilization',
+    method: 'GET',
+    path: '/v1/analytics/utilization',
+    summary:
+      'Anonymous utilization per location, floor, zone, kind or space and hour, day, week or month (local time of each location); cells from fewer distinct bookings than analyticsMinGroupSize are suppressed, with complements. Also as CSV (Accept: text/csv)',
+    roles: analysts,
+    query: UtilizationParams,
+    response: { status: 200, schema: GetUtilization.response, description: 'The buckets' },
+    alternativeMediaTypes: ['text/csv'],
+    problems: [...always, 'validation.failed', 'location.not_found', 'analytics.too_many_buckets'],
+  },
+  getHeatmap: {
+    operationId: 'getHeatmap',
+    method: 'GET',
+    path: '/v1/analytics/heatmap',
+    summary: 'Occupancy of a location (or one floor) by weekday and local hour over the range; suppressed cells are null. Also as CSV',
+    roles: analysts,
+    query: HeatmapParams,
+    response: { status: 200, schema: GetHeatmap.response, description: 'The weekday × hour matrix' },
+    alternativeMediaTypes: ['text/csv'],
+    problems: [...always, 'validation.failed', 'location.not_found'],
+  },
+  getPeaks: {
+    operationId: 'getPeaks',
+    method: 'GET',
+    path: '/v1/analytics/peaks',
+    summary: 'The busiest weekday × hour and the busiest day of the range, per location (among cells not suppressed). Also as CSV',
+    roles: analysts,
+    query: PeaksParams,
+    response: { status: 200, schema: GetPeaks.response, description: 'The peaks per location' },
+    alternativeMediaTypes: ['text/csv'],
+    problems: [...always, 'validation.failed'],
+  },
+  startAnalyticsRebuild: {
+    operationId: 'startAnalyticsRebuild',
+    method: 'POST',
+    path: '/v1/analytics/rebuild',
+    summary: "Replay booking's events into a fresh statistics store and swap it in; follow the status resource",
+    roles: admins,
+    response: { status: 202, schema: RebuildView, description: 'The rebuild, running' },
+    problems: [...always],
+  },
+  getAnalyticsRebuild: {
+    operationId: 'getAnalyticsRebuild',
+    method: 'GET',
+    path: '/v1/analytics/rebuild/{id}',
+    summary: 'The status of a rebuild of the statistics',
+    roles: admins,
+    params: IdParams,
+    response: { status: 200, schema: RebuildView, description: 'The rebuild' },
+    problems: [...always, 'validation.failed', 'analytics.rebuild_not_found'],
   },
   readAuditLog: {
     operationId: 'readAuditLog',

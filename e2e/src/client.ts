@@ -41,6 +41,8 @@ export interface Answer {
   status: number;
   headers: Headers;
   body: Record<string, unknown>;
+  /** The raw answer (for CSV and other non-JSON media types). */
+  text: string;
 }
 
 /** A thin HTTP client for the gateway, as a client app would use it. */
@@ -56,7 +58,8 @@ export function gatewayClient(baseUrl: string) {
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    const json = text !== '' && /json/.test(response.headers.get('content-type') ?? 'application/json');
+    return { status: response.status, headers: response.headers, body: json ? (JSON.parse(text) as Record<string, unknown>) : {}, text };
   };
 
   const login = async (tenantId: string, email: string, password: string): Promise<TokenResponse> => {

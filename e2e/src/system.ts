@@ -5,7 +5,8 @@ import { startBookingService, type BookingService } from '@plass/booking';
 import type { IdentityService, IdentityServiceConfig } from '@plass/identity';
 import { startGateway, type GatewayConfig } from '@plass/gateway';
 import { startIdentityService } from '@plass/identity';
-import { startPrivacyService, type PrivacyServiceConfig } from '@plass/privacy';
+import { startAnalyticsService, type AnalyticsService } from '@plass/analytics';
+import { DEPLOYED_ERASURE_PARTICIPANTS, startPrivacyService, type PrivacyServiceConfig } from '@plass/privacy';
 import { createLogger, initTracing } from '@plass/telemetry';
 import { startNats, tempDir, type NatsServerHandle, type TempDir } from '@plass/testing';
 
@@ -18,6 +19,7 @@ export interface System {
   booking: BookingService;
   identity: IdentityService;
   privacy: Awaited<ReturnType<typeof startPrivacyService>>;
+  analytics: AnalyticsService;
   /** The key vault's master key, to look at the vault's file as an attacker with it would. */
   masterKey: Buffer;
   /** Moves the gateway's clock (token expiry) without sleeping. */
@@ -73,6 +75,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     masterKey,
     logger: logger('privacy'),
     now: () => new Date(Date.now() + privacyOffsetMs),
+    erasureParticipants: DEPLOYED_ERASURE_PARTICIPANTS,
     ...(options.platformSubProcessors ? { platformSubProcessors: options.platformSubProcessors } : {}),
   });
   const identity = await startIdentityService({
@@ -90,6 +93,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     // Tests release no-shows themselves (booking.releaseDueNoShows()) after moving the clock.
     noShowEveryMs: 3_600_000,
   });
+  const analytics = await startAnalyticsService({ natsUrl: nats.url, dataDir, logger: logger('analytics') });
   const replicas: BookingService[] = [];
   for (let n = 1; n <= (options.extraBookingReplicas ?? 0); n++) {
     replicas.push(await startBookingService({ natsUrl: nats.url, dataDir, logger: logger(`booking-${n}`), now: bookingNow, noShowEveryMs: 3_600_000 }));
@@ -115,6 +119,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     booking,
     identity,
     privacy,
+    analytics,
     masterKey,
     advanceGatewayClock: (ms) => {
       clockOffsetMs += ms;
@@ -132,6 +137,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
       await gateway.close();
       await booking.close();
       for (const replica of replicas) await replica.close();
+      await analytics.close();
       await identity.close();
       await privacy.close();
       await nats.stop();

@@ -9,6 +9,8 @@ import { defineRequest } from './define.js';
  */
 
 export const MAX_ANALYTICS_RANGE_DAYS = 400;
+/** Buckets in one answer at most: an answer is one NATS message (1 MB). */
+export const MAX_ANALYTICS_BUCKETS = 2500;
 
 export const AnalyticsGroupBy = z.enum(['location', 'floor', 'zone', 'kind', 'space']);
 export type AnalyticsGroupBy = z.infer<typeof AnalyticsGroupBy>;
@@ -45,6 +47,8 @@ export const UtilizationQuery = z.object({
   groupBy: AnalyticsGroupBy,
   granularity: AnalyticsGranularity,
   locationId: Uuid.optional(),
+  /** Only this floor's spaces (with `locationId`). */
+  floor: z.string().max(100).optional(),
 });
 export const GetUtilization = defineRequest(
   'analytics.qry.Utilization',

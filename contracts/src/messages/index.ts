@@ -4,3 +4,4 @@ export * from './booking.js';
 export * from './privacy.js';
 export * from './identity.js';
 export * from './privacy-api.js';
+export * from './analytics.js';

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ProjectionRunner, openSqliteProjectionStore, type ProjectionStore } from '@plass/projections';
 import { tempDir, type TempDir } from '@plass/testing';
 import { utilizationOf, type LocationCells } from './domain/queries.js';
-import { DAYS, LOCATIONS, SPACES, analyticsProjection, type DayDocument, type LocationDocument, type SpaceDocument } from './projection.js';
+import { loadLocation } from './analytics-app.js';
+import { LOCATIONS, SPACES, analyticsProjection, type LocationDocument, type SpaceDocument } from './projection.js';
 import { SEEDED_FROM, SEEDED_TO, expectedBySpaceHour, seededEvents, seededMonth } from './test-support/seeded-month.js';
 
 const DAY = 86_400_000;
@@ -11,13 +12,7 @@ const DAY = 86_400_000;
 async function cellsOf(store: ProjectionStore, tenantId: string): Promise<LocationCells[]> {
   const locations = await store.find<LocationDocument>(LOCATIONS, { tenantId });
   const spaces = await store.find<SpaceDocument>(SPACES, { tenantId });
-  return Promise.all(
-    locations.map(async (location) => ({
-      location,
-      spaces: spaces.filter((space) => space.locationId === location.locationId).map((space) => ({ ...space, locationId: space.locationId! })),
-      cells: (await store.find<DayDocument>(DAYS, { tenantId, locationId: location.locationId })).flatMap((day) => Object.entries(day.cells)),
-    })),
-  );
+  return Promise.all(locations.map((location) => loadLocation(store, location, spaces, { from: SEEDED_FROM - 3 * DAY, to: SEEDED_TO + 3 * DAY })));
 }
 
 describe('the utilization projection over a seeded month (SQLite)', () => {

@@ -39,19 +39,19 @@ export interface SlotsDocument {
   slots: Array<{ start: number; end: number; checkedInAt: number | null; lead: number }>;
 }
 
-/** One location's cells of one local date: `<spaceId>|<hour start ms>` → measures (`domain/cells.ts`). */
+/**
+ * One space's cells of one local date: hour start (ms) → measures (`domain/cells.ts`). Small, so
+ * an event rewrites little; a month of a floor is a few thousand reads by id.
+ */
 export interface DayDocument {
   id: string;
-  tenantId: string;
-  locationId: string;
   date: string;
   cells: Record<string, Cell>;
 }
 
 export const locationDocId = (tenantId: string, locationId: string) => `${tenantId}:${locationId}`;
 export const spaceDocId = (tenantId: string, spaceId: string) => `${tenantId}:${spaceId}`;
-export const dayDocId = (tenantId: string, locationId: string, date: string) => `${tenantId}:${locationId}:${date}`;
-export const cellKey = (spaceId: string, hour: number) => `${spaceId}|${hour}`;
+export const dayDocId = (tenantId: string, spaceId: string, date: string) => `${tenantId}:${spaceId}:${date}`;
 
 const SLOT_KEEP_MS = 24 * HOUR_MS;
 /** A check-in may come this long before its booking starts. */
@@ -79,13 +79,13 @@ class LocationCells {
 
   add(spaceId: string, hour: number, index: number, amount: number): void {
     const date = dateOf(this.location.timezone, hour);
-    let day = this.days.get(date);
+    const id = dayDocId(this.location.tenantId, spaceId, date);
+    let day = this.days.get(id);
     if (!day) {
-      const id = dayDocId(this.location.tenantId, this.location.locationId, date);
-      day = this.tx.get<DayDocument>(DAYS, id) ?? { id, tenantId: this.location.tenantId, locationId: this.location.locationId, date, cells: {} };
-      this.days.set(date, day);
+      day = this.tx.get<DayDocument>(DAYS, id) ?? { id, date, cells: {} };
+      this.days.set(id, day);
     }
-    const key = cellKey(spaceId, hour);
+    const key = String(hour);
     const cell = day.cells[key] ?? new Array<number>(CELL_LENGTH).fill(0);
     cell[index] = Math.round((cell[index]! + amount) * 1000) / 1000;
     day.cells[key] = cell;

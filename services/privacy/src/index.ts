@@ -1,5 +1,5 @@
 export { startPrivacyService, type PrivacyService, type PrivacyServiceConfig } from './privacy-service.js';
-export { DEFAULT_ERASURE_PARTICIPANTS, PrivacyModule, type PrivacyBus, type PrivacyModuleOptions } from './privacy.module.js';
+export { DEFAULT_ERASURE_PARTICIPANTS, DEPLOYED_ERASURE_PARTICIPANTS, PrivacyModule, type PrivacyBus, type PrivacyModuleOptions } from './privacy.module.js';
 export { KeyVault, type KeyOrErased, type KeyVaultOptions } from './keys/key-vault.js';
 export type { KeyStore, ScopeRef, StoredKey } from './keys/key-store.js';
 export { SqliteKeyStore } from './keys/sqlite-key-store.js';

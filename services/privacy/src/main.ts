@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createLogger, initTracing } from '@plass/telemetry';
 import { parseMasterKey, parsePreviousMasterKeys } from './master-key.js';
 import { parseParticipants, parsePlatformSubProcessors, parseRetentionDays } from './participants.js';
-import { DEFAULT_ERASURE_PARTICIPANTS } from './privacy.module.js';
+import { DEPLOYED_ERASURE_PARTICIPANTS } from './privacy.module.js';
 import { startPrivacyService } from './privacy-service.js';
 
 const env = process.env;
@@ -23,7 +23,7 @@ try {
     kurrentdbUrl: env.KURRENTDB_URL,
     projectionStore: env.PLASS_PROJECTION_STORE === 'mongodb' ? 'mongodb' : 'sqlite',
     mongodbUrl: env.MONGODB_URL,
-    erasureParticipants: parseParticipants(env.PLASS_ERASURE_PARTICIPANTS, DEFAULT_ERASURE_PARTICIPANTS),
+    erasureParticipants: parseParticipants(env.PLASS_ERASURE_PARTICIPANTS, DEPLOYED_ERASURE_PARTICIPANTS),
     platformSubProcessors: parsePlatformSubProcessors(env.PLASS_SUB_PROCESSORS),
     recordRetentionDays: parseRetentionDays(env.PLASS_PRIVACY_RECORD_RETENTION_DAYS),
     logger,

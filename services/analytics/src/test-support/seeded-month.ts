@@ -78,7 +78,7 @@ export function instantOf(zone: string, date: string, minutes: number): number {
   return guess;
 }
 
-export function seededMonth(seed = 7, { people = 40, tenantId = randomUUID() }: { people?: number; tenantId?: string } = {}): SeededMonth {
+export function seededMonth(seed = 7, { people = 40, tenantId = randomUUID(), personIds }: { people?: number; tenantId?: string; personIds?: string[] } = {}): SeededMonth {
   const random = prng(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const locations: SeededLocation[] = [
@@ -93,7 +93,7 @@ export function seededMonth(seed = 7, { people = 40, tenantId = randomUUID() }: 
       ),
     ),
   );
-  const persons = Array.from({ length: people }, () => randomUUID());
+  const persons = personIds ?? Array.from({ length: people }, () => randomUUID());
   const bookings: SeededBooking[] = [];
   for (const space of spaces) {
     const zone = locations.find((location) => location.locationId === space.locationId)!.timezone;
@@ -120,20 +120,24 @@ export function seededMonth(seed = 7, { people = 40, tenantId = randomUUID() }: 
 type Draft = Omit<EventEnvelope, 'id' | 'schemaVersion' | 'tenantId' | 'context' | 'correlationId' | 'causationId'>;
 
 /** Booking's events of the month, in the order they happened. `sealed` stands in for the encrypted booker. */
-export function seededEvents(month: SeededMonth, sealed: (booking: SeededBooking) => unknown = () => ({ v: 1, kid: 'k', iv: 'x', ct: 'y', tag: 'z' })): EventEnvelope[] {
+export function seededEvents(
+  month: SeededMonth,
+  sealed: (booking: SeededBooking) => unknown = () => ({ v: 1, kid: 'k', iv: 'x', ct: 'y', tag: 'z' }),
+  streams: { location: (id: string) => string; space: (id: string) => string } = { location: (id) => `location-${id}`, space: (id) => `space-${id}` },
+): EventEnvelope[] {
   const at = (ms: number) => new Date(ms).toISOString();
   const drafts: Array<Draft & { ms: number }> = [];
   for (const location of month.locations) {
-    drafts.push({ ms: month.placesAt, type: 'LocationCreated', streamId: `location-${location.locationId}`, occurredAt: at(month.placesAt), data: { ...location, name: 'Office' } });
+    drafts.push({ ms: month.placesAt, type: 'LocationCreated', streamId: streams.location(location.locationId), occurredAt: at(month.placesAt), data: { ...location, name: 'Office' } });
   }
   for (const space of month.spaces) {
     const ms = month.placesAt + 1000;
-    drafts.push({ ms, type: 'SpaceCreated', streamId: `space-${space.spaceId}`, occurredAt: at(ms), data: { ...space, name: 'Space' } });
+    drafts.push({ ms, type: 'SpaceCreated', streamId: streams.space(space.spaceId), occurredAt: at(ms), data: { ...space, name: 'Space' } });
   }
   for (const booking of month.bookings) {
     const times = { bookingId: booking.bookingId, spaceId: booking.spaceId, start: at(booking.start), end: at(booking.end) };
     const kind = month.spaces.find((space) => space.spaceId === booking.spaceId)!.kind;
-    const streamId = `space-${booking.spaceId}`;
+    const streamId = streams.space(booking.spaceId);
     drafts.push({ ms: booking.confirmedAt, type: 'BookingConfirmed', streamId, occurredAt: at(booking.confirmedAt), data: { ...times, kind, bookedBy: sealed(booking) } });
     if (booking.cancelledAt !== null) drafts.push({ ms: booking.cancelledAt, type: 'BookingCancelled', streamId, occurredAt: at(booking.cancelledAt), data: times });
     if (booking.checkedInAt !== null) {

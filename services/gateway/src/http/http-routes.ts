@@ -27,6 +27,7 @@ type AnyHandler = (input: {
   correlationId: string;
   clientAddress: string;
   resourceId?: string;
+  accept?: string | undefined;
 }) => Promise<RouteAnswer>;
 
 /**
@@ -80,6 +81,7 @@ export class HttpRoutes implements OnModuleInit {
             ctx: this.callers.get(request.raw),
             correlationId: request.id,
             clientAddress: request.ip,
+            accept: route.alternativeMediaTypes ? request.headers.accept : undefined,
           };
           const settled = async (resourceId?: string): Promise<StoredAnswer> => {
             const answer = await handler({ ...input, ...(resourceId === undefined ? {} : { resourceId }) });

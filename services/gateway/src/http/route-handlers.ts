@@ -18,6 +18,7 @@ import type { Metrics } from '@plass/telemetry';
 import type { z } from 'zod';
 import type { Readiness } from '../readiness.js';
 import { clientPrefix } from '../auth/login-throttle.js';
+import { analyticsHandlers } from './analytics-handlers.js';
 import { bookingHandlers } from './booking-handlers.js';
 import { privacyHandlers } from './privacy-handlers.js';
 import { HttpProblem } from './problem.js';
@@ -36,6 +37,8 @@ export interface RouteInput<R> {
   clientAddress: string;
   /** Under an `Idempotency-Key`: the id the created resource takes, the same on every retry of it. */
   resourceId?: string;
+  /** The `Accept` header, for routes with alternative media types. */
+  accept?: string | undefined;
 }
 
 export interface RouteAnswer {
@@ -69,6 +72,7 @@ export function routeHandlers({ bus, readiness, metrics, openApi }: RouteHandler
   return {
     ...bookingHandlers(bus),
     ...privacyHandlers(bus),
+    ...analyticsHandlers(bus),
     createTenant: async ({ body, ctx }) => {
       const created = await bus.request(CreateTenant, body, ctx);
       return { body: created, location: `/v1/tenants/${created.tenantId}` };

@@ -99,7 +99,12 @@ function successResponse(route: GatewayRouteContract): unknown {
     },
     ...(status === 204
       ? {}
-      : { content: { [mediaType.split(';', 1)[0]!]: { schema: schema ? schemaOf(schema, 'output') : mediaType.startsWith('text/') ? { type: 'string' } : {} } } }),
+      : {
+          content: {
+            [mediaType.split(';', 1)[0]!]: { schema: schema ? schemaOf(schema, 'output') : mediaType.startsWith('text/') ? { type: 'string' } : {} },
+            ...Object.fromEntries((route.alternativeMediaTypes ?? []).map((type) => [type, { schema: { type: 'string' } }])),
+          },
+        }),
   };
 }
 

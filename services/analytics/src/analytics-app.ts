@@ -1,0 +1,113 @@
+import {
+  DomainFailure,
+  GetPrivacySettings,
+  MAX_ANALYTICS_BUCKETS,
+  MAX_ANALYTICS_RANGE_DAYS,
+  domainError,
+  type GetHeatmap,
+  type GetPeaks,
+  type GetUtilization,
+  type RequestContext,
+  type RequestOf,
+  type ResponseOf,
+} from '@plass/contracts';
+import type { Bus } from '@plass/bus';
+import type { ProjectionStore } from '@plass/projections';
+import { DAY_MS, localDates } from './domain/local-time.js';
+import { groupKey, heatmapOf, peaksOf, utilizationOf, type LocationCells } from './domain/queries.js';
+import { DAYS, LOCATIONS, SPACES, dayDocId, type DayDocument, type LocationDocument, type SpaceDocument } from './projection.js';
+
+const ANALYSTS = ['analyst', 'admin'];
+
+/** A location's spaces and their cells over the range's local dates, as the queries take them. */
+export async function loadLocation(store: ProjectionStore, location: LocationDocument, spaces: readonly SpaceDocument[], window: { from: number; to: number }): Promise<LocationCells> {
+  const own = spaces.filter((space) => space.locationId === location.locationId);
+  const dates = localDates(location.timezone, window.from, window.to);
+  const cells: Array<[string, number[]]> = [];
+  await Promise.all(
+    own.flatMap((space) =>
+      dates.map(async (date) => {
+        const day = await store.get<DayDocument>(DAYS, dayDocId(location.tenantId, space.spaceId, date));
+        if (day) for (const [hour, cell] of Object.entries(day.cells)) cells.push([`${space.spaceId}|${hour}`, cell]);
+      }),
+    ),
+  );
+  return { location, spaces: own.map((space) => ({ ...space, locationId: location.locationId })), cells };
+}
+
+/** Reads on the store in use now (a rebuild swaps it). */
+export type ReadStore = <T>(fn: (store: ProjectionStore) => Promise<T>) => Promise<T>;
+
+function requireAnalyst(ctx: RequestContext): void {
+  if (!ctx.roles.some((role) => ANALYSTS.includes(role))) throw new DomainFailure(domainError('auth.forbidden', 'only analysts and admins read the statistics'));
+}
+
+function range({ from, to }: { from: string; to: string }): { from: number; to: number } {
+  const [start, end] = [Date.parse(from), Date.parse(to)];
+  if (!(end > start) || end - start > MAX_ANALYTICS_RANGE_DAYS * DAY_MS) {
+    throw new DomainFailure(
+      domainError('validation.failed', `to must be after from, at most ${MAX_ANALYTICS_RANGE_DAYS} days`, {
+        errors: [{ path: 'to', message: `after from, at most ${MAX_ANALYTICS_RANGE_DAYS} days` }],
+      }),
+    );
+  }
+  return { from: start, to: end };
+}
+
+/**
+ * The analysts' API over the projection. The minimum group size is read from booking on every
+ * question, so a raised `analyticsMinGroupSize` is in force once its PATCH has answered.
+ */
+export class AnalyticsApp {
+  constructor(private readonly deps: { read: ReadStore; bus: Pick<Bus, 'request'> }) {}
+
+  async utilization(query: RequestOf<typeof GetUtilization>, ctx: RequestContext): Promise<ResponseOf<typeof GetUtilization>> {
+    requireAnalyst(ctx);
+    const window = range(query);
+    if (query.floor !== undefined && query.groupBy !== 'floor' && query.groupBy !== 'space') {
+      throw new DomainFailure(domainError('validation.failed', 'floor narrows groupBy floor or space only', { errors: [{ path: 'floor', message: 'only with groupBy floor or space' }] }));
+    }
+    const [k, locations] = await Promise.all([this.minGroupSize(ctx), this.cells(ctx.tenantId, window, query.locationId)]);
+    const items = locations.flatMap((data) => {
+      // A floor's buckets are computed with the whole location, so suppression is the same as without the filter.
+      const buckets = utilizationOf(data, { ...window, groupBy: query.groupBy, granularity: query.granularity, k });
+      if (query.floor === undefined) return buckets;
+      const onFloor = new Set(data.spaces.filter((space) => (space.floor ?? '-') === query.floor).map((space) => groupKey(space, query.groupBy)));
+      return buckets.filter((bucket) => onFloor.has(bucket.key));
+    });
+    if (items.length > MAX_ANALYTICS_BUCKETS) {
+      throw new DomainFailure(domainError('analytics.too_many_buckets', `at most ${MAX_ANALYTICS_BUCKETS} buckets in one answer`, { buckets: items.length, max: MAX_ANALYTICS_BUCKETS }));
+    }
+    return { minGroupSize: k, items };
+  }
+
+  async heatmap(query: RequestOf<typeof GetHeatmap>, ctx: RequestContext): Promise<ResponseOf<typeof GetHeatmap>> {
+    requireAnalyst(ctx);
+    const window = range(query);
+    const [k, [data]] = await Promise.all([this.minGroupSize(ctx), this.cells(ctx.tenantId, window, query.locationId)]);
+    return { locationId: query.locationId, floor: query.floor ?? null, minGroupSize: k, cells: heatmapOf(data!, { ...window, floor: query.floor, k }) };
+  }
+
+  async peaks(query: RequestOf<typeof GetPeaks>, ctx: RequestContext): Promise<ResponseOf<typeof GetPeaks>> {
+    requireAnalyst(ctx);
+    const window = range(query);
+    const [k, locations] = await Promise.all([this.minGroupSize(ctx), this.cells(ctx.tenantId, window)]);
+    return { minGroupSize: k, items: locations.map((data) => peaksOf(data, { ...window, k })) };
+  }
+
+  private async minGroupSize(ctx: RequestContext): Promise<number> {
+    return (await this.deps.bus.request(GetPrivacySettings, {}, { tenantId: ctx.tenantId, roles: [], correlationId: ctx.correlationId })).analyticsMinGroupSize;
+  }
+
+  /** The tenant's locations (or the one asked for: 404 if unknown) with their spaces and the cells of the range's local dates. */
+  private cells(tenantId: string, window: { from: number; to: number }, locationId?: string): Promise<LocationCells[]> {
+    return this.deps.read((store) => cellsOf(store, tenantId, window, locationId));
+  }
+}
+
+async function cellsOf(store: ProjectionStore, tenantId: string, window: { from: number; to: number }, locationId?: string): Promise<LocationCells[]> {
+  const locations = (await store.find<LocationDocument>(LOCATIONS, { tenantId })).filter((location) => locationId === undefined || location.locationId === locationId);
+  if (locationId !== undefined && locations.length === 0) throw new DomainFailure(domainError('location.not_found', 'no such location'));
+  const spaces = await store.find<SpaceDocument>(SPACES, { tenantId });
+  return Promise.all(locations.map((location) => loadLocation(store, location, spaces, window)));
+}
