@@ -358,7 +358,7 @@ describe('booking through the gateway', () => {
       eventually(async () => expect(await names(bearer)).toEqual({ space: expected, availability: expected }), 'the visible booker names');
     const setVisibility = async (bookingVisibility: string) => {
       const answer = await call('PATCH', '/v1/settings/privacy', admin, { bookingVisibility });
-      expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: { bookingVisibility, anonymizeBookingsAfterDays: null } });
+      expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: { bookingVisibility, anonymizeBookingsAfterDays: null, analyticsMinGroupSize: 5 } });
     };
 
     beforeAll(async () => {
@@ -373,7 +373,7 @@ describe('booking through the gateway', () => {
     });
 
     it('shows names by each user’s choice by default, hiding those who chose hidden', async () => {
-      expect((await call('GET', '/v1/settings/privacy', admin)).body).toEqual({ bookingVisibility: 'user-choice-visible', anonymizeBookingsAfterDays: null });
+      expect((await call('GET', '/v1/settings/privacy', admin)).body).toEqual({ bookingVisibility: 'user-choice-visible', anonymizeBookingsAfterDays: null, analyticsMinGroupSize: 5 });
       refused(await call('GET', '/v1/settings/privacy', token(nora)), 403, 'auth.forbidden');
       await expectNames(token(nora), { [hidden]: null, [shown]: mats.displayName });
     });

@@ -89,7 +89,9 @@ export const RebuildView = z.object({
   status: RebuildStatus,
   startedAt: Timestamp,
   finishedAt: Timestamp.nullable(),
+  /** Booking's events replayed so far, of `total` (0 while they are being counted). */
   events: z.number().int(),
+  total: z.number().int(),
 });
 export const StartRebuild = defineRequest('analytics.cmd.StartRebuild', z.object({}), RebuildView);
 export const GetRebuild = defineRequest('analytics.qry.GetRebuild', z.object({ rebuildId: Uuid }), RebuildView);

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Bus, ensureStreams, type EventConsumer } from '@plass/bus';
 import {
@@ -21,7 +19,7 @@ import { projectFromJetStream } from '@plass/projections';
 import type { Logger } from '@plass/telemetry';
 import { AnalyticsApp } from './analytics-app.js';
 import { SwappableProjection, type RebuildProgress } from './rebuild.js';
-import { analyticsDir, currentGeneration, openAnalyticsStore, openBookingEvents, setCurrentGeneration, type StoreConfig } from './stores.js';
+import { generationsOf, openAnalyticsStore, openBookingEvents, type StoreConfig } from './stores.js';
 
 export interface AnalyticsModuleOptions extends StoreConfig {
   natsUrl: string;
@@ -87,11 +85,11 @@ export class AnalyticsLifecycle implements OnApplicationBootstrap, OnApplication
   }
 
   private startRebuild(ctx: RequestContext): RebuildView {
-    if (!ctx.roles.includes('admin')) throw new DomainFailure(domainError('auth.forbidden', 'only admins rebuild the statistics'));
-    const view = { id: randomUUID(), status: 'running' as const, startedAt: this.now().toISOString(), finishedAt: null, events: 0, tenantId: ctx.tenantId };
+    if (!ctx.roles.includes('admin') && !ctx.roles.includes('operator')) throw new DomainFailure(domainError('auth.forbidden', 'only admins rebuild the statistics'));
+    const view = { id: randomUUID(), status: 'running' as const, startedAt: this.now().toISOString(), finishedAt: null, events: 0, total: 0, tenantId: ctx.tenantId };
     this.rebuilds.set(view.id, view);
     const { tenantId: _tenant, ...answer } = view;
-    void this.rebuild((progress) => this.rebuilds.set(view.id, { ...this.rebuilds.get(view.id)!, events: progress.events })).then(
+    void this.rebuild((progress) => this.rebuilds.set(view.id, { ...this.rebuilds.get(view.id)!, events: progress.events, total: progress.total })).then(
       (progress) => this.rebuilds.set(view.id, { ...this.rebuilds.get(view.id)!, status: 'completed', events: progress.events, finishedAt: this.now().toISOString() }),
       (error: unknown) => {
         this.options.logger.error({ err: error }, 'analytics rebuild failed');
@@ -134,21 +132,8 @@ export class AnalyticsModule {
         {
           provide: PROJECTION,
           useFactory: async () => {
-            const generation = currentGeneration(options.dataDir);
-            return new SwappableProjection(
-              await openAnalyticsStore(options, generation),
-              {
-                current: () => currentGeneration(options.dataDir),
-                open: (next) => openAnalyticsStore(options, next),
-                commit: (next) => setCurrentGeneration(options.dataDir, next),
-                discard: (old) => {
-                  if (options.projectionStore !== 'sqlite') return;
-                  const file = join(analyticsDir(options.dataDir), `utilization-${old}.db`);
-                  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
-                },
-              },
-              options.logger,
-            );
+            const generations = generationsOf(options);
+            return new SwappableProjection(await openAnalyticsStore(options, generations.current()), generations, options.logger);
           },
         },
         AnalyticsLifecycle,

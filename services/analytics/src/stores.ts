@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openKurrentDbEventStore, openSqliteEventStore, type EventStore } from '@plass/eventstore';
 import { openMongoProjectionStore, openSqliteProjectionStore, type ProjectionStore } from '@plass/projections';
+import type { Generations } from './rebuild.js';
 
 export interface StoreConfig {
   dataDir: string;
@@ -54,4 +55,19 @@ export async function openBookingEvents(config: StoreConfig): Promise<EventStore
     return await openKurrentDbEventStore({ connectionString: config.kurrentdbUrl, checkpointFile: join(analyticsDir(config.dataDir), 'unused-checkpoint.json') });
   }
   return openSqliteEventStore({ file: join(config.dataDir, 'booking', 'events.db') });
+}
+
+/** The store generations of a configuration: which is in use, opening one, swapping, deleting an old one. */
+export function generationsOf(config: StoreConfig): Generations {
+  return {
+    current: () => currentGeneration(config.dataDir),
+    open: (generation) => openAnalyticsStore(config, generation),
+    commit: (generation) => setCurrentGeneration(config.dataDir, generation),
+    discard: (generation) => {
+      // MongoDB: the old database stays for the operator to drop (documented in docs/analytics.md).
+      if (config.projectionStore !== 'sqlite') return;
+      const file = join(analyticsDir(config.dataDir), `utilization-${generation}.db`);
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    },
+  };
 }

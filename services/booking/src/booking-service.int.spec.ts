@@ -178,7 +178,7 @@ describe('booking service (real NATS, SQLite, key vault, identity)', () => {
 
     await h.client.request(ChangePrivacySettings, { bookingVisibility: 'everyone' }, tenant.admin);
     await h.settle();
-    expect(await h.client.request(GetPrivacySettings, {}, bob.ctx)).toEqual({ bookingVisibility: 'everyone', anonymizeBookingsAfterDays: null });
+    expect(await h.client.request(GetPrivacySettings, {}, bob.ctx)).toEqual({ bookingVisibility: 'everyone', anonymizeBookingsAfterDays: null, analyticsMinGroupSize: 5 });
     expect(await names(bob.ctx)).toEqual(['Alice Liddell']);
     await h.client.request(ChangePrivacySettings, { bookingVisibility: 'nobody' }, tenant.admin);
     await h.settle();

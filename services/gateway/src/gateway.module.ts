@@ -12,6 +12,7 @@ import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.
 import { Idempotency, ensureIdempotencyStore } from './http/idempotency.js';
 import { ErasedSubjects } from './auth/erased-subjects.js';
 import { OperatorToken } from './auth/operator-token.js';
+import { DashboardRoutes } from './http/dashboard.js';
 import { HttpRoutes, ROUTE_HANDLERS } from './http/http-routes.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { routeHandlers } from './http/route-handlers.js';
@@ -126,6 +127,7 @@ export class GatewayModule {
         },
         { provide: APP_FILTER, useClass: ProblemFilter },
         HttpRoutes,
+        DashboardRoutes,
         GatewayLifecycle,
       ],
     };

@@ -14,11 +14,18 @@ const visibility = (rule: 'nobody' | 'everyone'): DomainEvent => ({ type: 'Booki
 
 describe('ChangePrivacySettings', () => {
   it('keeps bookings until erasure and shows bookers by each user’s choice, until changed', () => {
-    expect(initialPrivacySettings).toEqual({ bookingVisibility: 'user-choice-visible', anonymizeBookingsAfterDays: null });
+    expect(initialPrivacySettings).toEqual({ bookingVisibility: 'user-choice-visible', anonymizeBookingsAfterDays: null, analyticsMinGroupSize: 5 });
   });
 
   it('records the retention period as its own event', () => {
     spec.given([]).when({ changes: { anonymizeBookingsAfterDays: 30 }, actor: admin }).then([retention(30)]);
+  });
+
+  it('records the minimum group size of the statistics, once per change', () => {
+    const size = (analyticsMinGroupSize: number): DomainEvent => ({ type: 'AnalyticsMinGroupSizeChanged', data: { analyticsMinGroupSize } });
+    spec.given([]).when({ changes: { analyticsMinGroupSize: 10 }, actor: admin }).then([size(10)]);
+    spec.given([size(10)]).when({ changes: { analyticsMinGroupSize: 10 }, actor: admin }).then([]);
+    spec.given([]).when({ changes: { analyticsMinGroupSize: 5 }, actor: admin }).then([]);
   });
 
   it('turns retention off again with null', () => {
@@ -44,6 +51,6 @@ describe('ChangePrivacySettings', () => {
 
   it('folds both settings from the policy stream, ignoring the booking policy', () => {
     const events: DomainEvent[] = [retention(30), visibility('everyone'), { type: 'BookingPolicyChanged', data: { maxDaysInAdvance: 5 } }, retention(10)];
-    expect(events.reduce(evolvePrivacySettings, initialPrivacySettings)).toEqual({ bookingVisibility: 'everyone', anonymizeBookingsAfterDays: 10 });
+    expect(events.reduce(evolvePrivacySettings, initialPrivacySettings)).toEqual({ bookingVisibility: 'everyone', anonymizeBookingsAfterDays: 10, analyticsMinGroupSize: 5 });
   });
 });
