@@ -1,13 +1,19 @@
-import { copyFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SEEDED_FROM, SEEDED_TO, expectedBySpaceHour, seededMonth, type SeededMonth } from '@plass/analytics';
 import { scanForPlaintext, tempDir, waitFor } from '@plass/testing';
+import { chromium } from 'playwright-core';
 import { seedBookingStore } from './analytics-seed.js';
 import { gatewayClient } from './client.js';
 import { startSystem, type System } from './system.js';
 
 const DAY = 86_400_000;
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
+if (!existsSync(CHROMIUM)) console.warn(`analytics dashboard test SKIPPED: no ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`);
+const inBrowser = existsSync(CHROMIUM) ? it : it.skip;
 const from = new Date(SEEDED_FROM).toISOString();
 const to = new Date(SEEDED_TO).toISOString();
 
@@ -33,6 +39,7 @@ describe('analytics', () => {
   let dpo: string;
   let month: SeededMonth;
   let people: Array<{ id: string; email: string; displayName: string }>;
+  let tenant: Awaited<ReturnType<ReturnType<typeof gatewayClient>['tenantWith']>>;
 
   const get = (path: string, token = analyst, headers?: Record<string, string>) => client.call('GET', path, { token, ...(headers ? { headers } : {}) });
   const utilization = async (groupBy: string, granularity: string, extra = '', window = { from, to }) => {
@@ -55,7 +62,7 @@ describe('analytics', () => {
     system = await startSystem();
     client = gatewayClient(system.url);
     const names = ['Aino', 'Birk', 'Cora', 'Dag', 'Eli', 'Frid', 'Gro', 'Hakon'];
-    const tenant = await client.tenantWith(system.operatorToken, 'Metrics', [
+    tenant = await client.tenantWith(system.operatorToken, 'Metrics', [
       ...names.map((name) => ({ email: `${name.toLowerCase()}@metrics.example`, displayName: `${name} Seeded`, role: 'employee' })),
       { email: 'ana@metrics.example', displayName: 'Ana Lyst', role: 'analyst' },
       { email: 'dpo@metrics.example', displayName: 'Dina Officer', role: 'privacy_officer' },
@@ -164,6 +171,49 @@ describe('analytics', () => {
     expect(peaks.items.map((item) => item.locationId).sort()).toEqual(month.locations.map((item) => item.locationId).sort());
     expect(peaks.items.every((item) => item.busiestHour !== null)).toBe(true);
   });
+
+  inBrowser('shows the heatmap in real Chromium as the API computes it, suppressed cells as such', async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+      await page.goto(`${system.url}/analytics`);
+      await page.fill('input[name=tenantId]', tenant.tenantId);
+      await page.fill('input[name=email]', 'ana@metrics.example');
+      await page.fill('input[name=password]', tenant.password);
+      await page.click('#login button[type=submit]');
+      await page.waitForSelector('body[data-state=ready]');
+      const location = month.locations[0]!.locationId;
+      await page.fill('input[name=from]', '2026-10-12');
+      await page.fill('input[name=to]', '2026-11-11');
+      await page.selectOption('select[name=location]', location);
+      await page.$eval('body', (body) => body.removeAttribute('data-state'));
+      await page.click('#filters button[type=submit]');
+      await page.waitForSelector('body[data-state=ready]');
+
+      const shown = await page.$$eval('#heatmap td[data-occupancy]', (cells) =>
+        cells.map((cell) => `${cell.getAttribute('data-weekday')}/${cell.getAttribute('data-hour')}=${cell.getAttribute('data-occupancy')}`),
+      );
+      const api = (await get(`/v1/analytics/heatmap?from=${from}&to=${to}&locationId=${location}`)).body as {
+        cells: Array<{ weekday: number; hour: number; occupancy: number | null; suppressed: boolean; capacityMinutes: number }>;
+      };
+      const expected = api.cells.filter((cell) => cell.capacityMinutes > 0).map((cell) => `${cell.weekday}/${cell.hour}=${cell.suppressed ? 'suppressed' : String(cell.occupancy)}`);
+      expect(shown.sort()).toEqual(expected.sort());
+      expect(shown.some((cell) => !cell.endsWith('=suppressed'))).toBe(true);
+      expect(Number(await page.getAttribute('#occupancy-chart', 'data-floors'))).toBe(2);
+      expect(await page.$$eval('#no-shows tbody tr', (rows) => rows.length)).toBeGreaterThan(3);
+      expect(errors).toEqual([]);
+
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const screenshot = join(ARTIFACTS, 'analytics-dashboard.png');
+      await page.screenshot({ path: screenshot, fullPage: true });
+      console.log(`analytics dashboard screenshot: ${screenshot}`);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('is byte-identical after erasing people, after retention anonymizes the oldest week, and after a rebuild', async () => {
     const before = await everything();
