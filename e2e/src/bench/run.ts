@@ -6,6 +6,7 @@ import { startCluster, type Cluster } from './cluster.js';
 import { bookingRequests, bookingRun } from './load.js';
 import { cpuSecondsOf, machineTicks, memoryOf } from './memory.js';
 import { pacedRun } from './paced.js';
+import { analyticsBench, analyticsLine } from './analytics.js';
 import { erasureRun } from './erasure.js';
 import { cpuLine, erasureLine, machineLine, memoryLines, runLine, summaryLine, targetNotes } from './report.js';
 import { seed } from './seed.js';
@@ -52,6 +53,10 @@ async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<v
   for (const line of memoryLines(memory)) say(line);
   for (const note of targetNotes(peak, half, erasure, settings.halfRate !== undefined)) say(note);
   say(summaryLine(peak, half, memory, erasure));
+  if (settings.analytics) {
+    say(`bench: analytics, ${settings.analytics.spaces} spaces × ${settings.analytics.days} days of bookings through the event store…`);
+    say(analyticsLine(await analyticsBench(settings.analytics, say)));
+  }
 }
 
 /**

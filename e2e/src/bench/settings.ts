@@ -14,6 +14,8 @@ export interface BenchSettings {
   timelineFile?: string;
   /** BENCH_HALF_RATE: requests/s of the paced run instead of half the peak's, to compare changes at one load. */
   halfRate?: number;
+  /** The analytics part (`analytics.ts`): spaces and days of generated bookings, and queries timed; BENCH_ANALYTICS=0 skips it. */
+  analytics: { spaces: number; days: number; queries: number } | undefined;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -35,5 +37,9 @@ export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
     erasures: positiveInt(env, 'BENCH_ERASURES', 50),
     timelineFile: env.BENCH_TIMELINE || undefined,
     halfRate: env.BENCH_HALF_RATE ? positiveInt(env, 'BENCH_HALF_RATE', 1) : undefined,
+    analytics:
+      env.BENCH_ANALYTICS === '0'
+        ? undefined
+        : { spaces: positiveInt(env, 'BENCH_ANALYTICS_SPACES', 1000), days: positiveInt(env, 'BENCH_ANALYTICS_DAYS', 365), queries: positiveInt(env, 'BENCH_ANALYTICS_QUERIES', 100) },
   };
 }

@@ -114,6 +114,8 @@ export interface EventStore {
    * (`isPrivateStream`) are left out: projections must never see them.
    */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** How many events `readAll` yields, where the store can tell cheaply (SQLite); for progress reports. */
+  countAll?(): Promise<number>;
   /**
    * Publishes every committed event of a public stream, in commit order, at least once, to
    * `publisher` — never a dual write. Events of private streams are never published.

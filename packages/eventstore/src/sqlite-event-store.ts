@@ -149,6 +149,7 @@ export class SqliteEventStore implements EventStore {
       readAll: this.db.prepare<[bigint, number], EventRow>(
         'SELECT * FROM events WHERE position > ? AND NOT is_private_stream(stream_id) ORDER BY position LIMIT ?',
       ),
+      countAll: this.db.prepare<[], { count: number }>('SELECT count(*) AS count FROM events WHERE NOT is_private_stream(stream_id)'),
       pending: this.db.prepare<[number], EventRow>(
         // CROSS JOIN keeps the (short) outbox the outer loop: otherwise SQLite may walk every event.
         'SELECT events.* FROM outbox CROSS JOIN events ON events.position = outbox.position ORDER BY outbox.position LIMIT ?',
@@ -227,6 +228,11 @@ export class SqliteEventStore implements EventStore {
     return this.statements.readStream
       .all(streamId, options.fromRevision ?? 0, options.maxCount ?? -1)
       .map(toRecordedEvent);
+  }
+
+  /** How many events `readAll` would yield now (for a rebuild's progress). */
+  async countAll(): Promise<number> {
+    return this.statements.countAll.get()!.count;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

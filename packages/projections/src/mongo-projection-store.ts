@@ -1,6 +1,6 @@
 import { MongoClient, MongoServerError, type AnyBulkWriteOperation, type ClientSession, type Db } from 'mongodb';
 import { runBuffered, type BufferedWrite } from './buffered-tx.js';
-import { checkCollection, checkId, checkLimit, checkProjection, checkWhere } from './documents.js';
+import { checkCollection, checkId, checkLimit, checkProjection, checkWhere, serialize } from './documents.js';
 import type { ProjectionFn, ProjectionStore, Where } from './projection-store.js';
 
 const PROCESSED = '_processed';
@@ -95,6 +95,11 @@ export async function openMongoProjectionStore(options: { url: string; database:
       const json = await loadJson(collection, id);
       return json === null ? undefined : (JSON.parse(json) as T);
     },
+    async getMany<T extends object>(collection: string, ids: readonly string[]) {
+      const docs = await documents(collection).find({ _id: { $in: ids.map(checkId) } }).toArray();
+      const byId = new Map(docs.map(({ _id, ...doc }) => [_id, doc]));
+      return ids.map((id) => byId.get(id) as T | undefined);
+    },
     async find<T extends object>(collection: string, where: Where, findOptions: { limit?: number } = {}) {
       const filter = Object.fromEntries(checkWhere(where));
       const limit = checkLimit(findOptions.limit);
@@ -102,6 +107,17 @@ export async function openMongoProjectionStore(options: { url: string; database:
         .find(filter, { projection: { _id: 0 }, sort: { _id: 1 }, ...(limit ? { limit } : {}) })
         .toArray();
       return docs as unknown as T[];
+    },
+    async load(projection, docs, eventIds) {
+      checkProjection(projection);
+      const byCollection = new Map<string, StoredDoc[]>();
+      for (const { collection, id, doc } of docs) {
+        serialize(doc);
+        byCollection.set(collection, [...(byCollection.get(collection) ?? []), { ...(doc as object), _id: checkId(id) } as StoredDoc]);
+      }
+      for (const [collection, batch] of byCollection) for (let i = 0; i < batch.length; i += 1000) await documents(collection).insertMany(batch.slice(i, i + 1000), { ordered: false });
+      const at = new Date();
+      for (let i = 0; i < eventIds.length; i += 1000) await processed.insertMany(eventIds.slice(i, i + 1000).map((eventId) => ({ projection, eventId, at })), { ordered: false });
     },
     async reset(projection, collections) {
       checkProjection(projection);

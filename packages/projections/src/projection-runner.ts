@@ -9,6 +9,12 @@ export interface ProjectionDefinition {
   /** Every collection the handlers write; a rebuild empties exactly these. */
   collections: string[];
   handlers: Partial<Record<string, ProjectionHandler>>;
+  /**
+   * Rebuild in memory, then write every document at once (`ProjectionStore.load`): for projections
+   * of many small updates to the same documents. Its handlers must put every document they change
+   * (they get the live object, not a copy).
+   */
+  rebuildInMemory?: true;
 }
 
 /** The part of a pino logger the runner uses. Log lines carry ids and types, never event data. */
@@ -21,6 +27,8 @@ export interface RunnerLogger {
 export type HandleOutcome = 'applied' | 'duplicate' | 'ignored';
 
 const REBUILD_PROGRESS_EVERY = 1000;
+/** Events a rebuild commits together. */
+const REBUILD_GROUP = 500;
 /** Events applied in one group commit at most: a commit is synchronous, so it stops the event loop for its length. */
 const MAX_GROUP = 32;
 /**
@@ -75,16 +83,63 @@ export class ProjectionRunner {
       const { name, collections } = this.definition;
       this.logger?.info({ projection: name }, 'projection rebuild started');
       await this.store.reset(name, collections);
+      if (this.definition.rebuildInMemory && this.store.load) return this.rebuildInMemory(source);
       let seen = 0;
       let applied = 0;
+      // A rebuild commits in large groups where the store can: one transaction per group, not per event.
+      let group: EventEnvelope[] = [];
+      const flush = async () => {
+        applied += await this.applyRebuildGroup(group);
+        group = [];
+      };
       for await (const envelope of source) {
-        if ((await this.apply(envelope)) === 'applied') applied += 1;
         seen += 1;
+        if (this.definition.handlers[envelope.type]) group.push(envelope);
+        if (group.length >= REBUILD_GROUP) await flush();
         if (seen % REBUILD_PROGRESS_EVERY === 0) this.logger?.info({ projection: name, seen, applied }, 'projection rebuild progress');
       }
+      await flush();
       this.logger?.info({ projection: name, seen, applied }, 'projection rebuild finished');
       return { applied };
     });
+  }
+
+  private async rebuildInMemory(source: AsyncIterable<EventEnvelope> | Iterable<EventEnvelope>): Promise<{ applied: number }> {
+    const { name, handlers } = this.definition;
+    const docs = new Map<string, { collection: string; id: string; doc: object | undefined }>();
+    const applied = new Set<string>();
+    const key = (collection: string, id: string) => `${collection}\u0000${id}`;
+    const tx: ProjectionTx = {
+      get: <T extends object>(collection: string, id: string) => docs.get(key(collection, id))?.doc as T | undefined,
+      put: (collection, id, doc) => void docs.set(key(collection, id), { collection, id, doc }),
+      delete: (collection, id) => void docs.set(key(collection, id), { collection, id, doc: undefined }),
+    };
+    let seen = 0;
+    for await (const envelope of source) {
+      seen += 1;
+      const handler = handlers[envelope.type];
+      if (!handler || applied.has(envelope.id)) continue;
+      handler(envelope, tx);
+      applied.add(envelope.id);
+      if (seen % (REBUILD_PROGRESS_EVERY * 100) === 0) this.logger?.info({ projection: name, seen, applied: applied.size }, 'projection rebuild progress');
+    }
+    const written = [...docs.values()].filter((entry): entry is { collection: string; id: string; doc: object } => entry.doc !== undefined);
+    await this.store.load!(name, written, [...applied]);
+    this.logger?.info({ projection: name, seen, applied: applied.size }, 'projection rebuild finished');
+    return { applied: applied.size };
+  }
+
+  /** Applies a rebuild's group in one transaction (or one by one where the store has no batches); answers how many were new. */
+  private async applyRebuildGroup(group: EventEnvelope[]): Promise<number> {
+    if (group.length === 0) return 0;
+    const { name, handlers } = this.definition;
+    if (this.store.applyBatch) {
+      const items = group.map((envelope) => ({ eventId: envelope.id, fn: (tx: ProjectionTx) => handlers[envelope.type]!(envelope, tx) }));
+      return (await this.store.applyBatch(name, items)).filter(Boolean).length;
+    }
+    let applied = 0;
+    for (const envelope of group) if ((await this.apply(envelope)) === 'applied') applied += 1;
+    return applied;
   }
 
   private async apply(envelope: EventEnvelope): Promise<HandleOutcome> {

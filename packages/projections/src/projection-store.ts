@@ -26,8 +26,15 @@ export interface ProjectionStore {
    */
   applyBatch?(projection: string, items: ReadonlyArray<{ eventId: string; fn: ProjectionFn }>): Promise<boolean[]>;
   get<T extends object = Record<string, unknown>>(collection: string, id: string): Promise<T | undefined>;
+  /** Several documents by id in one read, in the order of `ids` (`undefined` where none). Optional: else one `get` each. */
+  getMany?<T extends object = Record<string, unknown>>(collection: string, ids: readonly string[]): Promise<Array<T | undefined>>;
   /** Documents in id order. */
   find<T extends object = Record<string, unknown>>(collection: string, where: Where, options?: { limit?: number }): Promise<T[]>;
+  /**
+   * Writes a rebuilt projection at once: the documents, and the event ids as processed, into
+   * collections `reset` has just emptied. Optional: stores without it are rebuilt event by event.
+   */
+  load?(projection: string, docs: ReadonlyArray<{ collection: string; id: string; doc: object }>, eventIds: readonly string[]): Promise<void>;
   /** Drops the projection's collections and its processed ids (for rebuilds). */
   reset(projection: string, collections: string[]): Promise<void>;
   close(): Promise<void>;

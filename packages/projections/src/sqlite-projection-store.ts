@@ -57,6 +57,9 @@ export function openSqliteProjectionStore(options: { file: string }): Projection
   const selectDoc = db.prepare<[string, string], { doc: string }>(
     'SELECT doc FROM projection_documents WHERE collection = ? AND id = ?',
   );
+  const selectDocs = db.prepare<[string, string], { id: string; doc: string }>(
+    'SELECT id, doc FROM projection_documents WHERE collection = ? AND id IN (SELECT value FROM json_each(?))',
+  );
   const upsertDoc = db.prepare<[string, string, string]>(
     'INSERT INTO projection_documents (collection, id, doc) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc',
   );
@@ -105,6 +108,13 @@ export function openSqliteProjectionStore(options: { file: string }): Projection
     items.map(({ eventId, fn }) => applyOne(projection, checkId(eventId), fn)),
   );
 
+  const loadInTransaction = db.transaction(
+    (projection: string, docs: ReadonlyArray<{ collection: string; id: string; doc: object }>, eventIds: readonly string[]) => {
+      for (const { collection, id, doc } of docs) upsertDoc.run(checkCollection(collection), checkId(id), serialize(doc));
+      for (const eventId of eventIds) insertProcessed.run(projection, checkId(eventId));
+    },
+  );
+
   const resetInTransaction = db.transaction((projection: string, collections: string[]) => {
     for (const collection of collections) deleteCollection.run(collection);
     deleteProcessed.run(projection);
@@ -114,11 +124,21 @@ export function openSqliteProjectionStore(options: { file: string }): Projection
     async apply(projection, eventId, fn) {
       return applyInTransaction(checkProjection(projection), checkId(eventId), fn);
     },
+    async load(projection, docs, eventIds) {
+      loadInTransaction(checkProjection(projection), docs, eventIds);
+    },
     async applyBatch(projection, items) {
       return applyBatchInTransaction(checkProjection(projection), items);
     },
     async get<T extends object>(collection: string, id: string) {
       return read<T>(collection, id);
+    },
+    async getMany<T extends object>(collection: string, ids: readonly string[]) {
+      const found = new Map(selectDocs.all(checkCollection(collection), JSON.stringify(ids.map(checkId))).map((row) => [row.id, row.doc]));
+      return ids.map((id) => {
+        const doc = found.get(id);
+        return doc === undefined ? undefined : (JSON.parse(doc) as T);
+      });
     },
     async find<T extends object>(collection: string, where: Where, findOptions: { limit?: number } = {}) {
       const conditions = checkWhere(where).map(([field, value]) => fieldCondition(field, value));

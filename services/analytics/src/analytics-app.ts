@@ -24,14 +24,12 @@ export async function loadLocation(store: ProjectionStore, location: LocationDoc
   const own = spaces.filter((space) => space.locationId === location.locationId);
   const dates = localDates(location.timezone, window.from, window.to);
   const cells: Array<[string, number[]]> = [];
-  await Promise.all(
-    own.flatMap((space) =>
-      dates.map(async (date) => {
-        const day = await store.get<DayDocument>(DAYS, dayDocId(location.tenantId, space.spaceId, date));
-        if (day) for (const [hour, cell] of Object.entries(day.cells)) cells.push([`${space.spaceId}|${hour}`, cell]);
-      }),
-    ),
-  );
+  const wanted = own.flatMap((space) => dates.map((date) => ({ spaceId: space.spaceId, id: dayDocId(location.tenantId, space.spaceId, date) })));
+  const ids = wanted.map(({ id }) => id);
+  const days = store.getMany ? await store.getMany<DayDocument>(DAYS, ids) : await Promise.all(ids.map((id) => store.get<DayDocument>(DAYS, id)));
+  days.forEach((day, i) => {
+    if (day) for (const [hour, cell] of Object.entries(day.cells)) cells.push([`${wanted[i]!.spaceId}|${hour}`, cell]);
+  });
   return { location, spaces: own.map((space) => ({ ...space, locationId: location.locationId })), cells };
 }
 

@@ -6,3 +6,6 @@ export * from './projection.js';
 export { startAnalyticsService, type AnalyticsService, type AnalyticsServiceConfig } from './analytics-service.js';
 export type { RebuildProgress } from './rebuild.js';
 export * from './test-support/seeded-month.js';
+export { AnalyticsApp } from './analytics-app.js';
+export { SwappableProjection } from './rebuild.js';
+export { generationsOf, type StoreConfig } from './stores.js';

@@ -1,11 +1,10 @@
 import type { EventEnvelope } from '@plass/contracts';
 import type { ProjectionDefinition, ProjectionTx } from '@plass/projections';
 import { CELL_LENGTH, M, dateOf, eachHour, leadBucket, noticeBucket, type Cell } from './domain/cells.js';
-import { HOUR_MS, bucketEnd, localHourStart } from './domain/local-time.js';
+import { DAY_MS, HOUR_MS, bucketEnd, localHourStart } from './domain/local-time.js';
 
 export const LOCATIONS = 'analytics_locations';
 export const SPACES = 'analytics_spaces';
-export const SLOTS = 'analytics_slots';
 export const DAYS = 'analytics_days';
 
 export interface LocationDocument {
@@ -30,13 +29,15 @@ export interface SpaceDocument {
 }
 
 /**
- * The live bookings of one space as times only, so a check-in (which names the booking, not its
- * times) finds its end; no booking id is kept. Slots are dropped a day after they end.
+ * A booking as times only — no id — kept in the document of the local date it starts on, keyed by
+ * its start (a space's bookings never overlap): what a cancellation, check-in or no-show of it
+ * needs to take back the right minutes.
  */
-export interface SlotsDocument {
-  id: string;
-  /** `lead`: the booking's lead-time bucket, taken back if it is cancelled before it starts. */
-  slots: Array<{ start: number; end: number; checkedInAt: number | null; lead: number }>;
+export interface Slot {
+  end: number;
+  /** Its lead-time bucket, taken back if it is cancelled before it starts. */
+  lead: number;
+  checkedInAt: number | null;
 }
 
 /**
@@ -47,13 +48,14 @@ export interface DayDocument {
   id: string;
   date: string;
   cells: Record<string, Cell>;
+  /** The bookings starting this local date, by start (ms). */
+  starts?: Record<string, Slot>;
 }
 
 export const locationDocId = (tenantId: string, locationId: string) => `${tenantId}:${locationId}`;
 export const spaceDocId = (tenantId: string, spaceId: string) => `${tenantId}:${spaceId}`;
 export const dayDocId = (tenantId: string, spaceId: string, date: string) => `${tenantId}:${spaceId}:${date}`;
 
-const SLOT_KEEP_MS = 24 * HOUR_MS;
 /** A check-in may come this long before its booking starts. */
 const CHECK_IN_EARLY_MS = HOUR_MS;
 
@@ -77,14 +79,39 @@ class LocationCells {
     private readonly location: LocationDocument,
   ) {}
 
-  add(spaceId: string, hour: number, index: number, amount: number): void {
-    const date = dateOf(this.location.timezone, hour);
+  private day(spaceId: string, ms: number): DayDocument {
+    const date = dateOf(this.location.timezone, ms);
     const id = dayDocId(this.location.tenantId, spaceId, date);
     let day = this.days.get(id);
     if (!day) {
       day = this.tx.get<DayDocument>(DAYS, id) ?? { id, date, cells: {} };
       this.days.set(id, day);
     }
+    return day;
+  }
+
+  slot(spaceId: string, start: number): Slot | undefined {
+    return this.day(spaceId, start).starts?.[String(start)];
+  }
+
+  setSlot(spaceId: string, start: number, slot: Slot | undefined): void {
+    const day = this.day(spaceId, start);
+    const { [String(start)]: _old, ...others } = day.starts ?? {};
+    day.starts = slot ? { ...others, [String(start)]: slot } : others;
+  }
+
+  /** The live slot a check-in at `at` without times belongs to: it runs then, or starts within the hour. */
+  slotFor(spaceId: string, at: number): { start: number; slot: Slot } | undefined {
+    const candidates = [this.day(spaceId, at - DAY_MS), this.day(spaceId, at), this.day(spaceId, at + HOUR_MS)].flatMap((day) =>
+      Object.entries(day.starts ?? {}).map(([start, slot]) => ({ start: Number(start), slot })),
+    );
+    return candidates
+      .filter(({ start, slot }) => slot.checkedInAt === null && start - CHECK_IN_EARLY_MS <= at && at < slot.end)
+      .sort((a, b) => Math.abs(a.start - at) - Math.abs(b.start - at))[0];
+  }
+
+  add(spaceId: string, hour: number, index: number, amount: number): void {
+    const day = this.day(spaceId, hour);
     const key = String(hour);
     const cell = day.cells[key] ?? new Array<number>(CELL_LENGTH).fill(0);
     cell[index] = Math.round((cell[index]! + amount) * 1000) / 1000;
@@ -115,30 +142,23 @@ class LocationCells {
   }
 }
 
-function withSpace(event: EventEnvelope, tx: ProjectionTx, change: (space: SpaceDocument, cells: LocationCells, slots: SlotsDocument) => void): void {
+function withSpace(event: EventEnvelope, tx: ProjectionTx, change: (space: SpaceDocument, cells: LocationCells) => void): void {
   const { spaceId } = event.data as { spaceId: string };
   const space = tx.get<SpaceDocument>(SPACES, spaceDocId(event.tenantId, spaceId));
   if (!space?.locationId) return;
   const location = tx.get<LocationDocument>(LOCATIONS, locationDocId(event.tenantId, space.locationId));
   if (!location) return;
   const cells = new LocationCells(tx, location);
-  const slotsId = spaceDocId(event.tenantId, spaceId);
-  const stored = tx.get<SlotsDocument>(SLOTS, slotsId) ?? { id: slotsId, slots: [] };
-  const at = Date.parse(event.occurredAt);
-  const slots = { ...stored, slots: stored.slots.filter((slot) => slot.end + SLOT_KEEP_MS > at) };
-  change(space, cells, slots);
+  change(space, cells);
   cells.flush();
-  tx.put(SLOTS, slotsId, slots);
 }
 
-const findSlot = (slots: SlotsDocument, start: number, end: number) => slots.slots.find((slot) => slot.start === start && slot.end === end);
-
 /** The part [from, end) of a live booking stops counting: cancelled, or released as a no-show at `from`. */
-function stopAt(cells: LocationCells, spaceId: string, slot: SlotsDocument['slots'][number] | undefined, times: Times, from: number): void {
+function stopAt(cells: LocationCells, spaceId: string, slot: Slot, times: Times, from: number): void {
   const cut = Math.max(from, times.start);
   if (cut >= times.end) return;
   cells.addMinutes(spaceId, cut, times.end, M.bookedMinutes, -1);
-  if (slot?.checkedInAt != null) cells.addMinutes(spaceId, Math.max(cut, slot.checkedInAt), times.end, M.checkedInMinutes, -1);
+  if (slot.checkedInAt !== null) cells.addMinutes(spaceId, Math.max(cut, slot.checkedInAt), times.end, M.checkedInMinutes, -1);
 }
 
 /**
@@ -147,7 +167,8 @@ function stopAt(cells: LocationCells, spaceId: string, slot: SlotsDocument['slot
  */
 export const analyticsProjection: ProjectionDefinition = {
   name: 'analytics_utilization',
-  collections: [LOCATIONS, SPACES, SLOTS, DAYS],
+  collections: [LOCATIONS, SPACES, DAYS],
+  rebuildInMemory: true,
   handlers: {
     LocationCreated: (event, tx) => {
       const { locationId, timezone, bookableWeekdays } = event.data as { locationId: string; timezone: string; bookableWeekdays: number[] };
@@ -188,43 +209,41 @@ export const analyticsProjection: ProjectionDefinition = {
       if (doc && doc.disabledAt === null) tx.put(SPACES, id, { ...doc, disabledAt: Date.parse(event.occurredAt) });
     },
     BookingConfirmed: (event, tx) =>
-      withSpace(event, tx, (space, cells, slots) => {
+      withSpace(event, tx, (space, cells) => {
         const times = timesOf(event);
-        if (findSlot(slots, times.start, times.end)) return;
+        if (cells.slot(space.spaceId, times.start)) return;
         cells.addMinutes(space.spaceId, times.start, times.end, M.bookedMinutes, 1);
         cells.addPerHour(space.spaceId, times.start, times.end, M.touching, 1);
         const startHour = cells.hourOf(times.start);
         cells.add(space.spaceId, startHour, M.started, 1);
         const lead = leadBucket(times.start - Date.parse(event.occurredAt));
         cells.add(space.spaceId, startHour, M.lead + lead, 1);
-        slots.slots.push({ start: times.start, end: times.end, checkedInAt: null, lead });
+        cells.setSlot(space.spaceId, times.start, { end: times.end, lead, checkedInAt: null });
       }),
     BookingCheckedIn: (event, tx) =>
-      withSpace(event, tx, (space, cells, slots) => {
+      withSpace(event, tx, (space, cells) => {
         const at = Date.parse(event.occurredAt);
         const { start, end } = event.data as { start?: string; end?: string };
         // Events of before `start`/`end` were added: the nearest live slot of the space.
-        const slot =
+        const found =
           start !== undefined && end !== undefined
-            ? findSlot(slots, Date.parse(start), Date.parse(end))
-            : slots.slots
-                .filter((candidate) => candidate.checkedInAt === null && candidate.start - CHECK_IN_EARLY_MS <= at && at < candidate.end)
-                .sort((a, b) => Math.abs(a.start - at) - Math.abs(b.start - at))[0];
-        if (!slot) return;
-        slot.checkedInAt = at;
-        cells.addMinutes(space.spaceId, Math.max(at, slot.start), slot.end, M.checkedInMinutes, 1);
+            ? { start: Date.parse(start), slot: cells.slot(space.spaceId, Date.parse(start)) }
+            : cells.slotFor(space.spaceId, at);
+        if (!found?.slot || found.slot.checkedInAt !== null) return;
+        cells.setSlot(space.spaceId, found.start, { ...found.slot, checkedInAt: at });
+        cells.addMinutes(space.spaceId, Math.max(at, found.start), found.slot.end, M.checkedInMinutes, 1);
       }),
     BookingCancelled: (event, tx) =>
-      withSpace(event, tx, (space, cells, slots) => {
+      withSpace(event, tx, (space, cells) => {
         const times = timesOf(event);
         const at = Date.parse(event.occurredAt);
-        const slot = findSlot(slots, times.start, times.end);
-        if (!slot) return;
+        const slot = cells.slot(space.spaceId, times.start);
+        if (!slot || slot.end !== times.end) return;
         stopAt(cells, space.spaceId, slot, times, at);
+        const startHour = cells.hourOf(times.start);
         if (at <= times.start) {
           // Never happened: it leaves the hours it would have touched, and counts as a cancellation.
           cells.addPerHour(space.spaceId, times.start, times.end, M.touching, -1);
-          const startHour = cells.hourOf(times.start);
           cells.add(space.spaceId, startHour, M.started, -1);
           cells.add(space.spaceId, startHour, M.lead + slot.lead, -1);
         } else {
@@ -233,20 +252,20 @@ export const analyticsProjection: ProjectionDefinition = {
         }
         // An erasure cancels the person's future bookings: the hours are free again, but nobody cancelled.
         if ((event.data as { reason?: string }).reason !== 'erasure') {
-          const startHour = cells.hourOf(times.start);
           cells.add(space.spaceId, startHour, M.cancellations, 1);
           cells.add(space.spaceId, startHour, M.notice + noticeBucket(times.start - at), 1);
         }
-        slots.slots = slots.slots.filter((candidate) => candidate !== slot);
+        cells.setSlot(space.spaceId, times.start, undefined);
       }),
     BookingReleasedAsNoShow: (event, tx) =>
-      withSpace(event, tx, (space, cells, slots) => {
+      withSpace(event, tx, (space, cells) => {
         const times = timesOf(event);
-        const slot = findSlot(slots, times.start, times.end);
-        if (!slot) return;
-        stopAt(cells, space.spaceId, slot, times, Date.parse(event.occurredAt));
+        const at = Date.parse(event.occurredAt);
+        const slot = cells.slot(space.spaceId, times.start);
+        if (!slot || slot.end !== times.end) return;
+        stopAt(cells, space.spaceId, slot, times, at);
         cells.add(space.spaceId, cells.hourOf(times.start), M.noShows, 1);
-        slot.end = Math.max(slot.start, Date.parse(event.occurredAt));
+        cells.setSlot(space.spaceId, times.start, { ...slot, end: Math.max(times.start, at) });
       }),
   },
 };

@@ -88,7 +88,8 @@ export class SwappableProjection {
     const events = await source.open();
     const progress: RebuildProgress = { events: 0, total: 0, startedAt: Date.now() };
     try {
-      for await (const _ of allEnvelopes(events, 2000)) progress.total += 1;
+      // For the progress bar's ETA; stores that cannot count cheaply (KurrentDB) report 0 until done.
+      progress.total = (await events.countAll?.()) ?? 0;
       onProgress(progress);
       const runner = new ProjectionRunner({ definition: analyticsProjection, store: fresh });
       await runner.rebuild(
@@ -100,6 +101,7 @@ export class SwappableProjection {
           }
         })(),
       );
+      progress.total = Math.max(progress.total, progress.events);
       onProgress(progress);
       const old = this.store;
       const oldGeneration = this.generations.current();

@@ -208,4 +208,25 @@ export function projectionStoreContract(fixture: () => Promise<ProjectionStoreFi
       expect(await store.get('ca', 'x')).toEqual({ v: 2 });
     });
   });
+
+  describe('bulk reads and loads', () => {
+    it('reads several documents by id in one call, in the order asked, undefined where none', async () => {
+      await store.apply('p', 'e1', (tx) => {
+        tx.put('c', 'a', { v: 1 });
+        tx.put('c', 'b', { v: 2 });
+        tx.put('other', 'a', { v: 3 });
+      });
+      expect(await store.getMany!('c', ['b', 'missing', 'a'])).toEqual([{ v: 2 }, undefined, { v: 1 }]);
+      expect(await store.getMany!('c', [])).toEqual([]);
+    });
+
+    it('loads a rebuilt projection at once: its documents, and its event ids as processed', async () => {
+      await store.reset('p', ['c']);
+      await store.load!('p', [{ collection: 'c', id: 'a', doc: { v: 1 } }, { collection: 'c', id: 'b', doc: { v: 2 } }], ['e1', 'e2']);
+      expect(await store.find('c', {})).toEqual([{ v: 1 }, { v: 2 }]);
+      expect(await store.apply('p', 'e2', () => undefined)).toBe(false);
+      expect(await store.apply('p', 'e3', (tx) => tx.put('c', 'a', { v: 9 }))).toBe(true);
+      expect(await store.get('c', 'a')).toEqual({ v: 9 });
+    });
+  });
 }

@@ -63,15 +63,17 @@ export function prng(seed: number): () => number {
 }
 
 /** The instant of a local wall-clock time, found by asking Intl (independent of the code under test). */
+const wallFormats = new Map<string, Intl.DateTimeFormat>();
 export function instantOf(zone: string, date: string, minutes: number): number {
   const wall = Date.parse(`${date}T00:00:00Z`) + minutes * MINUTE;
+  let format = wallFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    wallFormats.set(zone, format);
+  }
   let guess = wall;
   for (let i = 0; i < 3; i += 1) {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
-        .formatToParts(new Date(guess))
-        .map((part) => [part.type, part.value]),
-    );
+    const parts = Object.fromEntries(format.formatToParts(new Date(guess)).map((part) => [part.type, part.value]));
     const seen = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
     guess += wall - seen;
   }
