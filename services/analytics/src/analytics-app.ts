@@ -23,12 +23,12 @@ const ANALYSTS = ['analyst', 'admin'];
 export async function loadLocation(store: ProjectionStore, location: LocationDocument, spaces: readonly SpaceDocument[], window: { from: number; to: number }): Promise<LocationCells> {
   const own = spaces.filter((space) => space.locationId === location.locationId);
   const dates = localDates(location.timezone, window.from, window.to);
-  const cells: Array<[string, number[]]> = [];
+  const cells: Array<[string, number, number[]]> = [];
   const wanted = own.flatMap((space) => dates.map((date) => ({ spaceId: space.spaceId, id: dayDocId(location.tenantId, space.spaceId, date) })));
   const ids = wanted.map(({ id }) => id);
   const days = store.getMany ? await store.getMany<DayDocument>(DAYS, ids) : await Promise.all(ids.map((id) => store.get<DayDocument>(DAYS, id)));
   days.forEach((day, i) => {
-    if (day) for (const [hour, cell] of Object.entries(day.cells)) cells.push([`${wanted[i]!.spaceId}|${hour}`, cell]);
+    if (day) for (const hour in day.cells) cells.push([wanted[i]!.spaceId, Number(hour), day.cells[hour]!]);
   });
   return { location, spaces: own.map((space) => ({ ...space, locationId: location.locationId })), cells };
 }

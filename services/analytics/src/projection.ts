@@ -153,6 +153,15 @@ function withSpace(event: EventEnvelope, tx: ProjectionTx, change: (space: Space
   cells.flush();
 }
 
+/** A cancellation or no-show of a booking the cells hold (the same space, start and end); others are ignored. */
+function withLiveBooking(event: EventEnvelope, tx: ProjectionTx, change: (space: SpaceDocument, cells: LocationCells, times: Times, at: number, slot: Slot) => void): void {
+  withSpace(event, tx, (space, cells) => {
+    const times = timesOf(event);
+    const slot = cells.slot(space.spaceId, times.start);
+    if (slot && slot.end === times.end) change(space, cells, times, Date.parse(event.occurredAt), slot);
+  });
+}
+
 /** The part [from, end) of a live booking stops counting: cancelled, or released as a no-show at `from`. */
 function stopAt(cells: LocationCells, spaceId: string, slot: Slot, times: Times, from: number): void {
   const cut = Math.max(from, times.start);
@@ -234,11 +243,7 @@ export const analyticsProjection: ProjectionDefinition = {
         cells.addMinutes(space.spaceId, Math.max(at, found.start), found.slot.end, M.checkedInMinutes, 1);
       }),
     BookingCancelled: (event, tx) =>
-      withSpace(event, tx, (space, cells) => {
-        const times = timesOf(event);
-        const at = Date.parse(event.occurredAt);
-        const slot = cells.slot(space.spaceId, times.start);
-        if (!slot || slot.end !== times.end) return;
+      withLiveBooking(event, tx, (space, cells, times, at, slot) => {
         stopAt(cells, space.spaceId, slot, times, at);
         const startHour = cells.hourOf(times.start);
         if (at <= times.start) {
@@ -258,11 +263,7 @@ export const analyticsProjection: ProjectionDefinition = {
         cells.setSlot(space.spaceId, times.start, undefined);
       }),
     BookingReleasedAsNoShow: (event, tx) =>
-      withSpace(event, tx, (space, cells) => {
-        const times = timesOf(event);
-        const at = Date.parse(event.occurredAt);
-        const slot = cells.slot(space.spaceId, times.start);
-        if (!slot || slot.end !== times.end) return;
+      withLiveBooking(event, tx, (space, cells, times, at, slot) => {
         stopAt(cells, space.spaceId, slot, times, at);
         cells.add(space.spaceId, cells.hourOf(times.start), M.noShows, 1);
         cells.setSlot(space.spaceId, times.start, { ...slot, end: Math.max(times.start, at) });

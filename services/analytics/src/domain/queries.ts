@@ -25,11 +25,11 @@ export interface SpaceInfo {
   disabledAt: number | null;
 }
 
-/** One location's cells over the range: `<spaceId>|<hour start ms>` → measures. */
+/** One location's cells over the range: space, hour start (ms), measures. */
 export interface LocationCells {
   location: LocationInfo;
   spaces: readonly SpaceInfo[];
-  cells: ReadonlyArray<readonly [string, Cell]>;
+  cells: ReadonlyArray<readonly [spaceId: string, hour: number, cell: Cell]>;
 }
 
 export interface Bucket {
@@ -89,10 +89,6 @@ export function groupKey(space: SpaceInfo, groupBy: GroupBy): string {
   }
 }
 
-const parseKey = (key: string): [string, number] => {
-  const bar = key.indexOf('|');
-  return [key.slice(0, bar), Number(key.slice(bar + 1))];
-};
 
 /** The bookable hours of a location in [from, to): its weekdays, local time. */
 export function bookableHours(location: LocationInfo, from: number, to: number): number[] {
@@ -105,74 +101,96 @@ export function bookableHours(location: LocationInfo, from: number, to: number):
 
 const enabledDuring = (space: SpaceInfo, hour: number) => space.enabledFrom < hour + HOUR_MS && (space.disabledAt === null || space.disabledAt > hour);
 
-/** Per space and bucket: the sums of its cells, and its capacity. */
-function spaceBuckets(data: LocationCells, from: number, to: number, granularity: Granularity) {
+/** Per bucket, per space (by index): the sums of its cells in FIELDS order, and its capacity. */
+const FIELDS = 6; // booked, checkedIn, started, cancellations, noShows, distinct
+interface BucketSums {
+  sums: Float64Array;
+  capacity: Float64Array;
+  /** 1 where the space has cells or capacity in the bucket. */
+  present: Uint8Array;
+}
+
+function spaceBuckets(data: LocationCells, from: number, to: number, granularity: Granularity): Map<number, BucketSums> {
   const zone = data.location.timezone;
-  const spaces = new Map(data.spaces.map((space) => [space.spaceId, space]));
-  const sums = new Map<number, Map<string, Sums>>();
-  const capacity = new Map<number, Map<string, number>>();
+  const n = data.spaces.length;
+  const index = new Map(data.spaces.map((space, i) => [space.spaceId, i]));
+  const buckets = new Map<number, BucketSums>();
   const firstHour = localHourStart(zone, from) === from ? from : bucketEnd(zone, localHourStart(zone, from), 'hour');
-  const of = <T>(map: Map<number, Map<string, T>>, start: number) => {
-    let found = map.get(start);
-    if (!found) map.set(start, (found = new Map()));
+  const startOf = new Map<number, number>();
+  const startFor = (hour: number) => {
+    let start = startOf.get(hour);
+    if (start === undefined) startOf.set(hour, (start = bucketStart(zone, hour, granularity)));
+    return start;
+  };
+  const bucketAt = (start: number) => {
+    let found = buckets.get(start);
+    if (!found) buckets.set(start, (found = { sums: new Float64Array(n * FIELDS), capacity: new Float64Array(n), present: new Uint8Array(n) }));
     return found;
   };
   for (const hour of bookableHours(data.location, from, to)) {
-    const perSpace = of(capacity, bucketStart(zone, hour, granularity));
-    for (const space of data.spaces) if (enabledDuring(space, hour)) perSpace.set(space.spaceId, (perSpace.get(space.spaceId) ?? 0) + 60);
+    const bucket = bucketAt(startFor(hour));
+    data.spaces.forEach((space, i) => {
+      if (!enabledDuring(space, hour)) return;
+      bucket.capacity[i]! += 60;
+      bucket.present[i] = 1;
+    });
   }
-  for (const [key, cell] of data.cells) {
-    const [spaceId, hour] = parseKey(key);
-    if (hour < from || hour >= to || !spaces.has(spaceId)) continue;
-    const start = bucketStart(zone, hour, granularity);
-    const bucket = of(sums, start);
-    const entry = bucket.get(spaceId) ?? zero();
-    entry.booked += cell[M.bookedMinutes]!;
-    entry.checkedIn += cell[M.checkedInMinutes]!;
-    entry.started += cell[M.started]!;
-    entry.cancellations += cell[M.cancellations]!;
-    entry.noShows += cell[M.noShows]!;
-    entry.distinct += cell[M.started]! + cell[M.cancellations]!;
-    // Bookings that began before the bucket (or the range) count once, in its first hour.
-    if (hour === Math.max(start, firstHour)) {
-      entry.distinct += cell[M.touching]! - cell[M.started]!;
-    }
-    bucket.set(spaceId, entry);
+  for (const [spaceId, hour, cell] of data.cells) {
+    if (hour < from || hour >= to) continue;
+    const i = index.get(spaceId);
+    if (i === undefined) continue;
+    const start = startFor(hour);
+    const bucket = bucketAt(start);
+    const at = i * FIELDS;
+    const sums = bucket.sums;
+    sums[at]! += cell[M.bookedMinutes]!;
+    sums[at + 1]! += cell[M.checkedInMinutes]!;
+    sums[at + 2]! += cell[M.started]!;
+    sums[at + 3]! += cell[M.cancellations]!;
+    sums[at + 4]! += cell[M.noShows]!;
+    // Distinct bookings: those starting, the cancelled, and once in its first hour those that began before the bucket (or the range).
+    sums[at + 5]! += cell[M.started]! + cell[M.cancellations]! + (hour === Math.max(start, firstHour) ? cell[M.touching]! - cell[M.started]! : 0);
+    bucket.present[i] = 1;
   }
-  return { sums, capacity };
+  return buckets;
 }
+
+const sumsAt = (bucket: BucketSums, i: number): Sums => {
+  const at = i * FIELDS;
+  const s = bucket.sums;
+  return { booked: s[at]!, checkedIn: s[at + 1]!, started: s[at + 2]!, cancellations: s[at + 3]!, noShows: s[at + 4]!, distinct: s[at + 5]! };
+};
 
 /** Utilization buckets of one location, suppressed with complements (`suppression.ts`). */
 export function utilizationOf(data: LocationCells, query: { from: number; to: number; groupBy: GroupBy; granularity: Granularity; k: number }): Bucket[] {
-  const { sums, capacity } = spaceBuckets(data, query.from, query.to, query.granularity);
-  const starts = [...new Set([...sums.keys(), ...capacity.keys()])].sort((a, b) => a - b);
-  const buckets: Bucket[] = [];
-  for (const start of starts) {
-    const perSpace = sums.get(start) ?? new Map<string, Sums>();
-    const capacities = capacity.get(start) ?? new Map<string, number>();
-    const members = data.spaces.filter((space) => perSpace.has(space.spaceId) || capacities.has(space.spaceId));
+  const buckets = spaceBuckets(data, query.from, query.to, query.granularity);
+  const atoms = data.spaces.map(atomOf);
+  const keys = data.spaces.map((space) => groupKey(space, query.groupBy));
+  const result: Bucket[] = [];
+  for (const start of [...buckets.keys()].sort((a, b) => a - b)) {
+    const bucket = buckets.get(start)!;
+    const members: number[] = [];
+    for (let i = 0; i < data.spaces.length; i += 1) if (bucket.present[i]) members.push(i);
     const suppression = suppress({
       k: query.k,
-      spaces: members.map((space) => ({ spaceId: space.spaceId, atom: atomOf(space), distinct: perSpace.get(space.spaceId)?.distinct ?? 0 })),
+      spaces: members.map((i) => ({ spaceId: data.spaces[i]!.spaceId, atom: atoms[i]!, distinct: bucket.sums[i * FIELDS + 5]! })),
     });
-    const groups = new Map<string, { sums: Sums; capacity: number; atoms: Set<string>; spaces: string[] }>();
-    for (const space of members) {
-      const key = groupKey(space, query.groupBy);
-      const group = groups.get(key) ?? { sums: zero(), capacity: 0, atoms: new Set<string>(), spaces: [] };
-      const own = perSpace.get(space.spaceId);
-      if (own) addTo(group.sums, own);
-      group.capacity += capacities.get(space.spaceId) ?? 0;
-      group.atoms.add(atomOf(space));
-      group.spaces.push(space.spaceId);
-      groups.set(key, group);
+    const groups = new Map<string, { sums: Sums; capacity: number; atoms: Set<string>; first: number }>();
+    for (const i of members) {
+      const key = keys[i]!;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { sums: zero(), capacity: 0, atoms: new Set<string>(), first: i }));
+      addTo(group.sums, sumsAt(bucket, i));
+      group.capacity += bucket.capacity[i]!;
+      group.atoms.add(atoms[i]!);
     }
     for (const [key, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
       const suppressed =
-        query.groupBy === 'space' ? suppression.spaces.has(group.spaces[0]!) : !suppression.publishes(group.atoms, group.sums.distinct);
-      buckets.push(bucketView(key, data.location.locationId, start, group.sums, group.capacity, suppressed));
+        query.groupBy === 'space' ? suppression.spaces.has(data.spaces[group.first]!.spaceId) : !suppression.publishes(group.atoms, group.sums.distinct);
+      result.push(bucketView(key, data.location.locationId, start, group.sums, group.capacity, suppressed));
     }
   }
-  return buckets;
+  return result;
 }
 
 function bucketView(key: string, locationId: string, start: number, sums: Sums, capacity: number, suppressed: boolean): Bucket {
@@ -223,8 +241,7 @@ export function heatmapOf(data: LocationCells, query: { from: number; to: number
     const cell = at(hour);
     for (const space of spaces.values()) if (enabledDuring(space, hour)) cell.capacity += 60;
   }
-  for (const [key, measures] of data.cells) {
-    const [spaceId, hour] = parseKey(key);
+  for (const [spaceId, hour, measures] of data.cells) {
     if (hour < query.from || hour >= query.to || !spaces.has(spaceId)) continue;
     const cell = at(hour);
     cell.booked += measures[M.bookedMinutes]!;

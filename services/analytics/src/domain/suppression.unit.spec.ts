@@ -24,7 +24,7 @@ function location(spec: Array<{ floor: string; zone: string; kind: string; booki
     cell[M.bookedMinutes] = 60 * space.bookings;
     cell[M.touching] = space.bookings;
     cell[M.started] = space.bookings;
-    return [`s${n}|${nine}`, cell] as const;
+    return [`s${n}`, nine, cell] as const;
   });
   return { data: { location: { locationId: 'L', timezone: 'UTC', bookableWeekdays: [1, 2, 3, 4, 5] }, spaces, cells }, spaces };
 }
