@@ -15,7 +15,7 @@ export default {
     '^@plass/testing/nats-server$': '<rootDir>/packages/testing/src/nats-server.ts',
     '^@plass/contracts$': '<rootDir>/contracts/src/index.ts',
     '^@plass/(bus|eventstore|shredder|projections|telemetry|testing|launcher)$': '<rootDir>/packages/$1/src/index.ts',
-    '^@plass/(gateway|privacy|booking|identity|analytics)$': '<rootDir>/services/$1/src/index.ts',
+    '^@plass/(gateway|privacy|booking|identity|analytics|notification)$': '<rootDir>/services/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/**/src/**/*.spec.ts'],
