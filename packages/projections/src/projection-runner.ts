@@ -106,13 +106,17 @@ export class ProjectionRunner {
 
   private async rebuildInMemory(source: AsyncIterable<EventEnvelope> | Iterable<EventEnvelope>): Promise<{ applied: number }> {
     const { name, handlers } = this.definition;
-    const docs = new Map<string, { collection: string; id: string; doc: object | undefined }>();
+    const collections = new Map<string, Map<string, object | undefined>>();
+    const documents = (collection: string) => {
+      let found = collections.get(collection);
+      if (!found) collections.set(collection, (found = new Map()));
+      return found;
+    };
     const applied = new Set<string>();
-    const key = (collection: string, id: string) => `${collection}\u0000${id}`;
     const tx: ProjectionTx = {
-      get: <T extends object>(collection: string, id: string) => docs.get(key(collection, id))?.doc as T | undefined,
-      put: (collection, id, doc) => void docs.set(key(collection, id), { collection, id, doc }),
-      delete: (collection, id) => void docs.set(key(collection, id), { collection, id, doc: undefined }),
+      get: <T extends object>(collection: string, id: string) => collections.get(collection)?.get(id) as T | undefined,
+      put: (collection, id, doc) => void documents(collection).set(id, doc),
+      delete: (collection, id) => void documents(collection).set(id, undefined),
     };
     let seen = 0;
     for await (const envelope of source) {
@@ -123,7 +127,8 @@ export class ProjectionRunner {
       applied.add(envelope.id);
       if (seen % (REBUILD_PROGRESS_EVERY * 100) === 0) this.logger?.info({ projection: name, seen, applied: applied.size }, 'projection rebuild progress');
     }
-    const written = [...docs.values()].filter((entry): entry is { collection: string; id: string; doc: object } => entry.doc !== undefined);
+    const written: Array<{ collection: string; id: string; doc: object }> = [];
+    for (const [collection, docs] of collections) for (const [id, doc] of docs) if (doc !== undefined) written.push({ collection, id, doc });
     await this.store.load!(name, written, [...applied]);
     this.logger?.info({ projection: name, seen, applied: applied.size }, 'projection rebuild finished');
     return { applied: applied.size };

@@ -110,8 +110,10 @@ export function openSqliteProjectionStore(options: { file: string }): Projection
 
   const loadInTransaction = db.transaction(
     (projection: string, docs: ReadonlyArray<{ collection: string; id: string; doc: object }>, eventIds: readonly string[]) => {
-      for (const { collection, id, doc } of docs) upsertDoc.run(checkCollection(collection), checkId(id), serialize(doc));
-      for (const eventId of eventIds) insertProcessed.run(projection, checkId(eventId));
+      // In key order: appending to the B-trees instead of inserting at random pages is several times faster for millions of rows.
+      const byKey = [...docs].sort((a, b) => (a.collection < b.collection ? -1 : a.collection > b.collection ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (const { collection, id, doc } of byKey) upsertDoc.run(checkCollection(collection), checkId(id), serialize(doc));
+      for (const eventId of [...eventIds].sort()) insertProcessed.run(projection, checkId(eventId));
     },
   );
 

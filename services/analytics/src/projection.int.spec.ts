@@ -2,17 +2,29 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ProjectionRunner, openSqliteProjectionStore, type ProjectionStore } from '@plass/projections';
 import { tempDir, type TempDir } from '@plass/testing';
-import { utilizationOf, type LocationCells } from './domain/queries.js';
+import { heatmapOf, peaksOf, utilizationOf, type LocationCells } from './domain/queries.js';
 import { loadLocation } from './analytics-app.js';
 import { LOCATIONS, SPACES, analyticsProjection, type LocationDocument, type SpaceDocument } from './projection.js';
 import { SEEDED_FROM, SEEDED_TO, expectedBySpaceHour, seededEvents, seededMonth } from './test-support/seeded-month.js';
 
 const DAY = 86_400_000;
 
-async function cellsOf(store: ProjectionStore, tenantId: string): Promise<LocationCells[]> {
+async function cellsOf(store: ProjectionStore, tenantId: string, by: 'space' | 'atom' = 'space'): Promise<LocationCells[]> {
   const locations = await store.find<LocationDocument>(LOCATIONS, { tenantId });
   const spaces = await store.find<SpaceDocument>(SPACES, { tenantId });
-  return Promise.all(locations.map((location) => loadLocation(store, location, spaces, { from: SEEDED_FROM - 3 * DAY, to: SEEDED_TO + 3 * DAY })));
+  return Promise.all(locations.map((location) => loadLocation(store, location, spaces, { from: SEEDED_FROM - 3 * DAY, to: SEEDED_TO + 3 * DAY }, by)));
+}
+
+/** Every answer but those by space, from the given cells. */
+function answers(locations: LocationCells[]) {
+  const window = { from: SEEDED_FROM, to: SEEDED_TO };
+  return locations.map((data) => ({
+    utilization: (['location', 'floor', 'zone', 'kind'] as const).flatMap((groupBy) =>
+      (['hour', 'day', 'week', 'month'] as const).flatMap((granularity) => [1, 5, 12].map((k) => utilizationOf(data, { ...window, groupBy, granularity, k }))),
+    ),
+    heatmaps: [undefined, ...new Set(data.spaces.map((space) => space.floor ?? '-'))].map((floor) => heatmapOf(data, { ...window, floor, k: 5 })),
+    peaks: peaksOf(data, { ...window, k: 5 }),
+  }));
 }
 
 describe('the utilization projection over a seeded month (SQLite)', () => {
@@ -60,6 +72,35 @@ describe('the utilization projection over a seeded month (SQLite)', () => {
     await replay.rebuild(events.map((event) => (event.type === 'BookingConfirmed' ? { ...event, data: { ...(event.data as object), bookedBy: 'garbage', subject: 'x' } } : event)));
     expect(JSON.stringify(await cellsOf(other, month.tenantId))).toBe(before);
     await other.close();
+  });
+
+  it('answers the same from the atoms of the location days as from the spaces', async () => {
+    const bySpace = answers(await cellsOf(store, month.tenantId, 'space'));
+    expect(bySpace.flatMap((location) => location.utilization.flat()).filter((bucket) => bucket.suppressed).length).toBeGreaterThan(0);
+    expect(answers(await cellsOf(store, month.tenantId, 'atom'))).toEqual(bySpace);
+  });
+
+  it("moves a space's cells to its new atom when it moves to another floor or zone, and back", async () => {
+    const moving = month.spaces[0]!;
+    const other = month.spaces.find((space) => space.locationId === moving.locationId && space.floor !== moving.floor)!;
+    const moved = openSqliteProjectionStore({ file: join(dir.path, 'moved.db') });
+    const runner = new ProjectionRunner({ definition: analyticsProjection, store: moved });
+    const at = new Date(SEEDED_FROM + 10 * DAY).toISOString();
+    const move = (floor: string | null, zone: string | null, n: number) => ({
+      ...events.find((event) => event.type === 'SpaceCreated')!,
+      id: `00000000-0000-4000-8000-00000000000${n}`,
+      type: 'SpaceUpdated',
+      occurredAt: at,
+      streamId: `space-${moving.spaceId}`,
+      data: { spaceId: moving.spaceId, floor, zone },
+    });
+    const split = events.findIndex((event) => event.occurredAt > at);
+    for (const event of [...events.slice(0, split), move(other.floor, null, 1), ...events.slice(split)]) await runner.handle(event);
+    expect(answers(await cellsOf(moved, month.tenantId, 'atom'))).toEqual(answers(await cellsOf(moved, month.tenantId, 'space')));
+    expect(answers(await cellsOf(moved, month.tenantId, 'atom'))).not.toEqual(answers(await cellsOf(store, month.tenantId, 'atom')));
+    await runner.handle(move(moving.floor, moving.zone, 2));
+    expect(answers(await cellsOf(moved, month.tenantId, 'atom'))).toEqual(answers(await cellsOf(store, month.tenantId, 'atom')));
+    await moved.close();
   });
 
   it('holds no booking id or person id', async () => {

@@ -1,11 +1,12 @@
 import type { EventEnvelope } from '@plass/contracts';
 import type { ProjectionDefinition, ProjectionTx } from '@plass/projections';
-import { CELL_LENGTH, M, dateOf, eachHour, leadBucket, noticeBucket, type Cell } from './domain/cells.js';
-import { DAY_MS, HOUR_MS, bucketEnd, localHourStart } from './domain/local-time.js';
+import { ATOM_CELL_LENGTH, CELL_LENGTH, M, SPACES_IN_CELL, dateOf, eachHour, leadBucket, noticeBucket, roundCell, type Cell } from './domain/cells.js';
+import { DAY_MS, HOUR_MS, bucketEnd, localHourStart, nextDate } from './domain/local-time.js';
 
 export const LOCATIONS = 'analytics_locations';
 export const SPACES = 'analytics_spaces';
 export const DAYS = 'analytics_days';
+export const LOCATION_DAYS = 'analytics_location_days';
 
 export interface LocationDocument {
   id: string;
@@ -26,6 +27,9 @@ export interface SpaceDocument {
   /** When the space became bookable, and stopped being (capacity counts the hours between). */
   enabledFrom: number;
   disabledAt: number | null;
+  /** The first and last local dates it has cells on (a move to another floor or zone moves them). */
+  firstDate?: string;
+  lastDate?: string;
 }
 
 /**
@@ -52,8 +56,20 @@ export interface DayDocument {
   starts?: Record<string, Slot>;
 }
 
+/**
+ * The cells of one location's local date summed per atom — the spaces sharing a floor, zone and
+ * kind — so a floor's month or the suppression over a location reads 31 small documents, not
+ * every space's. Each cell holds the measures and, last, how many spaces have a cell there.
+ */
+export interface LocationDayDocument {
+  id: string;
+  date: string;
+  atoms: Array<{ floor: string | null; zone: string | null; kind: string; cells: Record<string, Cell> }>;
+}
+
 export const locationDocId = (tenantId: string, locationId: string) => `${tenantId}:${locationId}`;
 export const spaceDocId = (tenantId: string, spaceId: string) => `${tenantId}:${spaceId}`;
+export const locationDayDocId = (tenantId: string, locationId: string, date: string) => `${tenantId}:${locationId}:${date}`;
 export const dayDocId = (tenantId: string, spaceId: string, date: string) => `${tenantId}:${spaceId}:${date}`;
 
 /** A check-in may come this long before its booking starts. */
@@ -70,39 +86,66 @@ const timesOf = (event: EventEnvelope): Times => {
   return { spaceId: data.spaceId, start: Date.parse(data.start), end: Date.parse(data.end) };
 };
 
-/** The cells of one booking's location, written back once the handler is done. */
-class LocationCells {
+/** The cells of one booking's space, and of its atom in the location's day, written back once the handler is done. */
+class SpaceCells {
   private readonly days = new Map<string, DayDocument>();
+  private readonly locationDays = new Map<string, LocationDayDocument>();
+  private readonly ownAtom = new Map<string, Record<string, Cell>>();
+  private spaceChanged = false;
 
   constructor(
     private readonly tx: ProjectionTx,
     private readonly location: LocationDocument,
+    private space: SpaceDocument,
   ) {}
 
-  private day(spaceId: string, ms: number): DayDocument {
+  private day(ms: number): DayDocument {
     const date = dateOf(this.location.timezone, ms);
-    const id = dayDocId(this.location.tenantId, spaceId, date);
-    let day = this.days.get(id);
+    let day = this.days.get(date);
     if (!day) {
-      day = this.tx.get<DayDocument>(DAYS, id) ?? { id, date, cells: {} };
-      this.days.set(id, day);
+      const id = dayDocId(this.location.tenantId, this.space.spaceId, date);
+      day = this.tx.get<DayDocument>(DAYS, id);
+      if (!day) {
+        day = { id, date, cells: {} };
+        this.noteDate(date);
+      }
+      this.days.set(date, day);
     }
     return day;
   }
 
-  slot(spaceId: string, start: number): Slot | undefined {
-    return this.day(spaceId, start).starts?.[String(start)];
+  private noteDate(date: string): void {
+    const { firstDate, lastDate } = this.space;
+    if (firstDate !== undefined && lastDate !== undefined && firstDate <= date && date <= lastDate) return;
+    this.space = { ...this.space, firstDate: firstDate === undefined || date < firstDate ? date : firstDate, lastDate: lastDate === undefined || date > lastDate ? date : lastDate };
+    this.spaceChanged = true;
   }
 
-  setSlot(spaceId: string, start: number, slot: Slot | undefined): void {
-    const day = this.day(spaceId, start);
-    const { [String(start)]: _old, ...others } = day.starts ?? {};
-    day.starts = slot ? { ...others, [String(start)]: slot } : others;
+  private atomCells(date: string, space: Pick<SpaceDocument, 'floor' | 'zone' | 'kind'>): Record<string, Cell> {
+    const id = locationDayDocId(this.location.tenantId, this.location.locationId, date);
+    let day = this.locationDays.get(id);
+    if (!day) {
+      day = this.tx.get<LocationDayDocument>(LOCATION_DAYS, id) ?? { id, date, atoms: [] };
+      this.locationDays.set(id, day);
+    }
+    let atom = day.atoms.find((candidate) => candidate.floor === space.floor && candidate.zone === space.zone && candidate.kind === space.kind);
+    if (!atom) day.atoms.push((atom = { floor: space.floor, zone: space.zone, kind: space.kind, cells: {} }));
+    return atom.cells;
+  }
+
+  slot(start: number): Slot | undefined {
+    return this.day(start).starts?.[String(start)];
+  }
+
+  setSlot(start: number, slot: Slot | undefined): void {
+    const starts = (this.day(start).starts ??= {});
+    if (slot) starts[String(start)] = slot;
+    else delete starts[String(start)];
   }
 
   /** The live slot a check-in at `at` without times belongs to: it runs then, or starts within the hour. */
-  slotFor(spaceId: string, at: number): { start: number; slot: Slot } | undefined {
-    const candidates = [this.day(spaceId, at - DAY_MS), this.day(spaceId, at), this.day(spaceId, at + HOUR_MS)].flatMap((day) =>
+  slotFor(at: number): { start: number; slot: Slot } | undefined {
+    const candidates = [this.day(at - DAY_MS), this.day(at), this.day(at + HOUR_MS)].flatMap((day) =>
       Object.entries(day.starts ?? {}).map(([start, slot]) => ({ start: Number(start), slot })),
     );
     return candidates
@@ -110,21 +153,29 @@ class LocationCells {
       .sort((a, b) => Math.abs(a.start - at) - Math.abs(b.start - at))[0];
   }
 
-  add(spaceId: string, hour: number, index: number, amount: number): void {
-    const day = this.day(spaceId, hour);
+  add(hour: number, index: number, amount: number): void {
+    const day = this.day(hour);
     const key = String(hour);
-    const cell = day.cells[key] ?? new Array<number>(CELL_LENGTH).fill(0);
-    cell[index] = Math.round((cell[index]! + amount) * 1000) / 1000;
-    day.cells[key] = cell;
+    let cell = day.cells[key];
+    let atom = this.ownAtom.get(day.date);
+    if (!atom) this.ownAtom.set(day.date, (atom = this.atomCells(day.date, this.space)));
+    let atomCell = atom[key];
+    if (!atomCell) atom[key] = atomCell = new Array<number>(ATOM_CELL_LENGTH).fill(0);
+    if (!cell) {
+      day.cells[key] = cell = new Array<number>(CELL_LENGTH).fill(0);
+      atomCell[SPACES_IN_CELL]! += 1;
+    }
+    cell[index] = roundCell(cell[index]! + amount);
+    atomCell[index] = roundCell(atomCell[index]! + amount);
   }
 
   /** `minutes(hour, overlap)` for every hour of [from, to). */
-  addMinutes(spaceId: string, from: number, to: number, index: number, sign: 1 | -1): void {
-    eachHour(this.location.timezone, from, to, (hour, minutes) => this.add(spaceId, hour, index, sign * minutes));
+  addMinutes(from: number, to: number, index: number, sign: 1 | -1): void {
+    eachHour(this.location.timezone, from, to, (hour, minutes) => this.add(hour, index, sign * minutes));
   }
 
-  addPerHour(spaceId: string, from: number, to: number, index: number, sign: 1 | -1): void {
-    eachHour(this.location.timezone, from, to, (hour) => this.add(spaceId, hour, index, sign));
+  addPerHour(from: number, to: number, index: number, sign: 1 | -1): void {
+    eachHour(this.location.timezone, from, to, (hour) => this.add(hour, index, sign));
   }
 
   hourOf(ms: number): number {
@@ -137,37 +188,67 @@ class LocationCells {
     return hour === ms ? hour : bucketEnd(this.location.timezone, hour, 'hour');
   }
 
+  /**
+   * The space moves to another floor or zone: its cells move from its old atom to its new one in
+   * every day it has, so the atoms stay the sums of their spaces as they are now.
+   */
+  moveTo(place: { floor: string | null; zone: string | null }): void {
+    const { firstDate, lastDate } = this.space;
+    const moved = { ...this.space, ...place };
+    for (let date = firstDate; date !== undefined && lastDate !== undefined && date <= lastDate; date = nextDate(date)) {
+      const day = this.tx.get<DayDocument>(DAYS, dayDocId(this.location.tenantId, this.space.spaceId, date));
+      if (!day) continue;
+      const from = this.atomCells(date, this.space);
+      const to = this.atomCells(date, moved);
+      for (const [hour, cell] of Object.entries(day.cells)) {
+        const source = (from[hour] ??= new Array<number>(ATOM_CELL_LENGTH).fill(0));
+        const target = (to[hour] ??= new Array<number>(ATOM_CELL_LENGTH).fill(0));
+        cell.forEach((value, index) => {
+          source[index] = roundCell(source[index]! - value);
+          target[index] = roundCell(target[index]! + value);
+        });
+        source[SPACES_IN_CELL]! -= 1;
+        target[SPACES_IN_CELL]! += 1;
+      }
+    }
+    this.space = moved;
+    this.ownAtom.clear();
+    this.spaceChanged = true;
+  }
+
   flush(): void {
     for (const day of this.days.values()) this.tx.put(DAYS, day.id, day);
+    for (const day of this.locationDays.values()) this.tx.put(LOCATION_DAYS, day.id, day);
+    if (this.spaceChanged) this.tx.put(SPACES, this.space.id, this.space);
   }
 }
 
-function withSpace(event: EventEnvelope, tx: ProjectionTx, change: (space: SpaceDocument, cells: LocationCells) => void): void {
+function withSpace(event: EventEnvelope, tx: ProjectionTx, change: (cells: SpaceCells) => void): void {
   const { spaceId } = event.data as { spaceId: string };
   const space = tx.get<SpaceDocument>(SPACES, spaceDocId(event.tenantId, spaceId));
   if (!space?.locationId) return;
   const location = tx.get<LocationDocument>(LOCATIONS, locationDocId(event.tenantId, space.locationId));
   if (!location) return;
-  const cells = new LocationCells(tx, location);
-  change(space, cells);
+  const cells = new SpaceCells(tx, location, space);
+  change(cells);
   cells.flush();
 }
 
 /** A cancellation or no-show of a booking the cells hold (the same space, start and end); others are ignored. */
-function withLiveBooking(event: EventEnvelope, tx: ProjectionTx, change: (space: SpaceDocument, cells: LocationCells, times: Times, at: number, slot: Slot) => void): void {
-  withSpace(event, tx, (space, cells) => {
+function withLiveBooking(event: EventEnvelope, tx: ProjectionTx, change: (cells: SpaceCells, times: Times, at: number, slot: Slot) => void): void {
+  withSpace(event, tx, (cells) => {
     const times = timesOf(event);
-    const slot = cells.slot(space.spaceId, times.start);
-    if (slot && slot.end === times.end) change(space, cells, times, Date.parse(event.occurredAt), slot);
+    const slot = cells.slot(times.start);
+    if (slot && slot.end === times.end) change(cells, times, Date.parse(event.occurredAt), slot);
   });
 }
 
 /** The part [from, end) of a live booking stops counting: cancelled, or released as a no-show at `from`. */
-function stopAt(cells: LocationCells, spaceId: string, slot: Slot, times: Times, from: number): void {
+function stopAt(cells: SpaceCells, slot: Slot, times: Times, from: number): void {
   const cut = Math.max(from, times.start);
   if (cut >= times.end) return;
-  cells.addMinutes(spaceId, cut, times.end, M.bookedMinutes, -1);
-  if (slot.checkedInAt !== null) cells.addMinutes(spaceId, Math.max(cut, slot.checkedInAt), times.end, M.checkedInMinutes, -1);
+  cells.addMinutes(cut, times.end, M.bookedMinutes, -1);
+  if (slot.checkedInAt !== null) cells.addMinutes(Math.max(cut, slot.checkedInAt), times.end, M.checkedInMinutes, -1);
 }
 
 /**
@@ -176,7 +257,7 @@ function stopAt(cells: LocationCells, spaceId: string, slot: Slot, times: Times,
  */
 export const analyticsProjection: ProjectionDefinition = {
   name: 'analytics_utilization',
-  collections: [LOCATIONS, SPACES, DAYS],
+  collections: [LOCATIONS, SPACES, DAYS, LOCATION_DAYS],
   rebuildInMemory: true,
   handlers: {
     LocationCreated: (event, tx) => {
@@ -210,7 +291,14 @@ export const analyticsProjection: ProjectionDefinition = {
       const { spaceId, floor, zone } = event.data as { spaceId: string; floor?: string | null; zone?: string | null };
       const id = spaceDocId(event.tenantId, spaceId);
       const doc = tx.get<SpaceDocument>(SPACES, id);
-      if (doc) tx.put(SPACES, id, { ...doc, ...(floor !== undefined ? { floor } : {}), ...(zone !== undefined ? { zone } : {}) });
+      if (!doc) return;
+      const place = { floor: floor !== undefined ? floor : doc.floor, zone: zone !== undefined ? zone : doc.zone };
+      if (place.floor === doc.floor && place.zone === doc.zone) return;
+      const location = doc.locationId ? tx.get<LocationDocument>(LOCATIONS, locationDocId(event.tenantId, doc.locationId)) : undefined;
+      if (!location) return tx.put(SPACES, id, { ...doc, ...place });
+      const cells = new SpaceCells(tx, location, doc);
+      cells.moveTo(place);
+      cells.flush();
     },
     SpaceDisabled: (event, tx) => {
       const id = spaceDocId(event.tenantId, (event.data as { spaceId: string }).spaceId);
@@ -218,55 +306,55 @@ export const analyticsProjection: ProjectionDefinition = {
       if (doc && doc.disabledAt === null) tx.put(SPACES, id, { ...doc, disabledAt: Date.parse(event.occurredAt) });
     },
     BookingConfirmed: (event, tx) =>
-      withSpace(event, tx, (space, cells) => {
+      withSpace(event, tx, (cells) => {
         const times = timesOf(event);
-        if (cells.slot(space.spaceId, times.start)) return;
-        cells.addMinutes(space.spaceId, times.start, times.end, M.bookedMinutes, 1);
-        cells.addPerHour(space.spaceId, times.start, times.end, M.touching, 1);
+        if (cells.slot(times.start)) return;
+        cells.addMinutes(times.start, times.end, M.bookedMinutes, 1);
+        cells.addPerHour(times.start, times.end, M.touching, 1);
         const startHour = cells.hourOf(times.start);
-        cells.add(space.spaceId, startHour, M.started, 1);
+        cells.add(startHour, M.started, 1);
         const lead = leadBucket(times.start - Date.parse(event.occurredAt));
-        cells.add(space.spaceId, startHour, M.lead + lead, 1);
-        cells.setSlot(space.spaceId, times.start, { end: times.end, lead, checkedInAt: null });
+        cells.add(startHour, M.lead + lead, 1);
+        cells.setSlot(times.start, { end: times.end, lead, checkedInAt: null });
       }),
     BookingCheckedIn: (event, tx) =>
-      withSpace(event, tx, (space, cells) => {
+      withSpace(event, tx, (cells) => {
         const at = Date.parse(event.occurredAt);
         const { start, end } = event.data as { start?: string; end?: string };
         // Events of before `start`/`end` were added: the nearest live slot of the space.
         const found =
           start !== undefined && end !== undefined
-            ? { start: Date.parse(start), slot: cells.slot(space.spaceId, Date.parse(start)) }
-            : cells.slotFor(space.spaceId, at);
+            ? { start: Date.parse(start), slot: cells.slot(Date.parse(start)) }
+            : cells.slotFor(at);
         if (!found?.slot || found.slot.checkedInAt !== null) return;
-        cells.setSlot(space.spaceId, found.start, { ...found.slot, checkedInAt: at });
-        cells.addMinutes(space.spaceId, Math.max(at, found.start), found.slot.end, M.checkedInMinutes, 1);
+        cells.setSlot(found.start, { ...found.slot, checkedInAt: at });
+        cells.addMinutes(Math.max(at, found.start), found.slot.end, M.checkedInMinutes, 1);
       }),
     BookingCancelled: (event, tx) =>
-      withLiveBooking(event, tx, (space, cells, times, at, slot) => {
-        stopAt(cells, space.spaceId, slot, times, at);
+      withLiveBooking(event, tx, (cells, times, at, slot) => {
+        stopAt(cells, slot, times, at);
         const startHour = cells.hourOf(times.start);
         if (at <= times.start) {
           // Never happened: it leaves the hours it would have touched, and counts as a cancellation.
-          cells.addPerHour(space.spaceId, times.start, times.end, M.touching, -1);
-          cells.add(space.spaceId, startHour, M.started, -1);
-          cells.add(space.spaceId, startHour, M.lead + slot.lead, -1);
+          cells.addPerHour(times.start, times.end, M.touching, -1);
+          cells.add(startHour, M.started, -1);
+          cells.add(startHour, M.lead + slot.lead, -1);
         } else {
           // Started: the hours from the cancellation on no longer see it.
-          cells.addPerHour(space.spaceId, cells.hourFrom(at), times.end, M.touching, -1);
+          cells.addPerHour(cells.hourFrom(at), times.end, M.touching, -1);
         }
         // An erasure cancels the person's future bookings: the hours are free again, but nobody cancelled.
         if ((event.data as { reason?: string }).reason !== 'erasure') {
-          cells.add(space.spaceId, startHour, M.cancellations, 1);
-          cells.add(space.spaceId, startHour, M.notice + noticeBucket(times.start - at), 1);
+          cells.add(startHour, M.cancellations, 1);
+          cells.add(startHour, M.notice + noticeBucket(times.start - at), 1);
         }
-        cells.setSlot(space.spaceId, times.start, undefined);
+        cells.setSlot(times.start, undefined);
       }),
     BookingReleasedAsNoShow: (event, tx) =>
-      withLiveBooking(event, tx, (space, cells, times, at, slot) => {
-        stopAt(cells, space.spaceId, slot, times, at);
-        cells.add(space.spaceId, cells.hourOf(times.start), M.noShows, 1);
-        cells.setSlot(space.spaceId, times.start, { ...slot, end: Math.max(times.start, at) });
+      withLiveBooking(event, tx, (cells, times, at, slot) => {
+        stopAt(cells, slot, times, at);
+        cells.add(cells.hourOf(times.start), M.noShows, 1);
+        cells.setSlot(times.start, { ...slot, end: Math.max(times.start, at) });
       }),
   },
 };

@@ -21,6 +21,11 @@ export const M = {
   notice: 11,
 } as const;
 export const CELL_LENGTH = 15;
+/** An atom's cell (the sum of its spaces') carries one more number: how many of its spaces have a cell in the hour. */
+export const SPACES_IN_CELL = CELL_LENGTH;
+export const ATOM_CELL_LENGTH = CELL_LENGTH + 1;
+/** Measures are kept to a thousandth of a minute, so sums in any order come out the same. */
+export const roundCell = (value: number) => Math.round(value * 1000) / 1000;
 export type Cell = number[];
 
 export const LEAD_BUCKETS = ['lt1h', 'lt24h', 'lt7d', 'lt30d', 'ge30d'] as const;
@@ -41,9 +46,6 @@ export function noticeBucket(ms: number): number {
   return 3;
 }
 
-/** A change to the cells of one location: `add(date, key, index, amount)`. */
-export type CellWriter = (date: string, hour: number, index: number, amount: number) => void;
-
 /** Calls `each(hourStart, minutes)` for every local hour [from, to) overlaps. */
 export function eachHour(zone: string, from: number, to: number, each: (hour: number, minutes: number) => void): void {
   for (let hour = localHourStart(zone, from); hour < to; ) {
@@ -54,4 +56,14 @@ export function eachHour(zone: string, from: number, to: number, each: (hour: nu
   }
 }
 
-export const dateOf = (zone: string, hour: number) => localParts(zone, hour).date;
+const dates = new Map<string, Map<number, string>>();
+
+/** The local date of an instant; cached per zone and half hour, as the offsets are (a rebuild asks millions of times). */
+export function dateOf(zone: string, ms: number): string {
+  const half = Math.floor(ms / (HOUR_MS / 2));
+  let byHalf = dates.get(zone);
+  if (!byHalf) dates.set(zone, (byHalf = new Map()));
+  let date = byHalf.get(half);
+  if (date === undefined) byHalf.set(half, (date = localParts(zone, half * (HOUR_MS / 2)).date));
+  return date;
+}

@@ -1,4 +1,4 @@
-import { M, type Cell } from './cells.js';
+import { M, SPACES_IN_CELL, type Cell } from './cells.js';
 import { HOUR_MS, bucketEnd, bucketStart, localHourStart, localParts, type Granularity } from './local-time.js';
 import { suppress, suppressWithComplements } from './suppression.js';
 
@@ -25,11 +25,15 @@ export interface SpaceInfo {
   disabledAt: number | null;
 }
 
-/** One location's cells over the range: space, hour start (ms), measures. */
+/**
+ * One location's cells over the range: key, hour start (ms), measures. Keyed by space id, or —
+ * enough for every grouping but `space` — by atom (`atomOf`), whose cells are its spaces' sums.
+ */
 export interface LocationCells {
   location: LocationInfo;
   spaces: readonly SpaceInfo[];
-  cells: ReadonlyArray<readonly [spaceId: string, hour: number, cell: Cell]>;
+  by?: 'space' | 'atom';
+  cells: ReadonlyArray<readonly [key: string, hour: number, cell: Cell]>;
 }
 
 export interface Bucket {
@@ -72,7 +76,8 @@ function addTo(sums: Sums, other: Sums): void {
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : null);
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
-const atomOf = (space: SpaceInfo) => `${space.floor ?? ''}\u0000${space.zone ?? ''}\u0000${space.kind}`;
+/** The spaces sharing a floor, zone and kind: what suppression decides over (`suppression.ts`). */
+export const atomOf = (space: Pick<SpaceInfo, 'floor' | 'zone' | 'kind'>) => `${space.floor ?? ''}\u0000${space.zone ?? ''}\u0000${space.kind}`;
 
 export function groupKey(space: SpaceInfo, groupBy: GroupBy): string {
   switch (groupBy) {
@@ -101,19 +106,49 @@ export function bookableHours(location: LocationInfo, from: number, to: number):
 
 const enabledDuring = (space: SpaceInfo, hour: number) => space.enabledFrom < hour + HOUR_MS && (space.disabledAt === null || space.disabledAt > hour);
 
-/** Per bucket, per space (by index): the sums of its cells in FIELDS order, and its capacity. */
+/** What the cells are keyed by: a space, or an atom with its spaces. `sample` carries the group keys. */
+interface Unit {
+  key: string;
+  sample: SpaceInfo;
+  members: SpaceInfo[];
+}
+
+function unitsOf(data: LocationCells, keep: (space: SpaceInfo) => boolean = () => true): Unit[] {
+  const spaces = data.spaces.filter(keep);
+  if ((data.by ?? 'space') === 'space') return spaces.map((space) => ({ key: space.spaceId, sample: space, members: [space] }));
+  const atoms = new Map<string, Unit>();
+  for (const space of spaces) {
+    const key = atomOf(space);
+    const unit = atoms.get(key);
+    if (unit) unit.members.push(space);
+    else atoms.set(key, { key, sample: space, members: [space] });
+  }
+  return [...atoms.values()];
+}
+
+/** A unit's capacity per bookable hour: its spaces enabled throughout, plus the others hour by hour. */
+function capacityOf(unit: Unit, from: number, to: number): (hour: number) => number {
+  const steady = unit.members.filter((space) => space.enabledFrom < from && (space.disabledAt === null || space.disabledAt >= to)).length;
+  const varying = unit.members.filter((space) => !(space.enabledFrom < from && (space.disabledAt === null || space.disabledAt >= to)));
+  return (hour) => 60 * (steady + varying.filter((space) => enabledDuring(space, hour)).length);
+}
+
+/** An atom's cell in an hour none of its spaces has one (all moved to other floors or zones) describes nothing. */
+const counts = (data: LocationCells, cell: Cell) => data.by !== 'atom' || cell[SPACES_IN_CELL]! > 0;
+
+/** Per bucket, per unit (by index): the sums of its cells in FIELDS order, and its capacity. */
 const FIELDS = 6; // booked, checkedIn, started, cancellations, noShows, distinct
 interface BucketSums {
   sums: Float64Array;
   capacity: Float64Array;
-  /** 1 where the space has cells or capacity in the bucket. */
+  /** 1 where the unit has cells or capacity in the bucket. */
   present: Uint8Array;
 }
 
-function spaceBuckets(data: LocationCells, from: number, to: number, granularity: Granularity): Map<number, BucketSums> {
+function unitBuckets(data: LocationCells, units: readonly Unit[], from: number, to: number, granularity: Granularity): Map<number, BucketSums> {
   const zone = data.location.timezone;
-  const n = data.spaces.length;
-  const index = new Map(data.spaces.map((space, i) => [space.spaceId, i]));
+  const n = units.length;
+  const index = new Map(units.map((unit, i) => [unit.key, i]));
   const buckets = new Map<number, BucketSums>();
   const firstHour = localHourStart(zone, from) === from ? from : bucketEnd(zone, localHourStart(zone, from), 'hour');
   const startOf = new Map<number, number>();
@@ -127,17 +162,19 @@ function spaceBuckets(data: LocationCells, from: number, to: number, granularity
     if (!found) buckets.set(start, (found = { sums: new Float64Array(n * FIELDS), capacity: new Float64Array(n), present: new Uint8Array(n) }));
     return found;
   };
+  const capacities = units.map((unit) => capacityOf(unit, from, to));
   for (const hour of bookableHours(data.location, from, to)) {
     const bucket = bucketAt(startFor(hour));
-    data.spaces.forEach((space, i) => {
-      if (!enabledDuring(space, hour)) return;
-      bucket.capacity[i]! += 60;
+    for (let i = 0; i < n; i += 1) {
+      const capacity = capacities[i]!(hour);
+      if (capacity === 0) continue;
+      bucket.capacity[i]! += capacity;
       bucket.present[i] = 1;
-    });
+    }
   }
-  for (const [spaceId, hour, cell] of data.cells) {
-    if (hour < from || hour >= to) continue;
-    const i = index.get(spaceId);
+  for (const [key, hour, cell] of data.cells) {
+    if (hour < from || hour >= to || !counts(data, cell)) continue;
+    const i = index.get(key);
     if (i === undefined) continue;
     const start = startFor(hour);
     const bucket = bucketAt(start);
@@ -161,34 +198,50 @@ const sumsAt = (bucket: BucketSums, i: number): Sums => {
   return { booked: s[at]!, checkedIn: s[at + 1]!, started: s[at + 2]!, cancellations: s[at + 3]!, noShows: s[at + 4]!, distinct: s[at + 5]! };
 };
 
-/** Utilization buckets of one location, suppressed with complements (`suppression.ts`). */
-export function utilizationOf(data: LocationCells, query: { from: number; to: number; groupBy: GroupBy; granularity: Granularity; k: number }): Bucket[] {
-  const buckets = spaceBuckets(data, query.from, query.to, query.granularity);
-  const atoms = data.spaces.map(atomOf);
-  const keys = data.spaces.map((space) => groupKey(space, query.groupBy));
+/**
+ * Utilization buckets of one location, suppressed with complements (`suppression.ts`). `only`
+ * narrows the groups answered; suppression is still decided over the whole location.
+ */
+export function utilizationOf(
+  data: LocationCells,
+  query: { from: number; to: number; groupBy: GroupBy; granularity: Granularity; k: number; only?: (key: string) => boolean },
+): Bucket[] {
+  if (query.groupBy === 'space' && data.by === 'atom') throw new Error('a grouping by space needs the cells of each space');
+  const units = unitsOf(data);
+  const buckets = unitBuckets(data, units, query.from, query.to, query.granularity);
+  const atoms = units.map((unit) => atomOf(unit.sample));
+  const keys = units.map((unit) => groupKey(unit.sample, query.groupBy));
+  // Every bucket lists its groups in the same order: sorted once.
+  const order = [...new Set(keys)].sort((a, b) => a.localeCompare(b));
+  const groupOf = new Map(order.map((key, n) => [key, n]));
+  const unitGroup = keys.map((key) => groupOf.get(key)!);
+  const answered = order.map((key) => query.only?.(key) ?? true);
   const result: Bucket[] = [];
   for (const start of [...buckets.keys()].sort((a, b) => a - b)) {
     const bucket = buckets.get(start)!;
     const members: number[] = [];
-    for (let i = 0; i < data.spaces.length; i += 1) if (bucket.present[i]) members.push(i);
+    for (let i = 0; i < units.length; i += 1) if (bucket.present[i]) members.push(i);
+    // Atoms enter as spaces of one atom each: the atoms' sums and the groups' decisions are those of their spaces.
     const suppression = suppress({
       k: query.k,
-      spaces: members.map((i) => ({ spaceId: data.spaces[i]!.spaceId, atom: atoms[i]!, distinct: bucket.sums[i * FIELDS + 5]! })),
+      spaces: members.map((i) => ({ spaceId: units[i]!.key, atom: atoms[i]!, distinct: bucket.sums[i * FIELDS + 5]! })),
     });
-    const groups = new Map<string, { sums: Sums; capacity: number; atoms: Set<string>; first: number }>();
+    const groups: Array<{ sums: Sums; capacity: number; atoms: Set<string>; first: number } | undefined> = new Array(order.length);
     for (const i of members) {
-      const key = keys[i]!;
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = { sums: zero(), capacity: 0, atoms: new Set<string>(), first: i }));
+      const n = unitGroup[i]!;
+      if (!answered[n]) continue;
+      let group = groups[n];
+      if (!group) groups[n] = group = { sums: zero(), capacity: 0, atoms: new Set<string>(), first: i };
       addTo(group.sums, sumsAt(bucket, i));
       group.capacity += bucket.capacity[i]!;
       group.atoms.add(atoms[i]!);
     }
-    for (const [key, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    groups.forEach((group, n) => {
+      if (!group) return;
       const suppressed =
-        query.groupBy === 'space' ? suppression.spaces.has(data.spaces[group.first]!.spaceId) : !suppression.publishes(group.atoms, group.sums.distinct);
-      result.push(bucketView(key, data.location.locationId, start, group.sums, group.capacity, suppressed));
-    }
+        query.groupBy === 'space' ? suppression.spaces.has(units[group.first]!.key) : !suppression.publishes(group.atoms, group.sums.distinct);
+      result.push(bucketView(order[n]!, data.location.locationId, start, group.sums, group.capacity, suppressed));
+    });
   }
   return result;
 }
@@ -228,7 +281,7 @@ export interface HeatmapCellView {
  */
 export function heatmapOf(data: LocationCells, query: { from: number; to: number; floor?: string | undefined; k: number }): HeatmapCellView[] {
   const zone = data.location.timezone;
-  const spaces = new Map(data.spaces.filter((space) => query.floor === undefined || (space.floor ?? '-') === query.floor).map((space) => [space.spaceId, space]));
+  const units = new Map(unitsOf(data, (space) => query.floor === undefined || (space.floor ?? '-') === query.floor).map((unit) => [unit.key, unit]));
   const cells = new Map<string, { weekday: number; hour: number; booked: number; capacity: number; distinct: number }>();
   const at = (hourStart: number) => {
     const { weekday, hour } = localParts(zone, hourStart);
@@ -237,12 +290,13 @@ export function heatmapOf(data: LocationCells, query: { from: number; to: number
     if (!found) cells.set(key, (found = { weekday, hour, booked: 0, capacity: 0, distinct: 0 }));
     return found;
   };
+  const capacities = [...units.values()].map((unit) => capacityOf(unit, query.from, query.to));
   for (const hour of bookableHours(data.location, query.from, query.to)) {
     const cell = at(hour);
-    for (const space of spaces.values()) if (enabledDuring(space, hour)) cell.capacity += 60;
+    for (const capacity of capacities) cell.capacity += capacity(hour);
   }
-  for (const [spaceId, hour, measures] of data.cells) {
-    if (hour < query.from || hour >= query.to || !spaces.has(spaceId)) continue;
+  for (const [key, hour, measures] of data.cells) {
+    if (hour < query.from || hour >= query.to || !units.has(key) || !counts(data, measures)) continue;
     const cell = at(hour);
     cell.booked += measures[M.bookedMinutes]!;
     cell.distinct += measures[M.touching]! + measures[M.cancellations]!;
