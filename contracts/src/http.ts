@@ -12,6 +12,16 @@ import { IsoWeekday, TimeZone } from './events/places.js';
 import { BookingPolicyView, LocationView, PrivacySettingsView, SlotView, TimeWindow } from './messages/booking.js';
 import { Role as UserRole } from './context.js';
 import { PolicyVersion, PrivacyRequestKind, RestrictionLiftReason, SubProcessor } from './events/privacy.js';
+import {
+  ChangeNotificationPreferencesBody,
+  ChangeNotificationSettingsBody,
+  ListMyNotifications,
+  ListNotifications,
+  MyNotificationLogQuery,
+  NotificationLogQuery,
+  NotificationPreferences,
+  NotificationSettings,
+} from './messages/notification.js';
 import { GetHeatmap, GetPeaks, GetUtilization, HeatmapQuery, PeaksQuery, RebuildView, UtilizationQuery } from './messages/analytics.js';
 import {
   AcknowledgementView,
@@ -122,6 +132,7 @@ export const UpdateMeBody = z
   .refine((body) => Object.keys(body).length > 0, { message: 'name at least one field to change' });
 export const TokenBody = z.strictObject({ tenantId: Uuid, email: z.string().max(254), password: z.string().max(200) });
 export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(200) });
+export const SetPasswordBody = z.strictObject({ token: z.string().min(1).max(200), password: Password });
 export const CreatedTenant = z.object({ tenantId: Uuid, adminUserId: Uuid });
 export const CreatedUser = z.object({ id: Uuid });
 
@@ -154,6 +165,8 @@ export interface RouteContract {
   idempotent?: true;
   /** Other representations of the success answer, chosen with `Accept` (e.g. `text/csv`). */
   alternativeMediaTypes?: readonly string[];
+  /** The success answer's media type when it is not JSON. */
+  responseContentType?: string;
 }
 
 const anyone: readonly Role[] = ['employee', 'admin', 'analyst', 'privacy_officer'];
@@ -506,6 +519,16 @@ export const routes = {
     response: { status: 200, schema: TokenResponse, description: 'Tokens' },
     problems: [...bodyProblems, 'auth.invalid_credentials', 'service.unavailable'],
   },
+  setPassword: {
+    operationId: 'setPassword',
+    method: 'POST',
+    path: '/v1/auth/password',
+    summary: 'Set your first password with the single-use token from your invitation mail (valid 72 hours); then log in with it',
+    roles: 'public',
+    body: SetPasswordBody,
+    response: { status: 204, description: 'The password is set; the token and any other of your set-password tokens no longer work' },
+    problems: [...bodyProblems, 'auth.invalid_token', 'auth.rate_limited', 'service.unavailable'],
+  },
   jwks: {
     operationId: 'jwks',
     method: 'GET',
@@ -778,6 +801,75 @@ export const routes = {
     query: WindowQuery,
     response: { status: 200, schema: z.object({ items: z.array(AuditEntry) }), description: 'The entries, oldest first' },
     problems: [...always, 'validation.failed'],
+  },
+  getMyNotificationPreferences: {
+    operationId: 'getMyNotificationPreferences',
+    method: 'GET',
+    path: '/v1/me/notifications',
+    summary: 'Read which optional mails you get (confirmations, reminders); cancellations and releases always go',
+    roles: anyone,
+    response: { status: 200, schema: NotificationPreferences, description: 'Your choices' },
+    problems: [...always],
+  },
+  changeMyNotificationPreferences: {
+    operationId: 'changeMyNotificationPreferences',
+    method: 'PATCH',
+    path: '/v1/me/notifications',
+    summary: 'Turn booking confirmations or reminders on or off for yourself',
+    roles: anyone,
+    body: ChangeNotificationPreferencesBody,
+    response: { status: 200, schema: NotificationPreferences, description: 'Your choices' },
+    problems: [...always, ...bodyProblems],
+  },
+  listMyNotifications: {
+    operationId: 'listMyNotifications',
+    method: 'GET',
+    path: '/v1/me/notifications/log',
+    summary: 'The mails sent to you: kind, status, provider, times and booking, oldest first',
+    roles: anyone,
+    query: z.strictObject(MyNotificationLogQuery.shape),
+    response: { status: 200, schema: ListMyNotifications.response, description: 'A page of the log' },
+    problems: [...always, 'validation.failed'],
+  },
+  getNotificationSettings: {
+    operationId: 'getNotificationSettings',
+    method: 'GET',
+    path: '/v1/settings/notifications',
+    summary: "Read which mails the tenant sends, the reminder's lead time, the sender and the base URL of links",
+    roles: admins,
+    response: { status: 200, schema: NotificationSettings, description: 'The notification settings' },
+    problems: [...always],
+  },
+  changeNotificationSettings: {
+    operationId: 'changeNotificationSettings',
+    method: 'PATCH',
+    path: '/v1/settings/notifications',
+    summary: "Change which mails the tenant sends, the reminder's lead time (0 turns reminders off), the sender or the base URL",
+    roles: admins,
+    body: ChangeNotificationSettingsBody,
+    response: { status: 200, schema: NotificationSettings, description: 'The notification settings' },
+    problems: [...always, ...bodyProblems],
+  },
+  listNotifications: {
+    operationId: 'listNotifications',
+    method: 'GET',
+    path: '/v1/notifications',
+    summary: "The tenant's notification log, or one user's: kind, status, provider, times and booking, oldest first (never an address)",
+    roles: admins,
+    query: z.strictObject(NotificationLogQuery.shape),
+    response: { status: 200, schema: ListNotifications.response, description: 'A page of the log' },
+    problems: [...always, 'validation.failed'],
+  },
+  getBookingCalendar: {
+    operationId: 'getBookingCalendar',
+    method: 'GET',
+    path: '/v1/bookings/{id}.ics',
+    summary: 'Your booking as an RFC 5545 calendar entry (METHOD:REQUEST, or METHOD:CANCEL once cancelled or released)',
+    roles: anyone,
+    params: IdParams,
+    response: { status: 200, description: 'The calendar entry' },
+    responseContentType: 'text/calendar; charset=utf-8',
+    problems: [...always, 'validation.failed', 'booking.not_found'],
   },
   healthz: {
     operationId: 'healthz',

@@ -9,3 +9,4 @@ export * from './http.js';
 export * from './decision.js';
 export * from './processing-records.js';
 export * from './ids.js';
+export * from './key-period.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Why a personal value is processed; each purpose has its own keys, so it can be shredded on its own. */
-export const Purpose = z.enum(['profile', 'booking', 'controller_contact']);
+export const Purpose = z.enum(['profile', 'booking', 'notification', 'controller_contact']);
 export type Purpose = z.infer<typeof Purpose>;
 
 /** What kind of personal data a field holds (GDPR Art. 30(1)(c) categories). */

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Context } from './events/define.js';
 import { eventCatalog } from './events/index.js';
+import { NotificationMailSealed } from './messages/notification.js';
 import type { SubProcessor } from './events/privacy.js';
 import type { ControllerContact, ProcessingActivity, ProcessingRecordsView } from './messages/privacy-api.js';
 import { PiiCategory, Purpose, piiFields } from './pii.js';
@@ -36,7 +37,7 @@ export const processingPurposes: Record<Purpose, PurposeRegister> = {
     legalBasis: 'GDPR Art. 6(1)(b): necessary for the employment relationship (contract) with the user',
     dataSubjects: ["the tenant's employees and other users"],
     retention: () => 'Until the user is erased (GDPR Art. 17); deactivating a user keeps the profile until erasure',
-    consumers: ['identity', 'booking', 'privacy', 'gateway'],
+    consumers: ['identity', 'booking', 'notification', 'privacy', 'gateway'],
     safeguards: [...SAFEGUARDS, 'e-mail lookups through a keyed HMAC blind index, deleted on erasure'],
   },
   booking: {
@@ -49,8 +50,19 @@ export const processingPurposes: Record<Purpose, PurposeRegister> = {
         : anonymizeBookingsAfterDays === null
           ? "Until the booker is erased: the tenant has set no retention period (anonymizeBookingsAfterDays)"
           : `Bookings lose every link to their booker ${anonymizeBookingsAfterDays} days after they end (the tenant's anonymizeBookingsAfterDays), or at erasure`,
-    consumers: ['booking', 'privacy', 'gateway'],
+    consumers: ['booking', 'notification', 'privacy', 'gateway'],
     safeguards: [...SAFEGUARDS, 'booking keys scoped per day, so retention destroys whole days of links', 'utilization statistics hold no personal data'],
+  },
+  notification: {
+    description: 'E-mail to users about their bookings (confirmation with a calendar invite, reminder before start, cancellation, release as a no-show) and the invitation to set a password; the log of what was sent',
+    legalBasis: "GDPR Art. 6(1)(b) for invitations and mails about a user's own bookings (necessary for the service the user uses); Art. 6(1)(f) for reminders, which each user may turn off",
+    dataSubjects: ["the tenant's employees and other users"],
+    retention: ({ anonymizeBookingsAfterDays }) =>
+      typeof anonymizeBookingsAfterDays === 'number'
+        ? `A mail's content is deleted once sent; its log entry loses every link to the recipient ${anonymizeBookingsAfterDays} days after the booking ended (with the booking), or at erasure`
+        : "A mail's content is deleted once sent; its log entry keeps the link to the recipient until erasure, or the booking's retention once the tenant sets one",
+    consumers: ['notification', 'the SMTP providers the operator configures (PLASS_SMTP_PRIMARY_URL, PLASS_SMTP_SECONDARY_URL), named in PLASS_SUB_PROCESSORS'],
+    safeguards: [...SAFEGUARDS, 'SMTP with TLS (STARTTLS required to any non-loopback host)', 'a stable Message-ID per mail, so a resent mail is recognisable as the same one'],
   },
   controller_contact: {
     description: 'Who the controller is and how it and its data protection officer are reached, as the tenant\'s admin sets it; shown to the tenant\'s users and in this record',
@@ -79,7 +91,8 @@ type Field = Activity['categories'][number]['fields'][number];
 export function processingRecords(input: ProcessingRecordsInput): z.infer<typeof ProcessingRecordsView> {
   const fields = new Map<Purpose, Map<PiiCategory, Field[]>>();
   const contexts = new Map<Purpose, Set<Context>>();
-  for (const [event, definition] of Object.entries(eventCatalog)) {
+  const stored = { NotificationMail: { context: 'notification' as Context, data: NotificationMailSealed } };
+  for (const [event, definition] of Object.entries({ ...eventCatalog, ...stored })) {
     for (const { field, category, purpose, description } of piiFields(definition.data)) {
       const byCategory = fields.get(purpose) ?? new Map<PiiCategory, Field[]>();
       fields.set(purpose, byCategory);

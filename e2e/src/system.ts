@@ -6,6 +6,7 @@ import type { IdentityService, IdentityServiceConfig } from '@plass/identity';
 import { startGateway, type GatewayConfig } from '@plass/gateway';
 import { startIdentityService } from '@plass/identity';
 import { startAnalyticsService, type AnalyticsService } from '@plass/analytics';
+import { parseSmtpConfig, startNotificationService, startTestSmtp, type NotificationService, type TestSmtp } from '@plass/notification';
 import { DEPLOYED_ERASURE_PARTICIPANTS, startPrivacyService, type PrivacyServiceConfig } from '@plass/privacy';
 import { createLogger, initTracing } from '@plass/telemetry';
 import { startNats, tempDir, type NatsServerHandle, type TempDir } from '@plass/testing';
@@ -20,6 +21,9 @@ export interface System {
   identity: IdentityService;
   privacy: Awaited<ReturnType<typeof startPrivacyService>>;
   analytics: AnalyticsService;
+  notification: NotificationService;
+  /** A real SMTP server (smtp-server) as the primary provider: what it accepted. */
+  smtp: TestSmtp;
   /** The key vault's master key, to look at the vault's file as an attacker with it would. */
   masterKey: Buffer;
   /** Moves the gateway's clock (token expiry) without sleeping. */
@@ -94,6 +98,17 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     noShowEveryMs: 3_600_000,
   });
   const analytics = await startAnalyticsService({ natsUrl: nats.url, dataDir, logger: logger('analytics') });
+  const smtp = await startTestSmtp('primary');
+  const notification = await startNotificationService({
+    natsUrl: nats.url,
+    dataDir,
+    projectionStore: 'sqlite',
+    smtp: parseSmtpConfig({ PLASS_SMTP_PRIMARY_URL: `smtp://127.0.0.1:${smtp.port}` })!,
+    defaults: { sender: { address: 'desk@plass.example', name: 'plass' }, baseUrl: 'https://plass.example' },
+    logger: logger('notification'),
+    now: bookingNow,
+    deliverEveryMs: 200,
+  });
   const replicas: BookingService[] = [];
   for (let n = 1; n <= (options.extraBookingReplicas ?? 0); n++) {
     replicas.push(await startBookingService({ natsUrl: nats.url, dataDir, logger: logger(`booking-${n}`), now: bookingNow, noShowEveryMs: 3_600_000 }));
@@ -120,6 +135,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     identity,
     privacy,
     analytics,
+    notification,
+    smtp,
     masterKey,
     advanceGatewayClock: (ms) => {
       clockOffsetMs += ms;
@@ -138,6 +155,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
       await booking.close();
       for (const replica of replicas) await replica.close();
       await analytics.close();
+      await notification.close();
+      await smtp.close();
       await identity.close();
       await privacy.close();
       await nats.stop();

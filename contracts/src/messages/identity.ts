@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Uuid } from '../envelope.js';
+import { Timestamp, Uuid } from '../envelope.js';
 import { Role } from '../context.js';
 import { BookingVisibilityChoice, DisplayName, Email, Locale } from '../events/identity.js';
 import { defineRequest } from './define.js';
@@ -92,5 +92,25 @@ export const IssueToken = defineRequest(
 );
 export const RefreshToken = defineRequest('identity.auth.RefreshToken', z.object({ refreshToken: z.string().min(1).max(200) }), TokenResponse);
 export const GetJwks = defineRequest('identity.auth.GetJwks', z.object({}), Jwks);
+/**
+ * A set-password token for a user registered without a password (the invitation mail's link).
+ * Service to service only (NATS permissions), never forwarded by the gateway; for a user of ctx.tenantId.
+ */
+export const IssuePasswordToken = defineRequest(
+  'identity.auth.IssuePasswordToken',
+  z.object({ userId: Uuid }),
+  z.object({ token: z.string(), expiresAt: Timestamp }),
+);
+/** Redeems a set-password token once; every failure of the token answers `auth.invalid_token`. */
+export const SetPassword = defineRequest(
+  'identity.auth.SetPassword',
+  z.object({
+    token: z.string().min(1).max(200),
+    password: Password,
+    /** As in IssueToken: failed redemptions are counted per client address prefix. */
+    clientAddress: z.string().max(64).optional(),
+  }),
+  z.object({}),
+);
 /** Starts signing with a new key; the old public key stays in the JWKS until its tokens expire. */
 export const RotateSigningKey = defineRequest('identity.cmd.RotateSigningKey', z.object({}), z.object({ kid: z.string() }));

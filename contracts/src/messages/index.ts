@@ -5,3 +5,4 @@ export * from './privacy.js';
 export * from './identity.js';
 export * from './privacy-api.js';
 export * from './analytics.js';
+export * from './notification.js';

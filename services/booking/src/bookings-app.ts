@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  bookingKeyPeriod,
   BookingConfirmed,
   DomainFailure,
   domainError,
@@ -16,7 +17,6 @@ import type { ProjectionStore } from '@plass/projections';
 import { SubjectErasedError, type Shredder } from '@plass/shredder';
 import { actorOf, toStored } from './app-support.js';
 import { scheduleEvolver } from './cached-schedule.js';
-import { bookingKeyPeriod } from './key-period.js';
 import type { Ledgers, LoadedLedger } from './ledgers.js';
 import { handleMultiStreamCommand } from '@plass/eventstore';
 import { locationEvolver, policyEvolver } from './places-app.js';

@@ -1,8 +1,7 @@
-import { pii, type DomainEvent } from '@plass/contracts';
+import { bookingKeyPeriod, pii, type DomainEvent } from '@plass/contracts';
 import type { EventStore, Evolver, LoadedState, RecordedEvent, StreamStates } from '@plass/eventstore';
 import type { KeyProvider, Shredder } from '@plass/shredder';
 import { z } from 'zod';
-import { bookingKeyPeriod } from './key-period.js';
 import type { LedgerPseudonyms } from './ledger-pseudonym.js';
 import { evolveLedger, initialLedger, type Ledger } from './rules/index.js';
 import { ledgerStream } from './streams.js';

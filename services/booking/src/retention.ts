@@ -1,5 +1,5 @@
 import type { ProjectionStore } from '@plass/projections';
-import { retentionCutoff } from './key-period.js';
+import { retentionCutoff } from '@plass/contracts';
 import { RETENTION, type RetentionDocument } from './read-model.js';
 
 /** Asks the key vault to destroy a tenant's booking keys of every period before `periodsBefore`; answers how many. */

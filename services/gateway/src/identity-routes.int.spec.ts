@@ -140,6 +140,53 @@ describe('identity routes map to identity requests', () => {
     expectProblem(await call('POST', '/v1/auth/token', { json: { ...login, tenantId: 'acme' } }), 400, 'validation.failed');
   });
 
+  it('setPassword: anonymous SetPassword with the client address, 204 without a body', async () => {
+    const body = { token: 'opaque-set-password-token', password };
+    const requestId = randomUUID();
+    const answer = await call('POST', '/v1/auth/password', { json: body, headers: { 'x-request-id': requestId } });
+    expect({ status: answer.status, text: answer.text, type: answer.headers.get('content-type') }).toEqual({ status: 204, text: '', type: null });
+    expect(lastRequest()).toEqual({
+      subject: 'identity.auth.SetPassword',
+      payload: { ...body, clientAddress: '127.0.0.1' },
+      ctx: { tenantId: PLATFORM_TENANT, roles: [], correlationId: requestId },
+    });
+  });
+
+  it('setPassword: an unknown, expired or used token is 401 auth.invalid_token; identity’s limit is 429 with Retry-After', async () => {
+    identity.failNext = domainError('auth.invalid_token', 'the token is not valid, has expired or was used already');
+    const refused = await call('POST', '/v1/auth/password', { json: { token: 'used', password } });
+    expectProblem(refused, 401, 'auth.invalid_token');
+    expect(refused.headers.get('www-authenticate')).toBeNull();
+    identity.failNext = domainError('auth.rate_limited', 'too many failed attempts', { retryAfterSeconds: 600 });
+    const limited = await call('POST', '/v1/auth/password', { json: { token: 'guess', password } });
+    expectProblem(limited, 429, 'auth.rate_limited');
+    expect(limited.headers.get('retry-after')).toBe('600');
+  });
+
+  it.each([
+    ['a weak password', { token: 't', password: 'short' }, ['body.password']],
+    ['a password over 200 characters', { token: 't', password: 'p'.repeat(201) }, ['body.password']],
+    ['an empty token', { token: '', password: 'long enough password' }, ['body.token']],
+    ['a token over 200 characters', { token: 't'.repeat(201), password: 'long enough password' }, ['body.token']],
+    ['no token', { password: 'long enough password' }, ['body.token']],
+    ['a token that is not a string', { token: 42, password: 'long enough password' }, ['body.token']],
+    ['a smuggled field', { token: 't', password: 'long enough password', tenantId: randomUUID() }, ['body.tenantId']],
+    ['a smuggled client address', { token: 't', password: 'long enough password', clientAddress: '10.0.0.1' }, ['body.clientAddress']],
+  ])('setPassword: %s is 400 validation.failed, and identity is not asked', async (_case, body, paths) => {
+    const asked = identity.requests.length;
+    const answer = await call('POST', '/v1/auth/password', { json: body });
+    expectProblem(answer, 400, 'validation.failed');
+    expect(answer.json<{ errors: Array<{ path: string }> }>().errors.map((error) => error.path)).toEqual(paths);
+    expect(identity.requests.length).toBe(asked);
+  });
+
+  it('setPassword: malformed JSON, a form body and an array are 4xx problems', async () => {
+    expectProblem(await call('POST', '/v1/auth/password', { body: '{"token": ' }), 400, 'request.malformed');
+    expectProblem(await call('POST', '/v1/auth/password', { body: 'token=t', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'request.unsupported_media_type');
+    expectProblem(await call('POST', '/v1/auth/password', { json: [] }), 400, 'validation.failed');
+    expectProblem(await call('GET', '/v1/auth/password'), 405, 'method.not_allowed');
+  });
+
   it('jwks: the published keys, cacheable for a minute', async () => {
     const answer = await call('GET', '/.well-known/jwks.json');
     expect(answer.status).toBe(200);
@@ -149,6 +196,6 @@ describe('identity routes map to identity requests', () => {
 
   it('logs no passwords, e-mail addresses or tokens', () => {
     const output = logs.lines.join('\n');
-    for (const secret of [password, 'acme.example', 'opaque-refresh-token', 'Renamed']) expect(output).not.toContain(secret);
+    for (const secret of [password, 'acme.example', 'opaque-refresh-token', 'opaque-set-password-token', 'Renamed']) expect(output).not.toContain(secret);
   });
 });

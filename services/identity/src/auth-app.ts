@@ -1,4 +1,18 @@
-import { DomainFailure, Email, OPERATOR, PasswordHash, domainError, isRedacted, type RequestContext, type TokenResponse } from '@plass/contracts';
+import {
+  DomainFailure,
+  Email,
+  OPERATOR,
+  PasswordHash,
+  domainError,
+  isRedacted,
+  type ErrorCode,
+  type IssuePasswordToken,
+  type RequestContext,
+  type RequestOf,
+  type ResponseOf,
+  type SetPassword,
+  type TokenResponse,
+} from '@plass/contracts';
 import type { EventStore } from '@plass/eventstore';
 import type { Shredder } from '@plass/shredder';
 import { z } from 'zod';
@@ -8,9 +22,12 @@ import type { EmailIndexStore } from './credentials/email-index-store.js';
 import type { LoginThrottle } from './credentials/login-throttle.js';
 import type { PasswordHasher } from './credentials/password-hasher.js';
 import { signAccessToken } from './tokens/access-token.js';
+import type { PasswordTokenStore } from './tokens/password-tokens.js';
 import type { RefreshTokenStore } from './tokens/refresh-tokens.js';
 import type { SigningKeyRing } from './tokens/signing-keys.js';
-import { foldUserRecord, sealedPasswordHash } from './users/user-record.js';
+import { decided, runUserCommandCycle } from './users/user-command-cycle.js';
+import { decideUser, passwordTokenRefusal } from './users/user-commands.js';
+import { foldUser, foldUserRecord, sealedPasswordHash } from './users/user-record.js';
 import { userStream, type User } from './users/user.js';
 
 export interface AuthAppDeps {
@@ -23,6 +40,7 @@ export interface AuthAppDeps {
   /** Keyed HMAC of a client address prefix: what the throttle counts per address. */
   clientKey: (client: string) => string;
   refreshTokens: RefreshTokenStore;
+  passwordTokens: PasswordTokenStore;
   signingKeys: SigningKeyRing;
   now: () => Date;
   accessTokenTtlSeconds: number;
@@ -33,6 +51,13 @@ const Credential = z.object({ passwordHash: PasswordHash, email: Email });
 
 /** One answer for every failed login, so none of them tells which part was wrong. */
 const invalidCredentials = () => new DomainFailure(domainError('auth.invalid_credentials', 'the credentials are not valid'));
+
+/** Unknown, expired, used, or its user gone or already set up: one answer, so none of them tells which. */
+const invalidToken = () => new DomainFailure(domainError('auth.invalid_token', 'the token is not valid, has expired or was used already'));
+const TOKEN_USER_REFUSALS: ReadonlySet<ErrorCode> = new Set(['user.not_found', 'user.deactivated', 'user.password_already_set']);
+
+const rateLimited = (retryAfterSeconds: number) =>
+  new DomainFailure(domainError('auth.rate_limited', 'too many failed logins; retry later', { retryAfterSeconds }));
 
 type Account = { user: Extract<User, { status: 'active' | 'deactivated' }>; passwordHash?: string };
 
@@ -45,9 +70,7 @@ export class AuthApp {
     const blindIndex = this.deps.blindIndex(tenantId, email);
     const client = request.clientAddress === undefined ? undefined : this.deps.clientKey(request.clientAddress);
     const attempt = this.deps.throttle.begin(tenantId, blindIndex, client);
-    if (!attempt.allowed) {
-      throw new DomainFailure(domainError('auth.rate_limited', 'too many failed logins; retry later', { retryAfterSeconds: attempt.retryAfterSeconds }));
-    }
+    if (!attempt.allowed) throw rateLimited(attempt.retryAfterSeconds);
     const userId = this.deps.emailIndex.lookup(tenantId, blindIndex);
     const account = userId === undefined ? undefined : await this.account(tenantId, userId, blindIndex);
     // Always one scrypt verification, against a dummy hash when there is nothing to check.
@@ -72,6 +95,46 @@ export class AuthApp {
       throw invalidCredentials();
     }
     return this.tokensFor(redeemed.tenantId, account.user, redeemed.familyId);
+  }
+
+  /** For a user of ctx.tenantId registered without a password (service to service: NATS permissions guard it). */
+  async issuePasswordToken(userId: string, ctx: RequestContext): Promise<ResponseOf<typeof IssuePasswordToken>> {
+    const user = foldUser(await this.deps.events.readStream(userStream(ctx.tenantId, userId)));
+    const refusal = passwordTokenRefusal(user);
+    if (refusal) throw new DomainFailure(refusal);
+    const { token, expiresAt } = this.deps.passwordTokens.issue(ctx.tenantId, userId);
+    return { token, expiresAt: expiresAt.toISOString() };
+  }
+
+  /**
+   * The token names tenant and user. It is claimed before the (costly) hash, so a concurrent
+   * redemption of it is refused at once; given back only when the password could not be recorded
+   * for a reason that may pass (a key vault away), so the invitation link still works on a retry.
+   */
+  async setPassword(request: RequestOf<typeof SetPassword>, ctx: RequestContext): Promise<ResponseOf<typeof SetPassword>> {
+    const client = request.clientAddress === undefined ? undefined : this.deps.clientKey(request.clientAddress);
+    if (client !== undefined) {
+      const attempt = this.deps.throttle.admits(client);
+      if (!attempt.allowed) throw rateLimited(attempt.retryAfterSeconds);
+    }
+    const claimed = this.deps.passwordTokens.claim(request.token);
+    if (!claimed) {
+      if (client !== undefined) this.deps.throttle.failed(client);
+      throw invalidToken();
+    }
+    const { tenantId, userId } = claimed;
+    try {
+      const passwordHash = await this.deps.hasher.hash(request.password);
+      await runUserCommandCycle(this.deps, { ...ctx, tenantId, actorId: userId }, userId, (user) =>
+        decided(decideUser({ type: 'SetPassword', data: { userId, passwordHash } }, user)),
+      );
+    } catch (error) {
+      if (error instanceof DomainFailure && TOKEN_USER_REFUSALS.has(error.error.code)) throw invalidToken();
+      claimed.release();
+      throw error;
+    }
+    this.deps.passwordTokens.revokeUser(tenantId, userId);
+    return {};
   }
 
   getJwks() {

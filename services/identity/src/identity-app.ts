@@ -21,6 +21,7 @@ import type { EmailBlindIndex } from './credentials/email-index.js';
 import type { EmailIndexStore } from './credentials/email-index-store.js';
 import type { LoginThrottle } from './credentials/login-throttle.js';
 import type { PasswordHasher } from './credentials/password-hasher.js';
+import type { PasswordTokenStore } from './tokens/password-tokens.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { sealEvents } from './sealed-events.js';
 import { decideCreateTenant, mayCreateTenant, type CreateTenant } from './tenants/create-tenant.js';
@@ -40,6 +41,7 @@ export interface IdentityAppDeps {
   blindIndex: EmailBlindIndex;
   emailIndex: EmailIndexStore;
   throttle: LoginThrottle;
+  passwordTokens: PasswordTokenStore;
   now: () => Date;
 }
 
@@ -138,8 +140,10 @@ export class IdentityApp {
     return this.changeUser(ctx, request.userId, { type: 'CorrectUser', data: request, actor: actorOf(ctx) }, request.email);
   }
 
-  deactivateUser(userId: string, ctx: RequestContext): Promise<UserView> {
-    return this.runUserCommand(ctx, userId, { type: 'DeactivateUser', data: { userId }, actor: actorOf(ctx) });
+  async deactivateUser(userId: string, ctx: RequestContext): Promise<UserView> {
+    const view = await this.runUserCommand(ctx, userId, { type: 'DeactivateUser', data: { userId }, actor: actorOf(ctx) });
+    this.deps.passwordTokens.revokeUser(ctx.tenantId, userId);
+    return view;
   }
 
   updateMe(request: RequestOf<typeof UpdateMe>, ctx: RequestContext): Promise<UserView> {

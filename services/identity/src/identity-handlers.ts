@@ -7,12 +7,14 @@ import {
   GetJwks,
   GetMe,
   GetUser,
+  IssuePasswordToken,
   IssueToken,
   ListUsers,
   LookupSubject,
   RefreshToken,
   RegisterUser,
   RotateSigningKey,
+  SetPassword,
   UpdateMe,
   exportSubject,
   forgetSubject,
@@ -35,6 +37,8 @@ export function registerIdentityHandlers(bus: Bus, identity: IdentityApp, auth: 
   bus.handle(UpdateMe, (request, ctx) => identity.updateMe(request, ctx));
   bus.handle(IssueToken, (request) => auth.issueToken(request));
   bus.handle(RefreshToken, (request) => auth.refreshToken(request.refreshToken));
+  bus.handle(IssuePasswordToken, (request, ctx) => auth.issuePasswordToken(request.userId, ctx));
+  bus.handle(SetPassword, (request, ctx) => auth.setPassword(request, ctx));
   bus.handle(GetJwks, async () => auth.getJwks());
   bus.handle(RotateSigningKey, async (_request, ctx) => auth.rotateSigningKey(ctx));
   bus.handle(LookupSubject, (request, ctx) => subjects.lookup(request.subjectId, ctx));

@@ -15,6 +15,7 @@ import { PasswordHasher, type ScryptParams } from './credentials/password-hasher
 import { IdentityApp } from './identity-app.js';
 import { registerIdentityHandlers } from './identity-handlers.js';
 import { openCredentialsDb, openEventStore, openReadModelStore } from './stores.js';
+import { PasswordTokenStore } from './tokens/password-tokens.js';
 import { RefreshTokenStore } from './tokens/refresh-tokens.js';
 import { SigningKeyRing } from './tokens/signing-keys.js';
 import { identityReadModel } from './users/read-model.js';
@@ -60,6 +61,7 @@ export interface Credentials {
   throttle: LoginThrottle;
   clientKey: (client: string) => string;
   refreshTokens: RefreshTokenStore;
+  passwordTokens: PasswordTokenStore;
   signingKeys: SigningKeyRing;
 }
 
@@ -77,6 +79,7 @@ function openCredentials(options: IdentityModuleOptions, events: EventStore, shr
     throttle: new LoginThrottle(db, { now, ...options.loginThrottle }),
     clientKey: (client) => createHmac('sha256', secrets.clientAddress).update(client).digest('base64url'),
     refreshTokens: new RefreshTokenStore(db, { now, ttlMs: (options.refreshTokenTtlSeconds ?? 30 * 86_400) * 1000 }),
+    passwordTokens: new PasswordTokenStore(db, { now }),
     signingKeys: new SigningKeyRing(db, {
       wrapKey: secrets.signingKeyWrap,
       now,
@@ -177,6 +180,7 @@ export class IdentityModule {
               blindIndex: c.blindIndex,
               emailIndex: c.emailIndex,
               throttle: c.throttle,
+              passwordTokens: c.passwordTokens,
               now,
             }),
         },
@@ -184,7 +188,15 @@ export class IdentityModule {
           provide: SUBJECTS,
           inject: [EVENT_STORE, Shredder, CREDENTIALS],
           useFactory: (events: EventStore, shredder: Shredder, c: Credentials) =>
-            new SubjectParticipant({ events, shredder, emailIndex: c.emailIndex, throttle: c.throttle, refreshTokens: c.refreshTokens, now }),
+            new SubjectParticipant({
+              events,
+              shredder,
+              emailIndex: c.emailIndex,
+              throttle: c.throttle,
+              refreshTokens: c.refreshTokens,
+              passwordTokens: c.passwordTokens,
+              now,
+            }),
         },
         {
           provide: AUTH_APP,
@@ -199,6 +211,7 @@ export class IdentityModule {
               throttle: c.throttle,
               clientKey: c.clientKey,
               refreshTokens: c.refreshTokens,
+              passwordTokens: c.passwordTokens,
               signingKeys: c.signingKeys,
               now,
               accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 900,

@@ -52,8 +52,8 @@ export interface PrivacyModuleOptions extends StoreConfig {
 }
 
 export const DEFAULT_ERASURE_PARTICIPANTS = ['identity', 'booking'] as const;
-/** What `npm start` and production run: analytics confirms too that it holds nothing of the person. */
-export const DEPLOYED_ERASURE_PARTICIPANTS = ['identity', 'booking', 'analytics'] as const;
+/** What `npm start` and production run: analytics confirms it holds nothing of the person, notification forgets its log's links. */
+export const DEPLOYED_ERASURE_PARTICIPANTS = ['identity', 'booking', 'analytics', 'notification'] as const;
 
 export const PRIVACY_OPTIONS = Symbol('PRIVACY_OPTIONS');
 export const BUS = Symbol('BUS');

@@ -10,6 +10,7 @@ import {
   PLATFORM_TENANT,
   RefreshToken,
   RegisterUser,
+  SetPassword,
   UpdateMe,
   type RequestContext,
 } from '@plass/contracts';
@@ -20,6 +21,7 @@ import type { Readiness } from '../readiness.js';
 import { clientPrefix } from '../auth/login-throttle.js';
 import { analyticsHandlers } from './analytics-handlers.js';
 import { bookingHandlers } from './booking-handlers.js';
+import { notificationHandlers } from './notification-handlers.js';
 import { privacyHandlers } from './privacy-handlers.js';
 import { HttpProblem } from './problem.js';
 import type { GatewayRouteId, allRoutes } from './route-table.js';
@@ -73,6 +75,7 @@ export function routeHandlers({ bus, readiness, metrics, openApi }: RouteHandler
     ...bookingHandlers(bus),
     ...privacyHandlers(bus),
     ...analyticsHandlers(bus),
+    ...notificationHandlers(bus),
     createTenant: async ({ body, ctx }) => {
       const created = await bus.request(CreateTenant, body, ctx);
       return { body: created, location: `/v1/tenants/${created.tenantId}` };
@@ -92,6 +95,10 @@ export function routeHandlers({ bus, readiness, metrics, openApi }: RouteHandler
       headers: noStore,
     }),
     refreshToken: async ({ body, correlationId }) => ({ body: await bus.request(RefreshToken, body, anonymous(correlationId)), headers: noStore }),
+    setPassword: async ({ body, correlationId, clientAddress }) => {
+      await bus.request(SetPassword, { ...body, clientAddress: clientPrefix(clientAddress) }, anonymous(correlationId));
+      return {};
+    },
     jwks: async ({ correlationId }) => ({
       body: await bus.request(GetJwks, {}, anonymous(correlationId)),
       headers: { 'cache-control': 'public, max-age=60' },

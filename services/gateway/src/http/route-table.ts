@@ -31,8 +31,8 @@ export const gatewayRoutes = {
 export const allRoutes = { ...routes, ...gatewayRoutes };
 export type GatewayRouteId = keyof typeof allRoutes;
 
-/** Routes limited per client address (login attempts): see `LoginThrottle`. */
-export const throttledRoutes: ReadonlySet<string> = new Set<GatewayRouteId>(['issueToken', 'refreshToken']);
+/** Routes limited per client address (login attempts, set-password redemptions): see `LoginThrottle`. */
+export const throttledRoutes: ReadonlySet<string> = new Set<GatewayRouteId>(['issueToken', 'refreshToken', 'setPassword']);
 
 export const routeEntries = (): [GatewayRouteId, GatewayRouteContract][] =>
   Object.entries(allRoutes) as [GatewayRouteId, GatewayRouteContract][];

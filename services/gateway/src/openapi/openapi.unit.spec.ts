@@ -36,7 +36,7 @@ describe('buildOpenApi', () => {
 
   it('documents the Bearer challenge on 401 and Retry-After on the throttled login routes', () => {
     expect(operationOf(routes.getMe)!.responses['401']!.headers).toHaveProperty('WWW-Authenticate');
-    for (const route of [routes.issueToken, routes.refreshToken]) {
+    for (const route of [routes.issueToken, routes.refreshToken, routes.setPassword]) {
       const tooMany = operationOf(route)!.responses['429']!;
       expect(tooMany['x-plass-problems']).toEqual(['auth.rate_limited']);
       expect(tooMany.headers).toHaveProperty('Retry-After');
@@ -116,6 +116,15 @@ describe('buildOpenApi', () => {
     expect(document.paths['/v1/locations/{id}/spaces']).toHaveProperty('post');
     expect(createSpace.responses['201']!.headers).toHaveProperty('Location');
     expect(createSpace.responses['404']!['x-plass-problems']).toEqual(['location.not_found']);
+  });
+
+  it('documents setting a first password: public, 204 without content, the token refusal and the body problems', () => {
+    const operation = operationOf(routes.setPassword)!;
+    expect(operation.security).toEqual([]);
+    expect(operation.responses['204']).not.toHaveProperty('content');
+    expect(operation.responses['401']!['x-plass-problems']).toEqual(['auth.invalid_token']);
+    expect(operation.responses['400']!['x-plass-problems']).toEqual(['request.malformed', 'validation.failed']);
+    expect(operation.requestBody!.content['application/json']!.schema).toMatchObject({ additionalProperties: false, required: ['token', 'password'] });
   });
 
   it('serves metrics as text', () => {

@@ -12,6 +12,7 @@ import {
   ListUsers,
   RefreshToken,
   RegisterUser,
+  SetPassword,
   UpdateMe,
   type DomainError,
   type RequestContext,
@@ -110,6 +111,7 @@ export class IdentityStub {
     const tokens = () => ({ accessToken: 'an.access.token', tokenType: 'Bearer' as const, expiresIn: 900, refreshToken: randomUUID() });
     this.answer(IssueToken, tokens);
     this.answer(RefreshToken, tokens);
+    this.answer(SetPassword, () => ({}));
   }
 
   close(): Promise<void> {

@@ -72,16 +72,27 @@ export class LoginThrottle {
       count.run(tenantId, blindIndex, now);
       return { allowed: true };
     });
+    this.admitsAddress = (address) => {
+      const now = this.options.now().getTime();
+      prune.run(now - this.windowMs);
+      return refused(select.get(ADDRESSES, address), maxAddressFailures, now) ?? { allowed: true };
+    };
     this.clear = (tenantId, blindIndex) => void clear.run(tenantId, blindIndex);
     this.countAddress = (address) => void count.run(ADDRESSES, address, this.options.now().getTime());
   }
 
+  private readonly admitsAddress: (address: string) => Attempt;
   private readonly clear: (tenantId: string, blindIndex: string) => void;
   private readonly countAddress: (address: string) => void;
 
   /** `address`: the keyed HMAC of the client's address prefix, when the gateway named one. */
   begin(tenantId: string, blindIndex: string, address?: string): Attempt {
     return this.beginTx(tenantId, blindIndex, address);
+  }
+
+  /** For attempts that name no account (a set-password token): only the address's failures are checked; count them with `failed`. */
+  admits(address: string): Attempt {
+    return this.admitsAddress(address);
   }
 
   succeeded(tenantId: string, blindIndex: string): void {

@@ -11,6 +11,7 @@ import type { EventStore } from '@plass/eventstore';
 import type { Shredder } from '@plass/shredder';
 import type { EmailIndexStore } from '../credentials/email-index-store.js';
 import type { LoginThrottle } from '../credentials/login-throttle.js';
+import type { PasswordTokenStore } from '../tokens/password-tokens.js';
 import type { RefreshTokenStore } from '../tokens/refresh-tokens.js';
 import { decided, runUserCommandCycle } from '../users/user-command-cycle.js';
 import { decideUser } from '../users/user-commands.js';
@@ -27,6 +28,7 @@ export interface SubjectParticipantDeps {
   emailIndex: EmailIndexStore;
   throttle: LoginThrottle;
   refreshTokens: RefreshTokenStore;
+  passwordTokens: PasswordTokenStore;
   now: () => Date;
 }
 
@@ -46,18 +48,19 @@ export class SubjectParticipant {
     return { exists: user.status !== 'none', active: user.status === 'active' };
   }
 
-  /** Deactivates the user (as DeactivateUser does) and revokes every refresh token they hold. */
+  /** Deactivates the user (as DeactivateUser does) and revokes every refresh and set-password token they hold. */
   async deactivate(subjectId: string, ctx: RequestContext): Promise<{ deactivated: boolean }> {
     const { changed } = await runUserCommandCycle(this.deps, ctx, subjectId, (user) =>
       decided(decideUser({ type: 'DeactivateSubject', data: { userId: subjectId } }, user)),
     );
     this.deps.refreshTokens.revokeUser(ctx.tenantId, subjectId);
+    this.deps.passwordTokens.revokeUser(ctx.tenantId, subjectId);
     return { deactivated: changed };
   }
 
   /**
    * After the vault destroyed the subject's keys: drops what identity derived from them or kept for
-   * them outside the events (blind-index rows, their failed-login counts, refresh tokens). The
+   * them outside the events (blind-index rows, their failed-login counts, refresh and set-password tokens). The
    * events and the read-model row stay: their personal fields are ciphertext under destroyed keys.
    * Nothing is done before identity itself can no longer read the profile: a key still cached here
    * (a missed KeysDestroyed) fails the step until the cache lets it go, and the saga retries.
@@ -70,6 +73,7 @@ export class SubjectParticipant {
     }
     for (const blindIndex of this.deps.emailIndex.forget(tenantId, subjectId)) this.deps.throttle.succeeded(tenantId, blindIndex);
     this.deps.refreshTokens.forgetUser(tenantId, subjectId);
+    this.deps.passwordTokens.revokeUser(tenantId, subjectId);
     return { service: SERVICE, acknowledgedAt: this.deps.now().toISOString() };
   }
 

@@ -6,7 +6,7 @@ import { CreateTenant, IssueToken, PLATFORM_TENANT, RegisterUser, type RequestCo
 import { startPrivacyService } from '@plass/privacy';
 import { createLogger } from '@plass/telemetry';
 import { startNats, tempDir, type NatsServerHandle, type TempDir } from '@plass/testing';
-import { startIdentityService, type IdentityService } from '../identity-service.js';
+import { startIdentityService, type IdentityService, type IdentityServiceConfig } from '../identity-service.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -30,7 +30,7 @@ export interface Harness {
  * Real NATS (private server, JetStream under the data dir), the real key vault and identity, with
  * every byte of state and every log line under one directory, so a test can scan all of it.
  */
-export async function startHarness(options: { accessTokenTtlSeconds?: number } = {}): Promise<Harness> {
+export async function startHarness(options: Pick<IdentityServiceConfig, 'accessTokenTtlSeconds' | 'loginThrottle'> = {}): Promise<Harness> {
   const dir = tempDir('plass-identity-');
   const nats: NatsServerHandle = await startNats({ storeDir: join(dir.path, 'nats') });
   const logger = (service: string) => createLogger({ service, level: 'debug', file: join(dir.path, 'logs', `${service}.log`), destination: { write: () => undefined } });

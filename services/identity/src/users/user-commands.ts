@@ -1,4 +1,4 @@
-import { accept, domainError, reject as refuse, type Decision, type Locale, type Role } from '@plass/contracts';
+import { accept, domainError, reject as refuse, type Decision, type DomainError, type Locale, type Role } from '@plass/contracts';
 import { forbidden, mayAct, type Actor } from '../actor.js';
 import type { User } from './user.js';
 
@@ -12,6 +12,8 @@ export type UserCommand =
   | { type: 'DeactivateUser'; data: { userId: string }; actor: Actor }
   /** Erasure: asked by the privacy service, service to service (NATS permissions guard `*.privacy.*`). */
   | { type: 'DeactivateSubject'; data: { userId: string } }
+  /** The first password, by a set-password token: the token, not an actor, vouches for the user. */
+  | { type: 'SetPassword'; data: { userId: string; passwordHash: string } }
   | {
       type: 'UpdateProfile';
       data: { userId: string; email?: string; displayName?: string; locale?: Locale; bookingVisibility?: 'visible' | 'hidden' };
@@ -23,6 +25,15 @@ export const mayManageUsers = (actor: Actor): boolean => mayAct(actor, 'admin');
 
 const notFound = () => refuse(domainError('user.not_found', 'no such user'));
 const deactivated = () => refuse(domainError('user.deactivated', 'the user is deactivated'));
+const passwordAlreadySet = () => domainError('user.password_already_set', 'the user already has a password');
+
+/** A set-password token is only for an active user who has no password yet; undefined when one may be issued. */
+export function passwordTokenRefusal(state: User): DomainError | undefined {
+  if (state.status === 'none') return domainError('user.not_found', 'no such user');
+  if (state.status === 'deactivated') return domainError('user.deactivated', 'the user is deactivated');
+  if (state.hasPassword) return passwordAlreadySet();
+  return undefined;
+}
 
 /** Stored e-mail and name are sealed, so a given value always counts as a change; clear fields are compared. */
 const sealedChanges = (fields: { email: string | undefined; displayName: string | undefined }) =>
@@ -55,6 +66,10 @@ export function decideUser(command: UserCommand, state: User): Decision {
     }
     case 'DeactivateSubject':
       return state.status === 'active' ? accept({ type: 'UserDeactivated', data: command.data }) : accept();
+    case 'SetPassword': {
+      const refusal = passwordTokenRefusal(state);
+      return refusal ? refuse(refusal) : accept({ type: 'UserPasswordChanged', data: command.data });
+    }
     case 'UpdateProfile': {
       if (command.actor.id !== command.data.userId) return refuse(forbidden('the user themselves'));
       if (state.status === 'none') return notFound();

@@ -98,6 +98,25 @@ describe('DeactivateSubject', () => {
   });
 });
 
+describe('SetPassword', () => {
+  const set = { type: 'SetPassword' as const, data: { userId, passwordHash: 'scrypt$new' } };
+  const changed: DomainEvent = { type: 'UserPasswordChanged', data: set.data };
+
+  it('records the first password of a user registered without one', () => {
+    spec.given([registered]).when(set).then([changed]);
+  });
+
+  it('refuses a user who has a password, by registration or set before', () => {
+    spec.given([{ type: 'UserRegistered', data: { ...profile, passwordHash: 'scrypt$x' } }]).when(set).thenFails({ code: 'user.password_already_set' });
+    spec.given([registered, changed]).when(set).thenFails({ code: 'user.password_already_set' });
+  });
+
+  it('refuses unknown and deactivated users', () => {
+    spec.given([]).when(set).thenFails({ code: 'user.not_found' });
+    spec.given([registered, deactivated]).when(set).thenFails({ code: 'user.deactivated' });
+  });
+});
+
 describe('UpdateProfile', () => {
   it('lets users correct their own e-mail', () => {
     spec

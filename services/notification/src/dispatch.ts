@@ -1,0 +1,86 @@
+import { isRedacted } from '@plass/contracts';
+import type { ProjectionStore } from '@plass/projections';
+import type { Shredder } from '@plass/shredder';
+import { contextFromTrace, withSpan } from '@plass/telemetry';
+import type { OutgoingMail, SendOutcome } from './delivery/index.js';
+import { MailSealed, MAILS, MAILS_DUE, OUTBOX_WRITER, schedule, settle, type MailDocument, type MailDueDocument } from './outbox.js';
+
+export interface DispatchDeps {
+  store: ProjectionStore;
+  shredder: Shredder;
+  send: (mail: OutgoingMail) => Promise<SendOutcome>;
+  /** Milliseconds to wait before attempt `attempt` (1 = the first retry); undefined: give up. */
+  retryDelay: (attempt: number) => number | undefined;
+  now: () => Date;
+  onOutcome?: (mail: MailDocument, outcome: SendOutcome | { status: 'dropped'; reason: string }) => void;
+}
+
+/**
+ * Sends the queued mails that are due, one at a time, and records each outcome. A crash after the
+ * provider accepted a mail but before that was recorded sends it again on the next round, with
+ * the same Message-ID, so the recipient's provider can tell it is the same mail; nothing queued is
+ * ever lost. Transient failures come back with backoff; permanent ones are recorded once.
+ */
+export class Dispatcher {
+  constructor(private readonly deps: DispatchDeps) {}
+
+  async runDue(batch = 50): Promise<{ sent: number; failed: number; retried: number; dropped: number }> {
+    const counts = { sent: 0, failed: 0, retried: 0, dropped: 0 };
+    const now = this.deps.now().getTime();
+    const due = (await this.deps.store.find<MailDueDocument>(MAILS_DUE, {}, { limit: batch })).filter((doc) => doc.dueAt <= now);
+    for (const { mail: id } of due) {
+      const mail = await this.deps.store.get<MailDocument>(MAILS, id);
+      if (!mail || mail.status !== 'queued') continue;
+      const outcome = await this.dispatch(mail);
+      counts[outcome] += 1;
+    }
+    return counts;
+  }
+
+  /** The number of mails waiting to be sent. */
+  async depth(): Promise<number> {
+    return (await this.deps.store.find(MAILS_DUE, {})).length;
+  }
+
+  private async dispatch(mail: MailDocument): Promise<'sent' | 'failed' | 'retried' | 'dropped'> {
+    const opened = await this.open(mail);
+    if (!opened) {
+      await this.record(mail, (tx) => settle(tx, mail, { status: 'dropped', lastError: 'keys destroyed' }));
+      this.deps.onOutcome?.(mail, { status: 'dropped', reason: 'keys destroyed' });
+      return 'dropped';
+    }
+    const outcome = await withSpan('notification', 'smtp send', { 'plass.mail.kind': mail.kind }, async (span) => {
+      const result = await this.deps.send(opened);
+      span.setAttributes({ 'plass.mail.outcome': result.status, ...(result.status === 'retry' ? {} : { 'plass.smtp.provider': result.provider }) });
+      return result;
+    }, { parentContext: contextFromTrace(mail.trace) });
+    const at = this.deps.now();
+    const attempts = mail.attempts + 1;
+    this.deps.onOutcome?.(mail, outcome);
+    if (outcome.status === 'sent') {
+      await this.record(mail, (tx) => settle(tx, mail, { status: 'sent', provider: outcome.provider, sentAt: at.toISOString(), attempts }));
+      return 'sent';
+    }
+    const delay = outcome.status === 'retry' ? this.deps.retryDelay(attempts) : undefined;
+    if (delay === undefined) {
+      const provider = outcome.status === 'failed' ? outcome.provider : null;
+      await this.record(mail, (tx) => settle(tx, mail, { status: 'failed', provider, failedAt: at.toISOString(), attempts, lastError: outcome.reason }));
+      return 'failed';
+    }
+    await this.record(mail, (tx) => schedule(tx, { ...mail, attempts, lastError: outcome.reason }, at.getTime() + delay));
+    return 'retried';
+  }
+
+  private async record(mail: MailDocument, fn: Parameters<ProjectionStore['apply']>[2]): Promise<void> {
+    await this.deps.store.apply(OUTBOX_WRITER, `dispatch:${mail.id}:${mail.attempts}:${mail.status}`, (tx) => {
+      const current = tx.get<MailDocument>(MAILS, mail.id);
+      if (current?.status === 'queued' && current.attempts === mail.attempts) fn(tx);
+    });
+  }
+
+  private async open(mail: MailDocument): Promise<OutgoingMail | undefined> {
+    if (!mail.content) return undefined;
+    const { data } = await this.deps.shredder.decrypt(MailSealed.pick({ content: true }), { content: mail.content }, { tenantId: mail.tenantId, aad: mail.aad });
+    return isRedacted(data.content) ? undefined : (JSON.parse(data.content) as OutgoingMail);
+  }
+}

@@ -1,0 +1,115 @@
+import { NotificationMailSealed, type EncryptedValue, type MailKind, type NotificationLogEntry, type TraceContext } from '@plass/contracts';
+import type { ProjectionStore, ProjectionTx, Where } from '@plass/projections';
+
+/**
+ * Every mail notification decided to send, from queued to sent or failed: the durable send queue
+ * and the notification log in one document. The mail itself (addresses, names, body) and its
+ * summary (address and subject, for the log and the export) are sealed with the recipient's
+ * notification keys (MailSealed). The content is deleted once the mail is out.
+ */
+export const MAILS = 'notification_mails';
+/** Mails waiting to be sent, by due time: `<dueAt>|<mail id>`. */
+export const MAILS_DUE = 'notification_mails_due';
+/** Compose and dispatch write under fresh or derived ids, not event ids. */
+export const OUTBOX_WRITER = 'notification_outbox';
+
+export type MailStatus = 'queued' | 'sent' | 'failed' | 'dropped';
+
+export interface MailDocument {
+  /** `<queuedAt ISO>|<message id>`: id order is time order. */
+  id: string;
+  messageId: string;
+  tenantId: string;
+  kind: MailKind;
+  /** The recipient id (a hash of tenant and user id); null once erasure or retention cut the link. */
+  owner: string | null;
+  bookingId: string | null;
+  /** The booking's end: retention cuts the link to the person with the booking's. */
+  bookingEnd: string | null;
+  queuedAt: string;
+  dueAt: number;
+  attempts: number;
+  status: MailStatus;
+  provider: 'primary' | 'secondary' | null;
+  sentAt: string | null;
+  failedAt: string | null;
+  /** A reason without personal data (SMTP texts are redacted by the sender). */
+  lastError?: string;
+  /** The aad of the sealed fields. */
+  aad: string;
+  content?: EncryptedValue;
+  summary?: EncryptedValue;
+  /** The trace of the event that caused the mail: the SMTP transaction is its span's child. */
+  trace?: TraceContext;
+}
+
+export interface MailDueDocument {
+  id: string;
+  mail: string;
+  dueAt: number;
+}
+
+/** The sealed parts of a mail (contracts: NotificationMailSealed), listed in the tenant's Art. 30 record. */
+export const MailSealed = NotificationMailSealed;
+
+export interface MailSummary {
+  to: string;
+  subject: string;
+}
+
+export const mailDueId = (dueAt: number, mail: string) => `${String(dueAt).padStart(15, '0')}|${mail}`;
+
+export function schedule(tx: ProjectionTx, mail: MailDocument, dueAt: number): void {
+  const previous = tx.get<MailDocument>(MAILS, mail.id);
+  if (previous && previous.status === 'queued') tx.delete(MAILS_DUE, mailDueId(previous.dueAt, mail.id));
+  tx.put(MAILS, mail.id, { ...mail, dueAt });
+  tx.put(MAILS_DUE, mailDueId(dueAt, mail.id), { id: mailDueId(dueAt, mail.id), mail: mail.id, dueAt } satisfies MailDueDocument);
+}
+
+/** A mail leaves the queue: sent, failed for good or dropped. Its content goes with it. */
+export function settle(tx: ProjectionTx, mail: MailDocument, change: Partial<MailDocument> & { status: Exclude<MailStatus, 'queued'> }): void {
+  tx.delete(MAILS_DUE, mailDueId(mail.dueAt, mail.id));
+  const { content: _content, ...rest } = mail;
+  tx.put(MAILS, mail.id, { ...rest, ...change });
+}
+
+/** Forgets who a mail went to: the link, and everything sealed (unreadable already once the keys are gone). */
+export function unlink(tx: ProjectionTx, mail: MailDocument): void {
+  if (mail.status === 'queued') tx.delete(MAILS_DUE, mailDueId(mail.dueAt, mail.id));
+  const { content: _content, summary: _summary, ...rest } = mail;
+  tx.put(MAILS, mail.id, { ...rest, owner: null, ...(mail.status === 'queued' ? { status: 'dropped' as const, lastError: 'recipient erased' } : {}) });
+}
+
+export const logEntryOf = (mail: MailDocument): NotificationLogEntry => ({
+  id: mail.messageId,
+  kind: mail.kind,
+  status: mail.status,
+  provider: mail.provider,
+  bookingId: mail.bookingId,
+  queuedAt: mail.queuedAt,
+  sentAt: mail.sentAt,
+  failedAt: mail.failedAt,
+  attempts: mail.attempts,
+});
+
+export interface LogQuery {
+  tenantId: string;
+  owner?: string;
+  from?: string | undefined;
+  to?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+/** The log oldest first in `[from, to)`; the cursor is the last mail id of the page before. */
+export async function readLog(store: ProjectionStore, query: LogQuery): Promise<{ items: NotificationLogEntry[]; nextCursor: string | null }> {
+  const where: Where = query.owner === undefined ? { tenantId: query.tenantId } : { tenantId: query.tenantId, owner: query.owner };
+  const from = query.from === undefined ? -Infinity : Date.parse(query.from);
+  const to = query.to === undefined ? Infinity : Date.parse(query.to);
+  const mails = (await store.find<MailDocument>(MAILS, where)).filter((mail) => {
+    const at = Date.parse(mail.queuedAt);
+    return at >= from && at < to && (query.cursor === undefined || mail.id > query.cursor);
+  });
+  const page = mails.slice(0, query.limit);
+  return { items: page.map(logEntryOf), nextCursor: mails.length > query.limit ? page.at(-1)!.id : null };
+}
