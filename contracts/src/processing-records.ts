@@ -54,14 +54,15 @@ export const processingPurposes: Record<Purpose, PurposeRegister> = {
     safeguards: [...SAFEGUARDS, 'booking keys scoped per day, so retention destroys whole days of links', 'utilization statistics hold no personal data'],
   },
   notification: {
-    description: 'E-mail to users about their bookings (confirmation with a calendar invite, reminder before start, cancellation, release as a no-show) and the invitation to set a password; the log of what was sent',
+    description: "E-mail to users about their bookings (confirmation with a calendar invite, reminder before start, cancellation, release as a no-show) and the invitation to set a password, delivered through the operator's SMTP providers (recipient `smtp-providers`, named among the platform's sub-processors); the log of what was sent",
     legalBasis: "GDPR Art. 6(1)(b) for invitations and mails about a user's own bookings (necessary for the service the user uses); Art. 6(1)(f) for reminders, which each user may turn off",
     dataSubjects: ["the tenant's employees and other users"],
     retention: ({ anonymizeBookingsAfterDays }) =>
       typeof anonymizeBookingsAfterDays === 'number'
         ? `A mail's content is deleted once sent; its log entry loses every link to the recipient ${anonymizeBookingsAfterDays} days after the booking ended (with the booking), or at erasure`
         : "A mail's content is deleted once sent; its log entry keeps the link to the recipient until erasure, or the booking's retention once the tenant sets one",
-    consumers: ['notification', 'the SMTP providers the operator configures (PLASS_SMTP_PRIMARY_URL, PLASS_SMTP_SECONDARY_URL), named in PLASS_SUB_PROCESSORS'],
+    // The SMTP providers (PLASS_SMTP_PRIMARY_URL, PLASS_SMTP_SECONDARY_URL) receive every mail; the operator names them in PLASS_SUB_PROCESSORS.
+    consumers: ['notification', 'smtp-providers'],
     safeguards: [...SAFEGUARDS, 'SMTP with TLS (STARTTLS required to any non-loopback host)', 'a stable Message-ID per mail, so a resent mail is recognisable as the same one'],
   },
   controller_contact: {
@@ -84,6 +85,11 @@ export interface ProcessingRecordsInput extends RetentionSettings {
 
 type Field = Activity['categories'][number]['fields'][number];
 
+/** Personal data a service keeps that is no event: listed in the record like the events' fields. */
+export const storedRecordCatalog: Record<string, { context: Context; data: z.ZodObject }> = {
+  NotificationMail: { context: 'notification', data: NotificationMailSealed },
+};
+
 /**
  * GDPR Art. 30(1) for one tenant, generated from the pii() marks of every event in the catalog:
  * a personal field added to a contract shows up here without anyone editing this record.
@@ -91,8 +97,7 @@ type Field = Activity['categories'][number]['fields'][number];
 export function processingRecords(input: ProcessingRecordsInput): z.infer<typeof ProcessingRecordsView> {
   const fields = new Map<Purpose, Map<PiiCategory, Field[]>>();
   const contexts = new Map<Purpose, Set<Context>>();
-  const stored = { NotificationMail: { context: 'notification' as Context, data: NotificationMailSealed } };
-  for (const [event, definition] of Object.entries({ ...eventCatalog, ...stored })) {
+  for (const [event, definition] of Object.entries({ ...eventCatalog, ...storedRecordCatalog })) {
     for (const { field, category, purpose, description } of piiFields(definition.data)) {
       const byCategory = fields.get(purpose) ?? new Map<PiiCategory, Field[]>();
       fields.set(purpose, byCategory);

@@ -1,7 +1,7 @@
 import { eventCatalog } from './events/index.js';
 import { ProcessingRecordsView } from './messages/privacy-api.js';
 import { piiFields } from './pii.js';
-import { processingRecords } from './processing-records.js';
+import { processingRecords, storedRecordCatalog } from './processing-records.js';
 
 const tenantId = '11111111-1111-4111-8111-111111111111';
 const generatedAt = '2030-03-01T12:00:00.000Z';
@@ -20,7 +20,7 @@ describe('the record of processing (Art. 30)', () => {
     const listed = record.activities.flatMap((activity) =>
       activity.categories.flatMap(({ category, fields }) => fields.map(({ event, field }) => `${activity.purpose}/${category}/${event}.${field}`)),
     );
-    const marked = Object.entries(eventCatalog).flatMap(([event, definition]) =>
+    const marked = Object.entries({ ...eventCatalog, ...storedRecordCatalog }).flatMap(([event, definition]) =>
       piiFields(definition.data).map(({ purpose, category, field }) => `${purpose}/${category}/${event}.${field}`),
     );
     expect(marked.length).toBeGreaterThan(0);
@@ -34,6 +34,14 @@ describe('the record of processing (Art. 30)', () => {
     expect(booking).toMatchObject({ purpose: 'booking', legalBasis: expect.stringContaining('6(1)(f)') });
     expect(booking!.recipients).toContain('booking');
     expect(booking!.retention).toContain('anonymizeBookingsAfterDays');
+  });
+
+  it('lists the mails notification sends, on their legal basis, with the SMTP providers among the recipients', () => {
+    const notification = record.activities.find((activity) => activity.purpose === 'notification')!;
+    expect(notification.legalBasis).toContain('6(1)(b)');
+    expect(notification.recipients).toEqual(expect.arrayContaining(['notification', 'smtp-providers']));
+    expect(notification.categories.map((category) => category.category)).toEqual(['contact']);
+    expect(record.activities.find((activity) => activity.purpose === 'profile')!.recipients).toContain('notification');
   });
 
   it("states the tenant's booking retention when it is known", () => {

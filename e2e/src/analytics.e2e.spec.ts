@@ -227,7 +227,7 @@ describe('analytics', () => {
         },
         { what: 'the erasure to complete' },
       );
-      expect(Object.keys(done.receipts as object).sort()).toEqual(['analytics', 'booking', 'identity', 'privacy']);
+      expect(Object.keys(done.receipts as object).sort()).toEqual(['analytics', 'booking', 'identity', 'notification', 'privacy']);
     }
     await settled();
     expect(await everything()).toBe(before);

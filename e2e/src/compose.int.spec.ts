@@ -209,7 +209,7 @@ describe('docker-compose.yml', () => {
       'a literal 32-byte base64 key is in docker-compose.yml',
       'invalid interpolation in "a$(b)"',
     ]));
-    expect(composeProblems(compose, [...folders, 'notification'])).toEqual(['notification: services/notification has no compose service']);
+    expect(composeProblems(compose, [...folders, 'reporting'])).toEqual(['reporting: services/reporting has no compose service']);
   });
 
   it('builds images from one Dockerfile: non-root runtime, SERVICE arg, HEALTHCHECK only in the gateway target', () => {

@@ -142,7 +142,7 @@ describe('privacy through the gateway: export, erasure, and proof of it', () => 
       },
       { what: 'the erasure to complete' },
     );
-    expect(Object.keys(erasure.receipts).sort()).toEqual(['analytics', 'booking', 'identity', 'privacy']);
+    expect(Object.keys(erasure.receipts).sort()).toEqual(['analytics', 'booking', 'identity', 'notification', 'privacy']);
     expect(erasure.completedAt).not.toBeNull();
   });
 

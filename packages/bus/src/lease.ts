@@ -112,6 +112,8 @@ export function safeJson(data: Uint8Array): unknown {
 export interface LeaderRunner {
   /** Waits for a running tick, then releases the lease so another replica takes over at once. */
   stop(): Promise<void>;
+  /** Runs a round now instead of at the next period (after the running one, if any): work has arrived. */
+  kick(): void;
 }
 
 /**
@@ -134,11 +136,28 @@ export function runWhileLeader(
       options.onError?.(error);
     }
   };
+  let busy = false;
+  let again = false;
   const schedule = () => {
     if (stopped) return;
+    busy = true;
     running = round().finally(() => {
-      if (!stopped) timer = setTimeout(schedule, options.everyMs);
+      busy = false;
+      if (stopped) return;
+      if (again) {
+        again = false;
+        schedule();
+      } else timer = setTimeout(schedule, options.everyMs);
     });
+  };
+  const kick = () => {
+    if (stopped) return;
+    if (busy) {
+      again = true;
+      return;
+    }
+    clearTimeout(timer);
+    schedule();
   };
 
   let stopping: Promise<void> | undefined;
@@ -160,9 +179,9 @@ export function runWhileLeader(
 
   if (options.signal?.aborted) {
     stopped = true;
-    return { stop };
+    return { stop, kick };
   }
   options.signal?.addEventListener('abort', onAbort, { once: true });
   schedule();
-  return { stop };
+  return { stop, kick };
 }

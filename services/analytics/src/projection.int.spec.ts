@@ -101,7 +101,7 @@ describe('the utilization projection over a seeded month (SQLite)', () => {
     await runner.handle(move(moving.floor, moving.zone, 2));
     expect(answers(await cellsOf(moved, month.tenantId, 'atom'))).toEqual(answers(await cellsOf(store, month.tenantId, 'atom')));
     await moved.close();
-  });
+  }, 30_000);
 
   it('holds no booking id or person id', async () => {
     const dump = JSON.stringify(await cellsOf(store, month.tenantId));

@@ -5,6 +5,9 @@ import { contextFromTrace, withSpan } from '@plass/telemetry';
 import type { OutgoingMail, SendOutcome } from './delivery/index.js';
 import { MailSealed, MAILS, MAILS_DUE, OUTBOX_WRITER, schedule, settle, type MailDocument, type MailDueDocument } from './outbox.js';
 
+/** How long a claimed mail is left to its dispatcher before it is due again (beyond the SMTP timeouts). */
+export const CLAIM_MS = 60_000;
+
 export interface DispatchDeps {
   store: ProjectionStore;
   shredder: Shredder;
@@ -12,6 +15,8 @@ export interface DispatchDeps {
   /** Milliseconds to wait before attempt `attempt` (1 = the first retry); undefined: give up. */
   retryDelay: (attempt: number) => number | undefined;
   now: () => Date;
+  /** How long a claimed mail is left to its dispatcher (default CLAIM_MS). */
+  claimMs?: number;
   onOutcome?: (mail: MailDocument, outcome: SendOutcome | { status: 'dropped'; reason: string }) => void;
 }
 
@@ -29,8 +34,8 @@ export class Dispatcher {
     const now = this.deps.now().getTime();
     const due = (await this.deps.store.find<MailDueDocument>(MAILS_DUE, {}, { limit: batch })).filter((doc) => doc.dueAt <= now);
     for (const { mail: id } of due) {
-      const mail = await this.deps.store.get<MailDocument>(MAILS, id);
-      if (!mail || mail.status !== 'queued') continue;
+      const mail = await this.claim(id);
+      if (!mail) continue;
       const outcome = await this.dispatch(mail);
       counts[outcome] += 1;
     }
@@ -40,6 +45,26 @@ export class Dispatcher {
   /** The number of mails waiting to be sent. */
   async depth(): Promise<number> {
     return (await this.deps.store.find(MAILS_DUE, {})).length;
+  }
+
+  /**
+   * Takes a mail for one attempt: counts the attempt and moves its due time past the claim, in one
+   * transaction recorded under the attempt's id, so of two dispatchers that see the same mail (a
+   * lease that lapsed during a slow round) only one sends it. A dispatcher that dies after its claim
+   * leaves the mail due again when the claim ends: it is sent again, never lost.
+   */
+  private async claim(id: string): Promise<MailDocument | undefined> {
+    const seen = await this.deps.store.get<MailDocument>(MAILS, id);
+    if (!seen || seen.status !== 'queued') return undefined;
+    let claimed: MailDocument | undefined;
+    await this.deps.store.apply(OUTBOX_WRITER, `claim:${id}:${seen.attempts}`, (tx) => {
+      const current = tx.get<MailDocument>(MAILS, id);
+      if (current?.status !== 'queued' || current.attempts !== seen.attempts) return;
+      claimed = { ...current, attempts: current.attempts + 1 };
+      schedule(tx, claimed, this.deps.now().getTime() + (this.deps.claimMs ?? CLAIM_MS));
+      claimed = tx.get<MailDocument>(MAILS, id);
+    });
+    return claimed;
   }
 
   private async dispatch(mail: MailDocument): Promise<'sent' | 'failed' | 'retried' | 'dropped'> {
@@ -55,24 +80,24 @@ export class Dispatcher {
       return result;
     }, { parentContext: contextFromTrace(mail.trace) });
     const at = this.deps.now();
-    const attempts = mail.attempts + 1;
     this.deps.onOutcome?.(mail, outcome);
     if (outcome.status === 'sent') {
-      await this.record(mail, (tx) => settle(tx, mail, { status: 'sent', provider: outcome.provider, sentAt: at.toISOString(), attempts }));
+      await this.record(mail, (tx) => settle(tx, mail, { status: 'sent', provider: outcome.provider, sentAt: at.toISOString() }));
       return 'sent';
     }
-    const delay = outcome.status === 'retry' ? this.deps.retryDelay(attempts) : undefined;
+    const delay = outcome.status === 'retry' ? this.deps.retryDelay(mail.attempts) : undefined;
     if (delay === undefined) {
       const provider = outcome.status === 'failed' ? outcome.provider : null;
-      await this.record(mail, (tx) => settle(tx, mail, { status: 'failed', provider, failedAt: at.toISOString(), attempts, lastError: outcome.reason }));
+      await this.record(mail, (tx) => settle(tx, mail, { status: 'failed', provider, failedAt: at.toISOString(), lastError: outcome.reason }));
       return 'failed';
     }
-    await this.record(mail, (tx) => schedule(tx, { ...mail, attempts, lastError: outcome.reason }, at.getTime() + delay));
+    await this.record(mail, (tx) => schedule(tx, { ...mail, lastError: outcome.reason }, at.getTime() + delay));
     return 'retried';
   }
 
+  /** Records the outcome of the attempt `mail` claimed, unless another attempt has begun since. */
   private async record(mail: MailDocument, fn: Parameters<ProjectionStore['apply']>[2]): Promise<void> {
-    await this.deps.store.apply(OUTBOX_WRITER, `dispatch:${mail.id}:${mail.attempts}:${mail.status}`, (tx) => {
+    await this.deps.store.apply(OUTBOX_WRITER, `sent:${mail.id}:${mail.attempts}`, (tx) => {
       const current = tx.get<MailDocument>(MAILS, mail.id);
       if (current?.status === 'queued' && current.attempts === mail.attempts) fn(tx);
     });

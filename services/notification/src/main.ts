@@ -29,6 +29,9 @@ try {
     },
     logger,
     enableShutdownHooks: true,
+    ...(env.PLASS_NOTIFICATION_CLAIM_MS ? { claimMs: Math.max(1000, Number(env.PLASS_NOTIFICATION_CLAIM_MS)) } : {}),
+    ...(env.PLASS_SMTP_BREAKER_COOLDOWN_MS ? { breakerCoolDownMs: Math.max(100, Number(env.PLASS_SMTP_BREAKER_COOLDOWN_MS)) } : {}),
+    ...(env.PLASS_NOTIFICATION_DELIVER_INTERVAL_MS ? { deliverEveryMs: Math.max(50, Number(env.PLASS_NOTIFICATION_DELIVER_INTERVAL_MS)) } : {}),
   });
   const metricsPort = env.PLASS_NOTIFICATION_METRICS_PORT;
   if (metricsPort) {

@@ -9,6 +9,8 @@ export interface NotificationService {
   settled(): Promise<boolean>;
   /** One round of the delivery leader's work (tests call it with their clock instead of waiting for the timer). */
   deliverDue(): ReturnType<NotificationLifecycle['deliverDue']>;
+  /** One round as the delivery lease allows it: false when another replica holds the lease. */
+  deliverIfLeader(): Promise<boolean>;
   applyRetention(): Promise<number>;
   readonly metrics: Metrics;
   close(): Promise<void>;
@@ -24,6 +26,7 @@ export async function startNotificationService(config: NotificationServiceConfig
   return {
     settled: () => lifecycle.settled(),
     deliverDue: () => lifecycle.deliverDue(),
+    deliverIfLeader: () => lifecycle.deliverIfLeader(),
     applyRetention: () => lifecycle.applyRetention(),
     metrics: lifecycle.metrics,
     close: () => app.close(),

@@ -129,6 +129,29 @@ describe('notification', () => {
     expect(mailsTo(person.email).map(kindOf).filter((kind) => kind === 'booking.reminder')).toHaveLength(1);
   });
 
+  it('drops the reminder of a booking cancelled before it, and has one of two replicas send a reminder once', async () => {
+    h.clock.set('2030-03-06T12:00:00Z');
+    const cancelled = await registerUser(h, tenant, 'Cancelled Person');
+    const reminded = await registerUser(h, tenant, 'Reminded Person');
+    const gone = await h.client.request(CreateBooking, { spaceId, start: '2030-03-06T14:00:00.000Z', end: '2030-03-06T15:00:00.000Z' }, cancelled.ctx);
+    await h.client.request(CreateBooking, { spaceId, start: '2030-03-06T16:00:00.000Z', end: '2030-03-06T17:00:00.000Z' }, reminded.ctx);
+    await h.deliver();
+    await h.client.request(CancelBooking, { bookingId: gone.id }, cancelled.ctx);
+    const replica = await h.startReplica();
+    try {
+      h.clock.set('2030-03-06T15:50:00Z');
+      await h.settle();
+      const rounds = await Promise.all([h.notification.deliverIfLeader(), replica.deliverIfLeader(), h.notification.deliverIfLeader(), replica.deliverIfLeader()]);
+      expect(rounds.filter(Boolean).length).toBeGreaterThanOrEqual(1);
+      expect(rounds[0] === rounds[1]).toBe(false);
+      await h.deliver();
+    } finally {
+      await replica.close();
+    }
+    expect(mailsTo(cancelled.email).map(kindOf).sort()).toEqual(['booking.cancelled', 'booking.confirmed', 'user.invited']);
+    expect(mailsTo(reminded.email).map(kindOf).filter((kind) => kind === 'booking.reminder')).toHaveLength(1);
+  });
+
   it('sends through the secondary provider while the primary refuses, and records a permanent refusal without retrying', async () => {
     h.clock.set('2030-03-07T06:00:00Z');
     const person = await registerUser(h, tenant, 'Failover Person');

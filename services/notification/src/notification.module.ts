@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Bus, Lease, ensureLeaseStore, ensureStreams, runWhileLeader, type EventConsumer, type LeaderRunner } from '@plass/bus';
-import { DestroyExpiredKeys, IssuePasswordToken, Subjects, type MailKind, type RequestContext } from '@plass/contracts';
+import { DestroyExpiredKeys, IssuePasswordToken, Subjects, type EventEnvelope, type MailKind, type RequestContext } from '@plass/contracts';
 import { ProjectionRunner, openMongoProjectionStore, openSqliteProjectionStore, projectFromJetStream, type ProjectionStore } from '@plass/projections';
 import { NatsKeyClient, Shredder } from '@plass/shredder';
 import { createMetrics, type Logger, type Metrics } from '@plass/telemetry';
@@ -22,6 +22,10 @@ export interface NotificationModuleOptions {
   projectionStore: 'sqlite' | 'mongodb';
   mongodbUrl?: string | undefined;
   smtp: SmtpConfig;
+  /** How long a mail taken for sending is left to its sender before it is due again (ms); default 60 s, above the SMTP timeouts. */
+  claimMs?: number;
+  /** How long the primary is bypassed after it failed (ms); default 30 s. */
+  breakerCoolDownMs?: number;
   defaults: ServiceDefaults;
   logger: Logger;
   now?: () => Date;
@@ -36,6 +40,9 @@ export interface NotificationModuleOptions {
 export const OPTIONS = Symbol('NOTIFICATION_OPTIONS');
 export const BUS = Symbol('BUS');
 export const STORE = Symbol('NOTIFICATION_STORE');
+
+/** Events that may make a mail due now. */
+const TRIGGERS = new Set(['BookingConfirmed', 'BookingCancelled', 'BookingReleasedAsNoShow', 'UserRegistered']);
 
 const serviceContext = (tenantId: string): RequestContext => ({ tenantId, roles: [], correlationId: randomUUID() });
 
@@ -77,7 +84,7 @@ export class NotificationLifecycle implements OnApplicationBootstrap, OnApplicat
     this.metrics = options.metrics ?? createMetrics('notification');
     this.shredder = new Shredder(new NatsKeyClient(bus, { ttlMs: options.keyCacheTtlMs ?? 30_000 }));
     this.settings = new Settings({ store, defaults: options.defaults });
-    this.sender = new MailSender(options.smtp, { now: () => now().getTime() });
+    this.sender = new MailSender(options.smtp, { now: () => now().getTime(), ...(options.breakerCoolDownMs ? { breaker: { coolDownMs: options.breakerCoolDownMs } } : {}) });
     const dropped = this.metrics.counter('plass_notification_mails_dropped_total', 'Mails not sent: turned off, recipient unknown or erased', ['kind']);
     this.composer = new Composer({
       store,
@@ -96,6 +103,7 @@ export class NotificationLifecycle implements OnApplicationBootstrap, OnApplicat
       send: (mail) => this.sender.send(mail),
       retryDelay: (attempt) => retryDelay(attempt),
       now,
+      ...(options.claimMs ? { claimMs: options.claimMs } : {}),
       onOutcome: (mail: MailDocument, outcome: SendOutcome | { status: 'dropped' }) => {
         if (outcome.status === 'sent') sent.inc({ kind: mail.kind, provider: outcome.provider });
         else if (outcome.status === 'failed') failed.inc({ kind: mail.kind, provider: outcome.provider });
@@ -114,12 +122,31 @@ export class NotificationLifecycle implements OnApplicationBootstrap, OnApplicat
   }
 
   private readonly refreshGauges: () => Promise<void>;
+  private delivery: LeaderRunner | undefined;
+  private deliveryLease: Lease | undefined;
+
+  /** The delivery round as the lease decides it: only the replica holding `notification-delivery` works. */
+  async deliverIfLeader(): Promise<boolean> {
+    if (!(await this.deliveryLease!.acquire())) return false;
+    await this.deliverDue();
+    return true;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const { bus, store, options } = this;
     await ensureStreams(bus);
     await ensureLeaseStore(bus);
-    const runner = (definition: ConstructorParameters<typeof ProjectionRunner>[0]['definition']) => new ProjectionRunner({ definition, store, logger: options.logger });
+    // An event that may have made a mail due wakes the delivery round instead of waiting for its period.
+    const runner = (definition: ConstructorParameters<typeof ProjectionRunner>[0]['definition']) => {
+      const projection = new ProjectionRunner({ definition, store, logger: options.logger });
+      return {
+        handle: async (envelope: EventEnvelope) => {
+          const outcome = await projection.handle(envelope);
+          if (outcome === 'applied' && TRIGGERS.has(envelope.type)) this.delivery?.kick();
+          return outcome;
+        },
+      };
+    };
     this.consumers.push(
       await projectFromJetStream(bus, runner(bookingNotifications(reminderLeadIn(options.defaults))), {
         durable: 'notification-bookings',
@@ -131,11 +158,15 @@ export class NotificationLifecycle implements OnApplicationBootstrap, OnApplicat
     const holder = randomUUID();
     const now = () => (options.now?.() ?? new Date()).getTime();
     const retentionEveryMs = options.retentionEveryMs ?? 15 * 60_000;
+    const deliverEveryMs = options.deliverEveryMs ?? 2000;
+    // Short, so a replica takes over soon after the leader died; a round that outlives it is safe, as every mail is claimed before it is sent.
+    this.deliveryLease = new Lease(bus, { name: 'notification-delivery', holder, ttlMs: Math.max(10_000, 5 * deliverEveryMs), now });
+    this.delivery = runWhileLeader(this.deliveryLease, () => this.deliverDue().then(() => undefined), {
+      everyMs: deliverEveryMs,
+      onError: (error) => options.logger.warn({ err: error }, 'notification delivery round failed'),
+    });
     this.workers.push(
-      runWhileLeader(new Lease(bus, { name: 'notification-delivery', holder, ttlMs: 30_000, now }), () => this.deliverDue().then(() => undefined), {
-        everyMs: options.deliverEveryMs ?? 2000,
-        onError: (error) => options.logger.warn({ err: error }, 'notification delivery round failed'),
-      }),
+      this.delivery,
       runWhileLeader(new Lease(bus, { name: 'notification-retention', holder, ttlMs: 3 * retentionEveryMs, now }), () => this.applyRetention().then(() => undefined), {
         everyMs: retentionEveryMs,
         onError: (error) => options.logger.warn({ err: error }, 'notification retention round failed'),
@@ -146,12 +177,18 @@ export class NotificationLifecycle implements OnApplicationBootstrap, OnApplicat
     options.logger.info({ secondary: this.options.smtp.secondary !== undefined }, 'notification service is serving');
   }
 
-  /** One round of the leader's work: compose what fell due, then send what is queued. */
-  async deliverDue(): Promise<{ queued: number; sent: number; failed: number; retried: number; dropped: number }> {
-    const composed = await this.composer.runDue();
-    const dispatched = await this.dispatcher.runDue();
-    await this.refreshGauges();
-    return { queued: composed.queued, ...dispatched, dropped: composed.dropped + dispatched.dropped };
+  private rounds: Promise<unknown> = Promise.resolve();
+
+  /** One round of the leader's work: compose what fell due, then send what is queued. Rounds never overlap. */
+  deliverDue(): Promise<{ queued: number; sent: number; failed: number; retried: number; dropped: number }> {
+    const round = this.rounds.then(async () => {
+      const composed = await this.composer.runDue();
+      const dispatched = await this.dispatcher.runDue();
+      await this.refreshGauges();
+      return { queued: composed.queued, ...dispatched, dropped: composed.dropped + dispatched.dropped };
+    });
+    this.rounds = round.catch(() => undefined);
+    return round;
   }
 
   async applyRetention(): Promise<number> {

@@ -33,6 +33,8 @@ export interface NotificationHarness {
   /** Settles, then runs the delivery leader's round once. */
   deliver(): ReturnType<NotificationService['deliverDue']>;
   restartNotification(): Promise<void>;
+  /** Another notification replica on the same store and NATS (the caller closes it). */
+  startReplica(): Promise<NotificationService>;
   stop(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ export async function startNotificationHarness(): Promise<NotificationHarness> {
       await h.settle();
       return h.notification.deliverDue();
     },
+    startReplica: start,
     restartNotification: async () => {
       await h.notification.close();
       h.notification = await start();

@@ -15,15 +15,32 @@ export interface TestSmtp {
   received: ReceivedMail[];
   /** Answers every mail with this SMTP code (e.g. 451, 550) until cleared. */
   refuseWith: number | undefined;
+  /** Takes in each mail's data but never answers it (a provider that hangs before its 250): such mails are not received. */
+  hold: boolean;
+  /** Mails whose data arrived and that are held unanswered now; dropped when their client goes away. */
+  readonly held: number;
   close(): Promise<void>;
 }
 
 export async function startTestSmtp(provider: 'primary' | 'secondary', port?: number): Promise<TestSmtp> {
-  const state: TestSmtp = { port: 0, received: [], refuseWith: undefined, close: async () => undefined };
+  const pending = new Map<string, (error?: Error) => void>();
+  const state: TestSmtp = {
+    port: 0,
+    received: [],
+    refuseWith: undefined,
+    hold: false,
+    get held() {
+      return pending.size;
+    },
+    close: async () => undefined,
+  };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onClose(session) {
+      pending.delete(session.id);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -31,6 +48,10 @@ export async function startTestSmtp(provider: 'primary' | 'secondary', port?: nu
         if (state.refuseWith !== undefined) {
           const error = Object.assign(new Error(state.refuseWith >= 500 ? 'mailbox unavailable' : 'try again later'), { responseCode: state.refuseWith });
           callback(error);
+          return;
+        }
+        if (state.hold) {
+          pending.set(session.id, callback);
           return;
         }
         const raw = Buffer.concat(chunks).toString('utf8');
@@ -48,7 +69,12 @@ export async function startTestSmtp(provider: 'primary' | 'secondary', port?: nu
       resolve();
     });
   });
-  state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      for (const answer of pending.values()) answer(Object.assign(new Error('shutting down'), { responseCode: 421 }));
+      pending.clear();
+      server.close(() => resolve());
+    });
   return state;
 }
 
