@@ -127,7 +127,7 @@ describe('analytics', () => {
     expect(strict.items.filter((bucket) => (bucket.bookings ?? 0) > 0)).toEqual([]);
     expect(strict.items.some((bucket) => bucket.suppressed)).toBe(true);
     expect((await client.call('PATCH', '/v1/settings/privacy', { token: admin, body: { analyticsMinGroupSize: 2 } })).status).toBe(200);
-  });
+  }, 30_000);
 
   it('answers CSV with a header row and a suppressed column, and OpenAPI documents it', async () => {
     const json = await utilization('floor', 'week');

@@ -62,7 +62,7 @@ async function until(probe: () => Promise<boolean>, timeoutMs: number, what: str
  * nats-server and every service as separate processes on one data dir, so each one's memory can
  * be read from /proc. `stop()` must be called even when starting fails half-way.
  */
-export function startCluster(options: { root: string; dataDir: string; progress: (line: string) => void }): { cluster: Cluster; ready: Promise<void> } {
+export function startCluster(options: { root: string; dataDir: string; progress: (line: string) => void; env?: NodeJS.ProcessEnv }): { cluster: Cluster; ready: Promise<void> } {
   const children: Child[] = [];
   const state: { failure?: unknown; stopping: boolean } = { stopping: false };
   let rejectCrashed!: (error: Error) => void;
@@ -120,6 +120,7 @@ export function startCluster(options: { root: string; dataDir: string; progress:
       PLASS_OPERATOR_TOKEN: operatorToken,
       PLASS_LOG_LEVEL: 'warn',
       LOG_LEVEL: 'warn',
+      ...options.env,
     };
     options.progress(`bench: starting nats-server, ${services.map((service) => service.name).join(', ')} as separate processes…`);
     // BENCH_NODE_ARGS: extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.

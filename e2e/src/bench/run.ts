@@ -8,6 +8,7 @@ import { cpuSecondsOf, machineTicks, memoryOf } from './memory.js';
 import { pacedRun } from './paced.js';
 import { analyticsBench, analyticsLine } from './analytics.js';
 import { erasureRun } from './erasure.js';
+import { mailLine, mailRun, startMailCounter, type MailCounter } from './mail.js';
 import { cpuLine, erasureLine, machineLine, memoryLines, runLine, summaryLine, targetNotes } from './report.js';
 import { seed } from './seed.js';
 import { loadSettings, type BenchSettings } from './settings.js';
@@ -16,7 +17,7 @@ import { loadSettings, type BenchSettings } from './settings.js';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<void>): Promise<void> {
+async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<void>, mail: MailCounter): Promise<void> {
   say(
     `bench: ${settings.connections} connections, ${settings.durationS}s per run (+${settings.warmupS}s warm-up), ` +
       `${settings.spaces} spaces, ${settings.people} people, ${settings.bookers} bookers, ${cpus().length} CPUs`,
@@ -47,6 +48,7 @@ async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<v
 
   const erasure = await erasureRun({ url: cluster.url, adminToken: seeded.tokens[0]!, count: settings.erasures, nextBooking: () => requests.next(), progress: say });
   say(erasureLine(erasure));
+  say(mailLine(await mailRun({ url: cluster.url, counter: mail, count: settings.mails, concurrency: 4, nextBooking: () => requests.next(), progress: say })));
 
   const memory = cluster.members().map((member) => ({ name: member.name, memory: memoryOf(member.pid) }));
   say('bench: memory (current / peak resident set per process):');
@@ -108,11 +110,14 @@ async function main(): Promise<number> {
     return 1;
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'plass-bench-'));
-  const { cluster, ready } = startCluster({ root, dataDir, progress: say });
+  // The notification service sends every mail to this counter, as it would to a provider.
+  const mail = await startMailCounter();
+  const { cluster, ready } = startCluster({ root, dataDir, progress: say, env: { PLASS_SMTP_PRIMARY_URL: `smtp://127.0.0.1:${mail.port}` } });
   let cleaned: Promise<void> | undefined;
   const cleanUp = () =>
     (cleaned ??= cluster
       .stop()
+      .then(() => mail.close())
       .finally(() => rmSync(dataDir, { recursive: true, force: true })));
   let interrupted = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -123,7 +128,7 @@ async function main(): Promise<number> {
     });
   }
   try {
-    await Promise.race([bench(settings, cluster, ready), cluster.crashed]);
+    await Promise.race([bench(settings, cluster, ready, mail), cluster.crashed]);
     return 0;
   } catch (error) {
     // Stopping the services under a running step fails it; that failure is the signal's, not news.

@@ -10,6 +10,8 @@ export interface BenchSettings {
   people: number;
   /** People erased one by one after the booking runs, for the erasure latency. */
   erasures: number;
+  /** Bookings timed from their answer to their confirmation at the SMTP server. */
+  mails: number;
   /** BENCH_TIMELINE: a file for the half-peak run's requests, one line each (due time, latency, status). */
   timelineFile?: string;
   /** BENCH_HALF_RATE: requests/s of the paced run instead of half the peak's, to compare changes at one load. */
@@ -35,6 +37,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
     bookers: Math.min(positiveInt(env, 'BENCH_BOOKERS', 8), 15),
     people: positiveInt(env, 'BENCH_PEOPLE', 200),
     erasures: positiveInt(env, 'BENCH_ERASURES', 50),
+    mails: positiveInt(env, 'BENCH_MAILS', 200),
     timelineFile: env.BENCH_TIMELINE || undefined,
     halfRate: env.BENCH_HALF_RATE ? positiveInt(env, 'BENCH_HALF_RATE', 1) : undefined,
     analytics:

@@ -51,6 +51,18 @@ export interface ComposerDeps {
 
 type Outcome = { queued: MailDocument } | { dropped: string } | { retryAt: number };
 
+/**
+ * How late a mail may still go. Older intents are dropped, not sent: a service that was down for
+ * days, or a fresh store replaying the event stream, must not mail people about the past.
+ */
+export const STALE_AFTER_MS: Record<MailKind, number> = {
+  'booking.confirmed': 24 * 3_600_000,
+  'booking.cancelled': 24 * 3_600_000,
+  'booking.released': 24 * 3_600_000,
+  'booking.reminder': 30 * 60_000,
+  'user.invited': 72 * 3_600_000,
+};
+
 const kindSetting: Record<MailKind, keyof NotificationSettings['mails']> = {
   'booking.confirmed': 'confirmed',
   'booking.cancelled': 'cancelled',
@@ -98,6 +110,7 @@ export class Composer {
   }
 
   private async compose(intent: IntentDocument): Promise<Outcome> {
+    if (this.deps.now().getTime() - intent.dueAt > STALE_AFTER_MS[intent.kind]) return { dropped: 'stale' };
     const settings = await this.deps.settings.of(intent.tenantId);
     if (!settings.mails[kindSetting[intent.kind]] || (intent.kind === 'booking.reminder' && settings.reminderMinutesBefore === 0)) return { dropped: 'turned off by the tenant' };
     return intent.kind === 'user.invited' ? this.composeInvitation(intent, settings) : this.composeBookingMail(intent, settings);
@@ -108,6 +121,7 @@ export class Composer {
     const booking = await store.get<BookingDocument>(BOOKINGS, bookingDocId(intent.tenantId, intent.bookingId!));
     if (!booking) return { dropped: 'unknown booking' };
     if (intent.kind === 'booking.reminder' && booking.status !== 'confirmed') return { dropped: 'no longer pending' };
+    if (Date.parse(booking.end) <= this.deps.now().getTime()) return { dropped: 'booking over' };
     const { data } = await shredder.decrypt(BookingConfirmed.data.pick({ bookedBy: true }), { bookedBy: booking.bookedBy }, { tenantId: intent.tenantId, aad: booking.streamId });
     if (isRedacted(data.bookedBy)) return { dropped: 'keys destroyed' };
     const userId = data.bookedBy;

@@ -137,6 +137,7 @@ describe('notification', () => {
     await h.client.request(CreateBooking, { spaceId, start: '2030-03-06T16:00:00.000Z', end: '2030-03-06T17:00:00.000Z' }, reminded.ctx);
     await h.deliver();
     await h.client.request(CancelBooking, { bookingId: gone.id }, cancelled.ctx);
+    await h.deliver();
     const replica = await h.startReplica();
     try {
       h.clock.set('2030-03-06T15:50:00Z');
@@ -175,6 +176,17 @@ describe('notification', () => {
     const log = await h.client.request(ListNotifications, { userId: bounced.id, limit: 50 }, tenant.admin);
     expect(log.items.map((entry) => [entry.kind, entry.status, entry.attempts])).toEqual([['user.invited', 'failed', 1]]);
     expect(mailsTo(bounced.email)).toEqual([]);
+  });
+
+  it('does not mail about the past: a confirmation composed more than a day late is dropped, a due reminder still goes', async () => {
+    h.clock.set('2030-03-20T08:00:00Z');
+    const person = await registerUser(h, tenant, 'Late Person');
+    await h.deliver();
+    await h.client.request(CreateBooking, { spaceId, start: '2030-03-22T10:00:00.000Z', end: '2030-03-22T11:00:00.000Z' }, person.ctx);
+    await h.settle();
+    h.clock.set('2030-03-22T09:50:00Z');
+    await h.deliver();
+    expect(mailsTo(person.email).map(kindOf)).toEqual(['user.invited', 'booking.reminder']);
   });
 
   it("serves the booker's calendar entry, and only to the booker", async () => {

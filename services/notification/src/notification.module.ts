@@ -29,6 +29,8 @@ export interface NotificationModuleOptions {
   defaults: ServiceDefaults;
   logger: Logger;
   now?: () => Date;
+  /** Whether an event that makes a mail due starts a delivery round at once (default); tests that drive rounds themselves turn it off. */
+  deliverOnEvents?: boolean;
   /** How often the leader composes and sends what is due (ms); default 2 s. */
   deliverEveryMs?: number;
   /** How often the leader applies booking retention to the log (ms); default 15 minutes. */
@@ -142,7 +144,7 @@ export class NotificationLifecycle implements OnApplicationBootstrap, OnApplicat
       return {
         handle: async (envelope: EventEnvelope) => {
           const outcome = await projection.handle(envelope);
-          if (outcome === 'applied' && TRIGGERS.has(envelope.type)) this.delivery?.kick();
+          if (outcome === 'applied' && options.deliverOnEvents !== false && TRIGGERS.has(envelope.type)) this.delivery?.kick();
           return outcome;
         },
       };

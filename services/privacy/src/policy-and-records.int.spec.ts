@@ -119,7 +119,7 @@ describe('the record of processing (Art. 30)', () => {
 
     const record = await h.client.request(GetProcessingRecords, {}, officer);
     expect(record).toMatchObject({ controller: { tenantId }, generatedAt: h.clock.now.toISOString(), subProcessors: items });
-    expect(record.activities.map((activity) => activity.purpose)).toEqual(['profile', 'booking', 'controller_contact']);
+    expect(record.activities.map((activity) => activity.purpose)).toEqual(['profile', 'booking', 'notification', 'controller_contact']);
     expect(record.activities[1]!.retention).toContain('90 days');
     expect(record.activities[0]!.categories.map((c) => c.category)).toEqual(expect.arrayContaining(['contact', 'name', 'credential']));
     await fails(h.client.request(GetProcessingRecords, {}, as(tenantId, randomUUID(), 'employee')), 'auth.forbidden');

@@ -74,8 +74,9 @@ export async function startNotificationHarness(): Promise<NotificationHarness> {
       defaults: { sender: { address: 'desk@plass.example', name: 'plass' }, baseUrl: 'https://plass.example' },
       logger: logger('notification'),
       now: () => clock.now,
-      // The leader's timer stays out of the way: tests run its rounds with `deliver()`.
+      // The leader's timer and event kicks stay out of the way: tests run its rounds with `deliver()`.
       deliverEveryMs: 3_600_000,
+      deliverOnEvents: false,
       retentionEveryMs: 3_600_000,
     });
   const client = await Bus.connect({ servers: nats.url, name: 'notification-test-client', requestTimeoutMs: 20_000 });
