@@ -37,7 +37,7 @@ describe('notification through the gateway', () => {
     const invited = { email: 'ola.berg@fjord.example', displayName: 'Ola Berg', role: 'employee', locale: 'nb' };
     expect((await call('POST', '/v1/users', tenant.adminToken, invited)).status).toBe(201);
     const mail = await mailOf(invited.email, 'user.invited');
-    expect(mail.parsed.subject).toBe('Velkommen til Fjord på plass');
+    expect(mail.parsed.subject).toBe('Invitasjon fra Fjord');
     const token = decodeURIComponent(/set-password#token=([^\s"<]+)/.exec(mail.parsed.text ?? '')![1]!);
     const password = 'a long and new passphrase';
     expect((await call('POST', '/v1/auth/password', undefined, { token, password })).status).toBe(204);

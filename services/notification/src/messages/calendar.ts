@@ -1,46 +1,55 @@
-import ical, { ICalCalendarMethod, ICalEventStatus, ICalAttendeeRole, ICalAttendeeStatus } from 'ical-generator';
+import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { instant } from './format.js';
 
 export const calendarUid = (bookingId: string) => `${bookingId}@plass`;
 
 export interface CalendarEntry {
   bookingId: string;
   method: 'REQUEST' | 'CANCEL';
-  /** 0 for the booking, higher for each update of it (a cancellation or release is 1). */
   sequence: number;
   start: string;
   end: string;
-  /** The location's zone: named in the calendar (X-WR-TIMEZONE) and the description; the times themselves are UTC. */
   timeZone: string;
   summary: string;
   description?: string;
   location: string;
   organizer: { name: string; email: string };
+  /** The booker; absent where the entry is downloaded rather than mailed. */
   attendee?: { name: string; email: string };
   url?: string;
-  /** DTSTAMP: when this entry was made. */
   stamp: string;
 }
 
-/** An RFC 5545 calendar with one event: the booking, or its cancellation (same UID, higher SEQUENCE). */
-export function bookingCalendar(entry: CalendarEntry): string {
-  const calendar = ical({ prodId: { company: 'plass', product: 'plass', language: 'EN' }, method: entry.method === 'REQUEST' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL });
-  calendar.x([{ key: 'X-WR-TIMEZONE', value: entry.timeZone }]);
-  const event = calendar.createEvent({
-    id: calendarUid(entry.bookingId),
-    sequence: entry.sequence,
-    start: new Date(entry.start),
-    end: new Date(entry.end),
-    stamp: new Date(entry.stamp),
-    summary: entry.summary,
-    location: entry.location,
-    description: [entry.description, `(${entry.timeZone})`].filter(Boolean).join('\n'),
-    organizer: { name: entry.organizer.name, email: entry.organizer.email },
-    status: entry.method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-    ...(entry.url ? { url: entry.url } : {}),
+/**
+ * One booking as an iTIP entry. Times stay in UTC: ical-generator writes a TZID'd time in the host's
+ * zone for a plain Date, so the location's zone travels as X-WR-TIMEZONE (the display zone calendar
+ * clients honour), as X-PLASS-TZID on the event itself, and in the description.
+ */
+export function bookingCalendar(options: CalendarEntry): string {
+  // A CN parameter cannot hold a double quote (RFC 5545 §3.2), and ical-generator backslash-escapes it, which parsers cut short.
+  const person = ({ name, email }: { name: string; email: string }) => ({ name: name.replaceAll('"', "'"), email });
+  const calendar = ical({
+    prodId: { company: 'plass', product: 'notification', language: 'EN' },
+    method: options.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
+    x: [['X-WR-TIMEZONE', options.timeZone]],
   });
-  event.x([{ key: 'X-PLASS-TZID', value: entry.timeZone }]);
-  if (entry.attendee) {
-    event.createAttendee({ name: entry.attendee.name, email: entry.attendee.email, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.ACCEPTED });
-  }
+  calendar.createEvent({
+    id: calendarUid(options.bookingId),
+    sequence: options.sequence,
+    stamp: instant(options.stamp),
+    start: instant(options.start),
+    end: instant(options.end),
+    summary: options.summary,
+    description: options.description?.includes(options.timeZone) ? options.description : [options.description, `(${options.timeZone})`].filter(Boolean).join('\n'),
+    location: options.location || null,
+    url: options.url ?? null,
+    status: options.method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    organizer: person(options.organizer),
+    // Accepted and no RSVP: the booking is already made, so no client should ask the booker to reply to a no-reply sender.
+    attendees: options.attendee
+      ? [{ ...person(options.attendee), role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.ACCEPTED, rsvp: false }]
+      : [],
+    x: [['X-PLASS-TZID', options.timeZone]],
+  });
   return calendar.toString();
 }

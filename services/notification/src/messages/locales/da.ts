@@ -3,36 +3,47 @@ import type { Messages } from './en.js';
 export const da: Messages = {
   common: {
     greeting: 'Hej {{name}},',
-    footer: '{{tenant}} har sendt dig denne e-mail gennem plass.',
-    open: 'Åbn i plass',
+    footer: 'Du modtager denne e-mail, fordi du har en konto hos {{tenant}} i plass.',
+    viewBooking: 'Se bookingen',
+    checkIn: 'Tjek ind',
     space: 'Plads',
     kind: 'Type',
     floor: 'Etage',
     zone: 'Zone',
-    location: 'Lokation',
+    location: 'Sted',
     when: 'Hvornår',
-    kinds: { desk: 'Skrivebord', room: 'Mødelokale', parking: 'Parkeringsplads' },
   },
-  'booking.confirmed': {
-    subject: 'Booket: {{space}}, {{date}}',
-    intro: 'Din booking er bekræftet. Den vedhæftede invitation tilføjer den til din kalender.',
+  kinds: {
+    desk: 'Arbejdsplads',
+    room: 'Mødelokale',
+    parking: 'Parkeringsplads',
   },
-  'booking.cancelled': {
-    subject: 'Aflyst: {{space}}, {{date}}',
-    intro: 'Din booking er aflyst. Den vedhæftede opdatering fjerner den fra din kalender.',
+  confirmed: {
+    subject: 'Booking bekræftet: {{space}}, {{date}}',
+    intro: 'Din booking er bekræftet.',
+    calendar: 'Med den vedhæftede kalenderaftale tilføjer du den til din kalender.',
   },
-  'booking.released': {
-    subject: 'Frigivet: {{space}}, {{date}}',
-    intro: 'Ingen tjekkede ind, så din booking blev frigivet til andre.',
+  cancelled: {
+    subject: 'Booking annulleret: {{space}}, {{date}}',
+    intro: 'Din booking er annulleret.',
+    introSelf: 'Din booking er annulleret, som du bad om.',
+    introAdmin: 'En administrator har annulleret din booking.',
   },
-  'booking.reminder': {
-    subject: 'Påmindelse: {{space}} kl. {{time}}',
-    intro: 'Din booking starter om {{minutes}} minutter. Tjek ind, når du ankommer, ellers bliver den frigivet til andre.',
+  released: {
+    subject: 'Booking frigivet: {{space}}, {{date}}',
+    intro: 'Din booking blev frigivet, fordi du ikke tjekkede ind i tide. Pladsen er nu ledig for andre.',
   },
-  'user.invited': {
-    subject: 'Velkommen til {{tenant}} på plass',
-    intro: 'Der er oprettet en konto til dig. Vælg en adgangskode for at begynde at booke skriveborde, mødelokaler og parkering.',
+  reminder: {
+    subject: 'Påmindelse: {{space}}, {{date}} kl. {{time}}',
+    startsIn: 'Din booking starter {{relative}}, kl. {{time}}.',
+    startsAt: 'Din booking starter kl. {{time}}.',
+    checkIn: 'Tjek ind, når du ankommer, ellers bliver pladsen frigivet til andre.',
+  },
+  invited: {
+    subject: 'Invitation fra {{tenant}}',
+    intro: '{{tenant}} har inviteret dig til plass, hvor du booker arbejdspladser, mødelokaler og parkering.',
     action: 'Vælg adgangskode',
-    expiry: 'Linket kan bruges én gang og udløber {{expires}}.',
+    expiry: 'Linket er gyldigt indtil {{expires}}.',
+    ignore: 'Hvis du ikke forventede denne invitation, kan du se bort fra denne e-mail.',
   },
 };

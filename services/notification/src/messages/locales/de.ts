@@ -3,36 +3,47 @@ import type { Messages } from './en.js';
 export const de: Messages = {
   common: {
     greeting: 'Hallo {{name}},',
-    footer: '{{tenant}} hat Ihnen diese E-Mail über plass gesendet.',
-    open: 'In plass öffnen',
+    footer: 'Sie erhalten diese E-Mail, weil Sie bei {{tenant}} ein Konto in plass haben.',
+    viewBooking: 'Buchung ansehen',
+    checkIn: 'Einchecken',
     space: 'Platz',
     kind: 'Art',
     floor: 'Etage',
     zone: 'Bereich',
     location: 'Standort',
     when: 'Wann',
-    kinds: { desk: 'Schreibtisch', room: 'Besprechungsraum', parking: 'Parkplatz' },
   },
-  'booking.confirmed': {
-    subject: 'Gebucht: {{space}}, {{date}}',
-    intro: 'Ihre Buchung ist bestätigt. Die angehängte Einladung trägt sie in Ihren Kalender ein.',
+  kinds: {
+    desk: 'Arbeitsplatz',
+    room: 'Besprechungsraum',
+    parking: 'Parkplatz',
   },
-  'booking.cancelled': {
-    subject: 'Storniert: {{space}}, {{date}}',
-    intro: 'Ihre Buchung wurde storniert. Die angehängte Aktualisierung entfernt sie aus Ihrem Kalender.',
+  confirmed: {
+    subject: 'Buchung bestätigt: {{space}}, {{date}}',
+    intro: 'Ihre Buchung ist bestätigt.',
+    calendar: 'Mit dem angehängten Kalendereintrag übernehmen Sie sie in Ihren Kalender.',
   },
-  'booking.released': {
-    subject: 'Freigegeben: {{space}}, {{date}}',
-    intro: 'Niemand hat eingecheckt, daher wurde Ihre Buchung für andere freigegeben.',
+  cancelled: {
+    subject: 'Buchung storniert: {{space}}, {{date}}',
+    intro: 'Ihre Buchung wurde storniert.',
+    introSelf: 'Ihre Buchung wurde wie gewünscht storniert.',
+    introAdmin: 'Ein Administrator hat Ihre Buchung storniert.',
   },
-  'booking.reminder': {
-    subject: 'Erinnerung: {{space}} um {{time}}',
-    intro: 'Ihre Buchung beginnt in {{minutes}} Minuten. Checken Sie bei Ankunft ein, sonst wird sie für andere freigegeben.',
+  released: {
+    subject: 'Buchung freigegeben: {{space}}, {{date}}',
+    intro: 'Ihre Buchung wurde freigegeben, weil Sie nicht rechtzeitig eingecheckt haben. Der Platz ist jetzt wieder für andere frei.',
   },
-  'user.invited': {
-    subject: 'Willkommen bei {{tenant}} auf plass',
-    intro: 'Für Sie wurde ein Konto angelegt. Wählen Sie ein Passwort, um Schreibtische, Besprechungsräume und Parkplätze zu buchen.',
+  reminder: {
+    subject: 'Erinnerung: {{space}}, {{date}}, {{time}} Uhr',
+    startsIn: 'Ihre Buchung beginnt {{relative}}, um {{time}} Uhr.',
+    startsAt: 'Ihre Buchung beginnt um {{time}} Uhr.',
+    checkIn: 'Checken Sie bei Ihrer Ankunft ein, sonst wird der Platz für andere freigegeben.',
+  },
+  invited: {
+    subject: 'Ihre Einladung von {{tenant}}',
+    intro: '{{tenant}} hat Sie zu plass eingeladen, wo Sie Arbeitsplätze, Besprechungsräume und Parkplätze buchen.',
     action: 'Passwort festlegen',
-    expiry: 'Der Link funktioniert einmal und läuft am {{expires}} ab.',
+    expiry: 'Der Link ist gültig bis {{expires}}.',
+    ignore: 'Falls Sie diese Einladung nicht erwartet haben, können Sie diese E-Mail ignorieren.',
   },
 };

@@ -1,38 +1,53 @@
 export const en = {
   common: {
     greeting: 'Hello {{name}},',
-    footer: '{{tenant}} sent you this mail through plass.',
-    open: 'Open in plass',
+    footer: 'You receive this email because you have an account with {{tenant}} on plass.',
+    viewBooking: 'View booking',
+    checkIn: 'Check in',
     space: 'Space',
     kind: 'Type',
     floor: 'Floor',
     zone: 'Zone',
     location: 'Location',
     when: 'When',
-    kinds: { desk: 'Desk', room: 'Meeting room', parking: 'Parking spot' },
   },
-  'booking.confirmed': {
-    subject: 'Booked: {{space}}, {{date}}',
-    intro: 'Your booking is confirmed. The attached invitation adds it to your calendar.',
+  kinds: {
+    desk: 'Desk',
+    room: 'Meeting room',
+    parking: 'Parking space',
   },
-  'booking.cancelled': {
-    subject: 'Cancelled: {{space}}, {{date}}',
-    intro: 'Your booking has been cancelled. The attached update removes it from your calendar.',
+  confirmed: {
+    subject: 'Booking confirmed: {{space}}, {{date}}',
+    intro: 'Your booking is confirmed.',
+    calendar: 'The attached calendar entry adds it to your calendar.',
   },
-  'booking.released': {
-    subject: 'Released: {{space}}, {{date}}',
-    intro: 'Nobody checked in, so your booking was released for others.',
+  cancelled: {
+    subject: 'Booking cancelled: {{space}}, {{date}}',
+    intro: 'Your booking has been cancelled.',
+    introSelf: 'Your booking has been cancelled as you asked.',
+    introAdmin: 'An administrator has cancelled your booking.',
   },
-  'booking.reminder': {
-    subject: 'Reminder: {{space}} at {{time}}',
-    intro: 'Your booking starts in {{minutes}} minutes. Check in when you arrive, or it will be released for others.',
+  released: {
+    subject: 'Booking released: {{space}}, {{date}}',
+    intro: 'Your booking was released because you did not check in in time. The space is free for others again.',
   },
-  'user.invited': {
-    subject: 'Welcome to {{tenant}} on plass',
-    intro: 'An account has been created for you. Choose a password to start booking desks, rooms and parking.',
+  reminder: {
+    subject: 'Reminder: {{space}}, {{date}} at {{time}}',
+    startsIn: 'Your booking starts {{relative}}, at {{time}}.',
+    startsAt: 'Your booking starts at {{time}}.',
+    checkIn: 'Check in when you arrive, or the space will be released for others.',
+  },
+  invited: {
+    subject: 'Your invitation to {{tenant}}',
+    intro: '{{tenant}} has invited you to plass, where you book desks, meeting rooms and parking.',
     action: 'Set your password',
-    expiry: 'The link works once and expires on {{expires}}.',
+    expiry: 'The link is valid until {{expires}}.',
+    ignore: 'If you did not expect this invitation, you can ignore this email.',
   },
-};
+} as const;
 
-export type Messages = typeof en;
+type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
+export type Messages = Shape<typeof en>;
+
+type Paths<T> = { [K in keyof T & string]: T[K] extends string ? K : `${K}.${Paths<T[K]>}` }[keyof T & string];
+export type MessageKey = Paths<Messages>;

@@ -3,36 +3,47 @@ import type { Messages } from './en.js';
 export const nb: Messages = {
   common: {
     greeting: 'Hei {{name}},',
-    footer: '{{tenant}} sendte deg denne e-posten gjennom plass.',
-    open: 'Åpne i plass',
+    footer: 'Du får denne e-posten fordi du har en konto hos {{tenant}} i plass.',
+    viewBooking: 'Se bookingen',
+    checkIn: 'Sjekk inn',
     space: 'Plass',
     kind: 'Type',
     floor: 'Etasje',
     zone: 'Sone',
-    location: 'Lokasjon',
+    location: 'Sted',
     when: 'Når',
-    kinds: { desk: 'Skrivebord', room: 'Møterom', parking: 'Parkeringsplass' },
   },
-  'booking.confirmed': {
-    subject: 'Booket: {{space}}, {{date}}',
-    intro: 'Bookingen din er bekreftet. Den vedlagte invitasjonen legger den inn i kalenderen din.',
+  kinds: {
+    desk: 'Arbeidsplass',
+    room: 'Møterom',
+    parking: 'Parkeringsplass',
   },
-  'booking.cancelled': {
-    subject: 'Avlyst: {{space}}, {{date}}',
-    intro: 'Bookingen din er avlyst. Den vedlagte oppdateringen fjerner den fra kalenderen din.',
+  confirmed: {
+    subject: 'Booking bekreftet: {{space}}, {{date}}',
+    intro: 'Bookingen din er bekreftet.',
+    calendar: 'Med kalenderoppføringen i vedlegget legger du den inn i kalenderen din.',
   },
-  'booking.released': {
-    subject: 'Frigitt: {{space}}, {{date}}',
-    intro: 'Ingen sjekket inn, så bookingen din ble frigitt for andre.',
+  cancelled: {
+    subject: 'Booking avbestilt: {{space}}, {{date}}',
+    intro: 'Bookingen din er avbestilt.',
+    introSelf: 'Bookingen din er avbestilt slik du ba om.',
+    introAdmin: 'En administrator har avbestilt bookingen din.',
   },
-  'booking.reminder': {
-    subject: 'Påminnelse: {{space}} kl. {{time}}',
-    intro: 'Bookingen din starter om {{minutes}} minutter. Sjekk inn når du kommer, ellers blir den frigitt for andre.',
+  released: {
+    subject: 'Booking frigitt: {{space}}, {{date}}',
+    intro: 'Bookingen din ble frigitt fordi du ikke sjekket inn i tide. Plassen er nå ledig for andre.',
   },
-  'user.invited': {
-    subject: 'Velkommen til {{tenant}} på plass',
-    intro: 'Det er opprettet en konto for deg. Velg et passord for å begynne å booke skrivebord, møterom og parkering.',
+  reminder: {
+    subject: 'Påminnelse: {{space}}, {{date}} kl. {{time}}',
+    startsIn: 'Bookingen din starter {{relative}}, kl. {{time}}.',
+    startsAt: 'Bookingen din starter kl. {{time}}.',
+    checkIn: 'Sjekk inn når du kommer, ellers blir plassen frigitt for andre.',
+  },
+  invited: {
+    subject: 'Invitasjon fra {{tenant}}',
+    intro: '{{tenant}} har invitert deg til plass, der du booker arbeidsplasser, møterom og parkering.',
     action: 'Velg passord',
-    expiry: 'Lenken kan brukes én gang og utløper {{expires}}.',
+    expiry: 'Lenken er gyldig til {{expires}}.',
+    ignore: 'Hvis du ikke ventet denne invitasjonen, kan du se bort fra denne e-posten.',
   },
 };
