@@ -80,7 +80,8 @@ const kindSetting: Record<MailKind, keyof NotificationSettings['mails']> = {
 export class Composer {
   constructor(private readonly deps: ComposerDeps) {}
 
-  async runDue(batch = 200): Promise<{ queued: number; dropped: number }> {
+  /** Composes up to `batch` intents that are due; `more` when there may be further ones due already. */
+  async runDue(batch = 200): Promise<{ queued: number; dropped: number; more: boolean }> {
     const now = this.deps.now().getTime();
     const due = (await this.deps.store.find<IntentDueDocument>(INTENTS_DUE, {}, { limit: batch })).filter((doc) => doc.dueAt <= now);
     let queued = 0;
@@ -93,7 +94,7 @@ export class Composer {
       if ('dropped' in outcome) dropped += 1;
       await this.settle(intent, outcome);
     }
-    return { queued, dropped };
+    return { queued, dropped, more: due.length === batch };
   }
 
   private async settle(intent: IntentDocument, outcome: Outcome): Promise<void> {

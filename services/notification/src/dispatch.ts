@@ -17,11 +17,13 @@ export interface DispatchDeps {
   now: () => Date;
   /** How long a claimed mail is left to its dispatcher (default CLAIM_MS). */
   claimMs?: number;
+  /** How many mails are sent at once (default 1); each is claimed on its own, so this is safe. */
+  inFlight?: number;
   onOutcome?: (mail: MailDocument, outcome: SendOutcome | { status: 'dropped'; reason: string }) => void;
 }
 
 /**
- * Sends the queued mails that are due, one at a time, and records each outcome. A crash after the
+ * Sends the queued mails that are due, a few at a time, and records each outcome. A crash after the
  * provider accepted a mail but before that was recorded sends it again on the next round, with
  * the same Message-ID, so the recipient's provider can tell it is the same mail; nothing queued is
  * ever lost. Transient failures come back with backoff; permanent ones are recorded once.
@@ -29,17 +31,21 @@ export interface DispatchDeps {
 export class Dispatcher {
   constructor(private readonly deps: DispatchDeps) {}
 
-  async runDue(batch = 50): Promise<{ sent: number; failed: number; retried: number; dropped: number }> {
+  /** Sends up to `batch` mails that are due; `more` when there may be further ones due already. */
+  async runDue(batch = 50): Promise<{ sent: number; failed: number; retried: number; dropped: number; more: boolean }> {
     const counts = { sent: 0, failed: 0, retried: 0, dropped: 0 };
     const now = this.deps.now().getTime();
     const due = (await this.deps.store.find<MailDueDocument>(MAILS_DUE, {}, { limit: batch })).filter((doc) => doc.dueAt <= now);
-    for (const { mail: id } of due) {
-      const mail = await this.claim(id);
-      if (!mail) continue;
-      const outcome = await this.dispatch(mail);
-      counts[outcome] += 1;
+    const inFlight = Math.max(1, this.deps.inFlight ?? 1);
+    for (let i = 0; i < due.length; i += inFlight) {
+      await Promise.all(
+        due.slice(i, i + inFlight).map(async ({ mail: id }) => {
+          const mail = await this.claim(id);
+          if (mail) counts[await this.dispatch(mail)] += 1;
+        }),
+      );
     }
-    return counts;
+    return { ...counts, more: due.length === batch };
   }
 
   /** The number of mails waiting to be sent. */

@@ -8,13 +8,16 @@ import { ProjectionRunner, openMongoProjectionStore, openSqliteProjectionStore, 
 import { NatsKeyClient, Shredder } from '@plass/shredder';
 import { createMetrics, type Logger, type Metrics } from '@plass/telemetry';
 import { Composer } from './composer.js';
-import { MailSender, retryDelay, type SendOutcome, type SmtpConfig } from './delivery/index.js';
+import { MailSender, SENDS_IN_FLIGHT, retryDelay, type SendOutcome, type SmtpConfig } from './delivery/index.js';
 import { Dispatcher } from './dispatch.js';
 import { registerNotificationHandlers } from './notification-app.js';
 import type { MailDocument } from './outbox.js';
 import { bookingNotifications, recipientsDirectory } from './projection.js';
 import { Settings, reminderLeadIn, type ServiceDefaults } from './settings.js';
 import { SubjectData } from './subject-data.js';
+
+/** Batches of intents and mails one delivery round works through at most (200 × 50 mails). */
+const MAX_BATCHES_PER_ROUND = 200;
 
 export interface NotificationModuleOptions {
   natsUrl: string;
@@ -105,6 +108,7 @@ export class NotificationLifecycle implements OnApplicationBootstrap, OnApplicat
       send: (mail) => this.sender.send(mail),
       retryDelay: (attempt) => retryDelay(attempt),
       now,
+      inFlight: SENDS_IN_FLIGHT,
       ...(options.claimMs ? { claimMs: options.claimMs } : {}),
       onOutcome: (mail: MailDocument, outcome: SendOutcome | { status: 'dropped' }) => {
         if (outcome.status === 'sent') sent.inc({ kind: mail.kind, provider: outcome.provider });
@@ -181,13 +185,27 @@ export class NotificationLifecycle implements OnApplicationBootstrap, OnApplicat
 
   private rounds: Promise<unknown> = Promise.resolve();
 
-  /** One round of the leader's work: compose what fell due, then send what is queued. Rounds never overlap. */
+  /**
+   * One round of the leader's work: compose what fell due and send what is queued, in batches,
+   * until nothing due is left (a backlog drains at the providers' pace, not one batch per tick).
+   * Rounds never overlap.
+   */
   deliverDue(): Promise<{ queued: number; sent: number; failed: number; retried: number; dropped: number }> {
     const round = this.rounds.then(async () => {
-      const composed = await this.composer.runDue();
-      const dispatched = await this.dispatcher.runDue();
+      const total = { queued: 0, sent: 0, failed: 0, retried: 0, dropped: 0 };
+      // Bounded, so that a store in an unexpected state cannot hold the round forever; the next tick goes on.
+      for (let more = true, batches = 0; more && batches < MAX_BATCHES_PER_ROUND; batches += 1) {
+        const composed = await this.composer.runDue();
+        const dispatched = await this.dispatcher.runDue();
+        total.queued += composed.queued;
+        total.dropped += composed.dropped + dispatched.dropped;
+        total.sent += dispatched.sent;
+        total.failed += dispatched.failed;
+        total.retried += dispatched.retried;
+        more = composed.more || dispatched.more;
+      }
       await this.refreshGauges();
-      return { queued: composed.queued, ...dispatched, dropped: composed.dropped + dispatched.dropped };
+      return total;
     });
     this.rounds = round.catch(() => undefined);
     return round;

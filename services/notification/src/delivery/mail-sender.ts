@@ -62,6 +62,9 @@ function classify(error: unknown): Failure {
  * open or when the primary fails transiently in this very attempt. A permanent refusal (5xx about
  * the mail or its recipient) is final; a transient one everywhere is for the caller to retry.
  */
+/** How many mails are handed to a provider at once (and so its pool's connections). */
+export const SENDS_IN_FLIGHT = 4;
+
 export class MailSender {
   private readonly transports = new Map<Provider, Transporter>();
   private readonly breaker: CircuitBreaker;
@@ -87,6 +90,10 @@ export class MailSender {
           socketTimeout: timeout,
           disableFileAccess: true,
           disableUrlAccess: true,
+          // Connections are kept and reused: one SMTP handshake per connection, not per mail.
+          pool: true,
+          maxConnections: SENDS_IN_FLIGHT,
+          maxMessages: 500,
         }),
       );
     }
