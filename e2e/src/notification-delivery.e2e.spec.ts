@@ -154,8 +154,12 @@ describe('mail delivery across providers and crashes', () => {
     );
     expect(failed.attempts).toBe(1);
     primary.refuseWith = undefined;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Rounds went on after the refusal: a later booking's mail arrives, the refused one never again.
+    const later = await book();
+    await confirmationOf(later.bookingId);
     expect(confirmations().filter((mail) => mail.parsed.text?.includes(bookingId))).toEqual([]);
+    const entry = ((await log()).body.items as { bookingId: string; status: string; attempts: number }[]).find((item) => item.bookingId === bookingId);
+    expect(entry).toMatchObject({ status: 'failed', attempts: 1 });
   }, 90_000);
 
   it('sends a mail exactly once when the service is killed with SIGKILL while the provider holds it', async () => {

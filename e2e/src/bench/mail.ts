@@ -8,6 +8,8 @@ export interface MailCounter {
   count(): number;
   /** When the confirmation of a booking was accepted (performance.now()), by booking id. */
   confirmedAt: Map<string, number>;
+  /** When the first and the latest mail were accepted (performance.now(); 0 before any). */
+  firstAt(): number;
   lastAt(): number;
   close(): Promise<void>;
 }
@@ -16,6 +18,7 @@ const BOOKING_LINK = /\/bookings\/([0-9a-f-]{36})/;
 
 export async function startMailCounter(): Promise<MailCounter> {
   let count = 0;
+  let firstAt = 0;
   let lastAt = 0;
   const confirmedAt = new Map<string, number>();
   const server = new SMTPServer({
@@ -28,6 +31,7 @@ export async function startMailCounter(): Promise<MailCounter> {
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         lastAt = performance.now();
+        if (count === 0) firstAt = lastAt;
         count += 1;
         if (/Message-ID: <[^>]*\.booking\.confirmed@plass>/i.test(raw)) {
           const id = BOOKING_LINK.exec(raw)?.[1];
@@ -41,7 +45,7 @@ export async function startMailCounter(): Promise<MailCounter> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve((server.server.address() as { port: number }).port));
   });
-  return { port, count: () => count, confirmedAt, lastAt: () => lastAt, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { port, count: () => count, confirmedAt, firstAt: () => firstAt, lastAt: () => lastAt, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 export interface MailFigures {
@@ -52,6 +56,8 @@ export interface MailFigures {
   p99: number;
   /** Mails the earlier runs caused, sent before this one began. */
   backlog: number;
+  /** The rate they went out at, first to last (during and after the load runs), mails/s. */
+  backlogPerSecond: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -72,6 +78,7 @@ export async function mailRun(options: {
   const quietSince = () => performance.now() - Math.max(counter.lastAt(), 0);
   for (const began = performance.now(); quietSince() < 3000 && performance.now() - began < 300_000; ) await sleep(250);
   const backlog = counter.count();
+  const backlogPerSecond = backlog > 1 ? backlog / ((counter.lastAt() - counter.firstAt()) / 1000) : NaN;
   options.progress(`bench: mail, ${options.count} bookings until each confirmation reaches the SMTP server (${backlog.toLocaleString('en')} mails of the earlier runs sent)…`);
   const bookedAt = new Map<string, number>();
   const began = performance.now();
@@ -101,8 +108,10 @@ export async function mailRun(options: {
     p50: percentile(delays, 50),
     p99: percentile(delays, 99),
     backlog,
+    backlogPerSecond,
   };
 }
 
 export const mailLine = (figures: MailFigures) =>
-  `bench: mail end to end: ${figures.mails} confirmations at ${figures.mailsPerSecond.toFixed(1)} mails/s (booking → accepted by the SMTP server); delay p50 ${Math.round(figures.p50)} ms p99 ${Math.round(figures.p99)} ms`;
+  `bench: mail end to end: ${figures.mails} confirmations at ${figures.mailsPerSecond.toFixed(1)} mails/s (booking → accepted by the SMTP server); delay p50 ${Math.round(figures.p50)} ms p99 ${Math.round(figures.p99)} ms; ` +
+  `the earlier runs' ${figures.backlog.toLocaleString('en')} mails went out at ${figures.backlogPerSecond.toFixed(0)} mails/s`;

@@ -30,6 +30,15 @@ export function checkWhere(where: Where): [string, string | number | boolean][] 
   });
 }
 
+/** The id range `[from, to)` of the ids that start with `prefix` (code point order, as both stores compare ids). */
+export function idRange(prefix: string | undefined): { from: string; to: string } | undefined {
+  if (prefix === undefined) return undefined;
+  if (prefix.length === 0) throw new RangeError('idPrefix must not be empty');
+  const last = prefix.codePointAt(prefix.length - 1)!;
+  if (last >= 0xdc00 && last <= 0xdfff) throw new RangeError('idPrefix must not end inside a surrogate pair');
+  return { from: prefix, to: prefix.slice(0, -1) + String.fromCodePoint(last + 1) };
+}
+
 export function checkLimit(limit: number | undefined): number | undefined {
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new RangeError('limit must be a positive integer');
   return limit;

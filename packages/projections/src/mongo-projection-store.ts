@@ -1,7 +1,7 @@
 import { MongoClient, MongoServerError, type AnyBulkWriteOperation, type ClientSession, type Db } from 'mongodb';
 import { runBuffered, type BufferedWrite } from './buffered-tx.js';
-import { checkCollection, checkId, checkLimit, checkProjection, checkWhere, serialize } from './documents.js';
-import type { ProjectionFn, ProjectionStore, Where } from './projection-store.js';
+import { checkCollection, checkId, checkLimit, checkProjection, checkWhere, idRange, serialize } from './documents.js';
+import type { FindOptions, ProjectionFn, ProjectionStore, Where } from './projection-store.js';
 
 const PROCESSED = '_processed';
 const DUPLICATE_KEY = 11000;
@@ -100,8 +100,9 @@ export async function openMongoProjectionStore(options: { url: string; database:
       const byId = new Map(docs.map(({ _id, ...doc }) => [_id, doc]));
       return ids.map((id) => byId.get(id) as T | undefined);
     },
-    async find<T extends object>(collection: string, where: Where, findOptions: { limit?: number } = {}) {
-      const filter = Object.fromEntries(checkWhere(where));
+    async find<T extends object>(collection: string, where: Where, findOptions: FindOptions = {}) {
+      const range = idRange(findOptions.idPrefix);
+      const filter = { ...Object.fromEntries(checkWhere(where)), ...(range ? { _id: { $gte: range.from, $lt: range.to } } : {}) };
       const limit = checkLimit(findOptions.limit);
       const docs = await documents(collection)
         .find(filter, { projection: { _id: 0 }, sort: { _id: 1 }, ...(limit ? { limit } : {}) })

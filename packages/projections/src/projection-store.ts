@@ -17,6 +17,11 @@ export type ProjectionFn = (tx: ProjectionTx) => void;
 /** Top-level equality on scalar fields. */
 export type Where = Record<string, string | number | boolean>;
 
+export interface FindOptions {
+  limit?: number;
+  idPrefix?: string;
+}
+
 export interface ProjectionStore {
   /** Applies `fn` and records `eventId` as processed in the SAME transaction; returns false (and does not call fn) if this projection already processed eventId. */
   apply(projection: string, eventId: string, fn: ProjectionFn): Promise<boolean>;
@@ -28,8 +33,11 @@ export interface ProjectionStore {
   get<T extends object = Record<string, unknown>>(collection: string, id: string): Promise<T | undefined>;
   /** Several documents by id in one read, in the order of `ids` (`undefined` where none). Optional: else one `get` each. */
   getMany?<T extends object = Record<string, unknown>>(collection: string, ids: readonly string[]): Promise<Array<T | undefined>>;
-  /** Documents in id order. */
-  find<T extends object = Record<string, unknown>>(collection: string, where: Where, options?: { limit?: number }): Promise<T[]>;
+  /**
+   * Documents in id order. `idPrefix` keeps those whose id starts with it, read as a range of the
+   * primary key: a collection keyed `<owner>|<item>` answers one owner's items without a scan.
+   */
+  find<T extends object = Record<string, unknown>>(collection: string, where: Where, options?: FindOptions): Promise<T[]>;
   /**
    * Writes a rebuilt projection at once: the documents, and the event ids as processed, into
    * collections `reset` has just emptied. Optional: stores without it are rebuilt event by event.

@@ -10,9 +10,10 @@ import {
   checkProjection,
   checkWhere,
   closedTxError,
+  idRange,
   serialize,
 } from './documents.js';
-import type { ProjectionFn, ProjectionStore, ProjectionTx, Where } from './projection-store.js';
+import type { FindOptions, ProjectionFn, ProjectionStore, ProjectionTx, Where } from './projection-store.js';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS projection_documents (
@@ -142,8 +143,12 @@ export function openSqliteProjectionStore(options: { file: string }): Projection
         return doc === undefined ? undefined : (JSON.parse(doc) as T);
       });
     },
-    async find<T extends object>(collection: string, where: Where, findOptions: { limit?: number } = {}) {
-      const conditions = checkWhere(where).map(([field, value]) => fieldCondition(field, value));
+    async find<T extends object>(collection: string, where: Where, findOptions: FindOptions = {}) {
+      const range = idRange(findOptions.idPrefix);
+      const conditions = [
+        ...(range ? [{ sql: 'id >= ? AND id < ?', params: [range.from, range.to] }] : []),
+        ...checkWhere(where).map(([field, value]) => fieldCondition(field, value)),
+      ];
       const limit = checkLimit(findOptions.limit) ?? -1;
       const sql = [
         'SELECT doc FROM projection_documents WHERE collection = ?',

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { BookingConfirmed, UserRegistered, bookingKeyPeriod, isRedacted, type Locale, type MailKind, type NotificationSettings } from '@plass/contracts';
 import type { ProjectionStore } from '@plass/projections';
 import type { Shredder } from '@plass/shredder';
@@ -5,9 +6,8 @@ import type { OutgoingMail } from './delivery/index.js';
 import { renderMessage, type BookingFacts } from './messages/index.js';
 import {
   MailSealed,
-  MAILS,
   OUTBOX_WRITER,
-  schedule,
+  enqueue,
   type MailDocument,
   type MailSummary,
 } from './outbox.js';
@@ -80,8 +80,12 @@ const kindSetting: Record<MailKind, keyof NotificationSettings['mails']> = {
 export class Composer {
   constructor(private readonly deps: ComposerDeps) {}
 
-  /** Composes up to `batch` intents that are due; `more` when there may be further ones due already. */
-  async runDue(batch = 200): Promise<{ queued: number; dropped: number; more: boolean }> {
+  /**
+   * Composes up to `batch` intents that are due; `more` when there may be further ones due already.
+   * The store and the key cache answer without I/O, so it yields after each intent: requests (an
+   * erasure, a preference) and events are served between compositions, not after a whole backlog.
+   */
+  async runDue(batch = 50): Promise<{ queued: number; dropped: number; more: boolean }> {
     const now = this.deps.now().getTime();
     const due = (await this.deps.store.find<IntentDueDocument>(INTENTS_DUE, {}, { limit: batch })).filter((doc) => doc.dueAt <= now);
     let queued = 0;
@@ -93,6 +97,7 @@ export class Composer {
       if ('queued' in outcome) queued += 1;
       if ('dropped' in outcome) dropped += 1;
       await this.settle(intent, outcome);
+      await yieldToIo();
     }
     return { queued, dropped, more: due.length === batch };
   }
@@ -103,8 +108,7 @@ export class Composer {
       deleteIntent(tx, intent.id);
       if ('retryAt' in outcome) putIntent(tx, { ...intent, dueAt: outcome.retryAt, attempts: intent.attempts + 1 });
       if ('queued' in outcome) {
-        const mail = outcome.queued;
-        if (!tx.get(MAILS, mail.id)) schedule(tx, mail, mail.dueAt);
+        enqueue(tx, outcome.queued);
       }
     });
     if ('dropped' in outcome) this.deps.onDropped?.(intent.kind, outcome.dropped);

@@ -225,6 +225,9 @@ describe('notification', () => {
     expect((exported.sections.notifications as { kind: string; subject: string | null }[]).map((mail) => mail.kind)).toEqual(['user.invited', 'booking.confirmed']);
     expect((exported.sections.notifications as { subject: string | null }[]).every((mail) => typeof mail.subject === 'string' && mail.subject.length > 0)).toBe(true);
 
+    // A booking whose confirmation is still to be composed when the erasure comes: it must never go out.
+    await h.client.request(CreateBooking, { spaceId, start: '2030-03-13T10:00:00.000Z', end: '2030-03-13T11:00:00.000Z' }, person.ctx);
+    await h.settle();
     const erasure = await h.client.request(RequestErasure, { subjectId: person.id }, officer);
     await waitFor(async () => (await h.client.request(GetErasureRequest, { requestId: erasure.id }, officer)).status === 'completed', { what: 'the erasure to complete' });
     const done = await h.client.request(GetErasureRequest, { requestId: erasure.id }, officer);
@@ -234,6 +237,7 @@ describe('notification', () => {
     expect(mailsTo(person.email).map(kindOf)).toEqual(['user.invited', 'booking.confirmed']);
     const log = await h.client.request(ListNotifications, { userId: person.id, limit: 50 }, tenant.admin);
     expect(log.items).toEqual([]);
+    expect(((await h.client.request(exportSubject('notification'), { subjectId: person.id }, officer)).sections.notifications as unknown[]).length).toBe(0);
     expect(scanForPlaintext(h.dir.path, [person.email, person.displayName])).toEqual([]);
   });
 });

@@ -11,12 +11,12 @@ import { Composer } from './composer.js';
 import { MailSender, SENDS_IN_FLIGHT, retryDelay, type SendOutcome, type SmtpConfig } from './delivery/index.js';
 import { Dispatcher } from './dispatch.js';
 import { registerNotificationHandlers } from './notification-app.js';
-import type { MailDocument } from './outbox.js';
+import { indexMailsByOwner, type MailDocument } from './outbox.js';
 import { bookingNotifications, recipientsDirectory } from './projection.js';
 import { Settings, reminderLeadIn, type ServiceDefaults } from './settings.js';
 import { SubjectData } from './subject-data.js';
 
-/** Batches of intents and mails one delivery round works through at most (200 × 50 mails). */
+/** Batches of intents and mails one delivery round works through at most (200 × 50 of each). */
 const MAX_BATCHES_PER_ROUND = 200;
 
 export interface NotificationModuleOptions {
@@ -142,6 +142,7 @@ export class NotificationLifecycle implements OnApplicationBootstrap, OnApplicat
     const { bus, store, options } = this;
     await ensureStreams(bus);
     await ensureLeaseStore(bus);
+    await indexMailsByOwner(store);
     // An event that may have made a mail due wakes the delivery round instead of waiting for its period.
     const runner = (definition: ConstructorParameters<typeof ProjectionRunner>[0]['definition']) => {
       const projection = new ProjectionRunner({ definition, store, logger: options.logger });

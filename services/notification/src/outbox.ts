@@ -1,5 +1,5 @@
 import { NotificationMailSealed, type EncryptedValue, type MailKind, type NotificationLogEntry, type TraceContext } from '@plass/contracts';
-import type { ProjectionStore, ProjectionTx, Where } from '@plass/projections';
+import type { ProjectionStore, ProjectionTx } from '@plass/projections';
 
 /**
  * Every mail notification decided to send, from queued to sent or failed: the durable send queue
@@ -10,6 +10,11 @@ import type { ProjectionStore, ProjectionTx, Where } from '@plass/projections';
 export const MAILS = 'notification_mails';
 /** Mails waiting to be sent, by due time: `<dueAt>|<mail id>`. */
 export const MAILS_DUE = 'notification_mails_due';
+/**
+ * Each recipient's mails, one entry `<owner>|<mail id>` per mail: erasure, export and a person's
+ * log read that person's entries (a key range) instead of scanning the log, which grows with history.
+ */
+export const MAILS_BY_OWNER = 'notification_mails_by_owner';
 /** Compose and dispatch write under fresh or derived ids, not event ids. */
 export const OUTBOX_WRITER = 'notification_outbox';
 
@@ -43,6 +48,13 @@ export interface MailDocument {
   trace?: TraceContext;
 }
 
+export interface OwnerMailDocument {
+  id: string;
+  mail: string;
+}
+
+export const ownerMailId = (owner: string, mail: string) => `${owner}|${mail}`;
+
 export interface MailDueDocument {
   id: string;
   mail: string;
@@ -64,6 +76,35 @@ export function schedule(tx: ProjectionTx, mail: MailDocument, dueAt: number): v
   if (previous && previous.status === 'queued') tx.delete(MAILS_DUE, mailDueId(previous.dueAt, mail.id));
   tx.put(MAILS, mail.id, { ...mail, dueAt });
   tx.put(MAILS_DUE, mailDueId(dueAt, mail.id), { id: mailDueId(dueAt, mail.id), mail: mail.id, dueAt } satisfies MailDueDocument);
+}
+
+/** A newly composed mail: queued, and listed under its recipient. Composing the same intent twice queues it once. */
+export function enqueue(tx: ProjectionTx, mail: MailDocument): void {
+  if (tx.get(MAILS, mail.id)) return;
+  schedule(tx, mail, mail.dueAt);
+  if (mail.owner !== null) tx.put(MAILS_BY_OWNER, ownerMailId(mail.owner, mail.id), { id: ownerMailId(mail.owner, mail.id), mail: mail.id } satisfies OwnerMailDocument);
+}
+
+/** The entries listing a recipient's mails, in mail id (queue) order. */
+export const ownerEntries = (store: ProjectionStore, owner: string) => store.find<OwnerMailDocument>(MAILS_BY_OWNER, {}, { idPrefix: `${owner}|` });
+
+/** A recipient's mails, oldest first. */
+export async function mailsOf(store: ProjectionStore, owner: string): Promise<MailDocument[]> {
+  const ids = (await ownerEntries(store, owner)).map((entry) => entry.mail);
+  const found = store.getMany ? await store.getMany<MailDocument>(MAILS, ids) : await Promise.all(ids.map((id) => store.get<MailDocument>(MAILS, id)));
+  return found.filter((mail): mail is MailDocument => mail?.owner === owner);
+}
+
+/**
+ * Stores written before the owner index existed get it once, from a scan of the log; recorded
+ * under a fixed id, so it runs on one start only. (A replica of the earlier version composing
+ * during a rolling upgrade leaves its mails out of the index; see ADR 0016.)
+ */
+export async function indexMailsByOwner(store: ProjectionStore): Promise<void> {
+  const mails = await store.find<MailDocument>(MAILS, {});
+  await store.apply(OUTBOX_WRITER, 'index:mails-by-owner:1', (tx) => {
+    for (const { id, owner } of mails) if (owner !== null) tx.put(MAILS_BY_OWNER, ownerMailId(owner, id), { id: ownerMailId(owner, id), mail: id } satisfies OwnerMailDocument);
+  });
 }
 
 /** A mail leaves the queue: sent, failed for good or dropped. Its content goes with it. */
@@ -103,10 +144,11 @@ export interface LogQuery {
 
 /** The log oldest first in `[from, to)`; the cursor is the last mail id of the page before. */
 export async function readLog(store: ProjectionStore, query: LogQuery): Promise<{ items: NotificationLogEntry[]; nextCursor: string | null }> {
-  const where: Where = query.owner === undefined ? { tenantId: query.tenantId } : { tenantId: query.tenantId, owner: query.owner };
   const from = query.from === undefined ? -Infinity : Date.parse(query.from);
   const to = query.to === undefined ? Infinity : Date.parse(query.to);
-  const mails = (await store.find<MailDocument>(MAILS, where)).filter((mail) => {
+  const candidates = query.owner === undefined ? await store.find<MailDocument>(MAILS, { tenantId: query.tenantId }) : await mailsOf(store, query.owner);
+  const mails = candidates.filter((mail) => {
+    if (mail.tenantId !== query.tenantId) return false;
     const at = Date.parse(mail.queuedAt);
     return at >= from && at < to && (query.cursor === undefined || mail.id > query.cursor);
   });

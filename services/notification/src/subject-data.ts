@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { BookingConfirmed, bookingKeyPeriod, isRedacted, retentionCutoff } from '@plass/contracts';
+import { bookingKeyPeriod, retentionCutoff } from '@plass/contracts';
 import type { ProjectionStore } from '@plass/projections';
 import type { Shredder } from '@plass/shredder';
-import { MailSealed, MAILS, OUTBOX_WRITER, unlink, type MailDocument, type MailSummary } from './outbox.js';
-import { BOOKINGS, INTENTS, RECIPIENTS, TENANTS, bookingDocId, deleteIntent, recipientId, type BookingDocument, type IntentDocument, type TenantDocument } from './projection.js';
+import { MailSealed, MAILS, MAILS_BY_OWNER, OUTBOX_WRITER, mailsOf, ownerEntries, ownerMailId, unlink, type MailDocument, type MailSummary } from './outbox.js';
+import { INTENTS, RECIPIENTS, TENANTS, deleteIntent, recipientId, type IntentDocument, type TenantDocument } from './projection.js';
 import { PREFERENCES } from './settings.js';
 
 export interface ExportedMail {
@@ -26,35 +26,24 @@ export class SubjectData {
   async forget(tenantId: string, userId: string): Promise<void> {
     const { store } = this.deps;
     const owner = recipientId(tenantId, userId);
-    const mails = await store.find<MailDocument>(MAILS, { tenantId, owner });
-    const pending = await this.pendingIntentsOf(tenantId, userId);
+    const entries = await ownerEntries(store, owner);
+    const mails = await mailsOf(store, owner);
+    // Invitations name the person. Their booking mails still to be composed name nobody: the saga has
+    // destroyed the keys of their bookers before it asks us to forget (and cancelled their bookings,
+    // which drops the reminders), so those intents are dropped when due, unread and unsent. Finding
+    // them now would mean opening the booker of every pending intent of the tenant.
+    const invitations = await store.find<IntentDocument>(INTENTS, { tenantId, userId });
     await store.apply(OUTBOX_WRITER, `forget:${randomUUID()}`, (tx) => {
       tx.delete(RECIPIENTS, owner);
       tx.delete(PREFERENCES, owner);
+      for (const entry of entries) tx.delete(MAILS_BY_OWNER, entry.id);
       for (const mail of mails) unlink(tx, tx.get<MailDocument>(MAILS, mail.id) ?? mail);
-      for (const id of pending) deleteIntent(tx, id);
+      for (const intent of invitations) deleteIntent(tx, intent.id);
     });
-  }
-
-  /** The person's intents: invitations name them; booking mails are theirs when their booking key opens the booker. */
-  private async pendingIntentsOf(tenantId: string, userId: string): Promise<string[]> {
-    const { store, shredder } = this.deps;
-    const intents = await store.find<IntentDocument>(INTENTS, { tenantId });
-    const mine = intents.filter((intent) => intent.userId === userId).map((intent) => intent.id);
-    const bookingIntents = intents.filter((intent) => intent.bookingId !== undefined);
-    const bookings = await Promise.all(bookingIntents.map((intent) => store.get<BookingDocument>(BOOKINGS, bookingDocId(tenantId, intent.bookingId!))));
-    const rows = bookings.map((booking) => ({ stored: booking ? { bookedBy: booking.bookedBy } : {}, aad: booking?.streamId ?? '' }));
-    const opened = await shredder.decryptMany(BookingConfirmed.data.pick({ bookedBy: true }), rows, { tenantId });
-    // Keys already destroyed (the saga forgets after shredding): unreadable bookers are dropped too, they can never be sent.
-    bookingIntents.forEach((intent, i) => {
-      const bookedBy = opened[i]!.data.bookedBy;
-      if (bookings[i] === undefined || isRedacted(bookedBy) || bookedBy === userId) mine.push(intent.id);
-    });
-    return mine;
   }
 
   async export(tenantId: string, userId: string): Promise<ExportedMail[]> {
-    const mails = await this.deps.store.find<MailDocument>(MAILS, { tenantId, owner: recipientId(tenantId, userId) });
+    const mails = (await mailsOf(this.deps.store, recipientId(tenantId, userId))).filter((mail) => mail.tenantId === tenantId);
     const opened = await this.deps.shredder.decryptMany(
       MailSealed.pick({ summary: true }),
       mails.map((mail) => ({ stored: mail.summary ? { summary: mail.summary } : {}, aad: mail.aad })),
@@ -77,7 +66,10 @@ export class SubjectData {
     );
     if (mails.length === 0) return 0;
     await this.deps.store.apply(OUTBOX_WRITER, `retention:${randomUUID()}`, (tx) => {
-      for (const mail of mails) unlink(tx, tx.get<MailDocument>(MAILS, mail.id) ?? mail);
+      for (const mail of mails) {
+        unlink(tx, tx.get<MailDocument>(MAILS, mail.id) ?? mail);
+        tx.delete(MAILS_BY_OWNER, ownerMailId(mail.owner!, mail.id));
+      }
     });
     return mails.length;
   }

@@ -127,6 +127,18 @@ export function projectionStoreContract(fixture: () => Promise<ProjectionStoreFi
       expect(names(await store.find('spaces', { kind: 'desk' }, { limit: 2 }))).toEqual(['A', 'C']);
       await expect(store.find('spaces', {}, { limit: 0 })).rejects.toThrow(RangeError);
     });
+    it('keeps the ids that start with idPrefix, and no neighbour of the range', async () => {
+      await store.apply('p', 'owners', (tx) => {
+        for (const id of ['o1|2', 'o1|1', 'o1', 'o1}', 'o10|1', 'o1|\u00e9', 'o2|1', 'o0|9']) tx.put('owned', id, { id, kind: id.startsWith('o1|1') ? 'x' : 'y' });
+      });
+      const ids = (docs: { id: string }[]) => docs.map((d) => d.id);
+      expect(ids(await store.find('owned', {}, { idPrefix: 'o1|' }))).toEqual(['o1|1', 'o1|2', 'o1|\u00e9']);
+      expect(ids(await store.find('owned', { kind: 'y' }, { idPrefix: 'o1|' }))).toEqual(['o1|2', 'o1|\u00e9']);
+      expect(ids(await store.find('owned', {}, { idPrefix: 'o1|', limit: 1 }))).toEqual(['o1|1']);
+      expect(await store.find('owned', {}, { idPrefix: 'o3|' })).toEqual([]);
+      expect(await store.find('spaces', {}, { idPrefix: 'o1|' })).toEqual([]);
+      await expect(store.find('owned', {}, { idPrefix: '' })).rejects.toThrow(RangeError);
+    });
   });
 
   describe('idempotency', () => {
