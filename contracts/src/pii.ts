@@ -22,7 +22,7 @@ export const piiRegistry = z.registry<PiiMeta>();
  * The mark goes on a copy, so marking a shared schema (`Uuid`) never makes every use of it personal.
  */
 export function pii<T extends z.ZodType>(schema: T, meta: PiiMeta): T {
-  const marked = schema.clone() as T;
+  const marked = schema.clone();
   piiRegistry.add(marked, meta);
   return marked;
 }
@@ -30,7 +30,7 @@ export function pii<T extends z.ZodType>(schema: T, meta: PiiMeta): T {
 function unwrap(schema: z.ZodType): z.ZodType {
   let current: z.ZodType = schema;
   while (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) {
-    current = (current as z.ZodOptional<z.ZodType>).unwrap() as z.ZodType;
+    current = (current as z.ZodOptional<z.ZodType>).unwrap();
   }
   return current;
 }
@@ -42,7 +42,7 @@ export interface PiiField extends PiiMeta {
 /** The personal fields of an object schema (top level; optional/nullable wrappers are looked through). */
 export function piiFields(schema: z.ZodObject): PiiField[] {
   const fields: PiiField[] = [];
-  for (const [field, node] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+  for (const [field, node] of Object.entries<z.ZodType>(schema.shape)) {
     const meta = piiRegistry.get(node) ?? piiRegistry.get(unwrap(node));
     if (meta) fields.push({ field, ...meta });
   }

@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { eventCatalog } from './events/index.js';
 import { ProcessingRecordsView } from './messages/privacy-api.js';
 import { piiFields } from './pii.js';

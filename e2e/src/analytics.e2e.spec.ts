@@ -11,6 +11,12 @@ import { startSystem, type System } from './system.js';
 
 const DAY = 86_400_000;
 const CHROMIUM = '/usr/bin/chromium';
+/** The little of the DOM these page functions use: the project compiles without the DOM library. */
+interface DomElement {
+  getAttribute(name: string): string | null;
+  removeAttribute(name: string): void;
+}
+
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
 if (!existsSync(CHROMIUM)) console.warn(`analytics dashboard test SKIPPED: no ${CHROMIUM} (apt-get install chromium; .ci/run installs it)`);
 const inBrowser = existsSync(CHROMIUM) ? it : it.skip;
@@ -189,11 +195,11 @@ describe('analytics', () => {
       await page.fill('input[name=from]', '2026-10-12');
       await page.fill('input[name=to]', '2026-11-11');
       await page.selectOption('select[name=location]', location);
-      await page.$eval('body', (body) => body.removeAttribute('data-state'));
+      await page.$eval('body', (body: DomElement) => body.removeAttribute('data-state'));
       await page.click('#filters button[type=submit]');
       await page.waitForSelector('body[data-state=ready]');
 
-      const shown = await page.$$eval('#heatmap td[data-occupancy]', (cells) =>
+      const shown = await page.$$eval('#heatmap td[data-occupancy]', (cells: DomElement[]) =>
         cells.map((cell) => `${cell.getAttribute('data-weekday')}/${cell.getAttribute('data-hour')}=${cell.getAttribute('data-occupancy')}`),
       );
       const api = (await get(`/v1/analytics/heatmap?from=${from}&to=${to}&locationId=${location}`)).body as {

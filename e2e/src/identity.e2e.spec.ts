@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt, decodeProtectedHeader, SignJWT, importPKCS8 } from 'jose';
 import { Bus } from '@plass/bus';
 import { PLATFORM_TENANT, RotateSigningKey } from '@plass/contracts';
@@ -40,7 +41,7 @@ describe('identity and access through the gateway', () => {
       expect((await client.call('POST', '/v1/tenants', { token: nordlys.adminToken, body: tenantBody })).status).toBe(403);
       const created = await client.call('POST', '/v1/tenants', { token: system.operatorToken, body: tenantBody });
       expect(created.status).toBe(201);
-      expect(created.headers.get('location')).toBe(`/v1/tenants/${created.body.tenantId}`);
+      expect(created.headers.get('location')).toBe(`/v1/tenants/${created.body.tenantId as string}`);
     });
   });
 
@@ -107,8 +108,8 @@ describe('identity and access through the gateway', () => {
       const slot = { spaceId: space!.id, start: wallClock(OSLO, system.bookingNow(), 1, '08:00'), end: wallClock(OSLO, system.bookingNow(), 1, '12:00') };
       const booking = await client.call('POST', '/v1/bookings', { token: vattern.users[sven.email]!.token, body: slot });
       expect(booking.status).toBe(201);
-      await waitFor(async () => (await client.call('GET', `/v1/bookings/${booking.body.id}`, { token: vattern.adminToken })).status === 200, { what: 'the booking read model' });
-      expect((await client.call('GET', `/v1/bookings/${booking.body.id}`, { token: nordlys.adminToken })).status).toBe(404);
+      await waitFor(async () => (await client.call('GET', `/v1/bookings/${booking.body.id as string}`, { token: vattern.adminToken })).status === 200, { what: 'the booking read model' });
+      expect((await client.call('GET', `/v1/bookings/${booking.body.id as string}`, { token: nordlys.adminToken })).status).toBe(404);
       expect((await client.call('GET', `/v1/spaces/${space!.id}`, { token: nordlys.adminToken })).status).toBe(404);
       const nordlysSpace = await client.call('POST', '/v1/bookings', { token: employeeToken(), body: slot });
       expect(nordlysSpace).toMatchObject({ status: 404, body: { code: 'space.not_found' } });
@@ -138,7 +139,7 @@ describe('identity and access through the gateway', () => {
 
     it('refuses a tampered token', async () => {
       const [header, payload, signature] = employeeToken().split('.');
-      const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+      const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
       const forged = Buffer.from(JSON.stringify({ ...claims, roles: ['admin'] })).toString('base64url');
       await refused(`${header}.${forged}.${signature}`);
     });

@@ -57,7 +57,7 @@ describe('walking skeleton: book through the gateway, read it back, shred it', (
   it('creates a location with a space and books it for tomorrow', async () => {
     const location = await call('POST', '/v1/locations', admin, { name: 'Oslo HQ', timezone: OSLO, bookableWeekdays: [1, 2, 3, 4, 5, 6, 7] });
     expect(location.status).toBe(201);
-    const space = await call('POST', `/v1/locations/${location.body.id}/spaces`, admin, { name: 'Desk 4.12', kind: 'desk', floor: '4' });
+    const space = await call('POST', `/v1/locations/${location.body.id as string}/spaces`, admin, { name: 'Desk 4.12', kind: 'desk', floor: '4' });
     expect(space.status).toBe(201);
     spaceId = space.body.id as string;
     expect(space.headers.get('location')).toBe(`/v1/spaces/${spaceId}`);

@@ -135,7 +135,7 @@ describe('npm start', () => {
     expect(login.status).toBe(200);
     const { accessToken } = (await login.json()) as { accessToken: string };
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` };
-    const user = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()).sub as string;
+    const user = (JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
 
     // Ready means every upstream service answers: the first request is served.
     const locationResponse = await fetch(`${baseUrl()}/v1/locations`, {

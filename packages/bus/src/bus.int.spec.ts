@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { jetstream } from '@nats-io/jetstream';
 import { DomainFailure, Streams, defineBroadcast, defineRequest, domainError, type EventEnvelope, type RequestContext } from '@plass/contracts';

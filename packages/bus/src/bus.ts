@@ -128,7 +128,7 @@ export class Bus {
             }
           }),
         );
-        this.track(work);
+        void this.track(work);
       },
     });
     this.subscriptions.push(subscription);
@@ -177,7 +177,7 @@ export class Bus {
   async isServing(service: string, timeoutMs = 1000): Promise<boolean> {
     try {
       const reply = await this.nc.request(healthSubject(service), undefined, { timeout: timeoutMs });
-      return (reply.json() as { status?: string }).status === 'ok';
+      return reply.json<{ status?: string }>().status === 'ok';
     } catch {
       return false;
     }

@@ -135,7 +135,7 @@ export async function consumeEvents(bus: Bus, options: ConsumerOptions): Promise
     }
     await Promise.allSettled(inFlight);
   })();
-  bus.track(loop);
+  void bus.track(loop);
   const stop = async () => {
     messages.stop();
     await loop.catch(() => undefined);

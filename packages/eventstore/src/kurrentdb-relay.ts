@@ -54,7 +54,7 @@ export class KurrentDbSubscriptionRelay implements Relay {
   async idle(): Promise<void> {
     if (!this.loop) throw new Error('the relay is not running');
     const target = await this.lastEventPosition();
-    if (!this.loop) throw new Error('the relay was stopped');
+    if (this.loop === undefined) throw new Error('the relay was stopped');
     if (target === undefined || this.publishedUpTo(target)) return;
     return this.idleWaiters.wait(target);
   }

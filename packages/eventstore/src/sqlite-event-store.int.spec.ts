@@ -98,7 +98,7 @@ describe('SqliteEventStore', () => {
     );
 
     expect(attempts.filter((attempt) => attempt.status === 'fulfilled')).toHaveLength(1);
-    expect(attempts.filter((attempt) => attempt.status === 'rejected').map((attempt) => attempt.reason)).toEqual(
+    expect(attempts.filter((attempt) => attempt.status === 'rejected').map((attempt) => attempt.reason as unknown)).toEqual(
       Array.from({ length: 19 }, () => expect.any(WrongExpectedRevisionError)),
     );
     expect(await b.readStream('order-1')).toHaveLength(2);
@@ -196,17 +196,17 @@ function startRacer(file: string, streamId: string, target: number) {
   const child = spawnTs(new URL('./testing/append-race.child.ts', import.meta.url), [file, streamId, String(target)]);
   let stdout = '';
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const ready = new Promise<void>((resolve) =>
     child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
+      stdout += chunk.toString();
       if (stdout.startsWith('ready\n')) resolve();
     }),
   );
   const report = new Promise<{ won: number[]; conflicts: number }>((resolve, reject) =>
     child.on('exit', (code) =>
       code === 0
-        ? resolve(JSON.parse(stdout.trim().split('\n').at(-1)!))
+        ? resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as { won: number[]; conflicts: number })
         : reject(new Error(`racer exited with ${code}: ${stderr}`)),
     ),
   );

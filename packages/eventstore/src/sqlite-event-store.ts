@@ -59,7 +59,7 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   revision: row.revision,
   position: BigInt(row.position),
   data: JSON.parse(row.data),
-  metadata: JSON.parse(row.metadata),
+  metadata: JSON.parse(row.metadata) as Record<string, unknown>,
   recordedAt: new Date(row.recorded_at),
 });
 
@@ -209,12 +209,8 @@ export class SqliteEventStore implements EventStore {
    * revision fails is rolled back alone (a savepoint), and an append sees every earlier one of its
    * group, so racing appends to one stream still conflict.
    */
-  appendToStreams(appends: StreamAppend[]): Promise<MultiAppendResult> {
-    try {
-      validateAppends(appends);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async appendToStreams(appends: StreamAppend[]): Promise<MultiAppendResult> {
+    validateAppends(appends);
     return new Promise((resolve, reject) => {
       this.queued.push({ appends, resolve, reject });
       if (this.queued.length > 1) return;

@@ -91,7 +91,8 @@ export function buildState(/** @type {string} */ root, configPath = join(root, '
 }
 
 function tscCommand(/** @type {string} */ root) {
-  const local = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  // TypeScript 7 is installed as @typescript/native: `typescript` is TS 6 for typescript-eslint (ADR 0017).
+  const local = join(root, 'node_modules', '@typescript', 'native', 'bin', 'tsc');
   return existsSync(local) ? { command: process.execPath, args: [local] } : { command: 'npx', args: ['tsc'] };
 }
 

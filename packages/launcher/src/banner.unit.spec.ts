@@ -28,7 +28,7 @@ describe('banner', () => {
     const space = /-d '(\{"name".*?\})' http:\/\/localhost:8080\/v1\/locations\/\$LOCATION\/spaces/.exec(example)?.[1];
     expect(CreateSpaceBody.safeParse(JSON.parse(space!)).success).toBe(true);
     const booking = /-d '(.*)' http:\/\/localhost:8080\/v1\/bookings/.exec(example)?.[1];
-    const body = JSON.parse(booking!.replace(`'"$SPACE"'`, '00000000-0000-4000-8000-00000000c001'));
+    const body = JSON.parse(booking!.replace(`'"$SPACE"'`, '00000000-0000-4000-8000-00000000c001')) as unknown;
     expect(CreateBookingBody.safeParse(body).success).toBe(true);
     expect(body).toMatchObject({ start: '2026-01-01T09:00:00+01:00', end: '2026-01-01T17:00:00+01:00' });
   });

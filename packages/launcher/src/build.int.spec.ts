@@ -6,7 +6,7 @@ import { tempDir, type TempDir } from '@plass/testing';
 import { buildState, ensureBuilt } from '../bin/build.js';
 
 // A two-project solution like the repository's, built with the repository's own tsc.
-const tsc = { command: process.execPath, args: [fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url))] };
+const tsc = { command: process.execPath, args: [fileURLToPath(new URL('../../../node_modules/@typescript/native/bin/tsc', import.meta.url))] };
 
 function project(root: string, name: string, references: string[], source: string) {
   mkdirSync(join(root, name, 'src', 'nested'), { recursive: true });

@@ -120,7 +120,7 @@ describe('runLauncher', () => {
     expect(run.out.text()).toContain('privacy │ key vault open');
     expect(run.out.text()).toContain('gateway │ listening');
     expect(run.out.text()).toMatch(/plass: starting privacy, gateway…/);
-    const env = JSON.parse(readFileSync(join(run.data, 'privacy-env.json'), 'utf8'));
+    const env = JSON.parse(readFileSync(join(run.data, 'privacy-env.json'), 'utf8')) as unknown;
     expect(env).toMatchObject({
       NATS_URL: `nats://127.0.0.1:${run.natsPort}`,
       PLASS_DATA_DIR: run.data,

@@ -13,6 +13,7 @@ describe('prefixer', () => {
     const privacy = prefix('privacy', 'x');
     const booking = prefix('booking', 'x');
     expect(prefix('nats', 'x')).toBe('\u001b[90mnats    │\u001b[0m x');
+    // eslint-disable-next-line no-control-regex -- the ANSI colour escape is what is under test
     expect(privacy).toMatch(/^\u001b\[\d+mprivacy │\u001b\[0m x$/);
     expect(booking.slice(0, 5)).not.toBe(privacy.slice(0, 5));
     expect(prefix('privacy', 'y')).toBe(privacy.replace(/x$/, 'y'));

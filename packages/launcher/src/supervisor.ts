@@ -194,8 +194,8 @@ export class Supervisor {
       if (slot.recent.length > RECENT_LINES) slot.recent.shift();
       if (!spec.quiet) stream.write(`${this.options.prefix(spec.name, line)}\n`);
     };
-    createInterface({ input: child.stdout! }).on('line', show(this.options.out));
-    createInterface({ input: child.stderr! }).on('line', show(this.options.err));
+    createInterface({ input: child.stdout }).on('line', show(this.options.out));
+    createInterface({ input: child.stderr }).on('line', show(this.options.err));
 
     const done = (exit: ChildExit) => {
       if (run.exited) return;

@@ -42,6 +42,7 @@ export async function runBuffered(fn: ProjectionFn, load: Load): Promise<Buffere
         const json = writes.has(k) ? writes.get(k)!.json : known.get(k);
         if (json === undefined) {
           needed ??= new NeedsRead(collection, id);
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- a control-flow signal, not a failure: no stack to capture, and a projection's own `catch (e: Error)` must not mistake it for one
           throw needed;
         }
         return json === null ? undefined : (JSON.parse(json) as T);

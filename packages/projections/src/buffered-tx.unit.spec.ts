@@ -72,6 +72,7 @@ describe('runBuffered', () => {
     const { load } = storeOf({});
     let captured: ProjectionTx | undefined;
     await expect(
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- an async function on purpose: runBuffered must refuse it
       runBuffered(async (tx) => {
         captured = tx;
       }, load),

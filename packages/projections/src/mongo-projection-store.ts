@@ -114,7 +114,7 @@ export async function openMongoProjectionStore(options: { url: string; database:
       const byCollection = new Map<string, StoredDoc[]>();
       for (const { collection, id, doc } of docs) {
         serialize(doc);
-        byCollection.set(collection, [...(byCollection.get(collection) ?? []), { ...(doc as object), _id: checkId(id) } as StoredDoc]);
+        byCollection.set(collection, [...(byCollection.get(collection) ?? []), { ...doc, _id: checkId(id) }]);
       }
       for (const [collection, batch] of byCollection) for (let i = 0; i < batch.length; i += 1000) await documents(collection).insertMany(batch.slice(i, i + 1000), { ordered: false });
       const at = new Date();

@@ -109,7 +109,7 @@ export class ProjectionRunner {
     const collections = new Map<string, Map<string, object | undefined>>();
     const documents = (collection: string) => {
       let found = collections.get(collection);
-      if (!found) collections.set(collection, (found = new Map()));
+      if (!found) collections.set(collection, (found = new Map<string, object | undefined>()));
       return found;
     };
     const applied = new Set<string>();

@@ -26,7 +26,7 @@ export class Coalescer<I, V> {
     if (existing) return existing;
     const promise = new Promise<V>((resolve, reject) => {
       let batch = this.pending.get(tenantId);
-      if (!batch) this.pending.set(tenantId, (batch = new Map()));
+      if (!batch) this.pending.set(tenantId, (batch = new Map<string, Waiter<I, V>>()));
       batch.set(id, { item, resolve, reject });
     });
     const settled = () => this.inflight.delete(key);

@@ -19,8 +19,8 @@ import { Shredder } from './shredder.js';
 
 /** In-memory stand-in for the privacy service behind the bus: validates both shapes like the bus does. */
 class FakeVaultBus implements KeyBus {
-  readonly requests: Array<{ subject: string; payload: any; ctx: RequestContext }> = [];
-  private readonly listeners = new Map<string, Array<(message: any) => void>>();
+  readonly requests: Array<{ subject: string; payload: unknown; ctx: RequestContext }> = [];
+  private readonly listeners = new Map<string, Array<(message: unknown) => void>>();
   private readonly keys = new Map<string, { tenantId: string; scope: string; subjectId: string; key: Buffer }>();
   private readonly fenced = new Set<string>();
   gate: Promise<void> = Promise.resolve();
@@ -36,7 +36,7 @@ class FakeVaultBus implements KeyBus {
   }
 
   onBroadcast<B extends BroadcastContract>(contract: B, handler: (message: z.infer<B['message']>) => void): void {
-    this.listeners.set(contract.subject, [...(this.listeners.get(contract.subject) ?? []), handler]);
+    this.listeners.set(contract.subject, [...(this.listeners.get(contract.subject) ?? []), handler as (message: unknown) => void]);
   }
 
   broadcast<B extends BroadcastContract>(contract: B, message: z.infer<B['message']>): void {
@@ -61,7 +61,12 @@ class FakeVaultBus implements KeyBus {
     return kids;
   }
 
-  private answer(subject: string, payload: any, tenantId: string): unknown {
+  /** The requests made to `contract`, their payloads as the contract types them (each was validated). */
+  requestsOf<C extends RequestContract>(contract: C): Array<{ subject: string; payload: RequestOf<C>; ctx: RequestContext }> {
+    return this.requests.filter((r) => r.subject === contract.subject) as Array<{ subject: string; payload: RequestOf<C>; ctx: RequestContext }>;
+  }
+
+  private answer(subject: string, payload: unknown, tenantId: string): unknown {
     if (subject === GetKeys.subject) {
       const p = payload as RequestOf<typeof GetKeys>;
       return {
@@ -92,7 +97,7 @@ function setup(options: { ttlMs?: number; maxEntries?: number } = {}) {
   const clock = { now: 0 };
   const bus = new FakeVaultBus();
   const client = new NatsKeyClient(bus, { ...options, now: () => clock.now });
-  return { clock, bus, client, getKeys: () => bus.requests.filter((r) => r.subject === GetKeys.subject) };
+  return { clock, bus, client, getKeys: () => bus.requestsOf(GetKeys) };
 }
 
 function holdRequests(bus: FakeVaultBus): () => void {
@@ -253,7 +258,7 @@ describe('NatsKeyClient.keysById', () => {
 });
 
 describe('NatsKeyClient.keyFor', () => {
-  const getOrCreate = (bus: FakeVaultBus) => bus.requests.filter((r) => r.subject === GetOrCreateKeys.subject);
+  const getOrCreate = (bus: FakeVaultBus) => bus.requestsOf(GetOrCreateKeys);
 
   it('coalesces scopes into one GetOrCreateKeys request and caches the keys', async () => {
     const { bus, client, getKeys } = setup();

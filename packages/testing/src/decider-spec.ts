@@ -13,7 +13,7 @@ export interface Decider<Command, Event, State, Error> {
 export function deciderSpec<C, E, S, Err>(decider: Decider<C, E, S, Err>) {
   return {
     given(events: E[]) {
-      const state = events.reduce(decider.evolve, decider.initialState);
+      const state = events.reduce((current, event) => decider.evolve(current, event), decider.initialState);
       return {
         when(command: C) {
           const outcome = decider.decide(command, state);
@@ -23,7 +23,7 @@ export function deciderSpec<C, E, S, Err>(decider: Decider<C, E, S, Err>) {
             },
             thenFails(expected: Partial<Err>) {
               expect(outcome.ok).toBe(false);
-              if (!outcome.ok) expect(outcome.error).toMatchObject(expected as Record<string, unknown>);
+              if (!outcome.ok) expect(outcome.error).toMatchObject(expected);
             },
             outcome,
           };

@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 /**
  * Waits on a condition, not on wall time: polls `probe` until it returns a value other than
  * undefined/false, failing with `what` after `timeoutMs`.
@@ -16,8 +18,14 @@ export async function waitFor<T>(
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+      throw new Error(`timed out waiting for ${what}${lastError ? `: ${describeError(lastError)}` : ''}`);
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** An Error as `Name: message`; anything else thrown (a plain object, say) inspected rather than `[object Object]`. */
+function describeError(error: unknown): string {
+  if (error instanceof Error) return String(error);
+  return typeof error === 'string' ? error : inspect(error);
 }

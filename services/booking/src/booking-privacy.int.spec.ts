@@ -165,7 +165,7 @@ describe('booking’s part in privacy (real NATS, SQLite, key vault, identity)',
       bobRegistered = await waitFor(
         async () => {
           const message = await h.client.jsm.streams.getMessage(Streams.events, { last_by_subj: Subjects.event(tenant.tenantId, 'identity', 'UserRegistered') }).catch(() => null);
-          const envelope = message?.json() as EventEnvelope | undefined;
+          const envelope = message?.json<EventEnvelope>();
           return (envelope?.data as { userId?: string } | undefined)?.userId === bob.id ? envelope : undefined;
         },
         { what: 'Bob’s UserRegistered on JetStream', intervalMs: 25 },
@@ -207,7 +207,7 @@ describe('booking’s part in privacy (real NATS, SQLite, key vault, identity)',
         expect(await status(running.id)).toBe('cancelled');
         expect(await status(tomorrow.id)).toBe('cancelled');
         const last = await h.client.jsm.streams.getMessage(Streams.events, { last_by_subj: Subjects.event(tenant.tenantId, 'booking', 'BookingCancelled') });
-        expect((last!.json() as { data: unknown }).data).toMatchObject({ reason: 'erasure' });
+        expect(last!.json<{ data: unknown }>().data).toMatchObject({ reason: 'erasure' });
 
         // Identity has not deactivated him yet: booking fenced him itself, so no booking starts a new ledger.
         await expect(book({ ctx: tenant.admin }, spaces[1]!, at(1, 14), at(1, 15), { onBehalfOf: bob.id })).rejects.toEqual(failure('user.deactivated'));

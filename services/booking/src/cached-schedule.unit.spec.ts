@@ -7,7 +7,7 @@ const streamId = `space-${ids.space}`;
 /** A BookingConfirmed as stored: its booker sealed (ciphertext `ct`). */
 const sealedConfirmation = (bookingId: string, start: string, end: string, ct: string) => {
   const event = confirmed(bookingId, start, end);
-  return { ...event, data: { ...(event.data as object), bookedBy: { $enc: 'A256GCM', kid: 'booking-key-1', iv: 'AAAAAAAAAAAAAAAA', ct } } };
+  return { ...event, data: { ...event.data, bookedBy: { $enc: 'A256GCM', kid: 'booking-key-1', iv: 'AAAAAAAAAAAAAAAA', ct } } };
 };
 
 /** Events as the store records them: the booker sealed, each at its revision. */

@@ -143,7 +143,7 @@ export class Ledgers {
       const entry = readable.get(event);
       if (entry === undefined) return [event];
       if (entry.redacted.length > 0) return [];
-      return [{ ...event, data: entry.data.entry as Record<string, unknown>, metadata: { ...event.metadata, sealedWith: kidOf(event.data) } }];
+      return [{ ...event, data: entry.data.entry, metadata: { ...event.metadata, sealedWith: kidOf(event.data) } }];
     });
   }
 }

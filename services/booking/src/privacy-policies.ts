@@ -44,7 +44,7 @@ export function applyRestriction(tx: ProjectionTx, tenantId: string, change: { r
 export const isRestricted = (doc: RestrictionsDocument | undefined, tenantId: string): boolean =>
   doc?.tenantId === tenantId && Object.values(doc.restrictions).includes('in_force');
 
-const data = (event: EventEnvelope) => event.data as Record<string, unknown>;
+const data = (event: EventEnvelope) => event.data;
 
 /**
  * Fed by the privacy service's events (a durable consumer), so booking can tell without asking

@@ -78,7 +78,7 @@ const settingsOf = (tx: ProjectionTx, tenantId: string): TenantSettingsDocument 
     bookingVisibility: DEFAULT_BOOKING_VISIBILITY,
   };
 
-const data = (event: EventEnvelope) => event.data as Record<string, unknown>;
+const data = (event: EventEnvelope) => event.data;
 
 function patch<T extends object>(tx: ProjectionTx, collection: string, id: string, change: (doc: T) => T): void {
   const doc = tx.get<T>(collection, id);

@@ -35,7 +35,7 @@ export const userDocumentId = (tenantId: string, userId: string) => createHash('
 export const isErased = (tx: ProjectionTx, tenantId: string, userId: string) => tx.get<ErasedUserDocument>(ERASED_USERS, userDocumentId(tenantId, userId)) !== undefined;
 export const nameAad = (user: UserDocument, userId: string) => user.streamTemplate.replace('{userId}', userId);
 
-const data = (event: EventEnvelope) => event.data as Record<string, unknown>;
+const data = (event: EventEnvelope) => event.data;
 
 function update(event: EventEnvelope, tx: ProjectionTx, change: (doc: UserDocument) => UserDocument, { create = true } = {}): void {
   const userId = data(event).userId as string;

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_BOOKING_POLICY, domainError } from '@plass/contracts';
-import { type NatsServerHandle } from '@plass/testing';
-import { type RunningGateway } from './gateway.js';
 import { BookingStub } from './test-support/booking-stub.js';
 import { caller, httpClient, type HttpAnswer } from './test-support/http-client.js';
-import { IdentityStub } from './test-support/identity-stub.js';
 import { capturingLogger } from './test-support/log-capture.js';
 import { startStubStack, type StubStack } from './test-support/stub-stack.js';
 
@@ -15,10 +12,7 @@ function expectProblem(answer: HttpAnswer, status: number, code: string) {
 }
 
 describe('booking routes map to booking requests', () => {
-  let nats: NatsServerHandle;
   let booking: BookingStub;
-  let identity: IdentityStub;
-  let gateway: RunningGateway;
   let call: ReturnType<typeof httpClient>;
   const logs = capturingLogger();
   const admin = caller(['admin']);
@@ -31,7 +25,7 @@ describe('booking routes map to booking requests', () => {
 
   beforeAll(async () => {
     stack = await startStubStack({ logger: logs.logger });
-    ({ nats, booking, identity, gateway, call } = stack);
+    ({ booking, call } = stack);
   });
 
   afterAll(async () => {

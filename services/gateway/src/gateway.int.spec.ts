@@ -21,10 +21,7 @@ function expectProblem(answer: HttpAnswer, status: number, code: string, instanc
 }
 
 describe('gateway with a booking service on the bus', () => {
-  let nats: NatsServerHandle;
-  let gateway: RunningGateway;
   let booking: BookingStub;
-  let identity: IdentityStub;
   let call: ReturnType<typeof httpClient>;
   const logs = capturingLogger();
   const admin = caller(['admin']);
@@ -35,7 +32,7 @@ describe('gateway with a booking service on the bus', () => {
 
   beforeAll(async () => {
     stack = await startStubStack({ logger: logs.logger });
-    ({ nats, booking, identity, gateway, call } = stack);
+    ({ booking, call } = stack);
   });
 
   afterAll(async () => {

@@ -3,11 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { initTracing, type TracingHandle } from '@plass/telemetry';
-import { waitFor, type NatsServerHandle } from '@plass/testing';
-import { type RunningGateway } from './gateway.js';
+import { waitFor } from '@plass/testing';
 import { BookingStub } from './test-support/booking-stub.js';
 import { caller, httpClient } from './test-support/http-client.js';
-import { IdentityStub } from './test-support/identity-stub.js';
 import { capturingLogger } from './test-support/log-capture.js';
 import { startStubStack, type StubStack } from './test-support/stub-stack.js';
 
@@ -15,10 +13,7 @@ describe('tracing', () => {
   const exporter = new InMemorySpanExporter();
   const logs = capturingLogger();
   let tracing: TracingHandle;
-  let nats: NatsServerHandle;
   let booking: BookingStub;
-  let identity: IdentityStub;
-  let gateway: RunningGateway;
   let call: ReturnType<typeof httpClient>;
 
   let stack: StubStack;
@@ -26,7 +21,7 @@ describe('tracing', () => {
   beforeAll(async () => {
     tracing = initTracing({ serviceName: 'gateway-test', spanProcessors: [new SimpleSpanProcessor(exporter)] });
     stack = await startStubStack({ logger: logs.logger });
-    ({ nats, booking, identity, gateway, call } = stack);
+    ({ booking, call } = stack);
   });
 
   afterAll(async () => {

@@ -61,7 +61,7 @@ describe('tokens over NATS', () => {
         login(vattern.tenantId, 'admin@fjord.example'),
         login('0d5c2f3e-8b7a-4c1d-9e6f-5a4b3c2d1e0f', 'admin@fjord.example'),
       ]);
-      const reasons = failures.map((attempt) => (attempt.status === 'rejected' ? attempt.reason : attempt.value));
+      const reasons = failures.map((attempt) => (attempt.status === 'rejected' ? attempt.reason : attempt.value) as { error?: unknown });
       for (const reason of reasons) expect(reason).toMatchObject(failure('auth.invalid_credentials'));
       expect(new Set(reasons.map((reason) => JSON.stringify(reason.error)))).toHaveProperty('size', 1);
     });

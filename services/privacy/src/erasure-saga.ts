@@ -134,7 +134,7 @@ export class ErasureSaga {
   /** Records on fresh state; audit entries only when something was recorded (a concurrent runner may have been first). */
   private record(ctx: RequestContext, streamId: string, progress: DistributiveOmit<ErasureProgress, 'now'>, audit: AuditInput[] = []): Promise<void> {
     return this.deps.log.commit(ctx, streamId, foldErasure, (state, now) => {
-      const events = decided(decideErasureProgress({ ...progress, now } as ErasureProgress, state));
+      const events = decided(decideErasureProgress({ ...progress, now }, state));
       return { events, audit: events.length > 0 ? audit : [], result: undefined };
     });
   }

@@ -35,7 +35,7 @@ describe('export bundles', () => {
 
   beforeEach(async () => {
     dir = tempDir('plass-bundles-');
-    const real = await openSqliteProjectionStore({ file: join(dir.path, 'read-model.db') });
+    const real = openSqliteProjectionStore({ file: join(dir.path, 'read-model.db') });
     store = {
       ...real,
       get: real.get.bind(real),

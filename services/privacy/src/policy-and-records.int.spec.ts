@@ -88,7 +88,7 @@ describe('the privacy policy', () => {
     await publishIdentityEvent(h.client, 'UserRegistered', tenantId, person.subjectId);
     await h.client.request(AcknowledgePolicy, { version: 'v2' }, person.ctx);
     await h.settle();
-    const readModel = await openSqliteProjectionStore({ file: join(h.dir.path, 'privacy', 'read-model.db') });
+    const readModel = openSqliteProjectionStore({ file: join(h.dir.path, 'privacy', 'read-model.db') });
     try {
       const documents = async () => [
         ...(await readModel.find(ACKNOWLEDGEMENTS, { tenantId, userId: person.subjectId })),

@@ -184,6 +184,7 @@ export function projectionStoreContract(fixture: () => Promise<ProjectionStoreFi
           lateUse = error;
         }
       };
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- an async fn on purpose: the store must refuse it
       await expect(store.apply('p', 'e1', asyncFn)).rejects.toThrow(/synchronous/);
       resume();
       await resumed;

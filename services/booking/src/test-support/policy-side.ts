@@ -51,7 +51,7 @@ export async function policySide(h: BookingHarness): Promise<PolicySide> {
     await waitFor(
       async () => {
         const message = await h.client.jsm.streams.getMessage(Streams.events, { last_by_subj: Subjects.event(tenantId, 'privacy', type) }).catch(() => null);
-        return message !== null && matches((message.json() as { data: Record<string, unknown> }).data);
+        return message !== null && matches(message.json<{ data: Record<string, unknown> }>().data);
       },
       { what: `${type} on JetStream`, intervalMs: 25 },
     );

@@ -49,7 +49,7 @@ export class ErasedSubjects {
         if (envelope.success && data?.success) this.erasedAt.set(keyOf(envelope.data.tenantId, data.data.subjectId), Date.parse(data.data.completedAt));
       }
     })().catch(() => undefined);
-    bus.track(this.loop);
+    void bus.track(this.loop);
   }
 
   has(tenantId: string, userId: string): boolean {

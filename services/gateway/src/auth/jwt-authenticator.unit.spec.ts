@@ -68,7 +68,7 @@ describe('JwtAuthenticator with verified tokens remembered', () => {
     const { authenticator, token, rejected } = await setUp();
     await authenticator.verify(token, correlationId);
     const [header, payload, signature] = token.split('.') as [string, string, string];
-    const forged = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const forged = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
     forged.roles = ['admin'];
     const tampered = [header, Buffer.from(JSON.stringify(forged)).toString('base64url'), signature].join('.');
     await expect(authenticator.verify(tampered, correlationId)).rejects.toMatchObject({ code: 'auth.unauthenticated' });

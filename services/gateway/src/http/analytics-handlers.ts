@@ -18,7 +18,7 @@ function field(value: Value): string {
 
 /** A header row and one row per item, CRLF-terminated (RFC 4180). */
 export function toCsv(columns: readonly string[], rows: ReadonlyArray<Record<string, Value>>): string {
-  return [columns, ...rows.map((row) => columns.map((column) => row[column]))].map((cells) => `${cells.map((cell) => field(cell as Value)).join(',')}\r\n`).join('');
+  return [columns, ...rows.map((row) => columns.map((column) => row[column]))].map((cells) => `${cells.map((cell) => field(cell)).join(',')}\r\n`).join('');
 }
 
 const wantsCsv = (accept: string | undefined) => accept !== undefined && /(^|,)\s*text\/csv/i.test(accept);

@@ -103,7 +103,7 @@ function unseal(sealed: string, key: Buffer, aad: string): StoredAnswer {
   const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12)).setAAD(Buffer.from(aad));
   decipher.setAuthTag(bytes.subarray(12, 28));
   const plain = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
-  return StoredAnswerShape.parse(JSON.parse(plain)) as StoredAnswer;
+  return StoredAnswerShape.parse(JSON.parse(plain));
 }
 
 export interface IdempotencyOptions {

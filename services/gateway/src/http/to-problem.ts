@@ -35,7 +35,7 @@ const isClientError = (error: unknown): error is ClientError => {
 };
 
 const isErrorList = (value: unknown): value is FieldError[] =>
-  Array.isArray(value) && value.every((item) => typeof item?.path === 'string' && typeof item?.message === 'string');
+  Array.isArray(value) && value.every((item: Partial<FieldError> | null | undefined) => typeof item?.path === 'string' && typeof item?.message === 'string');
 
 function fromDomainFailure({ error }: DomainFailure): HttpProblem {
   // A service's 5xx message describes its internals, not the client's request.

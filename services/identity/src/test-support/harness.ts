@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { expect } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { Bus } from '@plass/bus';
 import { CreateTenant, IssueToken, PLATFORM_TENANT, RegisterUser, type RequestContext, type Role } from '@plass/contracts';

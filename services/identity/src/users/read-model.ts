@@ -28,7 +28,7 @@ type StoredEvent = Pick<EventEnvelope, 'type' | 'data' | 'tenantId' | 'streamId'
 
 /** One event's effect on a stored user; also folds a stream into the document a command answers with. */
 export function applyUserEvent(doc: UserDocument | undefined, event: StoredEvent): UserDocument | undefined {
-  const data = event.data as Record<string, unknown>;
+  const data = event.data;
   const defined = (fields: Record<string, unknown>) => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
   switch (event.type) {
     case 'UserRegistered':
@@ -47,7 +47,7 @@ export function applyUserEvent(doc: UserDocument | undefined, event: StoredEvent
       return doc && { ...doc, role: data.role as Role };
     case 'UserProfileChanged': {
       const { email, displayName, locale, bookingVisibility } = data;
-      return doc && ({ ...doc, ...defined({ email, displayName, locale, bookingVisibility }) } as UserDocument);
+      return doc && { ...doc, ...defined({ email, displayName, locale, bookingVisibility }) };
     }
     case 'UserDeactivated':
       return doc && { ...doc, status: 'deactivated' };

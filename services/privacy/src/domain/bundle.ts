@@ -28,7 +28,7 @@ export function assembleBundle(subjectId: string, generatedAt: string, answers: 
     for (const [name, value] of Object.entries(sections)) {
       if (value === undefined || ['format', 'subjectId', 'generatedAt', 'answeredBy'].includes(name)) continue;
       if ((LISTS as readonly string[]).includes(name) || (Array.isArray(merged[name]) && Array.isArray(value))) {
-        merged[name] = [...((merged[name] as unknown[] | undefined) ?? []), ...(Array.isArray(value) ? value : [value])];
+        merged[name] = [...((merged[name] as unknown[] | undefined) ?? []), ...(Array.isArray(value) ? (value as unknown[]) : [value])];
       } else if (taken.has(name)) {
         merged[name] = [merged[name], value];
       } else {

@@ -40,7 +40,7 @@ export function registerKeyHandlers(bus: KeyHandlerBus, vault: KeyVault, audit?:
     for (let i = 0; i < kids.length; i += MAX_KIDS_PER_BROADCAST) {
       bus.broadcast(KeysDestroyed, { tenantId: event.tenantId, kids: kids.slice(i, i + MAX_KIDS_PER_BROADCAST) });
     }
-    await audit?.keysDestroyed({ ...event, count: kids.length } as KeysDestroyedAudit);
+    await audit?.keysDestroyed({ ...event, count: kids.length });
     return { destroyedKeys: kids.length };
   };
 

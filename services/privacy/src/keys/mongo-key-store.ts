@@ -126,7 +126,7 @@ export class MongoKeyStore implements KeyStore {
         if (await this.isFenced(key.tenantId, key.subjectRef)) return 'fenced';
         if (existing) return existing;
         // The winner was destroyed (by retention) between our insert and our read: mint again.
-        if (attempt === INSERT_ATTEMPTS) throw new Error(`Could not mint a key for scope of ${key.kid} after ${attempt} attempts`);
+        if (attempt === INSERT_ATTEMPTS) throw new Error(`Could not mint a key for scope of ${key.kid} after ${attempt} attempts`, { cause: error });
         continue;
       }
       if (await this.isFenced(key.tenantId, key.subjectRef)) {
