@@ -3,10 +3,13 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '/node_modules/cookie/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
-    '^.+\\.ts$': ['@swc/jest', {
-      jsc: { target: 'es2022', parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true } },
-      module: { type: 'es6' },
-    }],
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { target: 'es2022', parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true } },
+        module: { type: 'es6' },
+      },
+    ],
   },
   // light-my-request (fastify.inject) requires the ESM-only `cookie`; jest's own module
   // system cannot require(esm) before Node 24.9, so that one package is compiled to CJS.

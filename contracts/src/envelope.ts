@@ -27,8 +27,7 @@ export type EncryptedValue = z.infer<typeof EncryptedValue>;
 export const Redacted = z.strictObject({ $redacted: z.literal(true) });
 export type Redacted = z.infer<typeof Redacted>;
 export const REDACTED: Redacted = Object.freeze({ $redacted: true as const });
-export const isRedacted = (value: unknown): value is Redacted =>
-  typeof value === 'object' && value !== null && (value as Redacted).$redacted === true;
+export const isRedacted = (value: unknown): value is Redacted => typeof value === 'object' && value !== null && (value as Redacted).$redacted === true;
 
 /** Every event on the wire and in the stores. `data` holds personal fields only as EncryptedValue. */
 export const EventEnvelope = z.strictObject({

@@ -69,8 +69,7 @@ export const DomainError = z.object({
 });
 export type DomainError = z.infer<typeof DomainError>;
 
-export const domainError = (code: ErrorCode, message: string, details?: Record<string, unknown>): DomainError =>
-  details ? { code, message, details } : { code, message };
+export const domainError = (code: ErrorCode, message: string, details?: Record<string, unknown>): DomainError => (details ? { code, message, details } : { code, message });
 
 /** Thrown at the edges (handlers, adapters) to answer with a DomainError instead of a crash. */
 export class DomainFailure extends Error {

@@ -50,7 +50,11 @@ export const CreateSpaceBody = z.strictObject({
 });
 
 const nonEmpty = { message: 'name at least one field to change' };
-const Weekdays = z.array(IsoWeekday).min(1).max(7).refine((days) => new Set(days).size === days.length, { message: 'each weekday once' });
+const Weekdays = z
+  .array(IsoWeekday)
+  .min(1)
+  .max(7)
+  .refine((days) => new Set(days).size === days.length, { message: 'each weekday once' });
 
 export const CreateLocationBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -98,7 +102,10 @@ export const IdParams = z.strictObject({ id: Uuid });
 
 export const SubjectBody = z.strictObject({ subjectId: Uuid });
 export const PrivacyRequestsQuery = z.strictObject({
-  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   kind: PrivacyRequestKind.optional(),
 });
 export const PublishPolicyBody = z.strictObject(PublishPolicy.request.shape);
@@ -624,7 +631,8 @@ export const routes = {
     operationId: 'withdrawPolicyAcknowledgement',
     method: 'DELETE',
     path: '/v1/privacy/policy/acknowledgements/current',
-    summary: 'Withdraw your acknowledgement of the current privacy policy (GDPR Art. 7(3)); where the policy requires it, you cannot book, nor be booked for, until you acknowledge it again',
+    summary:
+      'Withdraw your acknowledgement of the current privacy policy (GDPR Art. 7(3)); where the policy requires it, you cannot book, nor be booked for, until you acknowledge it again',
     roles: anyone,
     response: { status: 204, description: 'Withdrawn' },
     problems: [...always, 'privacy.policy_not_found', 'privacy.acknowledgement_not_found', 'privacy.subject_erased'],
@@ -661,7 +669,7 @@ export const routes = {
     operationId: 'setController',
     method: 'PUT',
     path: '/v1/privacy/controller',
-    summary: "Set who the controller is and how it and its data protection officer are reached (Art. 13, 30(1)(a), 37(7)); the previous contact is crypto-shredded",
+    summary: 'Set who the controller is and how it and its data protection officer are reached (Art. 13, 30(1)(a), 37(7)); the previous contact is crypto-shredded',
     roles: admins,
     body: ControllerBody,
     response: { status: 200, schema: ControllerView, description: 'The contact in force' },
@@ -731,12 +739,11 @@ export const routes = {
     operationId: 'liftRestriction',
     method: 'DELETE',
     path: '/v1/privacy/restrictions/{id}',
-    summary:
-      'Lift a restriction: officers with the reason (tell the person first, Art. 18(3)); the person themself with withdrawn_by_subject',
+    summary: 'Lift a restriction: officers with the reason (tell the person first, Art. 18(3)); the person themself with withdrawn_by_subject',
     roles: anyone,
     params: IdParams,
     query: LiftRestrictionQuery,
-    response: { status: 204, description: 'Lifted: booking processes the person\'s data again' },
+    response: { status: 204, description: "Lifted: booking processes the person's data again" },
     problems: [...always, 'validation.failed', 'privacy.restriction_not_found'],
   },
   getUtilization: {

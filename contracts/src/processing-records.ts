@@ -48,14 +48,16 @@ export const processingPurposes: Record<Purpose, PurposeRegister> = {
       anonymizeBookingsAfterDays === undefined
         ? "As set by the tenant's anonymizeBookingsAfterDays (privacy settings): bookings lose every link to their booker that many days after they end; without it, until erasure"
         : anonymizeBookingsAfterDays === null
-          ? "Until the booker is erased: the tenant has set no retention period (anonymizeBookingsAfterDays)"
+          ? 'Until the booker is erased: the tenant has set no retention period (anonymizeBookingsAfterDays)'
           : `Bookings lose every link to their booker ${anonymizeBookingsAfterDays} days after they end (the tenant's anonymizeBookingsAfterDays), or at erasure`,
     consumers: ['booking', 'notification', 'privacy', 'gateway'],
     safeguards: [...SAFEGUARDS, 'booking keys scoped per day, so retention destroys whole days of links', 'utilization statistics hold no personal data'],
   },
   notification: {
-    description: "E-mail to users about their bookings (confirmation with a calendar invite, reminder before start, cancellation, release as a no-show) and the invitation to set a password, delivered through the operator's SMTP providers (recipient `smtp-providers`, named among the platform's sub-processors); the log of what was sent",
-    legalBasis: "GDPR Art. 6(1)(b) for invitations and mails about a user's own bookings (necessary for the service the user uses); Art. 6(1)(f) for reminders, which each user may turn off",
+    description:
+      "E-mail to users about their bookings (confirmation with a calendar invite, reminder before start, cancellation, release as a no-show) and the invitation to set a password, delivered through the operator's SMTP providers (recipient `smtp-providers`, named among the platform's sub-processors); the log of what was sent",
+    legalBasis:
+      "GDPR Art. 6(1)(b) for invitations and mails about a user's own bookings (necessary for the service the user uses); Art. 6(1)(f) for reminders, which each user may turn off",
     dataSubjects: ["the tenant's employees and other users"],
     retention: ({ anonymizeBookingsAfterDays }) =>
       typeof anonymizeBookingsAfterDays === 'number'
@@ -66,7 +68,7 @@ export const processingPurposes: Record<Purpose, PurposeRegister> = {
     safeguards: [...SAFEGUARDS, 'SMTP with TLS (STARTTLS required to any non-loopback host)', 'a stable Message-ID per mail, so a resent mail is recognisable as the same one'],
   },
   controller_contact: {
-    description: 'Who the controller is and how it and its data protection officer are reached, as the tenant\'s admin sets it; shown to the tenant\'s users and in this record',
+    description: "Who the controller is and how it and its data protection officer are reached, as the tenant's admin sets it; shown to the tenant's users and in this record",
     legalBasis: "GDPR Art. 6(1)(c): the controller's legal obligation to name itself and its DPO (Art. 13(1)(a)-(b), 30(1)(a), 37(7))",
     dataSubjects: ["the controller's contact persons and its data protection officer"],
     retention: () => "Until the admin replaces the contact: the previous contact's key is destroyed then",

@@ -20,9 +20,19 @@ export async function seedBookingStore(dataDir: string, natsUrl: string, month: 
   try {
     const sealed = new Map<string, unknown>();
     for (const booking of month.bookings) {
-      const data = { bookingId: booking.bookingId, spaceId: booking.spaceId, kind: 'desk' as const, start: new Date(booking.start).toISOString(), end: new Date(booking.end).toISOString(), bookedBy: booking.bookedBy };
+      const data = {
+        bookingId: booking.bookingId,
+        spaceId: booking.spaceId,
+        kind: 'desk' as const,
+        start: new Date(booking.start).toISOString(),
+        end: new Date(booking.end).toISOString(),
+        bookedBy: booking.bookedBy,
+      };
       const aad = `space-${month.tenantId}-${booking.spaceId}`;
-      sealed.set(booking.bookingId, (await shredder.encrypt(BookingConfirmed.data, data, { tenantId: month.tenantId, subjectId: booking.bookedBy, period: keyPeriod(booking.end), aad })).bookedBy);
+      sealed.set(
+        booking.bookingId,
+        (await shredder.encrypt(BookingConfirmed.data, data, { tenantId: month.tenantId, subjectId: booking.bookedBy, period: keyPeriod(booking.end), aad })).bookedBy,
+      );
     }
     const events = seededEvents(month, (booking) => sealed.get(booking.bookingId), {
       location: (id) => `location-${month.tenantId}-${id}`,

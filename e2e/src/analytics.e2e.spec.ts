@@ -62,7 +62,11 @@ describe('analytics', () => {
         ...month.locations.flatMap(({ locationId }) => [utilization('space', 'day', `&locationId=${locationId}`), utilization('floor', 'hour', `&locationId=${locationId}`)]),
       ]),
     );
-  const settled = () => waitFor(async () => ((await system.booking.settled()) && (await system.analytics.settled()) ? true : undefined), { what: 'booking and analytics to catch up', timeoutMs: 60_000 });
+  const settled = () =>
+    waitFor(async () => ((await system.booking.settled()) && (await system.analytics.settled()) ? true : undefined), {
+      what: 'booking and analytics to catch up',
+      timeoutMs: 60_000,
+    });
 
   beforeAll(async () => {
     system = await startSystem();
@@ -119,7 +123,14 @@ describe('analytics', () => {
         expect(bucket.bookedMinutes).toBeNull();
         continue;
       }
-      expect({ key: `${bucket.key}|${date}`, bookedMinutes: bucket.bookedMinutes, checkedInMinutes: bucket.checkedInMinutes, bookings: bucket.bookings, cancellations: bucket.cancellations, noShows: bucket.noShows }).toEqual({
+      expect({
+        key: `${bucket.key}|${date}`,
+        bookedMinutes: bucket.bookedMinutes,
+        checkedInMinutes: bucket.checkedInMinutes,
+        bookings: bucket.bookings,
+        cancellations: bucket.cancellations,
+        noShows: bucket.noShows,
+      }).toEqual({
         key: `${bucket.key}|${date}`,
         ...want,
       });
@@ -170,7 +181,9 @@ describe('analytics', () => {
 
   it('gives heatmap and peaks per location', async () => {
     const location = month.locations[0]!.locationId;
-    const heatmap = (await get(`/v1/analytics/heatmap?from=${from}&to=${to}&locationId=${location}&floor=1`)).body as { cells: Array<{ weekday: number; hour: number; occupancy: number | null }> };
+    const heatmap = (await get(`/v1/analytics/heatmap?from=${from}&to=${to}&locationId=${location}&floor=1`)).body as {
+      cells: Array<{ weekday: number; hour: number; occupancy: number | null }>;
+    };
     expect(heatmap.cells.length).toBeGreaterThan(24);
     expect(heatmap.cells.some((cell) => (cell.occupancy ?? 0) > 0)).toBe(true);
     const peaks = (await get(`/v1/analytics/peaks?from=${from}&to=${to}`)).body as { items: Array<{ locationId: string; busiestHour: { occupancy: number } | null }> };
@@ -178,48 +191,54 @@ describe('analytics', () => {
     expect(peaks.items.every((item) => item.busiestHour !== null)).toBe(true);
   });
 
-  inBrowser('shows the heatmap in real Chromium as the API computes it, suppressed cells as such', async () => {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
-      page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
-      await page.goto(`${system.url}/analytics`);
-      await page.fill('input[name=tenantId]', tenant.tenantId);
-      await page.fill('input[name=email]', 'ana@metrics.example');
-      await page.fill('input[name=password]', tenant.password);
-      await page.click('#login button[type=submit]');
-      await page.waitForSelector('body[data-state=ready]');
-      const location = month.locations[0]!.locationId;
-      await page.fill('input[name=from]', '2026-10-12');
-      await page.fill('input[name=to]', '2026-11-11');
-      await page.selectOption('select[name=location]', location);
-      await page.$eval('body', (body: DomElement) => body.removeAttribute('data-state'));
-      await page.click('#filters button[type=submit]');
-      await page.waitForSelector('body[data-state=ready]');
+  inBrowser(
+    'shows the heatmap in real Chromium as the API computes it, suppressed cells as such',
+    async () => {
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+        const errors: string[] = [];
+        page.on('pageerror', (error) => errors.push(error.message));
+        page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+        await page.goto(`${system.url}/analytics`);
+        await page.fill('input[name=tenantId]', tenant.tenantId);
+        await page.fill('input[name=email]', 'ana@metrics.example');
+        await page.fill('input[name=password]', tenant.password);
+        await page.click('#login button[type=submit]');
+        await page.waitForSelector('body[data-state=ready]');
+        const location = month.locations[0]!.locationId;
+        await page.fill('input[name=from]', '2026-10-12');
+        await page.fill('input[name=to]', '2026-11-11');
+        await page.selectOption('select[name=location]', location);
+        await page.$eval('body', (body: DomElement) => body.removeAttribute('data-state'));
+        await page.click('#filters button[type=submit]');
+        await page.waitForSelector('body[data-state=ready]');
 
-      const shown = await page.$$eval('#heatmap td[data-occupancy]', (cells: DomElement[]) =>
-        cells.map((cell) => `${cell.getAttribute('data-weekday')}/${cell.getAttribute('data-hour')}=${cell.getAttribute('data-occupancy')}`),
-      );
-      const api = (await get(`/v1/analytics/heatmap?from=${from}&to=${to}&locationId=${location}`)).body as {
-        cells: Array<{ weekday: number; hour: number; occupancy: number | null; suppressed: boolean; capacityMinutes: number }>;
-      };
-      const expected = api.cells.filter((cell) => cell.capacityMinutes > 0).map((cell) => `${cell.weekday}/${cell.hour}=${cell.suppressed ? 'suppressed' : String(cell.occupancy)}`);
-      expect(shown.sort()).toEqual(expected.sort());
-      expect(shown.some((cell) => !cell.endsWith('=suppressed'))).toBe(true);
-      expect(Number(await page.getAttribute('#occupancy-chart', 'data-floors'))).toBe(2);
-      expect(await page.$$eval('#no-shows tbody tr', (rows) => rows.length)).toBeGreaterThan(3);
-      expect(errors).toEqual([]);
+        const shown = await page.$$eval('#heatmap td[data-occupancy]', (cells: DomElement[]) =>
+          cells.map((cell) => `${cell.getAttribute('data-weekday')}/${cell.getAttribute('data-hour')}=${cell.getAttribute('data-occupancy')}`),
+        );
+        const api = (await get(`/v1/analytics/heatmap?from=${from}&to=${to}&locationId=${location}`)).body as {
+          cells: Array<{ weekday: number; hour: number; occupancy: number | null; suppressed: boolean; capacityMinutes: number }>;
+        };
+        const expected = api.cells
+          .filter((cell) => cell.capacityMinutes > 0)
+          .map((cell) => `${cell.weekday}/${cell.hour}=${cell.suppressed ? 'suppressed' : String(cell.occupancy)}`);
+        expect(shown.sort()).toEqual(expected.sort());
+        expect(shown.some((cell) => !cell.endsWith('=suppressed'))).toBe(true);
+        expect(Number(await page.getAttribute('#occupancy-chart', 'data-floors'))).toBe(2);
+        expect(await page.$$eval('#no-shows tbody tr', (rows) => rows.length)).toBeGreaterThan(3);
+        expect(errors).toEqual([]);
 
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const screenshot = join(ARTIFACTS, 'analytics-dashboard.png');
-      await page.screenshot({ path: screenshot, fullPage: true });
-      console.log(`analytics dashboard screenshot: ${screenshot}`);
-    } finally {
-      await browser.close();
-    }
-  }, 60_000);
+        mkdirSync(ARTIFACTS, { recursive: true });
+        const screenshot = join(ARTIFACTS, 'analytics-dashboard.png');
+        await page.screenshot({ path: screenshot, fullPage: true });
+        console.log(`analytics dashboard screenshot: ${screenshot}`);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 
   it('is byte-identical after erasing people, after retention anonymizes the oldest week, and after a rebuild', async () => {
     const before = await everything();
@@ -263,10 +282,7 @@ describe('analytics', () => {
   }, 120_000);
 
   it('holds no user id, booking id, e-mail, name or title in its store or its log', () => {
-    const needles = [
-      ...people.flatMap((person) => [person.id, person.email, person.displayName]),
-      ...month.bookings.slice(0, 150).map((booking) => booking.bookingId),
-    ];
+    const needles = [...people.flatMap((person) => [person.id, person.email, person.displayName]), ...month.bookings.slice(0, 150).map((booking) => booking.bookingId)];
     expect(scanForPlaintext(join(system.dataDir, 'analytics'), needles)).toEqual([]);
     const logs = tempDir('plass-analytics-logs-');
     try {

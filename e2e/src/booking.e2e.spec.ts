@@ -9,10 +9,13 @@ const MINUTE = 60_000;
 
 /** Retries assertions until they pass (eventually consistent reads), failing with the last one's message. */
 const eventually = (assertion: () => Promise<void> | void, what = 'the assertion to hold') =>
-  waitFor(async () => {
-    await assertion();
-    return true;
-  }, { what });
+  waitFor(
+    async () => {
+      await assertion();
+      return true;
+    },
+    { what },
+  );
 const person = (first: string, last: string) => ({
   email: `${first.toLowerCase()}.${last.toLowerCase()}@fjell.example`,
   displayName: `${first} ${last}`,
@@ -62,10 +65,13 @@ describe('booking through the gateway', () => {
     return answer.body as unknown as BookingView;
   };
   const readBooking = (id: string, bearer: string) =>
-    waitFor(async () => {
-      const answer = await call('GET', `/v1/bookings/${id}`, bearer);
-      return answer.status === 200 ? (answer.body as unknown as BookingView) : undefined;
-    }, { what: 'the booking in the read model' });
+    waitFor(
+      async () => {
+        const answer = await call('GET', `/v1/bookings/${id}`, bearer);
+        return answer.status === 200 ? (answer.body as unknown as BookingView) : undefined;
+      },
+      { what: 'the booking in the read model' },
+    );
   const changePolicy = async (change: Record<string, unknown>) => {
     const answer = await call('PATCH', '/v1/settings/booking-policy', admin, change);
     expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 200, body: change });
@@ -77,7 +83,11 @@ describe('booking through the gateway', () => {
     fjell = await client.tenantWith(system.operatorToken, 'Fjell', everyone);
     other = await client.tenantWith(system.operatorToken, 'Dal', []);
     admin = fjell.adminToken;
-    const hq = await client.locationWithSpaces(admin, [1, 2, 3, 4, 5, 6].map((n) => ({ name: `Desk ${n}`, kind: 'desk', floor: '1' })), { name: 'Fjell HQ' });
+    const hq = await client.locationWithSpaces(
+      admin,
+      [1, 2, 3, 4, 5, 6].map((n) => ({ name: `Desk ${n}`, kind: 'desk', floor: '1' })),
+      { name: 'Fjell HQ' },
+    );
     d = hq.spaces.map((space) => space.id);
   }, 120_000);
 
@@ -227,7 +237,14 @@ describe('booking through the gateway', () => {
     });
 
     it("refuses a booking once the location's capacity is reached at any instant", async () => {
-      const small = await client.locationWithSpaces(admin, [{ name: 'Cap A', kind: 'desk' }, { name: 'Cap B', kind: 'desk' }], { name: 'Small office', capacity: 1 });
+      const small = await client.locationWithSpaces(
+        admin,
+        [
+          { name: 'Cap A', kind: 'desk' },
+          { name: 'Cap B', kind: 'desk' },
+        ],
+        { name: 'Small office', capacity: 1 },
+      );
       const [a, b] = small.spaces.map((space) => space.id);
       created(await book(token(eli), { spaceId: a, start: at(2, '09:00'), end: at(2, '10:00') }));
       refused(await book(token(frode), { spaceId: b, start: at(2, '09:30'), end: at(2, '10:30') }), 422, 'booking.capacity_reached');
@@ -235,7 +252,14 @@ describe('booking through the gateway', () => {
     });
 
     it('bounds what one admin booking can cost: no exemption lifts the hard limits, and booking stays up', async () => {
-      const capped = await client.locationWithSpaces(admin, [{ name: 'Hard A', kind: 'desk' }, { name: 'Hard B', kind: 'desk' }], { name: 'Capped office', capacity: 5 });
+      const capped = await client.locationWithSpaces(
+        admin,
+        [
+          { name: 'Hard A', kind: 'desk' },
+          { name: 'Hard B', kind: 'desk' },
+        ],
+        { name: 'Capped office', capacity: 5 },
+      );
       const [a, b] = capped.spaces.map((space) => space.id);
       refused(await book(admin, { spaceId: a, start: fromNow(60), end: '9999-12-31T00:00:00Z' }), 422, 'booking.duration');
       refused(await book(admin, { spaceId: a, start: fromNow(60), end: fromNow(60 + 10 * 365 * 24 * 60) }), 422, 'booking.duration');
@@ -373,7 +397,11 @@ describe('booking through the gateway', () => {
     });
 
     it('shows names by each user’s choice by default, hiding those who chose hidden', async () => {
-      expect((await call('GET', '/v1/settings/privacy', admin)).body).toEqual({ bookingVisibility: 'user-choice-visible', anonymizeBookingsAfterDays: null, analyticsMinGroupSize: 5 });
+      expect((await call('GET', '/v1/settings/privacy', admin)).body).toEqual({
+        bookingVisibility: 'user-choice-visible',
+        anonymizeBookingsAfterDays: null,
+        analyticsMinGroupSize: 5,
+      });
       refused(await call('GET', '/v1/settings/privacy', token(nora)), 403, 'auth.forbidden');
       await expectNames(token(nora), { [hidden]: null, [shown]: mats.displayName });
     });

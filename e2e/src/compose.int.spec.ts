@@ -201,14 +201,16 @@ describe('docker-compose.yml', () => {
     const literalKey = Buffer.alloc(32, 7).toString('base64');
     broken.services.privacy = { ...broken.services.privacy, environment: { ...envOf(broken.services.privacy ?? {}), PLASS_MASTER_KEY: literalKey, EXTRA: 'a$(b)' } };
     const problems = composeProblems(broken, folders);
-    expect(problems).toEqual(expect.arrayContaining([
-      'booking: services/booking has no compose service',
-      'kurrentdb: missing healthcheck',
-      'gateway: PLASS_EVENTSTORE=sqlite does not match /^kurrentdb$/',
-      'privacy: PLASS_MASTER_KEY must be ${PLASS_MASTER_KEY:?…} from the environment',
-      'a literal 32-byte base64 key is in docker-compose.yml',
-      'invalid interpolation in "a$(b)"',
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'booking: services/booking has no compose service',
+        'kurrentdb: missing healthcheck',
+        'gateway: PLASS_EVENTSTORE=sqlite does not match /^kurrentdb$/',
+        'privacy: PLASS_MASTER_KEY must be ${PLASS_MASTER_KEY:?…} from the environment',
+        'a literal 32-byte base64 key is in docker-compose.yml',
+        'invalid interpolation in "a$(b)"',
+      ]),
+    );
     expect(composeProblems(compose, [...folders, 'reporting'])).toEqual(['reporting: services/reporting has no compose service']);
   });
 
@@ -233,9 +235,9 @@ describe('docker-compose.yml', () => {
 describe('infra/', () => {
   it('holds only YAML that parses', () => {
     const files = yamlFilesUnder('infra');
-    expect(files.map((file) => relative('infra', file))).toEqual(expect.arrayContaining([
-      'otel-collector.yaml', join('helm', 'plass', 'Chart.yaml'), join('helm', 'plass', 'values.yaml'),
-    ]));
+    expect(files.map((file) => relative('infra', file))).toEqual(
+      expect.arrayContaining(['otel-collector.yaml', join('helm', 'plass', 'Chart.yaml'), join('helm', 'plass', 'values.yaml')]),
+    );
     for (const file of files) {
       const errors = parseAllDocuments(read(file), { merge: true }).flatMap((doc) => ('errors' in doc ? doc.errors : []));
       expect({ file, errors: errors.map(String) }).toEqual({ file, errors: [] });
@@ -247,8 +249,7 @@ describe('infra/', () => {
     expect(helmProblems(values, serviceFolders())).toEqual([]);
     const chart = parseYaml(read('infra/helm/plass/Chart.yaml')) as { apiVersion?: string; name?: string };
     expect(chart).toMatchObject({ apiVersion: 'v2', name: 'plass' });
-    expect(helmProblems({ ...values, services: values.services?.filter((s) => s.name !== 'booking') }, serviceFolders()))
-      .toEqual(['booking: missing from helm values services']);
+    expect(helmProblems({ ...values, services: values.services?.filter((s) => s.name !== 'booking') }, serviceFolders())).toEqual(['booking: missing from helm values services']);
   });
 
   it('declares the JetStream streams named in the contracts', () => {
@@ -256,7 +257,11 @@ describe('infra/', () => {
     const byName = new Map(streams.map((stream) => [stream.name, stream]));
     const twoMinutesNs = 2 * 60 * 1e9;
     expect(byName.get(Streams.events)).toMatchObject({
-      subjects: [Subjects.allEvents], storage: 'file', retention: 'limits', duplicate_window: twoMinutesNs, num_replicas: 3,
+      subjects: [Subjects.allEvents],
+      storage: 'file',
+      retention: 'limits',
+      duplicate_window: twoMinutesNs,
+      num_replicas: 3,
       max_age: STREAM_MAX_AGE_NS,
     });
     // The services create the streams the same way when they are missing (ensureStreams).

@@ -37,20 +37,26 @@ describe('withdrawing the privacy-policy acknowledgement', () => {
   it('stops bookings until the person acknowledges again, and the audit log records it', async () => {
     const from = new Date(Date.now() - 60_000).toISOString();
     expect((await call('POST', '/v1/privacy/policy/acknowledgements', person.token, { version: '2026-12' })).status).toBe(201);
-    const booked = await waitFor(async () => {
-      const answer = await call('POST', '/v1/bookings', person.token, { spaceId: desk, start: at(1, '09:00'), end: at(1, '10:00') });
-      return answer.status === 201 ? answer : undefined;
-    }, { what: 'a booking once acknowledged' });
+    const booked = await waitFor(
+      async () => {
+        const answer = await call('POST', '/v1/bookings', person.token, { spaceId: desk, start: at(1, '09:00'), end: at(1, '10:00') });
+        return answer.status === 201 ? answer : undefined;
+      },
+      { what: 'a booking once acknowledged' },
+    );
     expect(booked.status).toBe(201);
 
     expect((await call('DELETE', '/v1/privacy/policy/acknowledgements/current', person.token)).status).toBe(204);
     const again = await call('DELETE', '/v1/privacy/policy/acknowledgements/current', person.token);
     expect({ status: again.status, code: again.body.code }).toEqual({ status: 404, code: 'privacy.acknowledgement_not_found' });
 
-    const refused = await waitFor(async () => {
-      const answer = await call('POST', '/v1/bookings', person.token, { spaceId: desk, start: at(2, '09:00'), end: at(2, '10:00') });
-      return answer.status === 422 ? answer : undefined;
-    }, { what: 'bookings refused after the withdrawal' });
+    const refused = await waitFor(
+      async () => {
+        const answer = await call('POST', '/v1/bookings', person.token, { spaceId: desk, start: at(2, '09:00'), end: at(2, '10:00') });
+        return answer.status === 422 ? answer : undefined;
+      },
+      { what: 'bookings refused after the withdrawal' },
+    );
     expect(refused.body.code).toBe('privacy.policy_not_acknowledged');
     const unacknowledged = await call('GET', '/v1/privacy/policy/unacknowledged', admin);
     expect(JSON.stringify(unacknowledged.body)).toContain(person.id);
@@ -61,10 +67,13 @@ describe('withdrawing the privacy-policy acknowledgement', () => {
     ]);
 
     expect((await call('POST', '/v1/privacy/policy/acknowledgements', person.token, { version: '2026-12' })).status).toBe(201);
-    const rebooked = await waitFor(async () => {
-      const answer = await call('POST', '/v1/bookings', person.token, { spaceId: desk, start: at(2, '09:00'), end: at(2, '10:00') });
-      return answer.status === 201 ? answer : undefined;
-    }, { what: 'a booking once acknowledged again' });
+    const rebooked = await waitFor(
+      async () => {
+        const answer = await call('POST', '/v1/bookings', person.token, { spaceId: desk, start: at(2, '09:00'), end: at(2, '10:00') });
+        return answer.status === 201 ? answer : undefined;
+      },
+      { what: 'a booking once acknowledged again' },
+    );
     expect(rebooked.status).toBe(201);
   }, 60_000);
 });

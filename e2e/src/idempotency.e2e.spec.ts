@@ -45,8 +45,10 @@ describe('Idempotency-Key on creating POSTs', () => {
   const post = (token: string, body: unknown, key?: string, base = gateway.url) =>
     gatewayClient(base).call('POST', '/v1/bookings', { token, body, ...(key === undefined ? {} : { headers: { 'idempotency-key': key } }) });
   const mine = async (token: string, day: number) =>
-    ((await gatewayClient(gateway.url).call('GET', `/v1/bookings?from=${encodeURIComponent(at(day, '00:00'))}&to=${encodeURIComponent(at(day + 1, '00:00'))}`, { token })).body
-      .items as Array<{ id: string }>).map((item) => item.id);
+    (
+      (await gatewayClient(gateway.url).call('GET', `/v1/bookings?from=${encodeURIComponent(at(day, '00:00'))}&to=${encodeURIComponent(at(day + 1, '00:00'))}`, { token })).body
+        .items as Array<{ id: string }>
+    ).map((item) => item.id);
 
   beforeAll(async () => {
     dir = tempDir('plass-idempotency-');
@@ -59,7 +61,12 @@ describe('Idempotency-Key on creating POSTs', () => {
     const tenant = await client.tenantWith(operatorToken, 'Idem', [{ email: 'eva@idem.example', displayName: 'Eva Idem', role: 'employee' }]);
     admin = tenant.adminToken;
     employee = tenant.users['eva@idem.example']!.token;
-    desks = (await client.locationWithSpaces(admin, [1, 2, 3].map((n) => ({ name: `Desk ${n}`, kind: 'desk' })))).spaces.map((space) => space.id);
+    desks = (
+      await client.locationWithSpaces(
+        admin,
+        [1, 2, 3].map((n) => ({ name: `Desk ${n}`, kind: 'desk' })),
+      )
+    ).spaces.map((space) => space.id);
   }, 60_000);
 
   afterAll(async () => {

@@ -104,11 +104,15 @@ describe('identity and access through the gateway', () => {
       expect((await client.call('GET', `/v1/users/${svenId}`, { token: nordlys.adminToken })).status).toBe(404);
       expect((await client.call('PATCH', `/v1/users/${svenId}`, { token: nordlys.adminToken, body: { role: 'admin' } })).status).toBe(404);
 
-      const { spaces: [space] } = await client.locationWithSpaces(vattern.adminToken, [{ name: 'Desk 1', kind: 'desk' }]);
+      const {
+        spaces: [space],
+      } = await client.locationWithSpaces(vattern.adminToken, [{ name: 'Desk 1', kind: 'desk' }]);
       const slot = { spaceId: space!.id, start: wallClock(OSLO, system.bookingNow(), 1, '08:00'), end: wallClock(OSLO, system.bookingNow(), 1, '12:00') };
       const booking = await client.call('POST', '/v1/bookings', { token: vattern.users[sven.email]!.token, body: slot });
       expect(booking.status).toBe(201);
-      await waitFor(async () => (await client.call('GET', `/v1/bookings/${booking.body.id as string}`, { token: vattern.adminToken })).status === 200, { what: 'the booking read model' });
+      await waitFor(async () => (await client.call('GET', `/v1/bookings/${booking.body.id as string}`, { token: vattern.adminToken })).status === 200, {
+        what: 'the booking read model',
+      });
       expect((await client.call('GET', `/v1/bookings/${booking.body.id as string}`, { token: nordlys.adminToken })).status).toBe(404);
       expect((await client.call('GET', `/v1/spaces/${space!.id}`, { token: nordlys.adminToken })).status).toBe(404);
       const nordlysSpace = await client.call('POST', '/v1/bookings', { token: employeeToken(), body: slot });

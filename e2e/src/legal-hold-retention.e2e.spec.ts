@@ -27,7 +27,12 @@ describe('legal holds stop retention', () => {
     admin = tenant.adminToken;
     held = tenant.users['held@hold.example']!;
     other = tenant.users['other@hold.example']!;
-    desks = (await client.locationWithSpaces(admin, [1, 2].map((n) => ({ name: `Desk ${n}`, kind: 'desk' })))).spaces.map((space) => space.id);
+    desks = (
+      await client.locationWithSpaces(
+        admin,
+        [1, 2].map((n) => ({ name: `Desk ${n}`, kind: 'desk' })),
+      )
+    ).spaces.map((space) => space.id);
   }, 60_000);
 
   afterAll(async () => {

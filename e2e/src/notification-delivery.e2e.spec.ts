@@ -83,7 +83,13 @@ describe('mail delivery across providers and crashes', () => {
   beforeAll(async () => {
     dir = tempDir('plass-mail-delivery-');
     nats = await startNats({ storeDir: join(dir.path, 'nats') });
-    privacy = await startPrivacyService({ natsUrl: nats.url, dataDir: dir.path, masterKey: randomBytes(32), logger: logger('privacy'), erasureParticipants: ['identity', 'booking', 'notification'] });
+    privacy = await startPrivacyService({
+      natsUrl: nats.url,
+      dataDir: dir.path,
+      masterKey: randomBytes(32),
+      logger: logger('privacy'),
+      erasureParticipants: ['identity', 'booking', 'notification'],
+    });
     identity = await startIdentityService({ natsUrl: nats.url, dataDir: dir.path, identityKey: randomBytes(32), logger: logger('identity') });
     booking = await startBookingService({ natsUrl: nats.url, dataDir: dir.path, logger: logger('booking'), noShowEveryMs: 3_600_000 });
     gateway = await startGateway({ natsUrl: nats.url, port: 0, host: '127.0.0.1', operatorToken, logger: logger('gateway'), loginThrottle: { attempts: 10_000 } });
@@ -134,10 +140,16 @@ describe('mail delivery across providers and crashes', () => {
     const { bookingId } = await book();
     // Give the service time to try and fail: the mail must wait in the queue, not be dropped.
     const log = () => gatewayClient(gateway.url).call('GET', '/v1/me/notifications/log', { token: employee.token });
-    await waitFor(async () => ((await log()).body.items as { bookingId: string; status: string; attempts: number }[]).some((entry) => entry.bookingId === bookingId && entry.status === 'queued' && entry.attempts >= 1), {
-      timeoutMs: 30_000,
-      what: 'a failed attempt that keeps the mail queued',
-    });
+    await waitFor(
+      async () =>
+        ((await log()).body.items as { bookingId: string; status: string; attempts: number }[]).some(
+          (entry) => entry.bookingId === bookingId && entry.status === 'queued' && entry.attempts >= 1,
+        ),
+      {
+        timeoutMs: 30_000,
+        what: 'a failed attempt that keeps the mail queued',
+      },
+    );
     primary = await provider('primary', primaryPort);
     const mail = await confirmationOf(bookingId);
     expect(copiesOf(mail.parsed.messageId!)).toBe(1);
@@ -149,7 +161,8 @@ describe('mail delivery across providers and crashes', () => {
     const { bookingId } = await book();
     const log = () => gatewayClient(gateway.url).call('GET', '/v1/me/notifications/log', { token: employee.token });
     const failed = await waitFor(
-      async () => ((await log()).body.items as { bookingId: string; status: string; attempts: number }[]).find((entry) => entry.bookingId === bookingId && entry.status === 'failed'),
+      async () =>
+        ((await log()).body.items as { bookingId: string; status: string; attempts: number }[]).find((entry) => entry.bookingId === bookingId && entry.status === 'failed'),
       { timeoutMs: 30_000, what: 'the mail recorded as failed' },
     );
     expect(failed.attempts).toBe(1);

@@ -16,8 +16,7 @@ describe('notification through the gateway', () => {
   const employee = { email: 'sigrid.nes@fjord.example', displayName: 'Sigrid Nes', role: 'employee' };
 
   const mailsTo = (address: string) => system.smtp.received.filter((mail) => mail.to.includes(address));
-  const mailOf = (address: string, kind: string) =>
-    waitFor(() => mailsTo(address).find((mail) => kindOf(mail.parsed.messageId) === kind), { what: `a ${kind} mail` });
+  const mailOf = (address: string, kind: string) => waitFor(() => mailsTo(address).find((mail) => kindOf(mail.parsed.messageId) === kind), { what: `a ${kind} mail` });
   const call = (method: string, path: string, token?: string, body?: unknown) => client.call(method, path, { ...(token ? { token } : {}), body });
 
   beforeAll(async () => {
@@ -81,7 +80,10 @@ describe('notification through the gateway', () => {
     expect((await call('PATCH', '/v1/me/notifications', me.token, {})).status).toBe(400);
 
     expect((await call('GET', '/v1/settings/notifications', me.token)).status).toBe(403);
-    const changed = await call('PATCH', '/v1/settings/notifications', tenant.adminToken, { reminderMinutesBefore: 30, sender: { address: 'desks@fjord.example', name: 'Fjord desks' } });
+    const changed = await call('PATCH', '/v1/settings/notifications', tenant.adminToken, {
+      reminderMinutesBefore: 30,
+      sender: { address: 'desks@fjord.example', name: 'Fjord desks' },
+    });
     expect(changed.body).toMatchObject({ reminderMinutesBefore: 30, sender: { address: 'desks@fjord.example', name: 'Fjord desks' }, mails: { reminder: true } });
     for (const body of [{ reminderMinutesBefore: -1 }, { reminderMinutesBefore: 100_000 }, { baseUrl: 'ftp://x' }, { mails: { fax: true } }]) {
       const refused = await call('PATCH', '/v1/settings/notifications', tenant.adminToken, body);

@@ -69,7 +69,10 @@ describe('retention of the privacy records', () => {
     expect(expired.auditDays).toBeGreaterThanOrEqual(1);
     expect(await system.privacy.expireRecords()).toEqual({ auditDays: 0, requests: 0 });
 
-    for (const [path, token] of [[exportPath, staying.token], [erasurePath, dpo]] as const) {
+    for (const [path, token] of [
+      [exportPath, staying.token],
+      [erasurePath, dpo],
+    ] as const) {
       const gone = await call('GET', path, token);
       expect({ status: gone.status, code: gone.body.code }).toEqual({ status: 404, code: 'privacy.request_not_found' });
     }

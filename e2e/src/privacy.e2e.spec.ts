@@ -179,10 +179,13 @@ describe('privacy through the gateway: export, erasure, and proof of it', () => 
     try {
       for (const base of [system.url, replica.url]) {
         for (const [method, path] of routes) {
-          const answer = await waitFor(async () => {
-            const tried = await gatewayClient(base).call(method, path, { token: person(erika).token });
-            return tried.status === 410 ? tried : undefined;
-          }, { what: `410 on ${method} ${path.split('?')[0]!}` });
+          const answer = await waitFor(
+            async () => {
+              const tried = await gatewayClient(base).call(method, path, { token: person(erika).token });
+              return tried.status === 410 ? tried : undefined;
+            },
+            { what: `410 on ${method} ${path.split('?')[0]!}` },
+          );
           expect(answer.body.code).toBe('privacy.subject_erased');
         }
       }

@@ -27,7 +27,12 @@ describe('restriction of processing and objection', () => {
     admin = tenant.adminToken;
     person = tenant.users['ola@restrict.example']!;
     dpo = tenant.users['dpo@restrict.example']!.token;
-    desks = (await client.locationWithSpaces(admin, [1, 2, 3].map((n) => ({ name: `Desk ${n}`, kind: 'desk' })))).spaces.map((space) => space.id);
+    desks = (
+      await client.locationWithSpaces(
+        admin,
+        [1, 2, 3].map((n) => ({ name: `Desk ${n}`, kind: 'desk' })),
+      )
+    ).spaces.map((space) => space.id);
   }, 60_000);
 
   afterAll(async () => {
@@ -79,7 +84,9 @@ describe('restriction of processing and objection', () => {
     expect((await book(person.token, 1, 2)).status).toBe(201);
 
     const log = await call('GET', `/v1/privacy/audit-log?from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, dpo);
-    const entries = (log.body.items as Array<{ operation: string; subjectId?: string; details?: Record<string, unknown> }>).filter((entry) => entry.operation.startsWith('processing.'));
+    const entries = (log.body.items as Array<{ operation: string; subjectId?: string; details?: Record<string, unknown> }>).filter((entry) =>
+      entry.operation.startsWith('processing.'),
+    );
     expect(entries).toEqual([
       expect.objectContaining({ operation: 'processing.restricted', subjectId: person.id, details: { restrictionId, ground: 'objection' } }),
       expect.objectContaining({ operation: 'processing.restriction_lifted', subjectId: person.id, details: { restrictionId, reason: 'compelling_grounds' } }),

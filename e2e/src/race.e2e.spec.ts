@@ -71,12 +71,22 @@ describe('50 clients racing for the same slots through the gateway', () => {
     const store = openSqliteEventStore({ file: join(system.dataDir, 'booking', 'events.db') });
     const events = await store.readAll();
     await store.close();
-    const given = new Set(events.filter((event) => event.type === 'BookingCancelled' || event.type === 'BookingReleasedAsNoShow').map((event) => (event.data as Interval).bookingId));
-    const held = events.filter((event) => event.type === 'BookingConfirmed').map((event) => event.data as Interval).filter((booking) => !given.has(booking.bookingId));
+    const given = new Set(
+      events.filter((event) => event.type === 'BookingCancelled' || event.type === 'BookingReleasedAsNoShow').map((event) => (event.data as Interval).bookingId),
+    );
+    const held = events
+      .filter((event) => event.type === 'BookingConfirmed')
+      .map((event) => event.data as Interval)
+      .filter((booking) => !given.has(booking.bookingId));
 
     const winners = answers.filter(({ answer }) => answer.status === 201).map(({ answer }) => answer.body.id as string);
     expect(held.map((booking) => booking.bookingId).sort()).toEqual([...winners].sort());
-    const clashes = held.flatMap((a, i) => held.slice(i + 1).filter((b) => a.spaceId === b.spaceId && overlaps(a, b)).map((b) => [a.bookingId, b.bookingId]));
+    const clashes = held.flatMap((a, i) =>
+      held
+        .slice(i + 1)
+        .filter((b) => a.spaceId === b.spaceId && overlaps(a, b))
+        .map((b) => [a.bookingId, b.bookingId]),
+    );
     expect(clashes).toEqual([]);
     expect(new Set(held.map((booking) => booking.spaceId))).toEqual(new Set(spaceIds));
   });

@@ -34,7 +34,10 @@ describe('settings in force once saved, with two booking replicas', () => {
     admin = tenant.adminToken;
     anna = tenant.users['anna@fonn.example']!;
     bjorn = tenant.users['bjorn@fonn.example']!;
-    const place = await client.locationWithSpaces(admin, [1, 2].map((n) => ({ name: `Desk ${n}`, kind: 'desk' })));
+    const place = await client.locationWithSpaces(
+      admin,
+      [1, 2].map((n) => ({ name: `Desk ${n}`, kind: 'desk' })),
+    );
     desks = place.spaces.map((space) => space.id);
   }, 60_000);
 

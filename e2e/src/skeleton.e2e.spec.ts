@@ -34,10 +34,13 @@ describe('walking skeleton: book through the gateway, read it back, shred it', (
 
   const call = (method: string, path: string, token: string, body?: unknown) => client.call(method, path, { token, body });
   const readBack = (id: string, token = employee) =>
-    waitFor(async () => {
-      const response = await call('GET', `/v1/bookings/${id}`, token);
-      return response.status === 200 ? (response.body as unknown as BookingView) : undefined;
-    }, { what: 'the booking in the read model' });
+    waitFor(
+      async () => {
+        const response = await call('GET', `/v1/bookings/${id}`, token);
+        return response.status === 200 ? (response.body as unknown as BookingView) : undefined;
+      },
+      { what: 'the booking in the read model' },
+    );
 
   beforeAll(async () => {
     system = await startSystem();
@@ -92,7 +95,11 @@ describe('walking skeleton: book through the gateway, read it back, shred it', (
   it('records the whole path as one trace', async () => {
     await waitFor(() => system.booking.settled(), { what: 'relay and projection to settle' });
     const all = system.spans.getFinishedSpans();
-    const handled = all.find((span) => span.name === 'booking.cmd.CreateBooking handle' && all.some((s) => s.name === 'PLASS_EVENTS publish' && s.attributes['plass.event.type'] === 'BookingConfirmed' && s.spanContext().traceId === span.spanContext().traceId));
+    const handled = all.find(
+      (span) =>
+        span.name === 'booking.cmd.CreateBooking handle' &&
+        all.some((s) => s.name === 'PLASS_EVENTS publish' && s.attributes['plass.event.type'] === 'BookingConfirmed' && s.spanContext().traceId === span.spanContext().traceId),
+    );
     expect(handled).toBeDefined();
     const traceId = handled!.spanContext().traceId;
     const names = new Set(all.filter((span) => span.spanContext().traceId === traceId).map((span) => span.name));
@@ -131,10 +138,13 @@ describe('walking skeleton: book through the gateway, read it back, shred it', (
     expect(destroyedKeys).toBeGreaterThan(0);
 
     // Without the booker's key nothing links the booking to them any more: an admin reads it.
-    const shredded = await waitFor(async () => {
-      const view = await readBack(booking.id, admin);
-      return view.redacted.length > 0 ? view : undefined;
-    }, { what: 'the shredded booking' });
+    const shredded = await waitFor(
+      async () => {
+        const view = await readBack(booking.id, admin);
+        return view.redacted.length > 0 ? view : undefined;
+      },
+      { what: 'the shredded booking' },
+    );
     expect(shredded).toEqual({ ...booking, bookedBy: null, subject: null, redacted: ['bookedBy', 'subject'] });
   });
 
@@ -147,7 +157,16 @@ describe('walking skeleton: book through the gateway, read it back, shred it', (
   it('leaves no plaintext in any store, JetStream file or log once stopped', async () => {
     await system.stop();
     const files = listFiles(system.dataDir);
-    for (const store of [/booking\/events\.db/, /booking\/read-model\.db/, /privacy\/keys\.db/, /^identity\//, /^nats\/jetstream\//, /^logs\/gateway\.\d{4}-\d{2}-\d{2}\.log$/, /^logs\/booking\.\d{4}-\d{2}-\d{2}\.log$/, /^logs\/identity\.\d{4}-\d{2}-\d{2}\.log$/]) {
+    for (const store of [
+      /booking\/events\.db/,
+      /booking\/read-model\.db/,
+      /privacy\/keys\.db/,
+      /^identity\//,
+      /^nats\/jetstream\//,
+      /^logs\/gateway\.\d{4}-\d{2}-\d{2}\.log$/,
+      /^logs\/booking\.\d{4}-\d{2}-\d{2}\.log$/,
+      /^logs\/identity\.\d{4}-\d{2}-\d{2}\.log$/,
+    ]) {
       expect(files.some((file) => store.test(file))).toBe(true);
     }
     expect(scanForPlaintext(system.dataDir, [subject, kari.email, kari.displayName, 'correct horse battery staple'])).toEqual([]);

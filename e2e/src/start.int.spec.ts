@@ -117,9 +117,7 @@ describe('npm start', () => {
   }, 30_000);
 
   it('announces the gateway, the data dir and its own nats-server', () => {
-    expect(output).toContain(
-      `plass is up: http://localhost:${gatewayPort} (data in ${data.path}, NATS nats://127.0.0.1:${natsPort}) — Ctrl-C stops`,
-    );
+    expect(output).toContain(`plass is up: http://localhost:${gatewayPort} (data in ${data.path}, NATS nats://127.0.0.1:${natsPort}) — Ctrl-C stops`);
     expect(output).toMatch(/^gateway\s+│ /m);
   });
 

@@ -14,12 +14,24 @@ export const BOOKING_HARD_LIMITS = {
 export const BookingPolicyFields = z.object({
   maxDaysInAdvance: z.number().int().min(0).max(BOOKING_HARD_LIMITS.maxDaysInAdvance),
   maxDurationMinutes: z.number().int().min(1).max(BOOKING_HARD_LIMITS.maxDurationMinutes),
-  minDurationMinutes: z.number().int().min(1).max(60 * 24),
+  minDurationMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24),
   maxUpcomingBookingsPerUser: z.number().int().min(1).max(10_000),
   maxConcurrentBookingsPerUser: z.number().int().min(1).max(100),
-  cancellationCutoffMinutes: z.number().int().min(0).max(60 * 24 * 30),
+  cancellationCutoffMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30),
   /** 0 turns automatic release of no-shows off. */
-  checkInGraceMinutes: z.number().int().min(0).max(60 * 24),
+  checkInGraceMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24),
   adminsExempt: z.boolean(),
 });
 export type BookingPolicy = z.infer<typeof BookingPolicyFields>;

@@ -62,17 +62,9 @@ export const BookingCancelled = defineEvent(
   z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp, end: Timestamp, reason: CancellationReason.optional() }),
 );
 /** `start` and `end` let consumers that keep no booking ids (analytics) place the check-in; absent in events of before them. */
-export const BookingCheckedIn = defineEvent(
-  'booking',
-  'BookingCheckedIn',
-  z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp.optional(), end: Timestamp.optional() }),
-);
+export const BookingCheckedIn = defineEvent('booking', 'BookingCheckedIn', z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp.optional(), end: Timestamp.optional() }));
 /** Not checked in within the grace period after start: the rest of the slot is free again. */
-export const BookingReleasedAsNoShow = defineEvent(
-  'booking',
-  'BookingReleasedAsNoShow',
-  z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp, end: Timestamp }),
-);
+export const BookingReleasedAsNoShow = defineEvent('booking', 'BookingReleasedAsNoShow', z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp, end: Timestamp }));
 
 /**
  * A person's limits ledger (stream named by a pseudonym of the booker, never published, deleted on
@@ -87,9 +79,5 @@ export const LedgerBookingAdded = defineEvent(
 export const LedgerBookingRemoved = defineEvent('booking', 'LedgerBookingRemoved', z.object({ bookingId: Uuid }));
 
 /** A location's occupancy per local day: what location capacity is decided on. */
-export const OccupancyAdded = defineEvent(
-  'booking',
-  'OccupancyAdded',
-  z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp, end: Timestamp }),
-);
+export const OccupancyAdded = defineEvent('booking', 'OccupancyAdded', z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp, end: Timestamp }));
 export const OccupancyRemoved = defineEvent('booking', 'OccupancyRemoved', z.object({ bookingId: Uuid }));

@@ -11,9 +11,9 @@ export interface EventDefinition<T extends string = string, S extends z.ZodObjec
   data: S;
 }
 
-export const defineEvent = <T extends string, S extends z.ZodObject>(
-  context: Context,
-  type: T,
-  data: S,
-  schemaVersion = 1,
-): EventDefinition<T, S> => ({ type, context, schemaVersion, data });
+export const defineEvent = <T extends string, S extends z.ZodObject>(context: Context, type: T, data: S, schemaVersion = 1): EventDefinition<T, S> => ({
+  type,
+  context,
+  schemaVersion,
+  data,
+});

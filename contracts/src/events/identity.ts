@@ -27,11 +27,7 @@ export const PasswordHash = pii(z.string().min(1).max(512), {
   description: "a memory-hard hash of a user's password",
 });
 
-export const TenantCreated = defineEvent(
-  'identity',
-  'TenantCreated',
-  z.object({ tenantId: Uuid, name: z.string() }),
-);
+export const TenantCreated = defineEvent('identity', 'TenantCreated', z.object({ tenantId: Uuid, name: z.string() }));
 
 export const UserRegistered = defineEvent(
   'identity',
@@ -61,10 +57,6 @@ export const UserProfileChanged = defineEvent(
   }),
 );
 
-export const UserPasswordChanged = defineEvent(
-  'identity',
-  'UserPasswordChanged',
-  z.object({ userId: Uuid, passwordHash: PasswordHash }),
-);
+export const UserPasswordChanged = defineEvent('identity', 'UserPasswordChanged', z.object({ userId: Uuid, passwordHash: PasswordHash }));
 
 export const UserDeactivated = defineEvent('identity', 'UserDeactivated', z.object({ userId: Uuid }));

@@ -9,7 +9,10 @@ import { defineEvent } from './define.js';
  */
 
 /** A tenant's privacy policy version, e.g. `2026-11` or `v3`. */
-export const PolicyVersion = z.string().trim().regex(/^[0-9A-Za-z._-]{1,40}$/, 'letters, digits, ".", "_" and "-" only');
+export const PolicyVersion = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z._-]{1,40}$/, 'letters, digits, ".", "_" and "-" only');
 /** Fits the gateway's 64 KB body limit with room for the rest of the request. */
 export const PolicyText = z.string().min(1).max(50_000);
 export const PolicyUrl = z.url({ protocol: /^https$/ }).max(2000);
@@ -28,18 +31,10 @@ export const PrivacyPolicyPublished = defineEvent(
   }),
 );
 
-export const PrivacyPolicyAcknowledged = defineEvent(
-  'privacy',
-  'PrivacyPolicyAcknowledged',
-  z.object({ userId: Uuid, version: PolicyVersion }),
-);
+export const PrivacyPolicyAcknowledged = defineEvent('privacy', 'PrivacyPolicyAcknowledged', z.object({ userId: Uuid, version: PolicyVersion }));
 
 /** GDPR Art. 7(3): consent is withdrawn as easily as it was given; where required, bookings stop until it is given again. */
-export const PrivacyPolicyAcknowledgementWithdrawn = defineEvent(
-  'privacy',
-  'PrivacyPolicyAcknowledgementWithdrawn',
-  z.object({ userId: Uuid, version: PolicyVersion }),
-);
+export const PrivacyPolicyAcknowledgementWithdrawn = defineEvent('privacy', 'PrivacyPolicyAcknowledgementWithdrawn', z.object({ userId: Uuid, version: PolicyVersion }));
 
 /** Why erasure is refused (GDPR Art. 17(3)): a code and a reference such as a case number, no free text. */
 export const LegalHoldReason = z.enum(['litigation', 'regulatory_investigation', 'statutory_retention', 'other_legal_obligation']);
@@ -89,10 +84,12 @@ export const ProcessingRestrictionLifted = defineEvent(
  * 37(7)). A contact may name a person, so every field is personal data under keys of the contact's
  * own (`contactId`), destroyed when the admin replaces it.
  */
-const contact = <T extends z.ZodType>(schema: T, category: 'name' | 'contact', description: string) =>
-  pii(schema, { category, purpose: 'controller_contact', description });
+const contact = <T extends z.ZodType>(schema: T, category: 'name' | 'contact', description: string) => pii(schema, { category, purpose: 'controller_contact', description });
 export const ContactText = z.string().trim().min(1).max(200);
-export const ContactPhone = z.string().trim().regex(/^\+?[0-9 ()./-]{3,40}$/, 'a telephone number: digits, spaces and + ( ) . / -');
+export const ContactPhone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ()./-]{3,40}$/, 'a telephone number: digits, spaces and + ( ) . / -');
 export const ControllerContactChanged = defineEvent(
   'privacy',
   'ControllerContactChanged',
@@ -124,11 +121,7 @@ export const ErasureRequested = defineEvent(
   'ErasureRequested',
   z.object({ requestId: Uuid, subjectId: Uuid, requestedBy: Uuid.optional(), requestedAt: Timestamp, dueAt: Timestamp }),
 );
-export const ErasureRefused = defineEvent(
-  'privacy',
-  'ErasureRefused',
-  z.object({ requestId: Uuid, reason: LegalHoldReason, holdId: Uuid, refusedAt: Timestamp }),
-);
+export const ErasureRefused = defineEvent('privacy', 'ErasureRefused', z.object({ requestId: Uuid, reason: LegalHoldReason, holdId: Uuid, refusedAt: Timestamp }));
 export const ErasureStep = z.enum(['bookings_cancelled', 'user_deactivated', 'keys_destroyed', 'erasure_broadcast']);
 export const ErasureStepCompleted = defineEvent(
   'privacy',

@@ -50,11 +50,7 @@ export const UtilizationQuery = z.object({
   /** Only this floor's spaces (with `locationId`). */
   floor: z.string().max(100).optional(),
 });
-export const GetUtilization = defineRequest(
-  'analytics.qry.Utilization',
-  UtilizationQuery,
-  z.object({ minGroupSize: z.number().int(), items: z.array(UtilizationBucket) }),
-);
+export const GetUtilization = defineRequest('analytics.qry.Utilization', UtilizationQuery, z.object({ minGroupSize: z.number().int(), items: z.array(UtilizationBucket) }));
 
 export const HeatmapCell = z.object({
   /** ISO weekday, Monday = 1. */

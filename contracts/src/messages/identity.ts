@@ -23,7 +23,6 @@ export const UserView = z.object({
 });
 export type UserView = z.infer<typeof UserView>;
 
-
 export const TokenResponse = z.object({
   accessToken: z.string(),
   tokenType: z.literal('Bearer'),
@@ -96,11 +95,7 @@ export const GetJwks = defineRequest('identity.auth.GetJwks', z.object({}), Jwks
  * A set-password token for a user registered without a password (the invitation mail's link).
  * Service to service only (NATS permissions), never forwarded by the gateway; for a user of ctx.tenantId.
  */
-export const IssuePasswordToken = defineRequest(
-  'identity.auth.IssuePasswordToken',
-  z.object({ userId: Uuid }),
-  z.object({ token: z.string(), expiresAt: Timestamp }),
-);
+export const IssuePasswordToken = defineRequest('identity.auth.IssuePasswordToken', z.object({ userId: Uuid }), z.object({ token: z.string(), expiresAt: Timestamp }));
 /** Redeems a set-password token once; every failure of the token answers `auth.invalid_token`. */
 export const SetPassword = defineRequest(
   'identity.auth.SetPassword',

@@ -76,8 +76,7 @@ export const ListMyNotifications = defineRequest('notification.qry.ListMyNotific
 /** The booking's calendar entry (RFC 5545) for its booker: a request while it stands, a cancellation once it ended early. */
 export const GetBookingCalendar = defineRequest('notification.qry.GetBookingCalendar', z.object({ bookingId: Uuid }), z.object({ calendar: z.string() }));
 
-const sealedPart = (what: string) =>
-  pii(z.string(), { category: 'contact', purpose: 'notification', description: `${what} of a mail notification sent to a user` });
+const sealedPart = (what: string) => pii(z.string(), { category: 'contact', purpose: 'notification', description: `${what} of a mail notification sent to a user` });
 /**
  * What notification keeps of a mail, sealed with the recipient's notification key: of the booking's
  * day for a booking mail (retention destroys it with the booking's), without a period for an

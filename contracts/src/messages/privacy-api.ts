@@ -114,9 +114,7 @@ export const ProcessingActivity = z.object({
   description: z.string(),
   legalBasis: z.string(),
   dataSubjects: z.array(z.string()),
-  categories: z.array(
-    z.object({ category: PiiCategory, fields: z.array(z.object({ event: z.string(), field: z.string(), description: z.string() })) }),
-  ),
+  categories: z.array(z.object({ category: PiiCategory, fields: z.array(z.object({ event: z.string(), field: z.string(), description: z.string() })) })),
   retention: z.string(),
   /** The plass services that receive or hold these data. */
   recipients: z.array(ServiceName),
@@ -170,11 +168,7 @@ export const WithdrawPolicyAcknowledgement = defineRequest('privacy.cmd.Withdraw
 export const ListUnacknowledged = defineRequest('privacy.qry.ListUnacknowledged', z.object({}), UnacknowledgedView);
 
 export const GetProcessingRecords = defineRequest('privacy.qry.GetProcessingRecords', z.object({}), ProcessingRecordsView);
-export const SetSubProcessors = defineRequest(
-  'privacy.cmd.SetSubProcessors',
-  z.object({ items: z.array(SubProcessor).max(100) }),
-  z.object({ items: z.array(SubProcessor) }),
-);
+export const SetSubProcessors = defineRequest('privacy.cmd.SetSubProcessors', z.object({ items: z.array(SubProcessor).max(100) }), z.object({ items: z.array(SubProcessor) }));
 
 export const PlaceLegalHold = defineRequest(
   'privacy.cmd.PlaceLegalHold',
@@ -194,17 +188,9 @@ export const RestrictionView = z.object({
   placedBy: Uuid.nullable(),
 });
 /** `subjectId` absent: the caller restricts the processing of their own data. */
-export const RestrictProcessing = defineRequest(
-  'privacy.cmd.RestrictProcessing',
-  z.object({ subjectId: Uuid.optional(), ground: RestrictionGround }),
-  RestrictionView,
-);
+export const RestrictProcessing = defineRequest('privacy.cmd.RestrictProcessing', z.object({ subjectId: Uuid.optional(), ground: RestrictionGround }), RestrictionView);
 export const LiftRestriction = defineRequest('privacy.cmd.LiftRestriction', z.object({ restrictionId: Uuid, reason: RestrictionLiftReason }), z.object({}));
 /** Officers see every restriction in force; anyone else their own. */
 export const ListRestrictions = defineRequest('privacy.qry.ListRestrictions', z.object({}), z.object({ items: z.array(RestrictionView) }));
 
-export const ReadAuditLog = defineRequest(
-  'privacy.qry.ReadAuditLog',
-  z.object({ from: Timestamp, to: Timestamp }),
-  z.object({ items: z.array(AuditEntry) }),
-);
+export const ReadAuditLog = defineRequest('privacy.qry.ReadAuditLog', z.object({ from: Timestamp, to: Timestamp }), z.object({ items: z.array(AuditEntry) }));

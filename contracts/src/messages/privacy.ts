@@ -7,7 +7,10 @@ import { defineBroadcast, defineRequest } from './define.js';
 export const KeyScope = z.object({
   subjectId: Uuid,
   purpose: Purpose,
-  period: z.string().regex(/^[0-9A-Za-z-]{1,32}$/).optional(),
+  period: z
+    .string()
+    .regex(/^[0-9A-Za-z-]{1,32}$/)
+    .optional(),
 });
 export type KeyScope = z.infer<typeof KeyScope>;
 
@@ -30,17 +33,10 @@ export const GetKeys = defineRequest(
   z.object({ keys: z.array(z.object({ kid: z.string(), key: KeyMaterial.nullable() })) }),
 );
 
-export const DestroySubjectKeys = defineRequest(
-  'privacy.cmd.DestroySubjectKeys',
-  z.object({ subjectId: Uuid }),
-  z.object({ destroyedKeys: z.number().int().nonnegative() }),
-);
+export const DestroySubjectKeys = defineRequest('privacy.cmd.DestroySubjectKeys', z.object({ subjectId: Uuid }), z.object({ destroyedKeys: z.number().int().nonnegative() }));
 
 /** Every service evicts these keys from its cache at once; the bounded cache TTL covers a missed broadcast. */
-export const KeysDestroyed = defineBroadcast(
-  'privacy.broadcast.KeysDestroyed',
-  z.object({ tenantId: Uuid, kids: z.array(z.string()) }),
-);
+export const KeysDestroyed = defineBroadcast('privacy.broadcast.KeysDestroyed', z.object({ tenantId: Uuid, kids: z.array(z.string()) }));
 
 /**
  * Retention: destroys the tenant's keys of `purpose` whose period sorts before `periodsBefore`
@@ -65,22 +61,14 @@ export const ServiceName = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/);
  * whatever the service derived from their data (blind indexes, ledgers, cached names). The answer is the receipt.
  */
 export const forgetSubject = (service: string) =>
-  defineRequest(
-    `${service}.privacy.ForgetSubject`,
-    z.object({ erasureId: Uuid, subjectId: Uuid }),
-    z.object({ service: ServiceName, acknowledgedAt: Timestamp }),
-  );
+  defineRequest(`${service}.privacy.ForgetSubject`, z.object({ erasureId: Uuid, subjectId: Uuid }), z.object({ service: ServiceName, acknowledgedAt: Timestamp }));
 
 /**
  * Art. 15/20: everything the service holds about the subject, decrypted, as JSON sections
  * (`profile`, `bookings`, `notifications`, `consents`, …) merged into the export bundle.
  */
 export const exportSubject = (service: string) =>
-  defineRequest(
-    `${service}.privacy.ExportSubject`,
-    z.object({ subjectId: Uuid }),
-    z.object({ service: ServiceName, sections: z.record(z.string(), z.unknown()) }),
-  );
+  defineRequest(`${service}.privacy.ExportSubject`, z.object({ subjectId: Uuid }), z.object({ service: ServiceName, sections: z.record(z.string(), z.unknown()) }));
 
 /** Erasure step 3 (after deactivation): cancel every booking of the subject that has not ended (reason `erasure`, no cutoff). */
 export const CancelSubjectBookings = defineRequest(
@@ -101,18 +89,10 @@ export const ApplyRestriction = defineRequest(
 );
 
 /** Whether the subject is a user of the caller's tenant (erasure and export requests name one). */
-export const LookupSubject = defineRequest(
-  'identity.privacy.LookupSubject',
-  z.object({ subjectId: Uuid }),
-  z.object({ exists: z.boolean(), active: z.boolean() }),
-);
+export const LookupSubject = defineRequest('identity.privacy.LookupSubject', z.object({ subjectId: Uuid }), z.object({ exists: z.boolean(), active: z.boolean() }));
 
 /** Erasure step 2: deactivate the user and revoke their refresh tokens. Idempotent. */
-export const DeactivateSubject = defineRequest(
-  'identity.privacy.DeactivateSubject',
-  z.object({ erasureId: Uuid, subjectId: Uuid }),
-  z.object({ deactivated: z.boolean() }),
-);
+export const DeactivateSubject = defineRequest('identity.privacy.DeactivateSubject', z.object({ erasureId: Uuid, subjectId: Uuid }), z.object({ deactivated: z.boolean() }));
 
 // ── Policy acknowledgement, asked by booking ────────────────────────────────────────────────
 

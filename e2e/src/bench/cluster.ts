@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
@@ -51,7 +52,7 @@ async function until(probe: () => Promise<boolean>, timeoutMs: number, what: str
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (state.stopping) throw new Stopped();
-    if (state.failure) throw state.failure;
+    if (state.failure) throw state.failure instanceof Error ? state.failure : new Error(inspect(state.failure));
     if (await probe().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(`${what} within ${Math.round(timeoutMs / 1000)}s`);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -59,7 +59,7 @@ export async function bookingRun(options: {
           },
         ],
       },
-      (error: unknown, finished: autocannon.Result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(finished)),
+      (error: unknown, finished: autocannon.Result) => (error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve(finished)),
     );
     instance.on('response', () => (answered += 1));
     let second = 0;

@@ -76,7 +76,7 @@ export async function mailRun(options: {
 }): Promise<MailFigures> {
   const { counter } = options;
   const quietSince = () => performance.now() - Math.max(counter.lastAt(), 0);
-  for (const began = performance.now(); quietSince() < 3000 && performance.now() - began < 300_000; ) await sleep(250);
+  for (const began = performance.now(); quietSince() < 3000 && performance.now() - began < 300_000;) await sleep(250);
   const backlog = counter.count();
   const backlogPerSecond = backlog > 1 ? backlog / ((counter.lastAt() - counter.firstAt()) / 1000) : NaN;
   options.progress(`bench: mail, ${options.count} bookings until each confirmation reaches the SMTP server (${backlog.toLocaleString('en')} mails of the earlier runs sent)…`);

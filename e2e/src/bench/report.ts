@@ -31,8 +31,8 @@ export function machineLine(run: string, before: MachineTicks | undefined, after
 
 export function memoryLines(memory: ReadonlyArray<{ name: string; memory: Memory | undefined }>): string[] {
   const width = Math.max(...memory.map((entry) => entry.name.length));
-  return memory.map(({ name, memory: m }) =>
-    `bench:   ${name.padEnd(width)}  RSS ${m ? megabytes(m.rss).padStart(7) : '    n/a'}, peak ${m ? megabytes(m.peak).padStart(7) : 'n/a'}`,
+  return memory.map(
+    ({ name, memory: m }) => `bench:   ${name.padEnd(width)}  RSS ${m ? megabytes(m.rss).padStart(7) : '    n/a'}, peak ${m ? megabytes(m.peak).padStart(7) : 'n/a'}`,
   );
 }
 

@@ -42,7 +42,16 @@ async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<v
   const halfTitle = settings.halfRate === undefined ? `half peak (${halfRate}/s)` : `paced run (${halfRate}/s, BENCH_HALF_RATE)`;
   say(`bench: ${halfTitle} run, ${settings.durationS}s at an even ${halfRate} requests/s…`);
   const halfCpu = cpuMeter(cluster, `${halfTitle} run`);
-  const half = await pacedRun({ url: cluster.url, requests, rate: halfRate, durationS: settings.durationS, connections: settings.connections, title: halfTitle, progress: say, timelineFile: settings.timelineFile });
+  const half = await pacedRun({
+    url: cluster.url,
+    requests,
+    rate: halfRate,
+    durationS: settings.durationS,
+    connections: settings.connections,
+    title: halfTitle,
+    progress: say,
+    timelineFile: settings.timelineFile,
+  });
   say(runLine(halfTitle, half));
   for (const line of halfCpu(half.booked)) say(line);
 

@@ -37,14 +37,7 @@ async function inParallel<T>(count: number, what: string, progress: (line: strin
  * for them. Booking on behalf spreads the bookings over many people's ledgers, as real traffic
  * does, and admins are exempt from the per-person policy limits a load test would otherwise hit.
  */
-export async function seed(options: {
-  url: string;
-  operatorToken: string;
-  spaces: number;
-  people: number;
-  bookers: number;
-  progress: (line: string) => void;
-}): Promise<Seeded> {
+export async function seed(options: { url: string; operatorToken: string; spaces: number; people: number; bookers: number; progress: (line: string) => void }): Promise<Seeded> {
   const client = gatewayClient(options.url);
   const admins = Array.from({ length: options.bookers }, (_, i) => ({ email: `booker${i + 1}@bench.example`, displayName: `Bench Booker ${i + 1}`, role: 'admin' }));
   const tenant = await client.tenantWith(options.operatorToken, 'Bench', admins);

@@ -43,6 +43,10 @@ export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
     analytics:
       env.BENCH_ANALYTICS === '0'
         ? undefined
-        : { spaces: positiveInt(env, 'BENCH_ANALYTICS_SPACES', 1000), days: positiveInt(env, 'BENCH_ANALYTICS_DAYS', 365), queries: positiveInt(env, 'BENCH_ANALYTICS_QUERIES', 100) },
+        : {
+            spaces: positiveInt(env, 'BENCH_ANALYTICS_SPACES', 1000),
+            days: positiveInt(env, 'BENCH_ANALYTICS_DAYS', 365),
+            queries: positiveInt(env, 'BENCH_ANALYTICS_QUERIES', 100),
+          },
   };
 }

@@ -133,9 +133,7 @@ describe('Bus', () => {
 
     const dlq = await client.jsm.streams.info(Streams.deadLetters);
     expect(dlq.state.messages).toBe(2);
-    const reasons = await Promise.all(
-      [1, 2].map(async (seq) => (await client.jsm.streams.getMessage(Streams.deadLetters, { seq }))?.header.get('Plass-Dead-Letter-Reason')),
-    );
+    const reasons = await Promise.all([1, 2].map(async (seq) => (await client.jsm.streams.getMessage(Streams.deadLetters, { seq }))?.header.get('Plass-Dead-Letter-Reason')));
     expect(reasons.sort()).toEqual(['handler_failed', 'invalid_envelope']);
     await consumer.stop();
   });

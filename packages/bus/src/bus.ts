@@ -1,16 +1,7 @@
 import { SpanKind, SpanStatusCode, context as otelContext, trace } from '@opentelemetry/api';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import {
-  DomainFailure,
-  Reply,
-  domainError,
-  type BroadcastContract,
-  type RequestContext,
-  type RequestContract,
-  type RequestOf,
-  type ResponseOf,
-} from '@plass/contracts';
+import { DomainFailure, Reply, domainError, type BroadcastContract, type RequestContext, type RequestContract, type RequestOf, type ResponseOf } from '@plass/contracts';
 import type { z } from 'zod';
 import { toDomainError } from './errors.js';
 import { contextFromHeaders, contextHeaders, extractTrace } from './headers.js';
@@ -61,42 +52,37 @@ export class Bus {
   }
 
   /** Sends a request and answers the response, or throws DomainFailure with the service's error. */
-  async request<C extends RequestContract>(
-    contract: C,
-    payload: RequestOf<C>,
-    ctx: RequestContext,
-    options: { timeoutMs?: number } = {},
-  ): Promise<ResponseOf<C>> {
-    return tracer.startActiveSpan(`${contract.subject} request`, { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': contract.subject } }, async (span) => {
-      try {
-        // The payload is typed by the contract and validated by the handler's side (`handle`);
-        // parsing it here too cost every request a second zod pass.
-        const msg = await this.nc.request(contract.subject, encoder.encode(JSON.stringify(payload)), {
-          timeout: options.timeoutMs ?? this.requestTimeoutMs,
-          headers: contextHeaders(ctx),
-        });
-        const reply = replySchema(contract).parse(msg.json());
-        if (!reply.ok) throw new DomainFailure(reply.error);
-        return reply.value as ResponseOf<C>;
-      } catch (error) {
-        const failure = error instanceof DomainFailure ? error : unavailable(contract.subject, error);
-        span.setAttribute('plass.error.code', failure.error.code);
-        if (failure.error.code === 'service.unavailable' || failure.error.code === 'internal.error') {
-          span.setStatus({ code: SpanStatusCode.ERROR, message: failure.error.code });
+  async request<C extends RequestContract>(contract: C, payload: RequestOf<C>, ctx: RequestContext, options: { timeoutMs?: number } = {}): Promise<ResponseOf<C>> {
+    return tracer.startActiveSpan(
+      `${contract.subject} request`,
+      { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': contract.subject } },
+      async (span) => {
+        try {
+          // The payload is typed by the contract and validated by the handler's side (`handle`);
+          // parsing it here too cost every request a second zod pass.
+          const msg = await this.nc.request(contract.subject, encoder.encode(JSON.stringify(payload)), {
+            timeout: options.timeoutMs ?? this.requestTimeoutMs,
+            headers: contextHeaders(ctx),
+          });
+          const reply = replySchema(contract).parse(msg.json());
+          if (!reply.ok) throw new DomainFailure(reply.error);
+          return reply.value as ResponseOf<C>;
+        } catch (error) {
+          const failure = error instanceof DomainFailure ? error : unavailable(contract.subject, error);
+          span.setAttribute('plass.error.code', failure.error.code);
+          if (failure.error.code === 'service.unavailable' || failure.error.code === 'internal.error') {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: failure.error.code });
+          }
+          throw failure;
+        } finally {
+          span.end();
         }
-        throw failure;
-      } finally {
-        span.end();
-      }
-    });
+      },
+    );
   }
 
   /** Answers requests of `contract` in the service's queue group; the handler may throw DomainFailure. */
-  handle<C extends RequestContract>(
-    contract: C,
-    handler: (payload: RequestOf<C>, ctx: RequestContext) => Promise<ResponseOf<C>>,
-    options: { queue?: string } = {},
-  ): void {
+  handle<C extends RequestContract>(contract: C, handler: (payload: RequestOf<C>, ctx: RequestContext) => Promise<ResponseOf<C>>, options: { queue?: string } = {}): void {
     const subscription = this.nc.subscribe(contract.subject, {
       queue: options.queue ?? this.name,
       callback: (err, msg) => {
@@ -105,28 +91,32 @@ export class Bus {
           return;
         }
         const work = otelContext.with(extractTrace(msg.headers), () =>
-          tracer.startActiveSpan(`${contract.subject} handle`, { kind: SpanKind.SERVER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': contract.subject } }, async (span) => {
-            let reply: Reply<unknown>;
-            try {
-              const ctx = contextFromHeaders(msg.headers);
-              const payload = contract.request.parse(msg.json()) as RequestOf<C>;
-              reply = { ok: true, value: await handler(payload, ctx) };
-            } catch (error) {
-              const { error: domain, unexpected } = toDomainError(error);
-              if (unexpected) {
-                this.logger.error({ err: error, natsSubject: contract.subject }, 'handler failed');
-                span.recordException(error as Error);
-                span.setStatus({ code: SpanStatusCode.ERROR });
+          tracer.startActiveSpan(
+            `${contract.subject} handle`,
+            { kind: SpanKind.SERVER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': contract.subject } },
+            async (span) => {
+              let reply: Reply<unknown>;
+              try {
+                const ctx = contextFromHeaders(msg.headers);
+                const payload = contract.request.parse(msg.json()) as RequestOf<C>;
+                reply = { ok: true, value: await handler(payload, ctx) };
+              } catch (error) {
+                const { error: domain, unexpected } = toDomainError(error);
+                if (unexpected) {
+                  this.logger.error({ err: error, natsSubject: contract.subject }, 'handler failed');
+                  span.recordException(error as Error);
+                  span.setStatus({ code: SpanStatusCode.ERROR });
+                }
+                span.setAttribute('plass.error.code', domain.code);
+                reply = { ok: false, error: domain };
               }
-              span.setAttribute('plass.error.code', domain.code);
-              reply = { ok: false, error: domain };
-            }
-            try {
-              msg.respond(encoder.encode(JSON.stringify(reply)));
-            } finally {
-              span.end();
-            }
-          }),
+              try {
+                msg.respond(encoder.encode(JSON.stringify(reply)));
+              } finally {
+                span.end();
+              }
+            },
+          ),
         );
         void this.track(work);
       },
@@ -150,7 +140,7 @@ export class Bus {
           return;
         }
         try {
-          handler(parsed.data as z.infer<B["message"]>);
+          handler(parsed.data as z.infer<B['message']>);
         } catch (error) {
           this.logger.error({ err: error, natsSubject: contract.subject }, 'broadcast handler failed');
         }

@@ -1,15 +1,6 @@
 import { SpanKind, SpanStatusCode, context as otelContext, trace } from '@opentelemetry/api';
 import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
-import {
-  AckPolicy,
-  DeliverPolicy,
-  JetStreamApiCodes,
-  JetStreamApiError,
-  RetentionPolicy,
-  StorageType,
-  type ConsumerMessages,
-  type JsMsg,
-} from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { EventEnvelope, Headers, Streams, Subjects } from '@plass/contracts';
 import type { Bus } from './bus.js';
 import { injectTrace, traceContextOf } from './headers.js';
@@ -73,17 +64,21 @@ export function publishEvent(bus: Bus, envelope: EventEnvelope): Promise<{ seq: 
 export async function publishEnvelope(bus: Bus, event: EventEnvelope): Promise<{ seq: number; duplicate: boolean }> {
   const subject = Subjects.event(event.tenantId, event.context, event.type);
   return otelContext.with(traceContextOf(event.trace), () =>
-    tracer.startActiveSpan(`${Streams.events} publish`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': Streams.events, 'plass.event.type': event.type } }, async (span) => {
-      try {
-        const hdrs = natsHeaders();
-        hdrs.set(Headers.correlationId, event.correlationId);
-        injectTrace(hdrs);
-        const ack = await bus.js.publish(subject, encoder.encode(JSON.stringify(event)), { msgID: event.id, headers: hdrs });
-        return { seq: ack.seq, duplicate: ack.duplicate };
-      } finally {
-        span.end();
-      }
-    }),
+    tracer.startActiveSpan(
+      `${Streams.events} publish`,
+      { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': Streams.events, 'plass.event.type': event.type } },
+      async (span) => {
+        try {
+          const hdrs = natsHeaders();
+          hdrs.set(Headers.correlationId, event.correlationId);
+          injectTrace(hdrs);
+          const ack = await bus.js.publish(subject, encoder.encode(JSON.stringify(event)), { msgID: event.id, headers: hdrs });
+          return { seq: ack.seq, duplicate: ack.duplicate };
+        } finally {
+          span.end();
+        }
+      },
+    ),
   );
 }
 
@@ -202,17 +197,21 @@ async function handleOne(bus: Bus, msg: JsMsg, options: ConsumerOptions, maxDeli
  */
 export function processSpan<T>(durable: string, envelope: EventEnvelope, fn: () => Promise<T>): Promise<T> {
   return otelContext.with(traceContextOf(envelope.trace), () =>
-    tracer.startActiveSpan(`${durable} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': durable, 'plass.event.type': envelope.type } }, async (span) => {
-      try {
-        return await fn();
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        throw error;
-      } finally {
-        span.end();
-      }
-    }),
+    tracer.startActiveSpan(
+      `${durable} process`,
+      { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': durable, 'plass.event.type': envelope.type } },
+      async (span) => {
+        try {
+          return await fn();
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    ),
   );
 }
 

@@ -120,11 +120,7 @@ export interface LeaderRunner {
  * Every `everyMs` acquires or renews the lease and, while it holds it, runs `tick`. Ticks never
  * overlap; `everyMs` must be well below the lease's ttl or the lease lapses between renewals.
  */
-export function runWhileLeader(
-  lease: Lease,
-  tick: () => Promise<void>,
-  options: { everyMs: number; signal?: AbortSignal; onError?(error: unknown): void },
-): LeaderRunner {
+export function runWhileLeader(lease: Lease, tick: () => Promise<void>, options: { everyMs: number; signal?: AbortSignal; onError?(error: unknown): void }): LeaderRunner {
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();

@@ -24,9 +24,7 @@ describe('handleCommand', () => {
   });
 
   it('retries on fresh state when a concurrent writer got there first', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => handleCommand(stores[i % 2]!, 'counter-1', count, increment, { retries: 10 })),
-    );
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => handleCommand(stores[i % 2]!, 'counter-1', count, increment, { retries: 10 })));
     expect(results.sort()).toEqual([1, 2, 3, 4, 5, 6]);
     const events = await stores[0]!.readStream('counter-1');
     expect(events.map((event) => (event.data as { after: number }).after)).toEqual([1, 2, 3, 4, 5, 6]);

@@ -57,9 +57,7 @@ export class KurrentDbEventStore implements EventStore {
     try {
       const result = await this.client.appendToStream(
         streamId,
-        events.map((event) =>
-          jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: encodeMetadata(event.metadata) }),
-        ),
+        events.map((event) => jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: encodeMetadata(event.metadata) })),
         { streamState },
       );
       // Only with `throwOnAppendFailure=false` in the connection string, whose reported revision is unreliable.
@@ -81,9 +79,7 @@ export class KurrentDbEventStore implements EventStore {
         appends.map((append) => ({
           streamName: append.streamId,
           expectedState: typeof append.expectedRevision === 'number' ? BigInt(append.expectedRevision) : append.expectedRevision,
-          events: append.events.map((event) =>
-            jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: encodeMetadata(event.metadata) }),
-          ),
+          events: append.events.map((event) => jsonEvent({ id: event.id, type: event.type, data: event.data as JSONType, metadata: encodeMetadata(event.metadata) })),
         })),
       );
       return {

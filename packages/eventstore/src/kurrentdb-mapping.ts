@@ -15,11 +15,9 @@ export const toRecordedEvent = (event: KurrentRecordedEvent): RecordedEvent => (
   recordedAt: event.created,
 });
 
-export const comparePositions = (a: Position, b: Position): number =>
-  a.commit === b.commit ? Number(a.prepare - b.prepare) : Number(a.commit - b.commit);
+export const comparePositions = (a: Position, b: Position): number => (a.commit === b.commit ? Number(a.prepare - b.prepare) : Number(a.commit - b.commit));
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 
 /**
  * KurrentDB's multi-stream append takes only string-valued metadata, so metadata is stored as one

@@ -59,11 +59,10 @@ export class KurrentDbSubscriptionRelay implements Relay {
     return this.idleWaiters.wait(target);
   }
 
-  private readonly publishedUpTo = (position: bigint): boolean =>
-    this.checkpoint !== undefined && this.checkpoint.commit >= position;
+  private readonly publishedUpTo = (position: bigint): boolean => this.checkpoint !== undefined && this.checkpoint.commit >= position;
 
   private async run(signal: AbortSignal): Promise<void> {
-    for (let failures = 0; !signal.aborted; ) {
+    for (let failures = 0; !signal.aborted;) {
       const subscription = this.client.subscribeToAll({
         fromPosition: this.checkpoint ?? START,
         filter: excludeSystemEvents(),

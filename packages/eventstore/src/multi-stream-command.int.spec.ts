@@ -40,7 +40,10 @@ describe('the command cycle over several streams (real SQLite)', () => {
   it('retries the whole cycle on fresh state when a stream moved, and writes nothing of the failed attempt', async () => {
     const attempts = { n: 0 };
     let rivals = 1;
-    const seen = await handleMultiStreamCommand(store, cycle(() => rivals-- > 0, attempts));
+    const seen = await handleMultiStreamCommand(
+      store,
+      cycle(() => rivals-- > 0, attempts),
+    );
     expect(attempts.n).toBe(2);
     expect(seen).toBe(1);
     expect(await store.readStream('a')).toHaveLength(1);
@@ -50,7 +53,13 @@ describe('the command cycle over several streams (real SQLite)', () => {
 
   it('answers concurrency.conflict once the retries are spent', async () => {
     const attempts = { n: 0 };
-    await expect(handleMultiStreamCommand(store, cycle(() => true, attempts), { retries: 2 })).rejects.toMatchObject({ error: { code: 'concurrency.conflict' } });
+    await expect(
+      handleMultiStreamCommand(
+        store,
+        cycle(() => true, attempts),
+        { retries: 2 },
+      ),
+    ).rejects.toMatchObject({ error: { code: 'concurrency.conflict' } });
     expect(attempts.n).toBe(3);
     expect(await store.readStream('a')).toEqual([]);
   });

@@ -12,14 +12,15 @@ export const PRIVATE_STREAM_PREFIXES: readonly string[] = Object.freeze(['ledger
  */
 export const EXPIRING_STREAM_PREFIXES: readonly string[] = Object.freeze(['audit-', 'erasure-', 'export-']);
 
-export const isPrivateStream = (streamId: string): boolean =>
-  PRIVATE_STREAM_PREFIXES.some((prefix) => streamId.startsWith(prefix));
+export const isPrivateStream = (streamId: string): boolean => PRIVATE_STREAM_PREFIXES.some((prefix) => streamId.startsWith(prefix));
 
 const isExpiringStream = (streamId: string): boolean => EXPIRING_STREAM_PREFIXES.some((prefix) => streamId.startsWith(prefix));
 
 /** The log of public streams is append-only: only private and expiring streams may be deleted. */
 export function assertDeletable(streamId: string): void {
   if (!isPrivateStream(streamId) && !isExpiringStream(streamId)) {
-    throw new RangeError(`only private (${PRIVATE_STREAM_PREFIXES.join(', ')}…) and expiring (${EXPIRING_STREAM_PREFIXES.join(', ')}…) streams can be deleted; ${streamId} is append-only`);
+    throw new RangeError(
+      `only private (${PRIVATE_STREAM_PREFIXES.join(', ')}…) and expiring (${EXPIRING_STREAM_PREFIXES.join(', ')}…) streams can be deleted; ${streamId} is append-only`,
+    );
   }
 }

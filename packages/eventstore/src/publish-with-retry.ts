@@ -24,12 +24,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
  * Publishes `event`, retrying with bounded exponential backoff until it succeeds. Returns `false`
  * only when `signal` aborted first; the caller must then not count the event as published.
  */
-export async function publishWithRetry(
-  publisher: EventPublisher,
-  event: RecordedEvent,
-  options: RelayOptions,
-  signal: AbortSignal,
-): Promise<boolean> {
+export async function publishWithRetry(publisher: EventPublisher, event: RecordedEvent, options: RelayOptions, signal: AbortSignal): Promise<boolean> {
   for (let attempt = 0; ; attempt++) {
     try {
       await publisher.publish(event);

@@ -56,9 +56,7 @@ describe('SqliteEventStore', () => {
   it('uses WAL and writes each appended event to the outbox, which the relay empties', async () => {
     const store = open();
     await store.appendToStream('order-1', [event(), event()]);
-    await expect(store.appendToStream('order-1', [event()], { expectedRevision: 'no_stream' })).rejects.toThrow(
-      WrongExpectedRevisionError,
-    );
+    await expect(store.appendToStream('order-1', [event()], { expectedRevision: 'no_stream' })).rejects.toThrow(WrongExpectedRevisionError);
 
     expect(inspect<{ journal_mode: string }>('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' });
     expect(inspect('SELECT count(*) AS rows FROM outbox')).toEqual({ rows: 2 });
@@ -91,11 +89,7 @@ describe('SqliteEventStore', () => {
   it('lets exactly one of 20 concurrent appends through two stores on one file win', async () => {
     const [a, b] = [open(), open()];
     await a.appendToStream('order-1', [event()]);
-    const attempts = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) =>
-        (i % 2 ? a : b).appendToStream('order-1', [event()], { expectedRevision: 0 }),
-      ),
-    );
+    const attempts = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).appendToStream('order-1', [event()], { expectedRevision: 0 })));
 
     expect(attempts.filter((attempt) => attempt.status === 'fulfilled')).toHaveLength(1);
     expect(attempts.filter((attempt) => attempt.status === 'rejected').map((attempt) => attempt.reason as unknown)).toEqual(
@@ -165,30 +159,26 @@ describe('SqliteEventStore', () => {
     await relay.stop();
   });
 
-  it(
-    'keeps expected revisions across processes racing on one file, and relays their events by polling',
-    async () => {
-      const target = 40;
-      const publisher = new RecordingPublisher();
-      const relay = open().relay(publisher, { pollIntervalMs: 20 });
-      await relay.start();
+  it('keeps expected revisions across processes racing on one file, and relays their events by polling', async () => {
+    const target = 40;
+    const publisher = new RecordingPublisher();
+    const relay = open().relay(publisher, { pollIntervalMs: 20 });
+    await relay.start();
 
-      const racers = Array.from({ length: 3 }, () => startRacer(file, 'order-1', target));
-      await Promise.all(racers.map((racer) => racer.ready));
-      for (const racer of racers) racer.go();
-      const reports = await Promise.all(racers.map((racer) => racer.report));
+    const racers = Array.from({ length: 3 }, () => startRacer(file, 'order-1', target));
+    await Promise.all(racers.map((racer) => racer.ready));
+    for (const racer of racers) racer.go();
+    const reports = await Promise.all(racers.map((racer) => racer.report));
 
-      const won = reports.flatMap((report) => report.won).sort((x, y) => x - y);
-      expect(won).toEqual(Array.from({ length: target }, (_, i) => i - 1));
-      const events = await open().readStream('order-1');
-      expect(events.map((e) => e.revision)).toEqual(Array.from({ length: target }, (_, i) => i));
+    const won = reports.flatMap((report) => report.won).sort((x, y) => x - y);
+    expect(won).toEqual(Array.from({ length: target }, (_, i) => i - 1));
+    const events = await open().readStream('order-1');
+    expect(events.map((e) => e.revision)).toEqual(Array.from({ length: target }, (_, i) => i));
 
-      await publisher.waitFor(events.map((e) => e.id));
-      await relay.stop();
-      expect(publisher.of(['order-1']).map((e) => e.id)).toEqual(events.map((e) => e.id));
-    },
-    60_000,
-  );
+    await publisher.waitFor(events.map((e) => e.id));
+    await relay.stop();
+    expect(publisher.of(['order-1']).map((e) => e.id)).toEqual(events.map((e) => e.id));
+  }, 60_000);
 });
 
 /** A separate process appending to `streamId` (see testing/append-race.child.ts), started on `go()`. */
@@ -205,9 +195,7 @@ function startRacer(file: string, streamId: string, target: number) {
   );
   const report = new Promise<{ won: number[]; conflicts: number }>((resolve, reject) =>
     child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as { won: number[]; conflicts: number })
-        : reject(new Error(`racer exited with ${code}: ${stderr}`)),
+      code === 0 ? resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as { won: number[]; conflicts: number }) : reject(new Error(`racer exited with ${code}: ${stderr}`)),
     ),
   );
   return { ready, report, go: () => child.stdin.write('go\n') };

@@ -66,10 +66,7 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 
 const satisfies = (expected: ExpectedRevision, actual: number | 'no_stream'): boolean =>
-  expected === 'any' ||
-  (expected === 'no_stream' && actual === 'no_stream') ||
-  (expected === 'stream_exists' && actual !== 'no_stream') ||
-  expected === actual;
+  expected === 'any' || (expected === 'no_stream' && actual === 'no_stream') || (expected === 'stream_exists' && actual !== 'no_stream') || expected === actual;
 
 /** Appends committed together at most: a commit is synchronous, so it stops the event loop for its length. */
 const MAX_GROUP = 64;
@@ -129,40 +126,26 @@ export class SqliteEventStore implements EventStore {
     this.db.exec(SCHEMA);
     this.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
     this.checkpointer = new WalCheckpointer(file);
-    this.db.function('is_private_stream', { deterministic: true }, (streamId) =>
-      isPrivateStream(String(streamId)) ? 1 : 0,
-    );
+    this.db.function('is_private_stream', { deterministic: true }, (streamId) => (isPrivateStream(String(streamId)) ? 1 : 0));
     this.statements = {
-      lastRevision: this.db.prepare<[string], { revision: number | null }>(
-        'SELECT max(revision) AS revision FROM events WHERE stream_id = ?',
-      ),
-      storedIds: this.db.prepare<[string], StoredId>(
-        'SELECT event_id, stream_id, revision, position FROM events WHERE event_id IN (SELECT value FROM json_each(?))',
-      ),
+      lastRevision: this.db.prepare<[string], { revision: number | null }>('SELECT max(revision) AS revision FROM events WHERE stream_id = ?'),
+      storedIds: this.db.prepare<[string], StoredId>('SELECT event_id, stream_id, revision, position FROM events WHERE event_id IN (SELECT value FROM json_each(?))'),
       insertEvent: this.db.prepare<[string, number, string, string, string, string, number]>(
         'INSERT INTO events (stream_id, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       insertOutbox: this.db.prepare<[number | bigint]>('INSERT INTO outbox (position) VALUES (?)'),
-      readStream: this.db.prepare<[string, number, number], EventRow>(
-        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
-      ),
-      readAll: this.db.prepare<[bigint, number], EventRow>(
-        'SELECT * FROM events WHERE position > ? AND NOT is_private_stream(stream_id) ORDER BY position LIMIT ?',
-      ),
+      readStream: this.db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
+      readAll: this.db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? AND NOT is_private_stream(stream_id) ORDER BY position LIMIT ?'),
       countAll: this.db.prepare<[], { count: number }>('SELECT count(*) AS count FROM events WHERE NOT is_private_stream(stream_id)'),
       pending: this.db.prepare<[number], EventRow>(
         // CROSS JOIN keeps the (short) outbox the outer loop: otherwise SQLite may walk every event.
         'SELECT events.* FROM outbox CROSS JOIN events ON events.position = outbox.position ORDER BY outbox.position LIMIT ?',
       ),
       lastPending: this.db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM outbox'),
-      hasPendingUpTo: this.db.prepare<[bigint], { found: number }>(
-        'SELECT EXISTS (SELECT 1 FROM outbox WHERE position <= ?) AS found',
-      ),
+      hasPendingUpTo: this.db.prepare<[bigint], { found: number }>('SELECT EXISTS (SELECT 1 FROM outbox WHERE position <= ?) AS found'),
       deleteOutbox: this.db.prepare<[bigint]>('DELETE FROM outbox WHERE position = ?'),
       // Outbox rows of a private stream exist only if written before streams were private.
-      deleteStreamOutbox: this.db.prepare<[string]>(
-        'DELETE FROM outbox WHERE position IN (SELECT position FROM events WHERE stream_id = ?)',
-      ),
+      deleteStreamOutbox: this.db.prepare<[string]>('DELETE FROM outbox WHERE position IN (SELECT position FROM events WHERE stream_id = ?)'),
       deleteStream: this.db.prepare<[string]>('DELETE FROM events WHERE stream_id = ?'),
     };
     this.deleteTransaction = this.db.transaction((streamId: string) => {
@@ -221,9 +204,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    return this.statements.readStream
-      .all(streamId, options.fromRevision ?? 0, options.maxCount ?? -1)
-      .map(toRecordedEvent);
+    return this.statements.readStream.all(streamId, options.fromRevision ?? 0, options.maxCount ?? -1).map(toRecordedEvent);
   }
 
   /** How many events `readAll` would yield now (for a rebuild's progress). */

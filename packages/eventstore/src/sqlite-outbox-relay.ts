@@ -107,7 +107,7 @@ export class SqliteOutboxRelay implements Relay {
   }
 
   private async run(signal: AbortSignal): Promise<void> {
-    for (let failures = 0; !signal.aborted; ) {
+    for (let failures = 0; !signal.aborted;) {
       try {
         await this.gather(signal);
         this.woken = false;

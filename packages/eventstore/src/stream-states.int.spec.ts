@@ -84,7 +84,6 @@ describe('StreamStates (real SQLite)', () => {
     expect(attempts).toBe(2);
   });
 
-
   it('moves a state on by what this process appended, so the next load reads nothing it wrote', async () => {
     const command = (n: number) =>
       handleMultiStreamCommand(
@@ -93,7 +92,11 @@ describe('StreamStates (real SQLite)', () => {
           const loaded = await states.load('ledger-d', sum);
           const events = [added(n), added(n)];
           const appends = [{ streamId: 'ledger-d', expectedRevision: loaded.expectedRevision, events }];
-          return { appends, result: undefined, appended: (written: MultiAppendResult) => states.appended('ledger-d', sum, loaded, events, written.streams[0]!.nextExpectedRevision) };
+          return {
+            appends,
+            result: undefined,
+            appended: (written: MultiAppendResult) => states.appended('ledger-d', sum, loaded, events, written.streams[0]!.nextExpectedRevision),
+          };
         },
         { states },
       );
@@ -277,7 +280,16 @@ describe('StreamStates and forgetting (real SQLite)', () => {
     await store.appendToStream('ledger-x', [added(1), added(2)]);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow = new StreamStates({ readStream: async (id, options) => { const read = await store.readStream(id, options); await gate; return read; } }, { maxStreams: 100 });
+    const slow = new StreamStates(
+      {
+        readStream: async (id, options) => {
+          const read = await store.readStream(id, options);
+          await gate;
+          return read;
+        },
+      },
+      { maxStreams: 100 },
+    );
     const loading = slow.load('ledger-x', sum);
     slow.forget(['ledger-x']);
     release();
@@ -361,7 +373,11 @@ describe('StreamStates and forgetting (real SQLite)', () => {
   it('keeps a state the cache keeps answering past the bound, and drops one nobody loads', async () => {
     let now = 0;
     const read: string[] = [];
-    const states = new StreamStates({ readStream: (id: string, options?: { fromRevision?: number }) => (read.push(id), store.readStream(id, options)) }, { maxStreams: 100 }, () => now);
+    const states = new StreamStates(
+      { readStream: (id: string, options?: { fromRevision?: number }) => (read.push(id), store.readStream(id, options)) },
+      { maxStreams: 100 },
+      () => now,
+    );
     // Revalidated at every bound without a read, so every read below is a fold the cache missed.
     const revalidated: Evolver<number> = { ...sum, revalidate: async () => true };
     await store.appendToStream('ledger-in-use', [added(1)]);

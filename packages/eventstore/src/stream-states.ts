@@ -145,7 +145,12 @@ export class StreamStates {
     if (epoch === this.epoch && (!current || current.revision <= revision)) {
       const weight = evolver.weigh?.(state) ?? 1;
       const checkWith = checked ? (evolver as Evolver<unknown>) : undefined;
-      this.cache(key, cached ? { ...cached, state, revision, readAt, usedAt: readAt, weight } : { state, revision, readAt, usedAt: readAt, foldedAt: readAt, spread: 0.5 + Math.random() / 2, checkWith, weight });
+      this.cache(
+        key,
+        cached
+          ? { ...cached, state, revision, readAt, usedAt: readAt, weight }
+          : { state, revision, readAt, usedAt: readAt, foldedAt: readAt, spread: 0.5 + Math.random() / 2, checkWith, weight },
+      );
     }
     return { state, expectedRevision: revision >= 0 ? revision : 'no_stream' };
   }
@@ -212,7 +217,16 @@ export class StreamStates {
     const recordedAt = new Date(now);
     let state = cached.state as S;
     events.forEach((event, i) => {
-      state = evolver.evolve(state, { id: event.id ?? '', type: event.type, data: event.data, streamId, revision: expected + 1 + i, position: 0n, metadata: event.metadata ?? {}, recordedAt });
+      state = evolver.evolve(state, {
+        id: event.id ?? '',
+        type: event.type,
+        data: event.data,
+        streamId,
+        revision: expected + 1 + i,
+        position: 0n,
+        metadata: event.metadata ?? {},
+        recordedAt,
+      });
     });
     this.cache(key, { ...cached, state, revision, usedAt: now, weight: evolver.weigh?.(state) ?? 1 });
   }

@@ -25,11 +25,5 @@ export interface TscCommand {
 
 export function listProjects(configPath: string): Project[];
 export function buildState(root: string, configPath?: string): BuildState;
-export function runBuild(
-  root: string,
-  options?: { config?: string; tsc?: TscCommand },
-): Promise<{ ok: boolean; output: string }>;
-export function ensureBuilt(
-  root: string,
-  options?: { log?: (line: string) => void; config?: string; tsc?: TscCommand },
-): Promise<boolean>;
+export function runBuild(root: string, options?: { config?: string; tsc?: TscCommand }): Promise<{ ok: boolean; output: string }>;
+export function ensureBuilt(root: string, options?: { log?: (line: string) => void; config?: string; tsc?: TscCommand }): Promise<boolean>;

@@ -55,8 +55,7 @@ function* sourceFiles(/** @type {string} */ dir) {
   }
 }
 
-const outputOf = (/** @type {Project} */ project, /** @type {string} */ source) =>
-  join(project.outDir, relative(project.rootDir, source)).replace(/\.([cm]?)ts$/, '.$1js');
+const outputOf = (/** @type {Project} */ project, /** @type {string} */ source) => join(project.outDir, relative(project.rootDir, source)).replace(/\.([cm]?)ts$/, '.$1js');
 
 /**
  * Whether `tsc -b` has work to do. `forget` lists the tsbuildinfo files of projects whose

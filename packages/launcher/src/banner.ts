@@ -6,9 +6,7 @@ export function upLine(options: { baseUrl: string; dataDir: string; natsUrl: str
 }
 
 export function operatorLine(token: string, generated: boolean): string {
-  return generated
-    ? `operator token (generated for this run; set PLASS_OPERATOR_TOKEN to keep one): ${token}`
-    : 'operator token: from PLASS_OPERATOR_TOKEN';
+  return generated ? `operator token (generated for this run; set PLASS_OPERATOR_TOKEN to keep one): ${token}` : 'operator token: from PLASS_OPERATOR_TOKEN';
 }
 
 export function demoLoginLine(login: DemoLogin): string {

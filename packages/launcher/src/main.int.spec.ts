@@ -113,9 +113,7 @@ describe('runLauncher', () => {
     const run = await launch();
     await waitFor(() => run.out.text().includes('plass is up'), { timeoutMs: 20_000, what: 'plass is up' });
 
-    expect(run.out.text()).toContain(
-      `plass is up: http://localhost:${run.gatewayPort} (data in ${run.data}, NATS nats://127.0.0.1:${run.natsPort}) — Ctrl-C stops`,
-    );
+    expect(run.out.text()).toContain(`plass is up: http://localhost:${run.gatewayPort} (data in ${run.data}, NATS nats://127.0.0.1:${run.natsPort}) — Ctrl-C stops`);
     expect(run.out.text()).toMatch(/operator token \(generated for this run; set PLASS_OPERATOR_TOKEN to keep one\): [\w-]{32}/);
     expect(run.out.text()).toContain('privacy │ key vault open');
     expect(run.out.text()).toContain('gateway │ listening');
@@ -147,7 +145,9 @@ describe('runLauncher', () => {
     await fetch(`http://127.0.0.1:${run.gatewayPort}/crash`).catch(() => undefined);
 
     await waitFor(() => run.err.text().includes('plass: gateway started again (attempt 1)'), { what: 'the gateway restarted' });
-    expect(run.err.text()).toMatch(/plass: gateway crashed \(exit code 7\) after \d+\.\ds; its last output:\ngateway │ listening\nplass: restarting gateway in 0\.5s \(attempt 1\)\n/);
+    expect(run.err.text()).toMatch(
+      /plass: gateway crashed \(exit code 7\) after \d+\.\ds; its last output:\ngateway │ listening\nplass: restarting gateway in 0\.5s \(attempt 1\)\n/,
+    );
     await waitFor(async () => (await fetch(`http://127.0.0.1:${run.gatewayPort}/readyz`).catch(() => undefined))?.status === 200, { what: 'ready again' });
 
     run.stopRequests.emit('stop', 'SIGINT');
@@ -192,9 +192,7 @@ describe('runLauncher', () => {
     const run = await launch({ FAKE_NEVER_READY: '1' }, 1000);
 
     expect(await run.exitCode).toBe(1);
-    expect(run.err.text()).toContain(
-      `plass: the gateway did not answer 200 on http://127.0.0.1:${run.gatewayPort}/readyz within 1s; stopping`,
-    );
+    expect(run.err.text()).toContain(`plass: the gateway did not answer 200 on http://127.0.0.1:${run.gatewayPort}/readyz within 1s; stopping`);
     expect(run.stops()).toBe('gateway\nprivacy\n');
     expect(await acceptsConnections(run.natsPort)).toBe(false);
   }, 30_000);

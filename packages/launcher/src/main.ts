@@ -5,16 +5,7 @@ import type { Writable } from 'node:stream';
 import { curlExample, demoLoginLine, operatorLine, stoppedLine, upLine } from './banner.js';
 import { seedDemoTenant } from './demo.js';
 import { ConfigError, loadConfig, SERVICE_NODE_FLAGS, serviceEnv, type LauncherConfig } from './config.js';
-import {
-  NATS_INSTALL_HELP,
-  acceptsConnections,
-  chooseNatsPort,
-  findNatsServer,
-  isPortFree,
-  natsServerArgs,
-  natsServerCandidates,
-  natsStoreDir,
-} from './nats.js';
+import { NATS_INSTALL_HELP, acceptsConnections, chooseNatsPort, findNatsServer, isPortFree, natsServerArgs, natsServerCandidates, natsStoreDir } from './nats.js';
 import { prefixer, wantsColor } from './prefix.js';
 import { answers200, waitUntil } from './ready.js';
 import { discoverServices, type ServiceEntry } from './services.js';
@@ -149,11 +140,7 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
 
     const readyz = `http://127.0.0.1:${config.gatewayPort}/readyz`;
     const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
-    const failed = await awaitCondition(
-      () => answers200(readyz),
-      readyTimeoutMs,
-      `the gateway did not answer 200 on ${readyz} within ${Math.round(readyTimeoutMs / 1000)}s`,
-    );
+    const failed = await awaitCondition(() => answers200(readyz), readyTimeoutMs, `the gateway did not answer 200 on ${readyz} within ${Math.round(readyTimeoutMs / 1000)}s`);
     if (failed !== undefined) return failed;
 
     const baseUrl = `http://localhost:${config.gatewayPort}`;

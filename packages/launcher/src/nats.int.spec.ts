@@ -4,15 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { tempDir, waitFor } from '@plass/testing';
-import {
-  NATS_INSTALL_HELP,
-  acceptsConnections,
-  chooseNatsPort,
-  findNatsServer,
-  freePort,
-  natsServerArgs,
-  natsStoreDir,
-} from './nats.js';
+import { NATS_INSTALL_HELP, acceptsConnections, chooseNatsPort, findNatsServer, freePort, natsServerArgs, natsStoreDir } from './nats.js';
 import { prefixer } from './prefix.js';
 import { Supervisor } from './supervisor.js';
 

@@ -2,10 +2,7 @@
  * Polls `probe` until it answers true; false when `timeoutMs` passes or `signal` aborts first.
  * Probes that throw count as "not yet".
  */
-export async function waitUntil(
-  probe: () => Promise<boolean>,
-  options: { timeoutMs: number; intervalMs?: number; signal?: AbortSignal },
-): Promise<boolean> {
+export async function waitUntil(probe: () => Promise<boolean>, options: { timeoutMs: number; intervalMs?: number; signal?: AbortSignal }): Promise<boolean> {
   const deadline = Date.now() + options.timeoutMs;
   while (!options.signal?.aborted) {
     if (await probe().catch(() => false)) return true;

@@ -220,9 +220,7 @@ describe('Supervisor', () => {
     await waitFor(() => reports.length === 1, { what: 'nats crashed' });
 
     expect(out.text()).toBe('');
-    expect(err.text()).toBe(
-      'plass: nats crashed (exit code 3) after 0.0s; its last output:\nnats    │ starting up\nnats    │ boom\nplass: restarting nats in 0.5s (attempt 1)\n',
-    );
+    expect(err.text()).toBe('plass: nats crashed (exit code 3) after 0.0s; its last output:\nnats    │ starting up\nnats    │ boom\nplass: restarting nats in 0.5s (attempt 1)\n');
     await supervisor.stop();
   });
 

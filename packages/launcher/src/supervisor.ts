@@ -94,8 +94,7 @@ interface Slot {
 
 const RECENT_LINES = 20;
 
-export const describeExit = (exit: ChildExit): string =>
-  exit.error ?? (exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`);
+export const describeExit = (exit: ChildExit): string => exit.error ?? (exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`);
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 

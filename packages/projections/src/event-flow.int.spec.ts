@@ -55,7 +55,10 @@ describe('relayToJetStream with an own projection (real NATS, real SQLite)', () 
         },
       },
     });
-    const logger = { warn: (_: object, message: string) => logged.push({ level: 'warn', message }), error: (_: object, message: string) => logged.push({ level: 'error', message }) };
+    const logger = {
+      warn: (_: object, message: string) => logged.push({ level: 'warn', message }),
+      error: (_: object, message: string) => logged.push({ level: 'error', message }),
+    };
     relay = await relayToJetStream(bus, events, logger, [{ name: 'flow-read-model', runner }]);
   });
 

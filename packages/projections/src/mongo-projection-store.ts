@@ -27,11 +27,7 @@ function bulkOperations(writes: BufferedWrite[]): Map<string, AnyBulkWriteOperat
   const byCollection = new Map<string, AnyBulkWriteOperation<StoredDoc>[]>();
   for (const { collection, id, json } of writes) {
     const operations = byCollection.get(collection) ?? [];
-    operations.push(
-      json === null
-        ? { deleteOne: { filter: { _id: id } } }
-        : { replaceOne: { filter: { _id: id }, replacement: JSON.parse(json) as StoredDoc, upsert: true } },
-    );
+    operations.push(json === null ? { deleteOne: { filter: { _id: id } } } : { replaceOne: { filter: { _id: id }, replacement: JSON.parse(json) as StoredDoc, upsert: true } });
     byCollection.set(collection, operations);
   }
   return byCollection;
@@ -96,7 +92,9 @@ export async function openMongoProjectionStore(options: { url: string; database:
       return json === null ? undefined : (JSON.parse(json) as T);
     },
     async getMany<T extends object>(collection: string, ids: readonly string[]) {
-      const docs = await documents(collection).find({ _id: { $in: ids.map(checkId) } }).toArray();
+      const docs = await documents(collection)
+        .find({ _id: { $in: ids.map(checkId) } })
+        .toArray();
       const byId = new Map(docs.map(({ _id, ...doc }) => [_id, doc]));
       return ids.map((id) => byId.get(id) as T | undefined);
     },
@@ -116,9 +114,14 @@ export async function openMongoProjectionStore(options: { url: string; database:
         serialize(doc);
         byCollection.set(collection, [...(byCollection.get(collection) ?? []), { ...doc, _id: checkId(id) }]);
       }
-      for (const [collection, batch] of byCollection) for (let i = 0; i < batch.length; i += 1000) await documents(collection).insertMany(batch.slice(i, i + 1000), { ordered: false });
+      for (const [collection, batch] of byCollection)
+        for (let i = 0; i < batch.length; i += 1000) await documents(collection).insertMany(batch.slice(i, i + 1000), { ordered: false });
       const at = new Date();
-      for (let i = 0; i < eventIds.length; i += 1000) await processed.insertMany(eventIds.slice(i, i + 1000).map((eventId) => ({ projection, eventId, at })), { ordered: false });
+      for (let i = 0; i < eventIds.length; i += 1000)
+        await processed.insertMany(
+          eventIds.slice(i, i + 1000).map((eventId) => ({ projection, eventId, at })),
+          { ordered: false },
+        );
     },
     async reset(projection, collections) {
       checkProjection(projection);

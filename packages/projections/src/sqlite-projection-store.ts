@@ -2,17 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SAFETY_NET_PAGES, tuneConnection, WalCheckpointer } from '@plass/eventstore';
-import {
-  callSync,
-  checkCollection,
-  checkId,
-  checkLimit,
-  checkProjection,
-  checkWhere,
-  closedTxError,
-  idRange,
-  serialize,
-} from './documents.js';
+import { callSync, checkCollection, checkId, checkLimit, checkProjection, checkWhere, closedTxError, idRange, serialize } from './documents.js';
 import type { FindOptions, ProjectionFn, ProjectionStore, ProjectionTx, Where } from './projection-store.js';
 
 const SCHEMA = `
@@ -55,9 +45,7 @@ export function openSqliteProjectionStore(options: { file: string }): Projection
   db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
   const checkpointer = new WalCheckpointer(options.file);
 
-  const selectDoc = db.prepare<[string, string], { doc: string }>(
-    'SELECT doc FROM projection_documents WHERE collection = ? AND id = ?',
-  );
+  const selectDoc = db.prepare<[string, string], { doc: string }>('SELECT doc FROM projection_documents WHERE collection = ? AND id = ?');
   const selectDocs = db.prepare<[string, string], { id: string; doc: string }>(
     'SELECT id, doc FROM projection_documents WHERE collection = ? AND id IN (SELECT value FROM json_each(?))',
   );
@@ -65,12 +53,8 @@ export function openSqliteProjectionStore(options: { file: string }): Projection
     'INSERT INTO projection_documents (collection, id, doc) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc',
   );
   const deleteDoc = db.prepare<[string, string]>('DELETE FROM projection_documents WHERE collection = ? AND id = ?');
-  const selectProcessed = db.prepare<[string, string], { one: number }>(
-    'SELECT 1 AS one FROM projection_processed WHERE projection = ? AND event_id = ?',
-  );
-  const insertProcessed = db.prepare<[string, string]>(
-    'INSERT INTO projection_processed (projection, event_id) VALUES (?, ?)',
-  );
+  const selectProcessed = db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM projection_processed WHERE projection = ? AND event_id = ?');
+  const insertProcessed = db.prepare<[string, string]>('INSERT INTO projection_processed (projection, event_id) VALUES (?, ?)');
   const deleteCollection = db.prepare<[string]>('DELETE FROM projection_documents WHERE collection = ?');
   const deleteProcessed = db.prepare<[string]>('DELETE FROM projection_processed WHERE projection = ?');
 
@@ -109,14 +93,12 @@ export function openSqliteProjectionStore(options: { file: string }): Projection
     items.map(({ eventId, fn }) => applyOne(projection, checkId(eventId), fn)),
   );
 
-  const loadInTransaction = db.transaction(
-    (projection: string, docs: ReadonlyArray<{ collection: string; id: string; doc: object }>, eventIds: readonly string[]) => {
-      // In key order: appending to the B-trees instead of inserting at random pages is several times faster for millions of rows.
-      const byKey = [...docs].sort((a, b) => (a.collection < b.collection ? -1 : a.collection > b.collection ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      for (const { collection, id, doc } of byKey) upsertDoc.run(checkCollection(collection), checkId(id), serialize(doc));
-      for (const eventId of [...eventIds].sort()) insertProcessed.run(projection, checkId(eventId));
-    },
-  );
+  const loadInTransaction = db.transaction((projection: string, docs: ReadonlyArray<{ collection: string; id: string; doc: object }>, eventIds: readonly string[]) => {
+    // In key order: appending to the B-trees instead of inserting at random pages is several times faster for millions of rows.
+    const byKey = [...docs].sort((a, b) => (a.collection < b.collection ? -1 : a.collection > b.collection ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const { collection, id, doc } of byKey) upsertDoc.run(checkCollection(collection), checkId(id), serialize(doc));
+    for (const eventId of [...eventIds].sort()) insertProcessed.run(projection, checkId(eventId));
+  });
 
   const resetInTransaction = db.transaction((projection: string, collections: string[]) => {
     for (const collection of collections) deleteCollection.run(collection);
@@ -150,14 +132,8 @@ export function openSqliteProjectionStore(options: { file: string }): Projection
         ...checkWhere(where).map(([field, value]) => fieldCondition(field, value)),
       ];
       const limit = checkLimit(findOptions.limit) ?? -1;
-      const sql = [
-        'SELECT doc FROM projection_documents WHERE collection = ?',
-        ...conditions.map((c) => `AND ${c.sql}`),
-        'ORDER BY id LIMIT ?',
-      ].join(' ');
-      const rows = db
-        .prepare<unknown[], { doc: string }>(sql)
-        .all(checkCollection(collection), ...conditions.flatMap((c) => c.params), limit);
+      const sql = ['SELECT doc FROM projection_documents WHERE collection = ?', ...conditions.map((c) => `AND ${c.sql}`), 'ORDER BY id LIMIT ?'].join(' ');
+      const rows = db.prepare<unknown[], { doc: string }>(sql).all(checkCollection(collection), ...conditions.flatMap((c) => c.params), limit);
       return rows.map((row) => JSON.parse(row.doc) as T);
     },
     async reset(projection, collections) {

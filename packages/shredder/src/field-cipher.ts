@@ -6,7 +6,11 @@ const TAG_BYTES = 16;
 
 /** Corruption, not shredding: the ciphertext, its key or its place (aad) do not match. */
 export class CiphertextCorruptError extends Error {
-  constructor(readonly field: string, readonly kid: string | undefined, reason: string) {
+  constructor(
+    readonly field: string,
+    readonly kid: string | undefined,
+    reason: string,
+  ) {
     super(`Encrypted field '${field}'${kid ? ` (kid ${kid})` : ''} cannot be decrypted: ${reason}`);
     this.name = 'CiphertextCorruptError';
   }
@@ -46,9 +50,7 @@ export function open(value: EncryptedValue, key: Buffer, aad: string, field: str
     const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]).toString(
-      'utf8',
-    );
+    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]).toString('utf8');
   } catch {
     throw new CiphertextCorruptError(field, value.kid, 'authentication failed (tampered, wrong key or wrong aad)');
   }

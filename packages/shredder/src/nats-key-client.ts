@@ -1,14 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  GetKeys,
-  GetOrCreateKeys,
-  KeysDestroyed,
-  type BroadcastContract,
-  type RequestContext,
-  type RequestContract,
-  type RequestOf,
-  type ResponseOf,
-} from '@plass/contracts';
+import { GetKeys, GetOrCreateKeys, KeysDestroyed, type BroadcastContract, type RequestContext, type RequestContract, type RequestOf, type ResponseOf } from '@plass/contracts';
 import type { z } from 'zod';
 import { Coalescer } from './coalescer.js';
 import { SubjectErasedError, type DataKey, type KeyProvider, type KeyScope } from './key-provider.js';
@@ -16,12 +7,7 @@ import { TtlCache } from './ttl-cache.js';
 
 /** The part of @plass/bus this client needs. */
 export interface KeyBus {
-  request<C extends RequestContract>(
-    contract: C,
-    payload: RequestOf<C>,
-    ctx: RequestContext,
-    opts?: { timeoutMs?: number },
-  ): Promise<ResponseOf<C>>;
+  request<C extends RequestContract>(contract: C, payload: RequestOf<C>, ctx: RequestContext, opts?: { timeoutMs?: number }): Promise<ResponseOf<C>>;
   onBroadcast<B extends BroadcastContract>(contract: B, handler: (message: z.infer<B['message']>) => void): void;
 }
 
@@ -60,17 +46,13 @@ export class NatsKeyClient implements KeyProvider {
     this.keysByKid = new TtlCache(cacheOptions);
     this.keysByScope = new TtlCache(cacheOptions);
     this.kidLoader = new Coalescer((tenantId, items) => this.fetchByKid(tenantId, items), maxItems(GetKeys.request.shape.kids));
-    this.scopeLoader = new Coalescer(
-      (tenantId, items) => this.fetchByScope(tenantId, items),
-      maxItems(GetOrCreateKeys.request.shape.scopes),
-    );
+    this.scopeLoader = new Coalescer((tenantId, items) => this.fetchByScope(tenantId, items), maxItems(GetOrCreateKeys.request.shape.scopes));
     bus.onBroadcast(KeysDestroyed, ({ tenantId, kids }) => this.evict(tenantId, kids));
   }
 
   async keyFor(scope: KeyScope): Promise<DataKey> {
     const id = scopeId(scope);
-    const answer = this.keysByScope.get(cacheKey(scope.tenantId, id))?.value ??
-      (await this.scopeLoader.load(scope.tenantId, id, scope));
+    const answer = this.keysByScope.get(cacheKey(scope.tenantId, id))?.value ?? (await this.scopeLoader.load(scope.tenantId, id, scope));
     if (answer === 'erased') throw new SubjectErasedError();
     return answer;
   }
@@ -90,17 +72,13 @@ export class NatsKeyClient implements KeyProvider {
   private evict(tenantId: string, kids: string[]): void {
     const destroyed = new Set(kids.map((kid) => cacheKey(tenantId, kid)));
     for (const kid of destroyed) this.keysByKid.delete(kid);
-    this.keysByScope.deleteWhere(
-      (key, answer) => answer !== 'erased' && destroyed.has(cacheKey(tenantId, answer.kid)) && key.startsWith(`${tenantId}/`),
-    );
+    this.keysByScope.deleteWhere((key, answer) => answer !== 'erased' && destroyed.has(cacheKey(tenantId, answer.kid)) && key.startsWith(`${tenantId}/`));
     for (const watcher of this.destroyedWhileFetching) for (const kid of destroyed) watcher.add(kid);
   }
 
   private async fetchByKid(tenantId: string, items: Array<{ id: string }>): Promise<Map<string, Buffer | null>> {
     const kids = items.map((i) => i.id);
-    const { answer, destroyed } = await this.watching(() =>
-      this.bus.request(GetKeys, { kids }, this.contextFor(tenantId), this.requestOptions()),
-    );
+    const { answer, destroyed } = await this.watching(() => this.bus.request(GetKeys, { kids }, this.contextFor(tenantId), this.requestOptions()));
     const byKid = new Map(answer.keys.map((k) => [k.kid, k.key]));
     const result = new Map<string, Buffer | null>();
     for (const kid of kids) {
@@ -112,16 +90,9 @@ export class NatsKeyClient implements KeyProvider {
     return result;
   }
 
-  private async fetchByScope(
-    tenantId: string,
-    items: Array<{ id: string; item: KeyScope }>,
-  ): Promise<Map<string, ScopeAnswer>> {
-    const scopes = items.map(({ item: { subjectId, purpose, period } }) =>
-      period === undefined ? { subjectId, purpose } : { subjectId, purpose, period },
-    );
-    const { answer, destroyed } = await this.watching(() =>
-      this.bus.request(GetOrCreateKeys, { scopes }, this.contextFor(tenantId), this.requestOptions()),
-    );
+  private async fetchByScope(tenantId: string, items: Array<{ id: string; item: KeyScope }>): Promise<Map<string, ScopeAnswer>> {
+    const scopes = items.map(({ item: { subjectId, purpose, period } }) => (period === undefined ? { subjectId, purpose } : { subjectId, purpose, period }));
+    const { answer, destroyed } = await this.watching(() => this.bus.request(GetOrCreateKeys, { scopes }, this.contextFor(tenantId), this.requestOptions()));
     if (answer.keys.length !== items.length) throw new Error('Key service answered a different number of keys');
     const result = new Map<string, ScopeAnswer>();
     items.forEach(({ id }, i) => {

@@ -119,11 +119,7 @@ describe('NatsKeyClient.keysById', () => {
     const { bus, client, getKeys } = setup();
     const [a, b, c] = [bus.mint(tenantId), bus.mint(tenantId), bus.mint(tenantId)];
 
-    const [first, second, third] = await Promise.all([
-      client.keysById(tenantId, [a, b]),
-      client.keysById(tenantId, [b, c]),
-      client.keysById(tenantId, [a, 'k_unknown']),
-    ]);
+    const [first, second, third] = await Promise.all([client.keysById(tenantId, [a, b]), client.keysById(tenantId, [b, c]), client.keysById(tenantId, [a, 'k_unknown'])]);
 
     expect(getKeys()).toHaveLength(1);
     expect(getKeys()[0]!.payload.kids.sort()).toEqual([a, b, c, 'k_unknown'].sort());
@@ -137,12 +133,13 @@ describe('NatsKeyClient.keysById', () => {
     const otherTenant = randomUUID();
     const mine = bus.mint(tenantId);
 
-    const [own, foreign] = await Promise.all([
-      client.keysById(tenantId, [mine]),
-      client.keysById(otherTenant, [mine]),
-    ]);
+    const [own, foreign] = await Promise.all([client.keysById(tenantId, [mine]), client.keysById(otherTenant, [mine])]);
 
-    expect(getKeys().map((r) => r.ctx.tenantId).sort()).toEqual([tenantId, otherTenant].sort());
+    expect(
+      getKeys()
+        .map((r) => r.ctx.tenantId)
+        .sort(),
+    ).toEqual([tenantId, otherTenant].sort());
     expect(getKeys().every((r) => r.ctx.roles.length === 0)).toBe(true);
     expect(own.get(mine)).toEqual(bus.keyOf(mine));
     expect(foreign.get(mine)).toBeNull();
@@ -247,9 +244,7 @@ describe('NatsKeyClient.keysById', () => {
     const { bus, client, getKeys } = setup();
     const kid = bus.mint(tenantId);
     bus.failing = true;
-    await expect(Promise.all([client.keysById(tenantId, [kid]), client.keysById(tenantId, [kid])])).rejects.toThrow(
-      'service.unavailable',
-    );
+    await expect(Promise.all([client.keysById(tenantId, [kid]), client.keysById(tenantId, [kid])])).rejects.toThrow('service.unavailable');
 
     bus.failing = false;
     expect((await client.keysById(tenantId, [kid])).get(kid)).toEqual(bus.keyOf(kid));

@@ -40,11 +40,7 @@ const isPresent = (value: unknown) => value !== undefined && value !== null;
 export class Shredder {
   constructor(private readonly keys: KeyProvider) {}
 
-  async encrypt<S extends z.ZodObject>(
-    schema: S,
-    data: z.infer<S>,
-    ctx: EncryptContext,
-  ): Promise<Record<string, unknown>> {
+  async encrypt<S extends z.ZodObject>(schema: S, data: z.infer<S>, ctx: EncryptContext): Promise<Record<string, unknown>> {
     const input = data as Record<string, unknown>;
     const fields = piiFields(schema).filter((f) => isPresent(input[f.field]));
     const purposes = [...new Set(fields.map((f) => f.purpose))];
@@ -64,21 +60,13 @@ export class Shredder {
     return output;
   }
 
-  async decrypt<S extends z.ZodObject>(
-    schema: S,
-    stored: Record<string, unknown>,
-    ctx: DecryptContext,
-  ): Promise<DecryptResult<z.infer<S>>> {
+  async decrypt<S extends z.ZodObject>(schema: S, stored: Record<string, unknown>, ctx: DecryptContext): Promise<DecryptResult<z.infer<S>>> {
     const [result] = await this.decryptMany(schema, [{ stored, aad: ctx.aad }], { tenantId: ctx.tenantId });
     return result!;
   }
 
   /** Decrypts many rows of one tenant with a single key lookup. */
-  async decryptMany<S extends z.ZodObject>(
-    schema: S,
-    rows: StoredRow[],
-    ctx: { tenantId: string },
-  ): Promise<DecryptResult<z.infer<S>>[]> {
+  async decryptMany<S extends z.ZodObject>(schema: S, rows: StoredRow[], ctx: { tenantId: string }): Promise<DecryptResult<z.infer<S>>[]> {
     const fields = piiFields(schema).map((f) => f.field);
     const sealed = rows.map((row) => encryptedFieldsOf(row.stored, fields));
     const kids = [...new Set(sealed.flatMap((m) => [...m.values()].flatMap((v) => (isRedacted(v) ? [] : [v.kid]))))];

@@ -27,10 +27,12 @@ class MapKeyProvider implements KeyProvider {
 
   async keysById(tenantId: string, kids: string[]): Promise<Map<string, Buffer | null>> {
     this.lookups += 1;
-    return new Map(kids.map((kid) => {
-      const k = this.keys.get(kid);
-      return [kid, k && k.tenantId === tenantId ? k.key : null];
-    }));
+    return new Map(
+      kids.map((kid) => {
+        const k = this.keys.get(kid);
+        return [kid, k && k.tenantId === tenantId ? k.key : null];
+      }),
+    );
   }
 
   destroy(subjectId: string, purpose?: string): void {
@@ -156,9 +158,7 @@ describe('Shredder', () => {
   it('throws when the ciphertext is read in another place (aad)', async () => {
     const { shredder } = setup();
     const stored = await shredder.encrypt(Booked, booked, ctx);
-    await expect(shredder.decrypt(Booked, stored, { ...ctx, aad: 'booking-456' })).rejects.toThrow(
-      /bookerName.*authentication failed/,
-    );
+    await expect(shredder.decrypt(Booked, stored, { ...ctx, aad: 'booking-456' })).rejects.toThrow(/bookerName.*authentication failed/);
     const swapped = { ...stored, bookerName: stored.bookerEmail, bookerEmail: stored.bookerName };
     await expect(shredder.decrypt(Booked, swapped, ctx)).rejects.toBeInstanceOf(CiphertextCorruptError);
   });
@@ -166,12 +166,10 @@ describe('Shredder', () => {
   it('throws on a personal field stored in clear', async () => {
     const { shredder } = setup();
     const stored = await shredder.encrypt(Booked, booked, ctx);
-    await expect(shredder.decrypt(Booked, { ...stored, bookerName: 'Ada Lovelace' }, ctx)).rejects.toThrow(
-      /bookerName.*not an EncryptedValue/,
-    );
+    await expect(shredder.decrypt(Booked, { ...stored, bookerName: 'Ada Lovelace' }, ctx)).rejects.toThrow(/bookerName.*not an EncryptedValue/);
   });
 
-  it('reads another tenant\'s ciphertext as redacted, never decrypted', async () => {
+  it("reads another tenant's ciphertext as redacted, never decrypted", async () => {
     const { shredder } = setup();
     const stored = await shredder.encrypt(Booked, booked, ctx);
     const { redacted } = await shredder.decrypt(Booked, stored, { tenantId: randomUUID(), aad: ctx.aad });

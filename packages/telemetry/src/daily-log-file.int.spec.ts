@@ -116,6 +116,7 @@ describe('logRetentionDays', () => {
     expect(logRetentionDays(undefined)).toBe(7);
     expect(logRetentionDays('')).toBe(7);
     expect(logRetentionDays('30')).toBe(30);
-    for (const bad of ['0', '-1', '1.5', 'a week']) expect(() => logRetentionDays(bad)).toThrow(`PLASS_LOG_RETENTION_DAYS must be a whole number of days, at least 1, got "${bad}"`);
+    for (const bad of ['0', '-1', '1.5', 'a week'])
+      expect(() => logRetentionDays(bad)).toThrow(`PLASS_LOG_RETENTION_DAYS must be a whole number of days, at least 1, got "${bad}"`);
   });
 });

@@ -101,7 +101,9 @@ describe('createLogger', () => {
       const file = join(dir, 'logs', 'svc.log');
       const { destination } = capture();
       createLogger({ service: 'svc', destination, file, now: () => new Date('2030-03-01T12:00:00Z') }).info({ nested: { email: 'e@example.com' } }, 'hello');
-      const [line] = readFileSync(join(dir, 'logs', 'svc.2030-03-01.log'), 'utf8').trim().split('\n');
+      const [line] = readFileSync(join(dir, 'logs', 'svc.2030-03-01.log'), 'utf8')
+        .trim()
+        .split('\n');
       expect(JSON.parse(line!)).toMatchObject({ service: 'svc', msg: 'hello', nested: { email: CENSOR } });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -11,12 +11,7 @@ export interface Metrics {
   readonly registry: Registry;
   counter<L extends string = string>(name: string, help: string, labelNames?: readonly L[]): Counter<L>;
   gauge<L extends string = string>(name: string, help: string, labelNames?: readonly L[]): Gauge<L>;
-  histogram<L extends string = string>(
-    name: string,
-    help: string,
-    labelNames?: readonly L[],
-    buckets?: number[],
-  ): Histogram<L>;
+  histogram<L extends string = string>(name: string, help: string, labelNames?: readonly L[], buckets?: number[]): Histogram<L>;
   /** Prometheus text exposition of this registry. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -53,10 +48,7 @@ export function createMetrics(service: string, options: { defaultMetrics?: boole
     },
     histogram(name, help, labelNames = [], buckets) {
       checkLabels(name, labelNames);
-      return (
-        existing(name) ??
-        new Histogram({ name, help, labelNames, registers: [registry], ...(buckets ? { buckets } : {}) })
-      );
+      return existing(name) ?? new Histogram({ name, help, labelNames, registers: [registry], ...(buckets ? { buckets } : {}) });
     },
     render: () => registry.metrics(),
   };

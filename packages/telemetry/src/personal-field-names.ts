@@ -1,18 +1,7 @@
 import { eventCatalog, piiFields } from '@plass/contracts';
 
 /** Names that carry secrets or personal data whether or not a contract marks them. */
-const ALWAYS_PERSONAL = [
-  'email',
-  'displayName',
-  'password',
-  'authorization',
-  'cookie',
-  'token',
-  'accessToken',
-  'refreshToken',
-  'key',
-  'subject',
-] as const;
+const ALWAYS_PERSONAL = ['email', 'displayName', 'password', 'authorization', 'cookie', 'token', 'accessToken', 'refreshToken', 'key', 'subject'] as const;
 
 /** Every field name marked pii() in the event catalog, plus the fixed list above. */
 export function personalFieldNames(): string[] {

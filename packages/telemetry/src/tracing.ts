@@ -73,10 +73,7 @@ function register(serviceName: string, otlpEndpoint: string | undefined): Shared
  */
 export function initTracing(options: TracingOptions): TracingHandle {
   const global = globalThis as Global;
-  const shared = (global[SHARED] ??= register(
-    options.serviceName,
-    options.otlpEndpoint ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
-  ));
+  const shared = (global[SHARED] ??= register(options.serviceName, options.otlpEndpoint ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT));
   const own = [...(options.spanProcessors ?? [])];
   shared.fanOut.add(own);
   shared.holders += 1;

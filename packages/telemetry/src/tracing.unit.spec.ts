@@ -13,9 +13,15 @@ describe('initTracing', () => {
     const booking = initTracing({ serviceName: 'booking' });
 
     const headers = new Map<string, string>();
-    await withSpan('gateway', 'POST /v1/bookings', { 'http.route': '/v1/bookings' }, async () => {
-      injectTraceHeaders((key, value) => headers.set(key, value));
-    }, { kind: SpanKind.SERVER });
+    await withSpan(
+      'gateway',
+      'POST /v1/bookings',
+      { 'http.route': '/v1/bookings' },
+      async () => {
+        injectTraceHeaders((key, value) => headers.set(key, value));
+      },
+      { kind: SpanKind.SERVER },
+    );
     expect(headers.get('traceparent')).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-01$/);
 
     // A consumer continues the sender's trace from the headers, whatever it has active itself.

@@ -1,12 +1,4 @@
-import {
-  context,
-  SpanStatusCode,
-  trace,
-  type Attributes,
-  type Context,
-  type Span,
-  type SpanKind,
-} from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanKind } from '@opentelemetry/api';
 
 export interface WithSpanOptions {
   kind?: SpanKind;
@@ -18,13 +10,7 @@ export interface WithSpanOptions {
  * Runs `fn` inside an active span; a throw is recorded on the span with error status and rethrown.
  * Attributes must not carry personal data: ids of things, never of people.
  */
-export function withSpan<T>(
-  tracerName: string,
-  spanName: string,
-  attributes: Attributes,
-  fn: (span: Span) => Promise<T> | T,
-  options: WithSpanOptions = {},
-): Promise<T> {
+export function withSpan<T>(tracerName: string, spanName: string, attributes: Attributes, fn: (span: Span) => Promise<T> | T, options: WithSpanOptions = {}): Promise<T> {
   const tracer = trace.getTracer(tracerName);
   const parent = options.parentContext ?? context.active();
   const spanOptions = options.kind === undefined ? { attributes } : { attributes, kind: options.kind };

@@ -14,9 +14,7 @@ export interface NatsServerHandle {
 // Runtime-safe (no jest): the launcher imports this module as `@plass/testing/nats-server`.
 
 export function natsServerCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
-  return [env.NATS_SERVER_BIN, 'nats-server', '/usr/sbin/nats-server', '/usr/local/bin/nats-server'].filter(
-    (bin): bin is string => Boolean(bin),
-  );
+  return [env.NATS_SERVER_BIN, 'nats-server', '/usr/sbin/nats-server', '/usr/local/bin/nats-server'].filter((bin): bin is string => Boolean(bin));
 }
 
 /** The first candidate that runs `--version`; Debian installs it outside a user's PATH. */

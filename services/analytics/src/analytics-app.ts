@@ -15,7 +15,18 @@ import type { Bus } from '@plass/bus';
 import type { ProjectionStore } from '@plass/projections';
 import { DAY_MS, localDates } from './domain/local-time.js';
 import { atomOf, groupKey, heatmapOf, peaksOf, utilizationOf, type LocationCells } from './domain/queries.js';
-import { DAYS, LOCATIONS, LOCATION_DAYS, SPACES, dayDocId, locationDayDocId, type DayDocument, type LocationDayDocument, type LocationDocument, type SpaceDocument } from './projection.js';
+import {
+  DAYS,
+  LOCATIONS,
+  LOCATION_DAYS,
+  SPACES,
+  dayDocId,
+  locationDayDocId,
+  type DayDocument,
+  type LocationDayDocument,
+  type LocationDocument,
+  type SpaceDocument,
+} from './projection.js';
 
 const ANALYSTS = ['analyst', 'admin'];
 
@@ -34,12 +45,20 @@ export async function loadLocation(
   const dates = localDates(location.timezone, window.from, window.to);
   const cells: Array<[string, number, number[]]> = [];
   if (by === 'atom') {
-    const days = await getMany<LocationDayDocument>(store, LOCATION_DAYS, dates.map((date) => locationDayDocId(location.tenantId, location.locationId, date)));
+    const days = await getMany<LocationDayDocument>(
+      store,
+      LOCATION_DAYS,
+      dates.map((date) => locationDayDocId(location.tenantId, location.locationId, date)),
+    );
     for (const day of days) for (const atom of day?.atoms ?? []) for (const hour in atom.cells) cells.push([atomOf(atom), Number(hour), atom.cells[hour]!]);
     return { location, spaces: own, by, cells };
   }
   const wanted = own.flatMap((space) => dates.map((date) => ({ spaceId: space.spaceId, id: dayDocId(location.tenantId, space.spaceId, date) })));
-  const days = await getMany<DayDocument>(store, DAYS, wanted.map(({ id }) => id));
+  const days = await getMany<DayDocument>(
+    store,
+    DAYS,
+    wanted.map(({ id }) => id),
+  );
   days.forEach((day, i) => {
     if (day) for (const hour in day.cells) cells.push([wanted[i]!.spaceId, Number(hour), day.cells[hour]!]);
   });
@@ -79,16 +98,21 @@ export class AnalyticsApp {
     requireAnalyst(ctx);
     const window = range(query);
     if (query.floor !== undefined && query.groupBy !== 'floor' && query.groupBy !== 'space') {
-      throw new DomainFailure(domainError('validation.failed', 'floor narrows groupBy floor or space only', { errors: [{ path: 'floor', message: 'only with groupBy floor or space' }] }));
+      throw new DomainFailure(
+        domainError('validation.failed', 'floor narrows groupBy floor or space only', { errors: [{ path: 'floor', message: 'only with groupBy floor or space' }] }),
+      );
     }
     const [k, locations] = await Promise.all([this.minGroupSize(ctx), this.cells(ctx.tenantId, window, query.groupBy === 'space' ? 'space' : 'atom', query.locationId)]);
     const items = locations.flatMap((data) => {
       // A floor's buckets are computed with the whole location, so suppression is the same as without the filter.
-      const onFloor = query.floor === undefined ? undefined : new Set(data.spaces.filter((space) => (space.floor ?? '-') === query.floor).map((space) => groupKey(space, query.groupBy)));
+      const onFloor =
+        query.floor === undefined ? undefined : new Set(data.spaces.filter((space) => (space.floor ?? '-') === query.floor).map((space) => groupKey(space, query.groupBy)));
       return utilizationOf(data, { ...window, groupBy: query.groupBy, granularity: query.granularity, k, ...(onFloor ? { only: (key: string) => onFloor.has(key) } : {}) });
     });
     if (items.length > MAX_ANALYTICS_BUCKETS) {
-      throw new DomainFailure(domainError('analytics.too_many_buckets', `at most ${MAX_ANALYTICS_BUCKETS} buckets in one answer`, { buckets: items.length, max: MAX_ANALYTICS_BUCKETS }));
+      throw new DomainFailure(
+        domainError('analytics.too_many_buckets', `at most ${MAX_ANALYTICS_BUCKETS} buckets in one answer`, { buckets: items.length, max: MAX_ANALYTICS_BUCKETS }),
+      );
     }
     return { minGroupSize: k, items };
   }

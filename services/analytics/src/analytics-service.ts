@@ -17,10 +17,10 @@ export interface AnalyticsService {
 /** The analytics service as a Nest application context (no HTTP), serving on NATS. */
 export async function startAnalyticsService(config: AnalyticsServiceConfig): Promise<AnalyticsService> {
   const logger = config.logger ?? createLogger({ service: 'analytics' });
-  const app = await NestFactory.createApplicationContext(
-    AnalyticsModule.forRoot({ eventStore: 'sqlite', projectionStore: 'sqlite', ...config, logger }),
-    { logger: ['error', 'warn'], abortOnError: false },
-  );
+  const app = await NestFactory.createApplicationContext(AnalyticsModule.forRoot({ eventStore: 'sqlite', projectionStore: 'sqlite', ...config, logger }), {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
   if (config.enableShutdownHooks) app.enableShutdownHooks();
   await app.init();
   const lifecycle = app.get(AnalyticsLifecycle);

@@ -52,7 +52,13 @@ describe('the utilization projection over a seeded month (SQLite)', () => {
     for (const data of await cellsOf(store, month.tenantId)) {
       const buckets = utilizationOf(data, { from: SEEDED_FROM - 3 * DAY, to: SEEDED_TO + 3 * DAY, groupBy: 'space', granularity: 'hour', k: 1 });
       for (const bucket of buckets) {
-        const measures = { bookedMinutes: bucket.bookedMinutes!, checkedInMinutes: bucket.checkedInMinutes!, bookings: bucket.bookings!, cancellations: bucket.cancellations!, noShows: bucket.noShows! };
+        const measures = {
+          bookedMinutes: bucket.bookedMinutes!,
+          checkedInMinutes: bucket.checkedInMinutes!,
+          bookings: bucket.bookings!,
+          cancellations: bucket.cancellations!,
+          noShows: bucket.noShows!,
+        };
         if (Object.values(measures).some((value) => value !== 0)) seen.set(keyOf(bucket.key, Date.parse(bucket.start)), measures);
       }
     }

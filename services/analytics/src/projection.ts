@@ -117,7 +117,11 @@ class SpaceCells {
   private noteDate(date: string): void {
     const { firstDate, lastDate } = this.space;
     if (firstDate !== undefined && lastDate !== undefined && firstDate <= date && date <= lastDate) return;
-    this.space = { ...this.space, firstDate: firstDate === undefined || date < firstDate ? date : firstDate, lastDate: lastDate === undefined || date > lastDate ? date : lastDate };
+    this.space = {
+      ...this.space,
+      firstDate: firstDate === undefined || date < firstDate ? date : firstDate,
+      lastDate: lastDate === undefined || date > lastDate ? date : lastDate,
+    };
     this.spaceChanged = true;
   }
 
@@ -322,10 +326,7 @@ export const analyticsProjection: ProjectionDefinition = {
         const at = Date.parse(event.occurredAt);
         const { start, end } = event.data as { start?: string; end?: string };
         // Events of before `start`/`end` were added: the nearest live slot of the space.
-        const found =
-          start !== undefined && end !== undefined
-            ? { start: Date.parse(start), slot: cells.slot(Date.parse(start)) }
-            : cells.slotFor(at);
+        const found = start !== undefined && end !== undefined ? { start: Date.parse(start), slot: cells.slot(Date.parse(start)) } : cells.slotFor(at);
         if (!found?.slot || found.slot.checkedInAt !== null) return;
         cells.setSlot(found.start, { ...found.slot, checkedInAt: at });
         cells.addMinutes(Math.max(at, found.start), found.slot.end, M.checkedInMinutes, 1);

@@ -33,6 +33,7 @@ export function windowOf(query: { from: string; to: string }): { from: number; t
   const from = Date.parse(query.from);
   const to = Date.parse(query.to);
   if (!(to > from)) throw new DomainFailure(domainError('validation.failed', 'to must be after from', { errors: [{ path: 'to', message: 'must be after from' }] }));
-  if (to - from > 62 * 86_400_000) throw new DomainFailure(domainError('validation.failed', 'to at most 62 days after from', { errors: [{ path: 'to', message: 'at most 62 days' }] }));
+  if (to - from > 62 * 86_400_000)
+    throw new DomainFailure(domainError('validation.failed', 'to at most 62 days after from', { errors: [{ path: 'to', message: 'at most 62 days' }] }));
   return { from, to };
 }

@@ -20,7 +20,12 @@ export class Availability {
     const space = await this.deps.readModel.get<SpaceDocument>(SPACES, spaceId);
     if (!space || space.tenantId !== ctx.tenantId) throw new DomainFailure(domainError('space.not_found', 'no such space'));
     const docs = await this.deps.readModel.find<BookingDocument>(BOOKINGS, { tenantId: ctx.tenantId, spaceId });
-    return { items: await this.slots(docs.filter((doc) => holdsSpace(doc) && inWindow(doc, window)), ctx) };
+    return {
+      items: await this.slots(
+        docs.filter((doc) => holdsSpace(doc) && inWindow(doc, window)),
+        ctx,
+      ),
+    };
   }
 
   async locationAvailability(locationId: string, window: { from: number; to: number }, ctx: RequestContext): Promise<{ items: Array<{ space: SpaceView; bookings: SlotView[] }> }> {
@@ -60,8 +65,7 @@ export class Availability {
       [...new Set(userIds)].map(async (userId) => ({ userId, user: await this.deps.readModel.get<UserDocument>(USERS, userDocumentId(tenantId, userId)) })),
     );
     const users = found.filter(
-      (entry): entry is { userId: string; user: UserDocument } =>
-        entry.user?.tenantId === tenantId && entry.user.displayName !== undefined && visible(entry.user, entry.userId),
+      (entry): entry is { userId: string; user: UserDocument } => entry.user?.tenantId === tenantId && entry.user.displayName !== undefined && visible(entry.user, entry.userId),
     );
     const profiles = await this.deps.shredder.decryptMany(
       Profile,

@@ -21,7 +21,11 @@ describe('racing bookings over the bus', () => {
     for (let i = 0; i < USERS; i++) users.push(await registerUser(h, tenant, `Racer ${String.fromCharCode(65 + i)}`));
     // Limits out of the way: every request below races for the space, and each user races themself for the ledger.
     await h.client.request(ChangeBookingPolicy, { maxConcurrentBookingsPerUser: 100, maxUpcomingBookingsPerUser: 1000 }, tenant.admin);
-    const { id: locationId } = await h.client.request(CreateLocation, { name: 'Race track', timezone: 'Europe/Oslo', bookableWeekdays: [1, 2, 3, 4, 5], capacity: 50 }, tenant.admin);
+    const { id: locationId } = await h.client.request(
+      CreateLocation,
+      { name: 'Race track', timezone: 'Europe/Oslo', bookableWeekdays: [1, 2, 3, 4, 5], capacity: 50 },
+      tenant.admin,
+    );
     spaces = [];
     for (let i = 0; i < SPACES; i++) spaces.push((await h.client.request(CreateSpace, { locationId, name: `Desk ${i}`, kind: 'desk' }, tenant.admin)).id);
   }, 60_000);

@@ -41,7 +41,10 @@ const ExportBookingSubject = exportSubject('booking');
  * context's. The `booking.privacy.*` handlers are the privacy service's to call (NATS subject
  * permissions in production, as for the key vault).
  */
-export function registerBookingHandlers(bus: Bus, apps: { places: PlacesApp; bookings: BookingsApp; availability: Availability; subjects: SubjectData; policyGate: PolicyGate }): void {
+export function registerBookingHandlers(
+  bus: Bus,
+  apps: { places: PlacesApp; bookings: BookingsApp; availability: Availability; subjects: SubjectData; policyGate: PolicyGate },
+): void {
   const { places, bookings, availability, subjects, policyGate } = apps;
   bus.handle(CreateLocation, (request, ctx) => places.createLocation(request, ctx));
   bus.handle(ListLocations, (request, ctx) => places.listLocations(request, ctx));

@@ -84,13 +84,21 @@ describe('booking’s part in privacy (real NATS, SQLite, key vault, identity)',
     }, 60_000);
 
     it('is a privacy setting next to visibility; a change takes any subset, admins only', async () => {
-      expect(await h.client.request(GetPrivacySettings, {}, alice.ctx)).toEqual({ bookingVisibility: 'user-choice-visible', anonymizeBookingsAfterDays: null, analyticsMinGroupSize: 5 });
+      expect(await h.client.request(GetPrivacySettings, {}, alice.ctx)).toEqual({
+        bookingVisibility: 'user-choice-visible',
+        anonymizeBookingsAfterDays: null,
+        analyticsMinGroupSize: 5,
+      });
       expect(await h.client.request(ChangePrivacySettings, { anonymizeBookingsAfterDays: 2 }, tenant.admin)).toEqual({
         bookingVisibility: 'user-choice-visible',
         anonymizeBookingsAfterDays: 2,
         analyticsMinGroupSize: 5,
       });
-      expect(await h.client.request(ChangePrivacySettings, { bookingVisibility: 'everyone' }, tenant.admin)).toEqual({ bookingVisibility: 'everyone', anonymizeBookingsAfterDays: 2, analyticsMinGroupSize: 5 });
+      expect(await h.client.request(ChangePrivacySettings, { bookingVisibility: 'everyone' }, tenant.admin)).toEqual({
+        bookingVisibility: 'everyone',
+        anonymizeBookingsAfterDays: 2,
+        analyticsMinGroupSize: 5,
+      });
       await expect(h.client.request(ChangePrivacySettings, { anonymizeBookingsAfterDays: null }, alice.ctx)).rejects.toEqual(failure('auth.forbidden'));
       expect(await h.client.request(GetPrivacySettings, {}, alice.ctx)).toEqual({ bookingVisibility: 'everyone', anonymizeBookingsAfterDays: 2, analyticsMinGroupSize: 5 });
     });

@@ -191,7 +191,12 @@ describe('booking service (real NATS, SQLite, key vault, identity)', () => {
     await h.client.request(UpdateMe, { bookingVisibility: 'visible' }, bob.ctx);
     await h.settle();
     const again = await h.client.request(LocationAvailability, { locationId, from: at(3, 0), to: at(4, 0) }, alice.ctx);
-    expect(again.items.flatMap((item) => item.bookings).map((slot) => slot.booker).sort()).toEqual(['Alice Liddell', 'Bob Builder', null]);
+    expect(
+      again.items
+        .flatMap((item) => item.bookings)
+        .map((slot) => slot.booker)
+        .sort(),
+    ).toEqual(['Alice Liddell', 'Bob Builder', null]);
     await expect(h.client.request(ChangePrivacySettings, { bookingVisibility: 'everyone' }, bob.ctx)).rejects.toEqual(failure('auth.forbidden'));
   });
 

@@ -18,10 +18,10 @@ export interface BookingService {
 /** The booking service as a Nest application context (no HTTP), serving on NATS. */
 export async function startBookingService(config: BookingServiceConfig): Promise<BookingService> {
   const logger = config.logger ?? createLogger({ service: 'booking' });
-  const app = await NestFactory.createApplicationContext(
-    BookingModule.forRoot({ eventStore: 'sqlite', projectionStore: 'sqlite', ...config, logger }),
-    { logger: ['error', 'warn'], abortOnError: false },
-  );
+  const app = await NestFactory.createApplicationContext(BookingModule.forRoot({ eventStore: 'sqlite', projectionStore: 'sqlite', ...config, logger }), {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
   if (config.enableShutdownHooks) app.enableShutdownHooks();
   await app.init();
   const lifecycle = app.get(BookingLifecycle);

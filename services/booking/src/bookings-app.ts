@@ -131,7 +131,16 @@ export class BookingsApp {
         const occupancy = await this.loadOccupancy(tenantId, schedule.state, days, optimistic);
         const now = this.deps.now();
         const decision = decideBook(
-          { bookingId, spaceId: request.spaceId, bookedBy, start: request.start, end: request.end, ...(request.subject === undefined ? {} : { subject: request.subject }), now: now.toISOString(), actor },
+          {
+            bookingId,
+            spaceId: request.spaceId,
+            bookedBy,
+            start: request.start,
+            end: request.end,
+            ...(request.subject === undefined ? {} : { subject: request.subject }),
+            now: now.toISOString(),
+            actor,
+          },
           { schedule: decidedOn, location, ledger: ledger.state, occupancy: foldedOccupancy(occupancy), policy },
         );
         const writes = writesOf(decision);
@@ -184,14 +193,18 @@ export class BookingsApp {
     const actor = actorOf(ctx);
     const doc = await this.bookingDocument(bookingId, ctx.tenantId);
     const { tenantId } = ctx;
-    await handleMultiStreamCommand(this.deps.events, async () => {
-      const schedule = await this.loadSchedule(tenantId, doc.spaceId);
-      const revealed = await this.withBooker(schedule, bookingId, tenantId);
-      const policy = await this.loadPolicy(tenantId);
-      const now = this.deps.now();
-      const writes = writesOf(decideCheckIn({ bookingId, now: now.toISOString(), actor }, { schedule: revealed.schedule, policy }));
-      return { appends: appendsOf(writes, { schedule, occupancy: [] }, ctx, now), result: undefined };
-    }, this.retries);
+    await handleMultiStreamCommand(
+      this.deps.events,
+      async () => {
+        const schedule = await this.loadSchedule(tenantId, doc.spaceId);
+        const revealed = await this.withBooker(schedule, bookingId, tenantId);
+        const policy = await this.loadPolicy(tenantId);
+        const now = this.deps.now();
+        const writes = writesOf(decideCheckIn({ bookingId, now: now.toISOString(), actor }, { schedule: revealed.schedule, policy }));
+        return { appends: appendsOf(writes, { schedule, occupancy: [] }, ctx, now), result: undefined };
+      },
+      this.retries,
+    );
     return { ...(await this.view(doc, ctx.tenantId)), status: 'checked_in' };
   }
 
@@ -284,31 +297,29 @@ export class BookingsApp {
    * booking key is gone (shredded) the ledger cannot be named: only schedule and occupancy are
    * written; the ledger entry is unreadable too, as it is sealed with the same key.
    */
-  private giveBack(
-    doc: Pick<BookingDocument, 'id' | 'spaceId'>,
-    ctx: RequestContext,
-    decide: (inputs: CancelInputs, now: string) => BookingDecision,
-  ): Promise<boolean> {
+  private giveBack(doc: Pick<BookingDocument, 'id' | 'spaceId'>, ctx: RequestContext, decide: (inputs: CancelInputs, now: string) => BookingDecision): Promise<boolean> {
     const { tenantId } = ctx;
-    return handleMultiStreamCommand(this.deps.events, async () => {
-      const schedule = await this.loadSchedule(tenantId, doc.spaceId);
-      const { schedule: revealed, bookedBy } = await this.withBooker(schedule, doc.id, tenantId);
-      const location = await this.loadLocation(tenantId, schedule.state);
-      const policy = await this.loadPolicy(tenantId);
-      const ledgerId = bookedBy === null ? null : await this.ledgerOrNull(tenantId, bookedBy);
-      const ledger = ledgerId === null ? undefined : await this.deps.ledgers.load(tenantId, ledgerId);
-      const booking = revealed.bookings.get(doc.id);
-      const days = booking ? bookedOccupancyDays(booking, { schedule: revealed, location }) : [];
-      const occupancy = await this.loadOccupancy(tenantId, revealed, days);
-      const now = this.deps.now();
-      const writes = writesOf(
-        decide({ schedule: revealed, location, policy, ledger: ledger?.state ?? initialLedger, occupancy: foldedOccupancy(occupancy) }, now.toISOString()),
-      );
-      const sealedLedger =
-        ledger && booking && bookedBy !== null ? await this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy, end: booking.end, streamId: ledger.streamId }) : writes.ledger;
-      const appends = appendsOf({ ...writes, ledger: sealedLedger }, { schedule, ...(ledger ? { ledger } : {}), occupancy }, ctx, now);
-      return { appends, result: appends.some((append) => append.events.length > 0) };
-    }, this.retries);
+    return handleMultiStreamCommand(
+      this.deps.events,
+      async () => {
+        const schedule = await this.loadSchedule(tenantId, doc.spaceId);
+        const { schedule: revealed, bookedBy } = await this.withBooker(schedule, doc.id, tenantId);
+        const location = await this.loadLocation(tenantId, schedule.state);
+        const policy = await this.loadPolicy(tenantId);
+        const ledgerId = bookedBy === null ? null : await this.ledgerOrNull(tenantId, bookedBy);
+        const ledger = ledgerId === null ? undefined : await this.deps.ledgers.load(tenantId, ledgerId);
+        const booking = revealed.bookings.get(doc.id);
+        const days = booking ? bookedOccupancyDays(booking, { schedule: revealed, location }) : [];
+        const occupancy = await this.loadOccupancy(tenantId, revealed, days);
+        const now = this.deps.now();
+        const writes = writesOf(decide({ schedule: revealed, location, policy, ledger: ledger?.state ?? initialLedger, occupancy: foldedOccupancy(occupancy) }, now.toISOString()));
+        const sealedLedger =
+          ledger && booking && bookedBy !== null ? await this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy, end: booking.end, streamId: ledger.streamId }) : writes.ledger;
+        const appends = appendsOf({ ...writes, ledger: sealedLedger }, { schedule, ...(ledger ? { ledger } : {}), occupancy }, ctx, now);
+        return { appends, result: appends.some((append) => append.events.length > 0) };
+      },
+      this.retries,
+    );
   }
 
   /**
@@ -387,9 +398,7 @@ export class BookingsApp {
       const { data } = await this.deps.shredder.decrypt(BookingConfirmed.data, { bookedBy: sealed }, { tenantId, aad: schedule.streamId });
       bookedBy = isRedacted(data.bookedBy) ? null : (data.bookedBy ?? null);
     }
-    const bookings = Keyed.from(
-      schedule.state.bookings.entries().map(([id, booking]) => [id, { ...booking, bookedBy: id === bookingId ? (bookedBy ?? '') : '' }] as const),
-    );
+    const bookings = Keyed.from(schedule.state.bookings.entries().map(([id, booking]) => [id, { ...booking, bookedBy: id === bookingId ? (bookedBy ?? '') : '' }] as const));
     return { schedule: { ...schedule.state, bookings }, bookedBy };
   }
 

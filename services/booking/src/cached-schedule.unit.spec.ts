@@ -29,7 +29,15 @@ describe('the schedule as booking caches it', () => {
   it('keeps no booker, only where each booking’s confirmation is in the stream', () => {
     const state = fold(stored);
 
-    expect(state.bookings.get(first)).toEqual({ id: first, spaceId: ids.space, status: 'checked_in', start: '2026-03-02T08:00:00.000Z', end: '2026-03-02T09:00:00.000Z', bookedBy: '', confirmedAt: 1 });
+    expect(state.bookings.get(first)).toEqual({
+      id: first,
+      spaceId: ids.space,
+      status: 'checked_in',
+      start: '2026-03-02T08:00:00.000Z',
+      end: '2026-03-02T09:00:00.000Z',
+      bookedBy: '',
+      confirmedAt: 1,
+    });
     expect(state.bookings.get(second)).toMatchObject({ status: 'confirmed', bookedBy: '', confirmedAt: 2 });
     expect(JSON.stringify(state)).not.toMatch(/A256GCM|c2VhbGVk|booking-key-1/);
   });

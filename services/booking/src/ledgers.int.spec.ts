@@ -67,7 +67,10 @@ describe('Ledgers at the refold bound (real SQLite)', () => {
     const add = async (start: string, end: string) => {
       const clear: DomainEvent[] = [{ type: 'LedgerBookingAdded', data: { bookingId: randomUUID(), spaceId: randomUUID(), start, end } }];
       const sealed = await ledgers.seal(clear, { tenantId, bookedBy: userId, end, streamId });
-      await store.appendToStream(streamId, sealed.map((event) => ({ id: randomUUID(), type: event.type, data: event.data })));
+      await store.appendToStream(
+        streamId,
+        sealed.map((event) => ({ id: randomUUID(), type: event.type, data: event.data })),
+      );
     };
     await add('2030-03-04T09:00:00.000Z', '2030-03-04T10:00:00.000Z');
     await add('2030-03-05T09:00:00.000Z', '2030-03-05T10:00:00.000Z');

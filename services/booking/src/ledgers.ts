@@ -79,9 +79,7 @@ export class Ledgers {
   /** Seals one booking's ledger events under its booker's key for the booking's end day. */
   seal(events: DomainEvent[], booking: { tenantId: string; bookedBy: string; end: string; streamId: string }): Promise<DomainEvent[]> {
     const scope = { tenantId: booking.tenantId, subjectId: booking.bookedBy, period: bookingKeyPeriod(booking.end), aad: booking.streamId };
-    return Promise.all(
-      events.map(async (event) => ({ type: event.type, data: await this.deps.shredder.encrypt(SealedLedgerEntry, { entry: event.data }, scope) }) as DomainEvent),
-    );
+    return Promise.all(events.map(async (event) => ({ type: event.type, data: await this.deps.shredder.encrypt(SealedLedgerEntry, { entry: event.data }, scope) }) as DomainEvent));
   }
 
   /** Erasure: the stream is private (never published or projected), so deleting it deletes it everywhere. */

@@ -13,7 +13,18 @@ const userId = randomUUID();
 const ctx: RequestContext = { tenantId, roles: ['employee'], correlationId: randomUUID() };
 
 function privacyEvent(type: string, data: Record<string, unknown>, occurredAt = '2030-03-04T09:00:00.000Z', tenant = tenantId): EventEnvelope {
-  return { id: randomUUID(), type, schemaVersion: 1, tenantId: tenant, context: 'privacy', streamId: `policy-${tenant}`, occurredAt, correlationId: randomUUID(), causationId: null, data };
+  return {
+    id: randomUUID(),
+    type,
+    schemaVersion: 1,
+    tenantId: tenant,
+    context: 'privacy',
+    streamId: `policy-${tenant}`,
+    occurredAt,
+    correlationId: randomUUID(),
+    causationId: null,
+    data,
+  };
 }
 const published = (version: string, requireAcknowledgement: boolean, occurredAt?: string) =>
   privacyEvent('PrivacyPolicyPublished', { version, text: 'We process booking data to run the office.', requireAcknowledgement }, occurredAt);

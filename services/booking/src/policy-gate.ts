@@ -34,9 +34,7 @@ export class PolicyGate {
     if (!acknowledgementMissing(policy, acknowledged?.tenantId === ctx.tenantId ? acknowledged.versions : [])) return;
     const status = await this.deps.ask(ctx, bookerId);
     if (status.required && !status.acknowledged) {
-      throw new DomainFailure(
-        domainError('privacy.policy_not_acknowledged', 'the booker has not acknowledged the current privacy policy', { version: status.currentVersion }),
-      );
+      throw new DomainFailure(domainError('privacy.policy_not_acknowledged', 'the booker has not acknowledged the current privacy policy', { version: status.currentVersion }));
     }
   }
 

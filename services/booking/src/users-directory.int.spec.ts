@@ -12,7 +12,18 @@ const sealedName = { kid: 'k_profile', iv: 'aXY', ct: 'Y3Q', tag: 'dGFn' };
 
 function event(context: 'identity' | 'privacy', type: string, userId: string, data: Record<string, unknown> = {}): EventEnvelope {
   const streamId = context === 'identity' ? `user-${tenantId}-${userId}` : `policy-${tenantId}`;
-  return { id: randomUUID(), type, schemaVersion: 1, tenantId, context, streamId, occurredAt: '2030-03-04T09:00:00.000Z', correlationId: randomUUID(), causationId: null, data: { userId, ...data } };
+  return {
+    id: randomUUID(),
+    type,
+    schemaVersion: 1,
+    tenantId,
+    context,
+    streamId,
+    occurredAt: '2030-03-04T09:00:00.000Z',
+    correlationId: randomUUID(),
+    causationId: null,
+    data: { userId, ...data },
+  };
 }
 const registered = (userId: string) => event('identity', 'UserRegistered', userId, { displayName: sealedName, role: 'employee' });
 const profileChanged = (userId: string) => event('identity', 'UserProfileChanged', userId, { displayName: sealedName, bookingVisibility: 'hidden' });

@@ -52,8 +52,7 @@ export const usersDirectory: ProjectionDefinition = {
   name: 'booking_users',
   collections: [USERS],
   handlers: {
-    UserRegistered: (event, tx) =>
-      update(event, tx, (doc) => ({ ...doc, displayName: data(event).displayName as EncryptedValue, active: true })),
+    UserRegistered: (event, tx) => update(event, tx, (doc) => ({ ...doc, displayName: data(event).displayName as EncryptedValue, active: true })),
     UserProfileChanged: (event, tx) =>
       update(event, tx, (doc) => {
         const { displayName, bookingVisibility } = data(event) as { displayName?: EncryptedValue; bookingVisibility?: 'visible' | 'hidden' };

@@ -100,7 +100,13 @@ describe('authentication with identity-signed tokens', () => {
       const key = identity.current;
       const secrets = [key.publicKeyBytes, new TextEncoder().encode(JSON.stringify(key.publicJwk)), new TextEncoder().encode(key.publicJwk.x)];
       for (const secret of secrets) {
-        const token = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', kid: key.kid }).setIssuer('plass').setAudience('plass-api').setIssuedAt().setExpirationTime('10m').sign(secret);
+        const token = await new SignJWT(claims())
+          .setProtectedHeader({ alg: 'HS256', kid: key.kid })
+          .setIssuer('plass')
+          .setAudience('plass-api')
+          .setIssuedAt()
+          .setExpirationTime('10m')
+          .sign(secret);
         expectUnauthenticated(await me(token));
       }
     });
@@ -151,9 +157,12 @@ describe('authentication with identity-signed tokens', () => {
       const answer = await call('GET', '/v1/me', { headers: { authorization: `Bearer ${token}`, 'x-request-id': requestId } });
       expect(answer.status).toBe(401);
       expect(logs.records().find((record) => record.correlationId === requestId && record.msg === 'token rejected')).toMatchObject({ reason: 'issuer' });
-      expect(logs.records().filter((record) => record.msg === 'token rejected').map((record) => record.reason)).toEqual(
-        expect.arrayContaining(['signature', 'algorithm', 'expired', 'not_yet_valid', 'audience', 'no_kid', 'claims']),
-      );
+      expect(
+        logs
+          .records()
+          .filter((record) => record.msg === 'token rejected')
+          .map((record) => record.reason),
+      ).toEqual(expect.arrayContaining(['signature', 'algorithm', 'expired', 'not_yet_valid', 'audience', 'no_kid', 'claims']));
       const output = logs.lines.join('\n');
       for (const sent of [token, ...tokensSent]) {
         const signature = sent.split('.')[2];

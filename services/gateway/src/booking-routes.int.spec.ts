@@ -111,9 +111,21 @@ describe('booking routes map to booking requests', () => {
     expect(lastRequest()).toMatchObject({ subject: 'booking.cmd.ChangeBookingPolicy', payload: { maxDaysInAdvance: 14, adminsExempt: false } });
     expect(lastRequest().payload).toEqual({ maxDaysInAdvance: 14, adminsExempt: false });
 
-    expect((await call('GET', '/v1/settings/privacy', { as: admin })).json()).toEqual({ bookingVisibility: 'user-choice-visible', anonymizeBookingsAfterDays: null, analyticsMinGroupSize: 5 });
-    expect((await call('PATCH', '/v1/settings/privacy', { as: admin, json: { bookingVisibility: 'nobody' } })).json()).toEqual({ bookingVisibility: 'nobody', anonymizeBookingsAfterDays: null, analyticsMinGroupSize: 5 });
-    expect((await call('PATCH', '/v1/settings/privacy', { as: admin, json: { anonymizeBookingsAfterDays: 30 } })).json()).toEqual({ bookingVisibility: 'nobody', anonymizeBookingsAfterDays: 30, analyticsMinGroupSize: 5 });
+    expect((await call('GET', '/v1/settings/privacy', { as: admin })).json()).toEqual({
+      bookingVisibility: 'user-choice-visible',
+      anonymizeBookingsAfterDays: null,
+      analyticsMinGroupSize: 5,
+    });
+    expect((await call('PATCH', '/v1/settings/privacy', { as: admin, json: { bookingVisibility: 'nobody' } })).json()).toEqual({
+      bookingVisibility: 'nobody',
+      anonymizeBookingsAfterDays: null,
+      analyticsMinGroupSize: 5,
+    });
+    expect((await call('PATCH', '/v1/settings/privacy', { as: admin, json: { anonymizeBookingsAfterDays: 30 } })).json()).toEqual({
+      bookingVisibility: 'nobody',
+      anonymizeBookingsAfterDays: 30,
+      analyticsMinGroupSize: 5,
+    });
     expect(lastRequest()).toMatchObject({ subject: 'booking.cmd.ChangePrivacySettings', payload: { anonymizeBookingsAfterDays: 30 } });
     expectProblem(await call('GET', '/v1/settings/privacy', { as: employee }), 403, 'auth.forbidden');
     expectProblem(await call('PATCH', '/v1/settings/booking-policy', { as: employee, json: { maxDaysInAdvance: 365 } }), 403, 'auth.forbidden');

@@ -75,14 +75,11 @@ describe('identity routes map to identity requests', () => {
     ['a repeated limit', 'limit=1&limit=2'],
     ['a cursor over 200 characters', `cursor=${'c'.repeat(201)}`],
     ['a repeated cursor', 'cursor=a&cursor=b'],
-  ])(
-    'listUsers: answers 400 validation.failed for %s',
-    async (_case, query) => {
-      const answer = await call('GET', `/v1/users?${query}`, { as: admin });
-      expectProblem(answer, 400, 'validation.failed');
-      expect(answer.json<{ errors: Array<{ path: string }> }>().errors[0]?.path).toMatch(/^query\.(limit|cursor)$/);
-    },
-  );
+  ])('listUsers: answers 400 validation.failed for %s', async (_case, query) => {
+    const answer = await call('GET', `/v1/users?${query}`, { as: admin });
+    expectProblem(answer, 400, 'validation.failed');
+    expect(answer.json<{ errors: Array<{ path: string }> }>().errors[0]?.path).toMatch(/^query\.(limit|cursor)$/);
+  });
 
   it('getUser, changeUser, deactivateUser: the path id becomes userId', async () => {
     expect((await call('GET', `/v1/users/${userId}`, { as: admin })).json()).toMatchObject({ id: userId });
@@ -127,11 +124,19 @@ describe('identity routes map to identity requests', () => {
     expect(tokens.json()).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
     expect(tokens.headers.get('cache-control')).toBe('no-store');
     // The client's address travels along (loopback here): identity counts failed logins per address.
-    expect(lastRequest()).toEqual({ subject: 'identity.auth.IssueToken', payload: { ...login, clientAddress: '127.0.0.1' }, ctx: { tenantId: PLATFORM_TENANT, roles: [], correlationId: requestId } });
+    expect(lastRequest()).toEqual({
+      subject: 'identity.auth.IssueToken',
+      payload: { ...login, clientAddress: '127.0.0.1' },
+      ctx: { tenantId: PLATFORM_TENANT, roles: [], correlationId: requestId },
+    });
 
     const refreshed = await call('POST', '/v1/auth/refresh', { json: { refreshToken: 'opaque-refresh-token' } });
     expect({ status: refreshed.status, cache: refreshed.headers.get('cache-control') }).toEqual({ status: 200, cache: 'no-store' });
-    expect(lastRequest()).toMatchObject({ subject: 'identity.auth.RefreshToken', payload: { refreshToken: 'opaque-refresh-token' }, ctx: { tenantId: PLATFORM_TENANT, roles: [] } });
+    expect(lastRequest()).toMatchObject({
+      subject: 'identity.auth.RefreshToken',
+      payload: { refreshToken: 'opaque-refresh-token' },
+      ctx: { tenantId: PLATFORM_TENANT, roles: [] },
+    });
 
     identity.failNext = domainError('auth.invalid_credentials', 'the credentials are not valid');
     const refused = await call('POST', '/v1/auth/token', { json: login });
@@ -182,7 +187,11 @@ describe('identity routes map to identity requests', () => {
 
   it('setPassword: malformed JSON, a form body and an array are 4xx problems', async () => {
     expectProblem(await call('POST', '/v1/auth/password', { body: '{"token": ' }), 400, 'request.malformed');
-    expectProblem(await call('POST', '/v1/auth/password', { body: 'token=t', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'request.unsupported_media_type');
+    expectProblem(
+      await call('POST', '/v1/auth/password', { body: 'token=t', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      415,
+      'request.unsupported_media_type',
+    );
     expectProblem(await call('POST', '/v1/auth/password', { json: [] }), 400, 'validation.failed');
     expectProblem(await call('GET', '/v1/auth/password'), 405, 'method.not_allowed');
   });

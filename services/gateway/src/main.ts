@@ -22,7 +22,10 @@ function port(value: string | undefined, fallback: number): number {
 function trustProxy(value: string | undefined): boolean | string[] {
   if (value === undefined || value === '' || value === 'false') return false;
   if (value === 'true') return true;
-  return value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 /** PLASS_LOGIN_ATTEMPTS_PER_MINUTE: the per-address flood guard on the login routes (failed logins are counted by identity). */

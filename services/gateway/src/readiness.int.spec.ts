@@ -47,10 +47,13 @@ describe('readiness follows the NATS connection and the upstream services', () =
     expect((await call('GET', '/readyz')).status).toBe(200);
 
     await nats.stop();
-    const down = await waitFor(async () => {
-      const answer = await call('GET', '/readyz');
-      return answer.status !== 200 && answer;
-    }, { what: 'readyz to report the disconnect' });
+    const down = await waitFor(
+      async () => {
+        const answer = await call('GET', '/readyz');
+        return answer.status !== 200 && answer;
+      },
+      { what: 'readyz to report the disconnect' },
+    );
     expect(down.status).toBe(503);
     expect(down.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(down.json()).toMatchObject({ code: 'service.unavailable', instance: '/readyz' });

@@ -42,10 +42,13 @@ describe('tracing', () => {
     });
     expect(answer.status).toBe(201);
 
-    const spans = await waitFor(() => {
-      const found = spansOf(traceId);
-      return found.length >= 3 && found.some((span) => span.kind === SpanKind.SERVER && span.name.startsWith('POST')) && found;
-    }, { what: 'the request, bus request and handler spans' });
+    const spans = await waitFor(
+      () => {
+        const found = spansOf(traceId);
+        return found.length >= 3 && found.some((span) => span.kind === SpanKind.SERVER && span.name.startsWith('POST')) && found;
+      },
+      { what: 'the request, bus request and handler spans' },
+    );
     const server = byKind(spans, SpanKind.SERVER, 'POST /v1/locations')!;
     const client = byKind(spans, SpanKind.CLIENT, 'booking.cmd.CreateLocation')!;
     const handler = byKind(spans, SpanKind.SERVER, 'booking.cmd.CreateLocation handle')!;
@@ -64,9 +67,7 @@ describe('tracing', () => {
     booking.crashNext = true;
     const crashed = await call('POST', '/v1/locations', { as: caller(['admin']), json: { name: 'Office', timezone: 'UTC', bookableWeekdays: [1] } });
     expect(crashed.status).toBe(500);
-    const server = await waitFor(() =>
-      exporter.getFinishedSpans().find((span) => span.kind === SpanKind.SERVER && span.attributes['http.response.status_code'] === 500),
-    );
+    const server = await waitFor(() => exporter.getFinishedSpans().find((span) => span.kind === SpanKind.SERVER && span.attributes['http.response.status_code'] === 500));
     expect(server.status.code).toBe(SpanStatusCode.ERROR);
     expect(server.name).toBe('POST /v1/locations');
     const notFound = exporter.getFinishedSpans().find((span) => span.kind === SpanKind.SERVER && span.attributes['plass.route_id'] === 'getBooking');

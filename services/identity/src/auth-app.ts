@@ -56,8 +56,7 @@ const invalidCredentials = () => new DomainFailure(domainError('auth.invalid_cre
 const invalidToken = () => new DomainFailure(domainError('auth.invalid_token', 'the token is not valid, has expired or was used already'));
 const TOKEN_USER_REFUSALS: ReadonlySet<ErrorCode> = new Set(['user.not_found', 'user.deactivated', 'user.password_already_set']);
 
-const rateLimited = (retryAfterSeconds: number) =>
-  new DomainFailure(domainError('auth.rate_limited', 'too many failed logins; retry later', { retryAfterSeconds }));
+const rateLimited = (retryAfterSeconds: number) => new DomainFailure(domainError('auth.rate_limited', 'too many failed logins; retry later', { retryAfterSeconds }));
 
 type Account = { user: Extract<User, { status: 'active' | 'deactivated' }>; passwordHash?: string };
 
@@ -165,11 +164,7 @@ export class AuthApp {
 
   private async tokensFor(tenantId: string, user: Account['user'], familyId?: string): Promise<TokenResponse> {
     const ttlSeconds = this.deps.accessTokenTtlSeconds;
-    const accessToken = await signAccessToken(
-      this.deps.signingKeys.current(),
-      { userId: user.id, tenantId, role: user.role },
-      { now: this.deps.now(), ttlSeconds },
-    );
+    const accessToken = await signAccessToken(this.deps.signingKeys.current(), { userId: user.id, tenantId, role: user.role }, { now: this.deps.now(), ttlSeconds });
     const refreshToken = this.deps.refreshTokens.issue(tenantId, user.id, familyId);
     return { accessToken, tokenType: 'Bearer', expiresIn: ttlSeconds, refreshToken };
   }

@@ -140,10 +140,13 @@ describe('identity service over NATS', () => {
       const login = () => h.client.request(IssueToken, { tenantId: fjord.tenantId, email: person.email, password: PASSWORD }, operator());
       const { refreshToken } = await login();
       await h.client.request(DestroySubjectKeys, { subjectId: id }, fjord.admin);
-      const redacted = await waitFor(async () => {
-        const view = await h.client.request(GetUser, { userId: id }, fjord.admin);
-        return view.redacted.length > 0 && view;
-      }, { what: 'the key cache to drop the destroyed key' });
+      const redacted = await waitFor(
+        async () => {
+          const view = await h.client.request(GetUser, { userId: id }, fjord.admin);
+          return view.redacted.length > 0 && view;
+        },
+        { what: 'the key cache to drop the destroyed key' },
+      );
       expect(redacted).toMatchObject({ id, email: null, displayName: null, redacted: ['email', 'displayName'], status: 'active' });
 
       await expect(h.client.request(RegisterUser, { ...person, role: 'employee' }, fjord.admin)).rejects.toMatchObject(failure('user.email_taken'));
@@ -168,7 +171,13 @@ describe('identity service over NATS', () => {
     const people = [kari, ola, sven, racer, ...paged];
     const needles = [...people.flatMap((p) => [p.email, p.email.toLowerCase(), p.displayName]), 'Pro File', 'Pro F.', 'erase.me@fjord.example', PASSWORD, 'scrypt$'];
     expect(listFiles(h.dir.path)).toEqual(
-      expect.arrayContaining(['identity/events.db', 'identity/read-model.db', 'identity/credentials.db', expect.stringMatching(/^logs\/identity\.\d{4}-\d{2}-\d{2}\.log$/), expect.stringMatching(/^nats\/jetstream\//)]),
+      expect.arrayContaining([
+        'identity/events.db',
+        'identity/read-model.db',
+        'identity/credentials.db',
+        expect.stringMatching(/^logs\/identity\.\d{4}-\d{2}-\d{2}\.log$/),
+        expect.stringMatching(/^nats\/jetstream\//),
+      ]),
     );
     expect(scanForPlaintext(h.dir.path, needles)).toEqual([]);
   });

@@ -37,7 +37,11 @@ describe('set-password tokens over NATS', () => {
   };
   const setPassword = (token: string, password = NEW_PASSWORD, clientAddress?: string) =>
     h.client.request(SetPassword, { token, password, ...(clientAddress === undefined ? {} : { clientAddress }) }, anonymous());
-  const refusalOf = (attempt: Promise<unknown>) => attempt.then(() => 'accepted', (error: { error: unknown }) => error.error);
+  const refusalOf = (attempt: Promise<unknown>) =>
+    attempt.then(
+      () => 'accepted',
+      (error: { error: unknown }) => error.error,
+    );
   const invited = (email: string) => register(h, fjord, { email, displayName: 'Invited' }, 'employee', null);
   const tokenRowsOf = (userId: string) => query(h, 'credentials.db', 'SELECT * FROM password_tokens WHERE user_id = ?', userId);
 

@@ -12,8 +12,7 @@ export function serviceDir(dataDir: string): string {
 
 export const openEventStore = (dataDir: string): EventStore => openSqliteEventStore({ file: join(serviceDir(dataDir), 'events.db') });
 
-export const openReadModelStore = (dataDir: string): ProjectionStore =>
-  openSqliteProjectionStore({ file: join(serviceDir(dataDir), 'read-model.db') });
+export const openReadModelStore = (dataDir: string): ProjectionStore => openSqliteProjectionStore({ file: join(serviceDir(dataDir), 'read-model.db') });
 
 /**
  * Identity's own state that is never an event: the e-mail blind index, failed logins, refresh-token

@@ -4,13 +4,7 @@ import type { ProjectionStore } from '@plass/projections';
 import type { Shredder } from '@plass/shredder';
 import type { OutgoingMail } from './delivery/index.js';
 import { renderMessage, type BookingFacts } from './messages/index.js';
-import {
-  MailSealed,
-  OUTBOX_WRITER,
-  enqueue,
-  type MailDocument,
-  type MailSummary,
-} from './outbox.js';
+import { MailSealed, OUTBOX_WRITER, enqueue, type MailDocument, type MailSummary } from './outbox.js';
 import {
   BOOKINGS,
   INTENTS,
@@ -152,7 +146,10 @@ export class Composer {
     return this.queue(intent, settings, found, { userId, invitation: { link, expiresAt: token.expiresAt } });
   }
 
-  private async recipient(intent: IntentDocument, userId: string): Promise<{ recipient: RecipientDocument; email: string; name: string } | { dropped: string } | { retryAt: number }> {
+  private async recipient(
+    intent: IntentDocument,
+    userId: string,
+  ): Promise<{ recipient: RecipientDocument; email: string; name: string } | { dropped: string } | { retryAt: number }> {
     const recipient = await this.deps.store.get<RecipientDocument>(RECIPIENTS, recipientId(intent.tenantId, userId));
     if (!recipient || !recipient.email || !recipient.displayName) {
       // Identity's events may lag behind booking's: look again a little later.
@@ -245,4 +242,3 @@ export class Composer {
     };
   }
 }
-

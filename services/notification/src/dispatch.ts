@@ -80,11 +80,17 @@ export class Dispatcher {
       this.deps.onOutcome?.(mail, { status: 'dropped', reason: 'keys destroyed' });
       return 'dropped';
     }
-    const outcome = await withSpan('notification', 'smtp send', { 'plass.mail.kind': mail.kind }, async (span) => {
-      const result = await this.deps.send(opened);
-      span.setAttributes({ 'plass.mail.outcome': result.status, ...(result.status === 'retry' ? {} : { 'plass.smtp.provider': result.provider }) });
-      return result;
-    }, { parentContext: contextFromTrace(mail.trace) });
+    const outcome = await withSpan(
+      'notification',
+      'smtp send',
+      { 'plass.mail.kind': mail.kind },
+      async (span) => {
+        const result = await this.deps.send(opened);
+        span.setAttributes({ 'plass.mail.outcome': result.status, ...(result.status === 'retry' ? {} : { 'plass.smtp.provider': result.provider }) });
+        return result;
+      },
+      { parentContext: contextFromTrace(mail.trace) },
+    );
     const at = this.deps.now();
     this.deps.onOutcome?.(mail, outcome);
     if (outcome.status === 'sent') {

@@ -19,7 +19,18 @@ import type { ProjectionStore } from '@plass/projections';
 import type { Shredder } from '@plass/shredder';
 import { bookingCalendar } from './messages/index.js';
 import { readLog } from './outbox.js';
-import { BOOKINGS, LOCATIONS, SPACES, bookingDocId, locationDocId, recipientId, spaceDocId, type BookingDocument, type LocationDocument, type SpaceDocument } from './projection.js';
+import {
+  BOOKINGS,
+  LOCATIONS,
+  SPACES,
+  bookingDocId,
+  locationDocId,
+  recipientId,
+  spaceDocId,
+  type BookingDocument,
+  type LocationDocument,
+  type SpaceDocument,
+} from './projection.js';
 import type { Settings } from './settings.js';
 import type { SubjectData } from './subject-data.js';
 

@@ -25,7 +25,7 @@ function calendarOf(mail: ReceivedMail) {
   const part = mail.parsed.attachments.find((attachment) => attachment.contentType.startsWith('text/calendar'));
   const text = part ? part.content.toString('utf8') : undefined;
   if (!text) return undefined;
-  const component = new ICAL.Component(ICAL.parse(text));
+  const component = ICAL.Component.fromString(text);
   const event = component.getFirstSubcomponent('vevent')!;
   return {
     method: component.getFirstPropertyValue('method'),
@@ -126,7 +126,11 @@ describe('notification', () => {
     expect(mailsTo(person.email)).toHaveLength(before);
     h.clock.set('2030-03-06T09:45:00Z');
     await h.deliver();
-    expect(mailsTo(person.email).map(kindOf).filter((kind) => kind === 'booking.reminder')).toHaveLength(1);
+    expect(
+      mailsTo(person.email)
+        .map(kindOf)
+        .filter((kind) => kind === 'booking.reminder'),
+    ).toHaveLength(1);
   });
 
   it('drops the reminder of a booking cancelled before it, and has one of two replicas send a reminder once', async () => {
@@ -150,7 +154,11 @@ describe('notification', () => {
       await replica.close();
     }
     expect(mailsTo(cancelled.email).map(kindOf).sort()).toEqual(['booking.cancelled', 'booking.confirmed', 'user.invited']);
-    expect(mailsTo(reminded.email).map(kindOf).filter((kind) => kind === 'booking.reminder')).toHaveLength(1);
+    expect(
+      mailsTo(reminded.email)
+        .map(kindOf)
+        .filter((kind) => kind === 'booking.reminder'),
+    ).toHaveLength(1);
   });
 
   it('sends through the secondary provider while the primary refuses, and records a permanent refusal without retrying', async () => {

@@ -56,7 +56,13 @@ describe('the mails of one recipient', () => {
     open();
     // The earlier layout: mails queued without the index.
     await store.apply(OUTBOX_WRITER, 'old', (tx) => {
-      for (const [n, owner] of [[1, 'owner-1'], [2, 'owner-2'], [3, 'owner-1'], [5, null]] as const) schedule(tx, mail(n, owner), 1_000 + n);
+      for (const [n, owner] of [
+        [1, 'owner-1'],
+        [2, 'owner-2'],
+        [3, 'owner-1'],
+        [5, null],
+      ] as const)
+        schedule(tx, mail(n, owner), 1_000 + n);
     });
     expect(await store.find(MAILS_BY_OWNER, {})).toEqual([]);
     await indexMailsByOwner(store);

@@ -98,7 +98,7 @@ export interface TenantDocument {
 
 export const DEFAULT_REMINDER_MINUTES = 15;
 
-const data = (event: EventEnvelope) => event.data as Record<string, unknown>;
+const data = (event: EventEnvelope): Record<string, unknown> => event.data;
 const traceOf = (event: EventEnvelope) => (event.trace ? { trace: event.trace } : {});
 const docId = (tenantId: string, id: string) => `${tenantId}:${id}`;
 export const bookingDocId = docId;
@@ -245,14 +245,28 @@ export const recipientsDirectory: ProjectionDefinition = {
       const hasPassword = passwordHash !== undefined && passwordHash !== null;
       const doc = updateRecipient(event, tx, (found) => ({ ...found, email, displayName, locale, active: true, hasPassword }));
       if (doc && !hasPassword) {
-        putIntent(tx, { id: intentId(event.id, 'user.invited'), tenantId: event.tenantId, kind: 'user.invited', dueAt: Date.parse(event.occurredAt), recipient: doc.id, userId: data(event).userId as string, attempts: 0, ...traceOf(event) });
+        putIntent(tx, {
+          id: intentId(event.id, 'user.invited'),
+          tenantId: event.tenantId,
+          kind: 'user.invited',
+          dueAt: Date.parse(event.occurredAt),
+          recipient: doc.id,
+          userId: data(event).userId as string,
+          attempts: 0,
+          ...traceOf(event),
+        });
       }
     },
     UserProfileChanged: (event, tx) =>
-      void updateRecipient(event, tx, (doc) => {
-        const { email, displayName, locale } = data(event) as { email?: EncryptedValue; displayName?: EncryptedValue; locale?: Locale };
-        return { ...doc, ...(email === undefined ? {} : { email }), ...(displayName === undefined ? {} : { displayName }), ...(locale === undefined ? {} : { locale }) };
-      }, { create: false }),
+      void updateRecipient(
+        event,
+        tx,
+        (doc) => {
+          const { email, displayName, locale } = data(event) as { email?: EncryptedValue; displayName?: EncryptedValue; locale?: Locale };
+          return { ...doc, ...(email === undefined ? {} : { email }), ...(displayName === undefined ? {} : { displayName }), ...(locale === undefined ? {} : { locale }) };
+        },
+        { create: false },
+      ),
     UserPasswordChanged: (event, tx) => void updateRecipient(event, tx, (doc) => ({ ...doc, hasPassword: true }), { create: false }),
     UserDeactivated: (event, tx) => void updateRecipient(event, tx, (doc) => ({ ...doc, active: false }), { create: false }),
   },

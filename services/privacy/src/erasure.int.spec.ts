@@ -32,16 +32,24 @@ afterAll(async () => {
 
 const status = (requestId: string) => h.client.request(GetErasureRequest, { requestId }, officer());
 const reached = (requestId: string, wanted: ErasureRequestView['status']) =>
-  waitFor(async () => {
-    const view = await status(requestId);
-    return view.status === wanted && view;
-  }, { what: `erasure ${requestId} to be ${wanted}` });
+  waitFor(
+    async () => {
+      const view = await status(requestId);
+      return view.status === wanted && view;
+    },
+    { what: `erasure ${requestId} to be ${wanted}` },
+  );
 const completed = (requestId: string) => reached(requestId, 'completed');
 
 async function mintKeys(subjectId: string): Promise<string[]> {
   const { keys } = await h.client.request(
     GetOrCreateKeys,
-    { scopes: [{ subjectId, purpose: 'profile' }, { subjectId, purpose: 'booking', period: '2030-03-04' }] },
+    {
+      scopes: [
+        { subjectId, purpose: 'profile' },
+        { subjectId, purpose: 'booking', period: '2030-03-04' },
+      ],
+    },
     as(tenantId, subjectId, 'employee'),
   );
   return keys.map((key) => ('kid' in key ? key.kid : ''));
@@ -176,7 +184,9 @@ describe('the erasure saga', () => {
     expect(await duringForget).toMatchObject({ error: { code: 'privacy.subject_erased' } });
 
     await h.settle();
-    await expect(h.client.request(PlaceLegalHold, { subjectId: person.subjectId, reason: 'litigation' }, officer())).rejects.toMatchObject({ error: { code: 'privacy.subject_erased' } });
+    await expect(h.client.request(PlaceLegalHold, { subjectId: person.subjectId, reason: 'litigation' }, officer())).rejects.toMatchObject({
+      error: { code: 'privacy.subject_erased' },
+    });
     expect((await h.client.request(ListLegalHolds, {}, officer())).items.filter((hold) => hold.subjectId === person.subjectId)).toEqual([]);
   });
 

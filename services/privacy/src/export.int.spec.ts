@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  AcknowledgePolicy,
-  ExportBundle,
-  GetErasureRequest,
-  GetExportRequest,
-  PublishPolicy,
-  ReadAuditLog,
-  RequestErasure,
-  RequestExport,
-} from '@plass/contracts';
+import { AcknowledgePolicy, ExportBundle, GetErasureRequest, GetExportRequest, PublishPolicy, ReadAuditLog, RequestErasure, RequestExport } from '@plass/contracts';
 import { listFiles, scanForPlaintext, waitFor } from '@plass/testing';
 import { addPerson, as, startPrivacyHarness, type PrivacyHarness } from './test-support/harness.js';
 
@@ -28,10 +19,13 @@ afterAll(async () => {
 });
 
 const completedExport = (requestId: string, ctx = officer) =>
-  waitFor(async () => {
-    const view = await h.client.request(GetExportRequest, { requestId }, ctx);
-    return view.status === 'completed' && view;
-  }, { what: `export ${requestId} to complete` });
+  waitFor(
+    async () => {
+      const view = await h.client.request(GetExportRequest, { requestId }, ctx);
+      return view.status === 'completed' && view;
+    },
+    { what: `export ${requestId} to complete` },
+  );
 
 describe('the export (Art. 15/20)', () => {
   it('assembles one bundle from every participant, stored only encrypted, and shredded by the erasure', async () => {
@@ -57,7 +51,9 @@ describe('the export (Art. 15/20)', () => {
     });
 
     await h.settle();
-    expect(listFiles(h.dir.path)).toEqual(expect.arrayContaining([expect.stringMatching(/^privacy\/read-model\.db/), expect.stringMatching(/^privacy\/events\.db/), expect.stringMatching(/^nats\//)]));
+    expect(listFiles(h.dir.path)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^privacy\/read-model\.db/), expect.stringMatching(/^privacy\/events\.db/), expect.stringMatching(/^nats\//)]),
+    );
     // Positive control: the scan finds what privacy does keep in clear (the policy text).
     expect(scanForPlaintext(h.dir.path, [policyText])).not.toEqual([]);
     expect(scanForPlaintext(h.dir.path, [person.email, person.displayName, ...person.bookingTitles, JSON.stringify(done.bundle)])).toEqual([]);
@@ -118,15 +114,27 @@ describe('the export (Art. 15/20)', () => {
     const person = addPerson(h, tenantId);
     const done = await completedExport((await h.client.request(RequestExport, { subjectId: person.subjectId }, person.ctx)).id, person.ctx);
     const completedAt = h.clock.now;
-    expect(done).toMatchObject({ completedAt: completedAt.toISOString(), expiresAt: new Date(completedAt.getTime() + 7 * 86_400_000).toISOString(), bundle: expect.objectContaining({ subjectId: person.subjectId }) });
+    expect(done).toMatchObject({
+      completedAt: completedAt.toISOString(),
+      expiresAt: new Date(completedAt.getTime() + 7 * 86_400_000).toISOString(),
+      bundle: expect.objectContaining({ subjectId: person.subjectId }),
+    });
 
     h.clock.advance(7 * 86_400_000 - 1);
     await h.privacy.expireExportBundles();
-    expect(await h.client.request(GetExportRequest, { requestId: done.id }, person.ctx)).toMatchObject({ bundle: expect.objectContaining({ subjectId: person.subjectId }), expiresAt: done.expiresAt });
+    expect(await h.client.request(GetExportRequest, { requestId: done.id }, person.ctx)).toMatchObject({
+      bundle: expect.objectContaining({ subjectId: person.subjectId }),
+      expiresAt: done.expiresAt,
+    });
 
     h.clock.advance(1);
     expect(await h.privacy.expireExportBundles()).toBeGreaterThanOrEqual(1);
-    expect(await h.client.request(GetExportRequest, { requestId: done.id }, person.ctx)).toMatchObject({ status: 'completed', completedAt: done.completedAt, bundle: null, expiresAt: null });
+    expect(await h.client.request(GetExportRequest, { requestId: done.id }, person.ctx)).toMatchObject({
+      status: 'completed',
+      completedAt: done.completedAt,
+      bundle: null,
+      expiresAt: null,
+    });
     expect(h.logs).toContainEqual(expect.objectContaining({ msg: 'expired export bundles deleted', expired: expect.any(Number) }));
     // Deleted, not just hidden: with the clock back, there is still nothing to serve.
     h.clock.now = completedAt;

@@ -23,5 +23,4 @@ export const parsePreviousMasterKeys = (encoded: string | undefined): Buffer[] =
  * Development only: without PLASS_MASTER_KEY the vault's master key lives beside the vault, at
  * `<dataDir>/privacy/master.key` (0600). Anyone who can read both files can read every key.
  */
-export const loadOrCreateDevMasterKey = (dataDir: string, logger: Logger): Buffer =>
-  loadOrCreateDevKey(join(dataDir, 'privacy', 'master.key'), logger, ENV);
+export const loadOrCreateDevMasterKey = (dataDir: string, logger: Logger): Buffer => loadOrCreateDevKey(join(dataDir, 'privacy', 'master.key'), logger, ENV);

@@ -16,9 +16,7 @@ describe('master keys from the environment', () => {
 
   it('names the position of a malformed key, never its value', () => {
     const bad = randomBytes(16).toString('base64');
-    expect(() => parsePreviousMasterKeys(`${randomBytes(32).toString('base64')},${bad}`)).toThrow(
-      /^PLASS_MASTER_KEY_PREVIOUS \(key 2\) must be the base64 encoding of 32 bytes$/,
-    );
+    expect(() => parsePreviousMasterKeys(`${randomBytes(32).toString('base64')},${bad}`)).toThrow(/^PLASS_MASTER_KEY_PREVIOUS \(key 2\) must be the base64 encoding of 32 bytes$/);
     const message = (() => {
       try {
         parsePreviousMasterKeys(bad);

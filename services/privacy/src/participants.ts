@@ -9,7 +9,10 @@ import { DEFAULT_RECORD_RETENTION_DAYS } from './record-retention.js';
  */
 export function parseParticipants(value: string | undefined, fallback: readonly string[]): string[] {
   if (value === undefined || value.trim() === '') return [...fallback];
-  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const invalid = names.filter((name) => !ServiceName.safeParse(name).success);
   if (invalid.length > 0) throw new Error(`PLASS_ERASURE_PARTICIPANTS: not a service name: ${invalid.join(', ')}`);
   return [...new Set(names.filter((name) => name !== 'privacy'))];

@@ -104,7 +104,10 @@ describe('the privacy policy', () => {
       expect(await h.client.request(PolicyAcknowledgementStatus, { userId: person.subjectId }, officer)).toMatchObject({ currentVersion: 'v2', acknowledged: true });
       expect(await documents()).toEqual([]);
       const { items } = await h.client.request(ReadAuditLog, auditWindow(), officer);
-      expect(items.filter((entry) => entry.operation === 'policy.acknowledged' && entry.subjectId === person.subjectId).map((entry) => entry.outcome)).toEqual(['succeeded', 'refused']);
+      expect(items.filter((entry) => entry.operation === 'policy.acknowledged' && entry.subjectId === person.subjectId).map((entry) => entry.outcome)).toEqual([
+        'succeeded',
+        'refused',
+      ]);
     } finally {
       await readModel.close();
     }
@@ -125,7 +128,9 @@ describe('the record of processing (Art. 30)', () => {
     await fails(h.client.request(GetProcessingRecords, {}, as(tenantId, randomUUID(), 'employee')), 'auth.forbidden');
 
     const { items: audit } = await h.client.request(ReadAuditLog, auditWindow(), officer);
-    expect(audit.filter((entry) => entry.operation === 'sub_processors.changed')).toEqual([expect.objectContaining({ actorId: adminId, outcome: 'succeeded', details: { count: 1 } })]);
+    expect(audit.filter((entry) => entry.operation === 'sub_processors.changed')).toEqual([
+      expect.objectContaining({ actorId: adminId, outcome: 'succeeded', details: { count: 1 } }),
+    ]);
   });
 });
 

@@ -46,7 +46,14 @@ export class PolicyApp {
       const events = decided(decidePublishPolicy({ ...request, publishedBy: ctx.actorId, now }, state));
       return {
         events,
-        audit: [{ operation: 'policy.published', actorId: ctx.actorId, outcome: 'succeeded', details: { version: request.version, requireAcknowledgement: request.requireAcknowledgement } }],
+        audit: [
+          {
+            operation: 'policy.published',
+            actorId: ctx.actorId,
+            outcome: 'succeeded',
+            details: { version: request.version, requireAcknowledgement: request.requireAcknowledgement },
+          },
+        ],
         result: current(events.reduce(evolvePolicy, state)),
       };
     });
@@ -81,7 +88,13 @@ export class PolicyApp {
     return this.deps.log.commit(ctx, consentStream(ctx.tenantId, userId), foldConsent, (state, now) => {
       const events = decided(decideWithdraw({ userId, now, policy }, state));
       const version = policy.current?.version;
-      return { events, audit: [{ operation: 'policy.acknowledgement_withdrawn', actorId: userId, subjectId: userId, outcome: 'succeeded', ...(version === undefined ? {} : { details: { version } }) }], result: {} };
+      return {
+        events,
+        audit: [
+          { operation: 'policy.acknowledgement_withdrawn', actorId: userId, subjectId: userId, outcome: 'succeeded', ...(version === undefined ? {} : { details: { version } }) },
+        ],
+        result: {},
+      };
     });
   }
 
@@ -94,7 +107,13 @@ export class PolicyApp {
       this.deps.readModel.find<AcknowledgementDocument>(ACKNOWLEDGEMENTS, { tenantId: ctx.tenantId, version }),
     ]);
     const done = new Set(acknowledged.map((doc) => doc.userId));
-    return { version, userIds: users.map((user) => user.userId).filter((userId) => !done.has(userId)).sort() };
+    return {
+      version,
+      userIds: users
+        .map((user) => user.userId)
+        .filter((userId) => !done.has(userId))
+        .sort(),
+    };
   }
 
   /** Asked by booking before a user books. */

@@ -3,13 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Bus } from '@plass/bus';
-import {
-  DestroySubjectKeys,
-  GetKeys,
-  GetOrCreateKeys,
-  KeysDestroyed,
-  type RequestContext,
-} from '@plass/contracts';
+import { DestroySubjectKeys, GetKeys, GetOrCreateKeys, KeysDestroyed, type RequestContext } from '@plass/contracts';
 import { createLogger } from '@plass/telemetry';
 import { startNats, tempDir, waitFor, type NatsServerHandle, type TempDir } from '@plass/testing';
 import { startPrivacyService } from './privacy-service.js';
@@ -47,7 +41,10 @@ describe('privacy service over NATS', () => {
 
   it('gets or creates keys and reads them back by kid, for the calling tenant only', async () => {
     const subjectId = randomUUID();
-    const scopes = [{ subjectId, purpose: 'profile' as const }, { subjectId, purpose: 'booking' as const, period: '2025-W14' }];
+    const scopes = [
+      { subjectId, purpose: 'profile' as const },
+      { subjectId, purpose: 'booking' as const, period: '2025-W14' },
+    ];
 
     const created = await client.request(GetOrCreateKeys, { scopes }, ctxOf());
     const again = await client.request(GetOrCreateKeys, { scopes }, ctxOf());
@@ -64,11 +61,16 @@ describe('privacy service over NATS', () => {
     expect(foreign.keys).toEqual([{ kid: profile!.kid, key: null }]);
   });
 
-  it('destroys a subject\'s keys, broadcasts KeysDestroyed and never mints for it again', async () => {
+  it("destroys a subject's keys, broadcasts KeysDestroyed and never mints for it again", async () => {
     const subjectId = randomUUID();
     const created = await client.request(
       GetOrCreateKeys,
-      { scopes: [{ subjectId, purpose: 'profile' }, { subjectId, purpose: 'booking' }] },
+      {
+        scopes: [
+          { subjectId, purpose: 'profile' },
+          { subjectId, purpose: 'booking' },
+        ],
+      },
       ctxOf(),
     );
     const kids = created.keys.map((k) => ('kid' in k ? k.kid : ''));
@@ -81,9 +83,7 @@ describe('privacy service over NATS', () => {
     const broadcast = await waitFor(() => broadcasts.find((b) => b.kids.includes(kids[0]!)), { what: 'KeysDestroyed' });
     expect(broadcast).toEqual({ tenantId, kids: expect.arrayContaining(kids) });
     expect((await client.request(GetKeys, { kids }, ctxOf())).keys.map((k) => k.key)).toEqual([null, null]);
-    expect(
-      await client.request(GetOrCreateKeys, { scopes: [{ subjectId, purpose: 'profile' }] }, ctxOf()),
-    ).toEqual({ keys: [{ erased: true }] });
+    expect(await client.request(GetOrCreateKeys, { scopes: [{ subjectId, purpose: 'profile' }] }, ctxOf())).toEqual({ keys: [{ erased: true }] });
     expect(await client.request(DestroySubjectKeys, { subjectId }, ctxOf())).toEqual({ destroyedKeys: 0 });
   });
 });
@@ -124,7 +124,16 @@ describe('privacy service after a master key rotation', () => {
     try {
       const subjectId = randomUUID();
       const before = await startPrivacyService({ natsUrl: nats.url, dataDir: dir.path, masterKey: oldKey, logger });
-      const created = await client.request(GetOrCreateKeys, { scopes: [{ subjectId, purpose: 'profile' }, { subjectId, purpose: 'booking', period: '2030-03-04' }] }, ctxOf());
+      const created = await client.request(
+        GetOrCreateKeys,
+        {
+          scopes: [
+            { subjectId, purpose: 'profile' },
+            { subjectId, purpose: 'booking', period: '2030-03-04' },
+          ],
+        },
+        ctxOf(),
+      );
       await before.close();
 
       await (await startPrivacyService({ natsUrl: nats.url, dataDir: dir.path, masterKey: newKey, previousMasterKeys: [oldKey], logger: logging })).close();

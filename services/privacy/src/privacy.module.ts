@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import {
-  Inject,
-  Injectable,
-  Module,
-  type DynamicModule,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Lease, ensureLeaseStore, ensureStreams, runWhileLeader, type Bus, type EventConsumer, type LeaderRunner } from '@plass/bus';
 import { Subjects } from '@plass/contracts';
 import { allEnvelopes, type EventStore, type Relay } from '@plass/eventstore';
@@ -109,9 +102,7 @@ export class PrivacyLifecycle implements OnApplicationBootstrap, OnApplicationSh
     await ensureStreams(this.bus);
     await ensureLeaseStore(this.bus);
     this.relay = await relayToJetStream(this.bus, this.events, this.options.logger, [{ name: 'privacy-read-model', runner: this.runner }]);
-    this.consumers.push(
-      await projectFromJetStream(this.bus, this.users, { durable: 'privacy-users', filterSubject: Subjects.eventsOfContext('identity') }),
-    );
+    this.consumers.push(await projectFromJetStream(this.bus, this.users, { durable: 'privacy-users', filterSubject: Subjects.eventsOfContext('identity') }));
     registerKeyHandlers(this.bus, this.vault, auditedKeys(this.core.log), (tenantId) => this.core.apps.records.heldSubjects(tenantId));
     registerPrivacyHandlers(this.bus, this.core.apps);
     // Domain time (`now`) may be a test's fixed clock; the lease between replicas needs real time.

@@ -70,7 +70,16 @@ function closedOn(event: EventEnvelope, tx: ProjectionTx, at: string | undefined
 function requested(kind: RequestDocument['kind']) {
   return (event: EventEnvelope, tx: ProjectionTx) => {
     const { requestId, subjectId, requestedAt, dueAt } = data(event);
-    const doc: RequestDocument = { id: requestId!, tenantId: event.tenantId, kind, subjectId: subjectId!, status: 'pending', requestedAt: requestedAt!, dueAt: dueAt!, completedAt: null };
+    const doc: RequestDocument = {
+      id: requestId!,
+      tenantId: event.tenantId,
+      kind,
+      subjectId: subjectId!,
+      status: 'pending',
+      requestedAt: requestedAt!,
+      dueAt: dueAt!,
+      completedAt: null,
+    };
     tx.put(REQUESTS, requestId!, doc);
   };
 }

@@ -63,7 +63,10 @@ export class RecordRetention {
       day = next;
     }
     for (const [tenantId, counts] of perTenant) {
-      await this.deps.log.audit({ tenantId, roles: [], correlationId: randomUUID() }, { operation: 'records.expired', outcome: 'succeeded', details: { ...counts, before: cutoff } });
+      await this.deps.log.audit(
+        { tenantId, roles: [], correlationId: randomUUID() },
+        { operation: 'records.expired', outcome: 'succeeded', details: { ...counts, before: cutoff } },
+      );
     }
     return expired;
   }

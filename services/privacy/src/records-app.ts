@@ -49,7 +49,13 @@ export class RecordsApp {
   async placeHold(request: RequestOf<typeof PlaceLegalHold>, ctx: RequestContext): Promise<ActiveHold> {
     requireOfficer(ctx);
     if (await this.deps.erased(ctx.tenantId, request.subjectId)) {
-      await this.deps.log.audit(ctx, { operation: 'legal_hold.placed', actorId: ctx.actorId, subjectId: request.subjectId, outcome: 'refused', details: { reason: 'subject_erased' } });
+      await this.deps.log.audit(ctx, {
+        operation: 'legal_hold.placed',
+        actorId: ctx.actorId,
+        subjectId: request.subjectId,
+        outcome: 'refused',
+        details: { reason: 'subject_erased' },
+      });
       throw subjectErased();
     }
     await requireSubject(this.deps.bus, ctx, request.subjectId);

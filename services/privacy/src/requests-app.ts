@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type ErasureRequestView,
-  type ExportRequestView,
-  type RequestContext,
-  type RequestOf,
-  type ListPrivacyRequests,
-  type ResponseOf,
-} from '@plass/contracts';
+import { type ErasureRequestView, type ExportRequestView, type RequestContext, type RequestOf, type ListPrivacyRequests, type ResponseOf } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import type { ProjectionStore } from '@plass/projections';
 import { requestNotFound, requireMayActFor, requireOfficer, requireSubject, subjectErased } from './access-checks.js';
@@ -62,7 +55,18 @@ export class RequestsApp {
         events,
         audit: [
           { operation: 'erasure.requested', actorId: ctx.actorId, subjectId, requestId, outcome: 'accepted' },
-          ...(refusal ? [{ operation: 'erasure.refused' as const, actorId: ctx.actorId, subjectId, requestId, outcome: 'refused' as const, details: { reason: refusal.reason, holdId: refusal.id } }] : []),
+          ...(refusal
+            ? [
+                {
+                  operation: 'erasure.refused' as const,
+                  actorId: ctx.actorId,
+                  subjectId,
+                  requestId,
+                  outcome: 'refused' as const,
+                  details: { reason: refusal.reason, holdId: refusal.id },
+                },
+              ]
+            : []),
         ],
         result: erasureView(after, new Date(now)),
       };
@@ -119,7 +123,16 @@ export class RequestsApp {
     const now = this.deps.now();
     const docs = await this.deps.readModel.find<RequestDocument>(REQUESTS, { tenantId: ctx.tenantId, ...(query.kind ? { kind: query.kind } : {}) });
     const items = docs
-      .map(({ id, kind, subjectId, status, requestedAt, dueAt, completedAt }) => ({ id, kind, subjectId, status, requestedAt, dueAt, completedAt, overdue: isOverdue({ status, dueAt }, now) }))
+      .map(({ id, kind, subjectId, status, requestedAt, dueAt, completedAt }) => ({
+        id,
+        kind,
+        subjectId,
+        status,
+        requestedAt,
+        dueAt,
+        completedAt,
+        overdue: isOverdue({ status, dueAt }, now),
+      }))
       .filter((item) => query.overdue === undefined || item.overdue === query.overdue)
       .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id));
     return { items };

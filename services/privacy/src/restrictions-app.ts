@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ApplyRestriction,
-  type LiftRestriction,
-  type ListRestrictions,
-  type RequestContext,
-  type RequestOf,
-  type ResponseOf,
-  type RestrictProcessing,
-} from '@plass/contracts';
+import { ApplyRestriction, type LiftRestriction, type ListRestrictions, type RequestContext, type RequestOf, type ResponseOf, type RestrictProcessing } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import type { Logger } from '@plass/telemetry';
 import { requireActor, requireMayActFor, requireSubject, subjectErased } from './access-checks.js';

@@ -61,10 +61,7 @@ export function describeEventStoreContract(name: string, newFixture: () => Promi
         const result = await store.appendToStream(s, [first, second], { expectedRevision: 'no_stream' });
         const read = await store.readStream(s);
 
-        expect(read).toEqual([
-          expect.objectContaining({ ...first, streamId: s, revision: 0, metadata: {} }),
-          expect.objectContaining({ ...second, streamId: s, revision: 1 }),
-        ]);
+        expect(read).toEqual([expect.objectContaining({ ...first, streamId: s, revision: 0, metadata: {} }), expect.objectContaining({ ...second, streamId: s, revision: 1 })]);
         expect(read.every((e) => e.recordedAt instanceof Date && typeof e.position === 'bigint')).toBe(true);
         expect(read[1]!.position).toBeGreaterThan(read[0]!.position);
         expect(result.nextExpectedRevision).toBe(1);
@@ -127,9 +124,7 @@ export function describeEventStoreContract(name: string, newFixture: () => Promi
       it('stream_exists: conflicts with a new stream, appends to an existing one', async () => {
         const store = open();
         const s = stream('order');
-        await expect(store.appendToStream(s, [event()], { expectedRevision: 'stream_exists' })).rejects.toEqual(
-          conflict(s, 'stream_exists', 'no_stream'),
-        );
+        await expect(store.appendToStream(s, [event()], { expectedRevision: 'stream_exists' })).rejects.toEqual(conflict(s, 'stream_exists', 'no_stream'));
         await store.appendToStream(s, [event()]);
         await expect(store.appendToStream(s, [event()], { expectedRevision: 'stream_exists' })).resolves.toMatchObject({
           nextExpectedRevision: 1,
@@ -139,9 +134,7 @@ export function describeEventStoreContract(name: string, newFixture: () => Promi
       it('a revision: appends when it is the last event, conflicts when stale or ahead', async () => {
         const store = open();
         const s = stream('order');
-        await expect(store.appendToStream(s, [event()], { expectedRevision: 0 })).rejects.toEqual(
-          conflict(s, 0, 'no_stream'),
-        );
+        await expect(store.appendToStream(s, [event()], { expectedRevision: 0 })).rejects.toEqual(conflict(s, 0, 'no_stream'));
         await store.appendToStream(s, [event(), event()]);
         await expect(store.appendToStream(s, [event()], { expectedRevision: 0 })).rejects.toEqual(conflict(s, 0, 1));
         await expect(store.appendToStream(s, [event()], { expectedRevision: 2 })).rejects.toEqual(conflict(s, 2, 1));
@@ -162,9 +155,7 @@ export function describeEventStoreContract(name: string, newFixture: () => Promi
         const s = stream('order');
         const kept = event();
         const { position } = await store.appendToStream(s, [kept]);
-        await expect(store.appendToStream(s, [event(), event()], { expectedRevision: 'no_stream' })).rejects.toThrow(
-          WrongExpectedRevisionError,
-        );
+        await expect(store.appendToStream(s, [event(), event()], { expectedRevision: 'no_stream' })).rejects.toThrow(WrongExpectedRevisionError);
 
         expect(ids(await store.readStream(s))).toEqual([kept.id]);
         expect(await store.readAll({ fromPosition: position })).toEqual([]);
@@ -174,9 +165,7 @@ export function describeEventStoreContract(name: string, newFixture: () => Promi
         const store = open();
         const s = stream('order');
         await store.appendToStream(s, [event()]);
-        const attempts = await Promise.allSettled(
-          Array.from({ length: 10 }, () => store.appendToStream(s, [event()], { expectedRevision: 0 })),
-        );
+        const attempts = await Promise.allSettled(Array.from({ length: 10 }, () => store.appendToStream(s, [event()], { expectedRevision: 0 })));
 
         expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
         for (const attempt of attempts) {
@@ -281,7 +270,12 @@ export function describeEventStoreContract(name: string, newFixture: () => Promi
 
         const all = await store.readAll({ fromPosition: marker.position });
 
-        expect(all.map((e) => [e.streamId, e.revision])).toEqual([[a, 0], [b, 0], [b, 1], [a, 1]]);
+        expect(all.map((e) => [e.streamId, e.revision])).toEqual([
+          [a, 0],
+          [b, 0],
+          [b, 1],
+          [a, 1],
+        ]);
         const positions = all.map((e) => e.position);
         expect(positions).toEqual([...positions].sort((x, y) => (x < y ? -1 : 1)));
         expect(new Set(positions).size).toBe(positions.length);
@@ -343,9 +337,7 @@ export function describeEventStoreContract(name: string, newFixture: () => Promi
         const ledger = stream('ledger');
         const events = [event(), event()];
         await store.appendToStream(ledger, [events[0]!], { expectedRevision: 'no_stream' });
-        await expect(store.appendToStream(ledger, [event()], { expectedRevision: 'no_stream' })).rejects.toThrow(
-          WrongExpectedRevisionError,
-        );
+        await expect(store.appendToStream(ledger, [event()], { expectedRevision: 'no_stream' })).rejects.toThrow(WrongExpectedRevisionError);
         await expect(store.appendToStream(ledger, [events[1]!], { expectedRevision: 0 })).resolves.toMatchObject({
           nextExpectedRevision: 1,
         });

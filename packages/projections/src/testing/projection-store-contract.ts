@@ -235,7 +235,14 @@ export function projectionStoreContract(fixture: () => Promise<ProjectionStoreFi
 
     it('loads a rebuilt projection at once: its documents, and its event ids as processed', async () => {
       await store.reset('p', ['c']);
-      await store.load!('p', [{ collection: 'c', id: 'a', doc: { v: 1 } }, { collection: 'c', id: 'b', doc: { v: 2 } }], ['e1', 'e2']);
+      await store.load!(
+        'p',
+        [
+          { collection: 'c', id: 'a', doc: { v: 1 } },
+          { collection: 'c', id: 'b', doc: { v: 2 } },
+        ],
+        ['e1', 'e2'],
+      );
       expect(await store.find('c', {})).toEqual([{ v: 1 }, { v: 2 }]);
       expect(await store.apply('p', 'e2', () => undefined)).toBe(false);
       expect(await store.apply('p', 'e3', (tx) => tx.put('c', 'a', { v: 9 }))).toBe(true);

@@ -48,7 +48,7 @@ export function noticeBucket(ms: number): number {
 
 /** Calls `each(hourStart, minutes)` for every local hour [from, to) overlaps. */
 export function eachHour(zone: string, from: number, to: number, each: (hour: number, minutes: number) => void): void {
-  for (let hour = localHourStart(zone, from); hour < to; ) {
+  for (let hour = localHourStart(zone, from); hour < to;) {
     const next = bucketEnd(zone, hour, 'hour');
     const minutes = (Math.min(next, to) - Math.max(hour, from)) / MINUTE_MS;
     if (minutes > 0) each(hour, minutes);
@@ -62,7 +62,7 @@ const dates = new Map<string, Map<number, string>>();
 export function dateOf(zone: string, ms: number): string {
   const half = Math.floor(ms / (HOUR_MS / 2));
   let byHalf = dates.get(zone);
-  if (!byHalf) dates.set(zone, (byHalf = new Map()));
+  if (!byHalf) dates.set(zone, (byHalf = new Map<number, string>()));
   let date = byHalf.get(half);
   if (date === undefined) byHalf.set(half, (date = localParts(zone, half * (HOUR_MS / 2)).date));
   return date;

@@ -40,7 +40,11 @@ export function offsetAt(zone: string, ms: number): number {
   const cached = byHour.get(hour);
   if (cached !== undefined) return cached;
   const at = hour * (HOUR_MS / 2);
-  const parts = Object.fromEntries(formatter(zone).formatToParts(new Date(at)).map((part) => [part.type, part.value]));
+  const parts = Object.fromEntries(
+    formatter(zone)
+      .formatToParts(new Date(at))
+      .map((part) => [part.type, part.value]),
+  );
   const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
   const offset = wall - at;
   byHour.set(hour, offset);

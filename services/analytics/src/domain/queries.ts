@@ -94,7 +94,6 @@ export function groupKey(space: SpaceInfo, groupBy: GroupBy): string {
   }
 }
 
-
 /** The bookable hours of a location in [from, to): its weekdays, local time. */
 export function bookableHours(location: LocationInfo, from: number, to: number): number[] {
   const hours: number[] = [];
@@ -226,7 +225,7 @@ export function utilizationOf(
       k: query.k,
       spaces: members.map((i) => ({ spaceId: units[i]!.key, atom: atoms[i]!, distinct: bucket.sums[i * FIELDS + 5]! })),
     });
-    const groups: Array<{ sums: Sums; capacity: number; atoms: Set<string>; first: number } | undefined> = new Array(order.length);
+    const groups: Array<{ sums: Sums; capacity: number; atoms: Set<string>; first: number } | undefined> = Array.from({ length: order.length }, () => undefined);
     for (const i of members) {
       const n = unitGroup[i]!;
       if (!answered[n]) continue;
@@ -238,8 +237,7 @@ export function utilizationOf(
     }
     groups.forEach((group, n) => {
       if (!group) return;
-      const suppressed =
-        query.groupBy === 'space' ? suppression.spaces.has(units[group.first]!.key) : !suppression.publishes(group.atoms, group.sums.distinct);
+      const suppressed = query.groupBy === 'space' ? suppression.spaces.has(units[group.first]!.key) : !suppression.publishes(group.atoms, group.sums.distinct);
       result.push(bucketView(order[n]!, data.location.locationId, start, group.sums, group.capacity, suppressed));
     });
   }

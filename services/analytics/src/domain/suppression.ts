@@ -52,7 +52,10 @@ export interface Suppression {
 export function suppress({ k, spaces }: SuppressionInput): Suppression {
   const byAtom = new Map<string, number>();
   for (const space of spaces) byAtom.set(space.atom, (byAtom.get(space.atom) ?? 0) + space.distinct);
-  const atoms = suppressWithComplements([...byAtom].map(([key, distinct]) => ({ key, distinct })), k);
+  const atoms = suppressWithComplements(
+    [...byAtom].map(([key, distinct]) => ({ key, distinct })),
+    k,
+  );
   const suppressedSpaces = new Set<string>();
   const spacesByAtom = new Map<string, Counted[]>();
   for (const space of spaces) {

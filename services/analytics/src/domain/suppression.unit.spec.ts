@@ -42,7 +42,14 @@ function recoverable(spaces: SpaceInfo[], answers: Bucket[][], groupOf: (space: 
   answers.forEach((buckets, i) => {
     for (const bucket of buckets) {
       if (bucket.bookedMinutes === null) continue;
-      const row = ids.map((id) => (groupOf(spaces.find((space) => space.spaceId === id)!, groupings[i]!) === bucket.key ? 1 : 0));
+      const row = ids.map((id) =>
+        groupOf(
+          spaces.find((space) => space.spaceId === id)!,
+          groupings[i]!,
+        ) === bucket.key
+          ? 1
+          : 0,
+      );
       rows.push([...row, bucket.bookedMinutes]);
     }
   });
@@ -78,9 +85,40 @@ const keyOf = (space: SpaceInfo, groupBy: GroupBy) =>
 
 describe('minimum group size with complementary suppression', () => {
   it('suppresses the small ones and the smallest others until the suppressed hold k', () => {
-    expect([...suppressWithComplements([{ key: 'a', distinct: 2 }, { key: 'b', distinct: 9 }, { key: 'c', distinct: 6 }, { key: 'd', distinct: 0 }], 5)].sort()).toEqual(['a', 'c']);
-    expect([...suppressWithComplements([{ key: 'a', distinct: 2 }, { key: 'b', distinct: 3 }, { key: 'c', distinct: 6 }], 5)].sort()).toEqual(['a', 'b']);
-    expect(suppressWithComplements([{ key: 'a', distinct: 0 }, { key: 'b', distinct: 7 }], 5).size).toBe(0);
+    expect(
+      [
+        ...suppressWithComplements(
+          [
+            { key: 'a', distinct: 2 },
+            { key: 'b', distinct: 9 },
+            { key: 'c', distinct: 6 },
+            { key: 'd', distinct: 0 },
+          ],
+          5,
+        ),
+      ].sort(),
+    ).toEqual(['a', 'c']);
+    expect(
+      [
+        ...suppressWithComplements(
+          [
+            { key: 'a', distinct: 2 },
+            { key: 'b', distinct: 3 },
+            { key: 'c', distinct: 6 },
+          ],
+          5,
+        ),
+      ].sort(),
+    ).toEqual(['a', 'b']);
+    expect(
+      suppressWithComplements(
+        [
+          { key: 'a', distinct: 0 },
+          { key: 'b', distinct: 7 },
+        ],
+        5,
+      ).size,
+    ).toBe(0);
   });
 
   it('a floor under k is suppressed, and so is another, so the location total minus published floors recovers nothing', () => {
@@ -112,7 +150,12 @@ describe('minimum group size with complementary suppression', () => {
     const answers = groupings.map((groupBy) => answer(data, groupBy));
     const known = recoverable(spaces, answers, keyOf, groupings);
     // Positive control: with nothing suppressed, the attack pins every space down.
-    const open = recoverable(spaces, groupings.map((groupBy) => answer(data, groupBy, 1)), keyOf, groupings);
+    const open = recoverable(
+      spaces,
+      groupings.map((groupBy) => answer(data, groupBy, 1)),
+      keyOf,
+      groupings,
+    );
     expect(open.get('s0')).toBe(120);
     expect(open.size).toBe(spec.length);
     // Whatever is pinned down under k = 5 is a space of at least k bookings.

@@ -130,7 +130,13 @@ export function seededEvents(
   const at = (ms: number) => new Date(ms).toISOString();
   const drafts: Array<Draft & { ms: number }> = [];
   for (const location of month.locations) {
-    drafts.push({ ms: month.placesAt, type: 'LocationCreated', streamId: streams.location(location.locationId), occurredAt: at(month.placesAt), data: { ...location, name: 'Office' } });
+    drafts.push({
+      ms: month.placesAt,
+      type: 'LocationCreated',
+      streamId: streams.location(location.locationId),
+      occurredAt: at(month.placesAt),
+      data: { ...location, name: 'Office' },
+    });
   }
   for (const space of month.spaces) {
     const ms = month.placesAt + 1000;
@@ -181,7 +187,15 @@ export function expectedBySpaceHour(month: SeededMonth): { expected: Map<string,
     const zone = zoneOf.get(spaceId)!;
     let format = formatters.get(zone);
     if (!format) {
-      format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', timeZoneName: 'longOffset' });
+      format = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        timeZoneName: 'longOffset',
+      });
       formatters.set(zone, format);
     }
     const parts = Object.fromEntries(format.formatToParts(new Date(ms)).map((part) => [part.type, part.value]));

@@ -1,17 +1,5 @@
 import { BOOKING_HARD_LIMITS, domainError, type DomainError, type DomainEvent } from '@plass/contracts';
-import {
-  DAY,
-  MINUTE,
-  exemptFromPolicy,
-  isAdmin,
-  locationOf,
-  nothing,
-  occupancyDays,
-  refuse,
-  validationFailed,
-  type Actor,
-  type BookingDecision,
-} from './booking-decision.js';
+import { DAY, MINUTE, exemptFromPolicy, isAdmin, locationOf, nothing, occupancyDays, refuse, validationFailed, type Actor, type BookingDecision } from './booking-decision.js';
 import { before, overlaps, peakOverlap } from './intervals.js';
 import type { Ledger } from './ledger.js';
 import { localDays, weekdayOfDate } from './local-time.js';

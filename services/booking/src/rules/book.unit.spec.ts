@@ -45,9 +45,7 @@ describe('BookSpace', () => {
           ledger: [{ type: 'LedgerBookingAdded', data: { bookingId: ids.booking, spaceId: ids.space, start: '2026-03-02T08:00:00.000Z', end: '2026-03-02T09:00:00.000Z' } }],
           occupancy: {
             days: ['2026-03-02'],
-            events: [
-              { type: 'OccupancyAdded', data: { bookingId: ids.booking, spaceId: ids.space, start: '2026-03-02T08:00:00.000Z', end: '2026-03-02T09:00:00.000Z' } },
-            ],
+            events: [{ type: 'OccupancyAdded', data: { bookingId: ids.booking, spaceId: ids.space, start: '2026-03-02T08:00:00.000Z', end: '2026-03-02T09:00:00.000Z' } }],
           },
         });
     });
@@ -66,8 +64,14 @@ describe('BookSpace', () => {
     });
 
     it('lets an admin book for someone else, but not an employee', () => {
-      spec.given(office).when({ ...nineToTen, actor: admin }).thenAccepted();
-      spec.given(office).when({ ...nineToTen, actor: colleague }).thenFails({ code: 'auth.forbidden' });
+      spec
+        .given(office)
+        .when({ ...nineToTen, actor: admin })
+        .thenAccepted();
+      spec
+        .given(office)
+        .when({ ...nineToTen, actor: colleague })
+        .thenFails({ code: 'auth.forbidden' });
     });
 
     it('answers a retry of the same booking with no events', () => {
@@ -97,7 +101,10 @@ describe('BookSpace', () => {
 
     it('refuses a space that does not exist or is another one', () => {
       spec.given({ location: office.location }).when(nineToTen).thenFails({ code: 'space.not_found' });
-      spec.given({ ...office, schedule: [deskCreated(ids.otherSpace)] }).when(nineToTen).thenFails({ code: 'space.not_found' });
+      spec
+        .given({ ...office, schedule: [deskCreated(ids.otherSpace)] })
+        .when(nineToTen)
+        .thenFails({ code: 'space.not_found' });
     });
 
     it('refuses a space whose location is not loaded', () => {
@@ -107,31 +114,55 @@ describe('BookSpace', () => {
     it('refuses a disabled space or a disabled location, to admins too', () => {
       const spaceOff: DomainEvent = { type: 'SpaceDisabled', data: { spaceId: ids.space } };
       const locationOff: DomainEvent = { type: 'LocationDisabled', data: { locationId: ids.location } };
-      spec.given({ ...office, schedule: [deskCreated(), spaceOff] }).when(nineToTen).thenFails({ code: 'booking.space_disabled' });
-      spec.given({ ...office, location: [osloOffice(), locationOff] }).when({ ...nineToTen, actor: admin }).thenFails({ code: 'booking.space_disabled' });
+      spec
+        .given({ ...office, schedule: [deskCreated(), spaceOff] })
+        .when(nineToTen)
+        .thenFails({ code: 'booking.space_disabled' });
+      spec
+        .given({ ...office, location: [osloOffice(), locationOff] })
+        .when({ ...nineToTen, actor: admin })
+        .thenFails({ code: 'booking.space_disabled' });
     });
   });
 
   describe('time against the clock and the policy', () => {
     it('accepts a booking that starts exactly now and refuses one a millisecond earlier, to admins too', () => {
-      spec.given(office).when(book(now, minutesAfter(now, 60))).thenAccepted();
+      spec
+        .given(office)
+        .when(book(now, minutesAfter(now, 60)))
+        .thenAccepted();
       const early = new Date(Date.parse(now) - 1).toISOString();
-      spec.given(office).when(book(early, minutesAfter(now, 60))).thenFails({ code: 'booking.in_past' });
-      spec.given(office).when(book(early, minutesAfter(now, 60), { actor: admin })).thenFails({ code: 'booking.in_past' });
+      spec
+        .given(office)
+        .when(book(early, minutesAfter(now, 60)))
+        .thenFails({ code: 'booking.in_past' });
+      spec
+        .given(office)
+        .when(book(early, minutesAfter(now, 60), { actor: admin }))
+        .thenFails({ code: 'booking.in_past' });
     });
 
     it('accepts a start exactly maxDaysInAdvance days ahead and refuses a minute more', () => {
       // 30 days of 24 h from Monday 2026-03-02 07:00Z: Wednesday 2026-04-01 07:00Z (09:00 in Oslo, after DST)
       const limit = '2026-04-01T07:00:00.000Z';
-      spec.given(office).when(book(limit, minutesAfter(limit, 60))).thenAccepted();
+      spec
+        .given(office)
+        .when(book(limit, minutesAfter(limit, 60)))
+        .thenAccepted();
       const beyond = minutesAfter(limit, 1);
-      spec.given(office).when(book(beyond, minutesAfter(beyond, 60))).thenFails({ code: 'booking.too_far_in_advance' });
+      spec
+        .given(office)
+        .when(book(beyond, minutesAfter(beyond, 60)))
+        .thenFails({ code: 'booking.too_far_in_advance' });
     });
 
     it('exempts admins from the advance limit unless the policy says otherwise', () => {
       const far = book('2026-05-04T07:00:00Z', '2026-05-04T08:00:00Z', { actor: admin });
       spec.given(office).when(far).thenAccepted();
-      spec.given({ ...office, policy: policy({ adminsExempt: false }) }).when(far).thenFails({ code: 'booking.too_far_in_advance' });
+      spec
+        .given({ ...office, policy: policy({ adminsExempt: false }) })
+        .when(far)
+        .thenFails({ code: 'booking.too_far_in_advance' });
     });
 
     it.each([
@@ -140,15 +171,18 @@ describe('BookSpace', () => {
       [600, true],
       [601, false],
     ])('with the default 15–600 minutes, %i minutes is accepted: %s', (minutes, accepted) => {
-      const when = spec.given({ ...office, location: [osloOffice({ bookableWeekdays: [1, 2, 3, 4, 5, 6, 7] })] }).when(
-        book(nineToTen.start, minutesAfter(nineToTen.start, minutes)),
-      );
+      const when = spec
+        .given({ ...office, location: [osloOffice({ bookableWeekdays: [1, 2, 3, 4, 5, 6, 7] })] })
+        .when(book(nineToTen.start, minutesAfter(nineToTen.start, minutes)));
       if (accepted) when.thenAccepted();
       else when.thenFails({ code: 'booking.duration' });
     });
 
     it('exempts admins from the duration limits', () => {
-      spec.given(office).when(book(nineToTen.start, minutesAfter(nineToTen.start, 5), { actor: admin })).thenAccepted();
+      spec
+        .given(office)
+        .when(book(nineToTen.start, minutesAfter(nineToTen.start, 5), { actor: admin }))
+        .thenAccepted();
     });
 
     describe('the hard limits, which no exemption lifts', () => {
@@ -156,7 +190,10 @@ describe('BookSpace', () => {
       const longest = BOOKING_HARD_LIMITS.maxDurationMinutes;
 
       it('accepts an admin booking of exactly 31 days and refuses one a minute longer', () => {
-        spec.given(everyDay).when(book(nineToTen.start, minutesAfter(nineToTen.start, longest), { actor: admin })).thenAccepted();
+        spec
+          .given(everyDay)
+          .when(book(nineToTen.start, minutesAfter(nineToTen.start, longest), { actor: admin }))
+          .thenAccepted();
         spec
           .given(everyDay)
           .when(book(nineToTen.start, minutesAfter(nineToTen.start, longest + 1), { actor: admin }))
@@ -164,12 +201,18 @@ describe('BookSpace', () => {
       });
 
       it('refuses an admin booking that ends in the year 9999', () => {
-        spec.given(everyDay).when(book(nineToTen.start, '9999-12-31T00:00:00Z', { actor: admin })).thenFails({ code: 'booking.duration' });
+        spec
+          .given(everyDay)
+          .when(book(nineToTen.start, '9999-12-31T00:00:00Z', { actor: admin }))
+          .thenFails({ code: 'booking.duration' });
       });
 
       it('refuses an admin booking that starts more than ten years ahead', () => {
         const tenYears = minutesAfter(now, BOOKING_HARD_LIMITS.maxDaysInAdvance * 24 * 60);
-        spec.given(everyDay).when(book(tenYears, minutesAfter(tenYears, 60), { actor: admin })).thenAccepted();
+        spec
+          .given(everyDay)
+          .when(book(tenYears, minutesAfter(tenYears, 60), { actor: admin }))
+          .thenAccepted();
         const beyond = minutesAfter(tenYears, 1);
         spec
           .given(everyDay)
@@ -187,27 +230,36 @@ describe('BookSpace', () => {
       // Saturday 23:00 → Sunday 04:00 in Oslo is 5 wall-clock hours but 4 real ones
       const night = book('2026-03-28T22:00:00Z', '2026-03-29T02:00:00Z');
       const open = { ...office, location: [osloOffice({ bookableWeekdays: [1, 2, 3, 4, 5, 6, 7] })] };
-      spec.given({ ...open, policy: policy({ maxDurationMinutes: 240 }) }).when(night).then({
-        schedule: [
-          {
-            type: 'BookingConfirmed',
-            data: { bookingId: ids.booking, spaceId: ids.space, kind: 'desk', start: '2026-03-28T22:00:00.000Z', end: '2026-03-29T02:00:00.000Z', bookedBy: ids.booker },
+      spec
+        .given({ ...open, policy: policy({ maxDurationMinutes: 240 }) })
+        .when(night)
+        .then({
+          schedule: [
+            {
+              type: 'BookingConfirmed',
+              data: { bookingId: ids.booking, spaceId: ids.space, kind: 'desk', start: '2026-03-28T22:00:00.000Z', end: '2026-03-29T02:00:00.000Z', bookedBy: ids.booker },
+            },
+          ],
+          ledger: [{ type: 'LedgerBookingAdded', data: { bookingId: ids.booking, spaceId: ids.space, start: '2026-03-28T22:00:00.000Z', end: '2026-03-29T02:00:00.000Z' } }],
+          occupancy: {
+            days: ['2026-03-28', '2026-03-29'],
+            events: [{ type: 'OccupancyAdded', data: { bookingId: ids.booking, spaceId: ids.space, start: '2026-03-28T22:00:00.000Z', end: '2026-03-29T02:00:00.000Z' } }],
           },
-        ],
-        ledger: [{ type: 'LedgerBookingAdded', data: { bookingId: ids.booking, spaceId: ids.space, start: '2026-03-28T22:00:00.000Z', end: '2026-03-29T02:00:00.000Z' } }],
-        occupancy: {
-          days: ['2026-03-28', '2026-03-29'],
-          events: [{ type: 'OccupancyAdded', data: { bookingId: ids.booking, spaceId: ids.space, start: '2026-03-28T22:00:00.000Z', end: '2026-03-29T02:00:00.000Z' } }],
-        },
-      });
-      spec.given({ ...open, policy: policy({ maxDurationMinutes: 239 }) }).when(night).thenFails({ code: 'booking.duration' });
+        });
+      spec
+        .given({ ...open, policy: policy({ maxDurationMinutes: 239 }) })
+        .when(night)
+        .thenFails({ code: 'booking.duration' });
     });
   });
 
   describe('bookable weekdays, in the location’s zone', () => {
     it('refuses a Saturday and names the closed local day, to admins too', () => {
       const saturday = book('2026-03-07T08:00:00Z', '2026-03-07T09:00:00Z', { actor: admin });
-      spec.given(office).when(saturday).thenFails({ code: 'booking.weekday_not_bookable', details: { days: ['2026-03-07'] } });
+      spec
+        .given(office)
+        .when(saturday)
+        .thenFails({ code: 'booking.weekday_not_bookable', details: { days: ['2026-03-07'] } });
     });
 
     it('refuses a booking that runs from Friday into Saturday, and accepts one ending at local midnight', () => {
@@ -220,7 +272,10 @@ describe('BookSpace', () => {
     it('accepts a Friday evening in New York though it is Saturday in UTC', () => {
       const newYork = { ...office, location: [osloOffice({ timezone: 'America/New_York' })] };
       // Friday 2026-03-06 22:00–23:30 EST = Saturday 03:00–04:30 UTC
-      spec.given(newYork).when(book('2026-03-07T03:00:00Z', '2026-03-07T04:30:00Z', { now: '2026-03-06T12:00:00Z' })).thenAccepted();
+      spec
+        .given(newYork)
+        .when(book('2026-03-07T03:00:00Z', '2026-03-07T04:30:00Z', { now: '2026-03-06T12:00:00Z' }))
+        .thenAccepted();
       // Saturday 2026-03-07 09:00 EST = 14:00 UTC
       spec
         .given(newYork)
@@ -244,7 +299,10 @@ describe('BookSpace', () => {
 
     it('refuses an overlapping booking, to admins too', () => {
       spec.given(withBooking('2026-03-02T08:30:00Z', '2026-03-02T09:30:00Z')).when(nineToTen).thenFails({ code: 'booking.conflict' });
-      spec.given(withBooking('2026-03-02T07:00:00Z', '2026-03-02T12:00:00Z')).when({ ...nineToTen, actor: admin }).thenFails({ code: 'booking.conflict' });
+      spec
+        .given(withBooking('2026-03-02T07:00:00Z', '2026-03-02T12:00:00Z'))
+        .when({ ...nineToTen, actor: admin })
+        .thenFails({ code: 'booking.conflict' });
     });
 
     it('accepts back-to-back bookings on either side', () => {
@@ -257,8 +315,14 @@ describe('BookSpace', () => {
       const overlapping = confirmed(other, nineToTen.start, nineToTen.end);
       const schedule = (event: DomainEvent) => ({ ...office, schedule: [deskCreated(), overlapping, event] });
       const slot = { bookingId: other, spaceId: ids.space, start: nineToTen.start, end: nineToTen.end };
-      spec.given(schedule({ type: 'BookingCancelled', data: slot })).when(nineToTen).thenAccepted();
-      spec.given(schedule({ type: 'BookingReleasedAsNoShow', data: slot })).when(nineToTen).thenAccepted();
+      spec
+        .given(schedule({ type: 'BookingCancelled', data: slot }))
+        .when(nineToTen)
+        .thenAccepted();
+      spec
+        .given(schedule({ type: 'BookingReleasedAsNoShow', data: slot }))
+        .when(nineToTen)
+        .thenAccepted();
       spec
         .given(schedule({ type: 'BookingCheckedIn', data: { bookingId: other, spaceId: ids.space } }))
         .when(nineToTen)
@@ -268,17 +332,28 @@ describe('BookSpace', () => {
 
   describe('the booker’s limits', () => {
     const upcoming = (count: number) =>
-      Array.from({ length: count }, (_, day) => ledgerAdded(nextId(), `2026-03-${String(day + 3).padStart(2, '0')}T08:00:00Z`, `2026-03-${String(day + 3).padStart(2, '0')}T09:00:00Z`));
+      Array.from({ length: count }, (_, day) =>
+        ledgerAdded(nextId(), `2026-03-${String(day + 3).padStart(2, '0')}T08:00:00Z`, `2026-03-${String(day + 3).padStart(2, '0')}T09:00:00Z`),
+      );
 
     it('refuses the upcoming booking past the limit and accepts the one reaching it', () => {
       const limited = { ...office, policy: policy({ maxUpcomingBookingsPerUser: 3 }) };
-      spec.given({ ...limited, ledger: upcoming(2) }).when(nineToTen).thenAccepted();
-      spec.given({ ...limited, ledger: upcoming(3) }).when(nineToTen).thenFails({ code: 'booking.too_many_upcoming', details: { max: 3 } });
+      spec
+        .given({ ...limited, ledger: upcoming(2) })
+        .when(nineToTen)
+        .thenAccepted();
+      spec
+        .given({ ...limited, ledger: upcoming(3) })
+        .when(nineToTen)
+        .thenFails({ code: 'booking.too_many_upcoming', details: { max: 3 } });
     });
 
     it('counts only bookings that end after now', () => {
       const limited = { ...office, policy: policy({ maxUpcomingBookingsPerUser: 1 }) };
-      spec.given({ ...limited, ledger: [ledgerAdded(nextId(), '2026-03-02T06:00:00Z', now)] }).when(nineToTen).thenAccepted();
+      spec
+        .given({ ...limited, ledger: [ledgerAdded(nextId(), '2026-03-02T06:00:00Z', now)] })
+        .when(nineToTen)
+        .thenAccepted();
       spec
         .given({ ...limited, ledger: [ledgerAdded(nextId(), '2026-03-02T06:00:00Z', minutesAfter(now, 1))] })
         .when(nineToTen)
@@ -290,20 +365,32 @@ describe('BookSpace', () => {
         .given({ ...office, ledger: [ledgerAdded(nextId(), '2026-03-02T08:59:00Z', '2026-03-02T10:00:00Z')] })
         .when(nineToTen)
         .thenFails({ code: 'booking.concurrent_limit' });
-      spec.given({ ...office, ledger: [ledgerAdded(nextId(), nineToTen.end, '2026-03-02T10:00:00Z')] }).when(nineToTen).thenAccepted();
+      spec
+        .given({ ...office, ledger: [ledgerAdded(nextId(), nineToTen.end, '2026-03-02T10:00:00Z')] })
+        .when(nineToTen)
+        .thenAccepted();
     });
 
     it('counts bookings that run at the same instant, not all that overlap', () => {
       const twoAtOnce = { ...office, policy: policy({ maxConcurrentBookingsPerUser: 2 }) };
       const staggered = [ledgerAdded(nextId(), '2026-03-02T07:30:00Z', '2026-03-02T08:30:00Z'), ledgerAdded(nextId(), '2026-03-02T08:30:00Z', '2026-03-02T09:30:00Z')];
-      spec.given({ ...twoAtOnce, ledger: staggered }).when(nineToTen).thenAccepted();
+      spec
+        .given({ ...twoAtOnce, ledger: staggered })
+        .when(nineToTen)
+        .thenAccepted();
       const together = [ledgerAdded(nextId(), '2026-03-02T07:30:00Z', '2026-03-02T08:45:00Z'), ledgerAdded(nextId(), '2026-03-02T08:30:00Z', '2026-03-02T09:30:00Z')];
-      spec.given({ ...twoAtOnce, ledger: together }).when(nineToTen).thenFails({ code: 'booking.concurrent_limit' });
+      spec
+        .given({ ...twoAtOnce, ledger: together })
+        .when(nineToTen)
+        .thenFails({ code: 'booking.concurrent_limit' });
     });
 
     it('exempts admins from both limits unless the policy says otherwise', () => {
       const busy = { ...office, policy: policy({ maxUpcomingBookingsPerUser: 1 }), ledger: [ledgerAdded(nextId(), nineToTen.start, nineToTen.end)] };
-      spec.given(busy).when({ ...nineToTen, actor: admin }).thenAccepted();
+      spec
+        .given(busy)
+        .when({ ...nineToTen, actor: admin })
+        .thenAccepted();
       spec
         .given({ ...busy, policy: policy({ maxUpcomingBookingsPerUser: 1, adminsExempt: false }) })
         .when({ ...nineToTen, actor: admin })
@@ -314,12 +401,18 @@ describe('BookSpace', () => {
   describe('the location’s capacity', () => {
     // capacity 2
     it('accepts the booking that fills the location exactly', () => {
-      spec.given({ ...office, occupancy: [occupied(nextId(), nineToTen.start, nineToTen.end)] }).when(nineToTen).thenAccepted();
+      spec
+        .given({ ...office, occupancy: [occupied(nextId(), nineToTen.start, nineToTen.end)] })
+        .when(nineToTen)
+        .thenAccepted();
     });
 
     it('refuses the booking that would exceed it, to admins too', () => {
       const full = [occupied(nextId(), '2026-03-02T07:00:00Z', '2026-03-02T08:30:00Z'), occupied(nextId(), '2026-03-02T08:15:00Z', '2026-03-02T12:00:00Z')];
-      spec.given({ ...office, occupancy: full }).when({ ...nineToTen, actor: admin }).thenFails({ code: 'booking.capacity_reached', details: { capacity: 2 } });
+      spec
+        .given({ ...office, occupancy: full })
+        .when({ ...nineToTen, actor: admin })
+        .thenFails({ code: 'booking.capacity_reached', details: { capacity: 2 } });
     });
 
     it('accepts when as many bookings overlap as the capacity but never at the same instant', () => {
@@ -328,7 +421,10 @@ describe('BookSpace', () => {
         occupied(nextId(), '2026-03-02T08:20:00Z', '2026-03-02T08:40:00Z'),
         occupied(nextId(), '2026-03-02T08:40:00Z', '2026-03-02T12:00:00Z'),
       ];
-      spec.given({ ...office, occupancy: staggered }).when(nineToTen).thenAccepted();
+      spec
+        .given({ ...office, occupancy: staggered })
+        .when(nineToTen)
+        .thenAccepted();
     });
 
     it('ignores bookings removed from the occupancy', () => {
@@ -338,13 +434,19 @@ describe('BookSpace', () => {
         occupied(gone, nineToTen.start, nineToTen.end),
         { type: 'OccupancyRemoved', data: { bookingId: gone } },
       ];
-      spec.given({ ...office, occupancy }).when(nineToTen).thenAccepted();
+      spec
+        .given({ ...office, occupancy })
+        .when(nineToTen)
+        .thenAccepted();
     });
 
     it('counts a booking folded from two day streams once', () => {
       const overnight = nextId();
       const twice = [occupied(overnight, '2026-03-01T22:00:00Z', '2026-03-02T12:00:00Z'), occupied(overnight, '2026-03-01T22:00:00Z', '2026-03-02T12:00:00Z')];
-      spec.given({ ...office, occupancy: twice }).when(nineToTen).thenAccepted();
+      spec
+        .given({ ...office, occupancy: twice })
+        .when(nineToTen)
+        .thenAccepted();
     });
   });
 
@@ -368,9 +470,18 @@ describe('BookSpace', () => {
 
     it('answers the booker’s limits before capacity, upcoming before concurrent', () => {
       const { schedule: _free, ...rest } = everythingWrong;
-      spec.given({ ...rest, schedule: [deskCreated()] }).when(nineToTen).thenFails({ code: 'booking.too_many_upcoming' });
-      spec.given({ ...rest, schedule: [deskCreated()], policy: [] }).when(nineToTen).thenFails({ code: 'booking.concurrent_limit' });
-      spec.given({ ...rest, schedule: [deskCreated()], policy: [], ledger: [] }).when(nineToTen).thenFails({ code: 'booking.capacity_reached' });
+      spec
+        .given({ ...rest, schedule: [deskCreated()] })
+        .when(nineToTen)
+        .thenFails({ code: 'booking.too_many_upcoming' });
+      spec
+        .given({ ...rest, schedule: [deskCreated()], policy: [] })
+        .when(nineToTen)
+        .thenFails({ code: 'booking.concurrent_limit' });
+      spec
+        .given({ ...rest, schedule: [deskCreated()], policy: [], ledger: [] })
+        .when(nineToTen)
+        .thenFails({ code: 'booking.capacity_reached' });
     });
   });
 });

@@ -48,5 +48,4 @@ export function occupancyDays(space: Space, location: Location, start: string, e
 export const MINUTE = 60_000;
 export const DAY = 24 * 60 * MINUTE;
 
-export const validationFailed = (path: string, message: string): DomainError =>
-  domainError('validation.failed', `${path} ${message}`, { errors: [{ path, message }] });
+export const validationFailed = (path: string, message: string): DomainError => domainError('validation.failed', `${path} ${message}`, { errors: [{ path, message }] });

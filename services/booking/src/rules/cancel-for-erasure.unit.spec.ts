@@ -28,12 +28,18 @@ describe('CancelForErasure', () => {
 
   it('ignores the cancellation cutoff', () => {
     const cutoff: DomainEvent = { type: 'BookingPolicyChanged', data: { cancellationCutoffMinutes: 24 * 60, adminsExempt: false } };
-    spec.given({ ...booked, policy: [cutoff] }).when(erase('2026-03-02T07:59:00Z')).thenAccepted();
+    spec
+      .given({ ...booked, policy: [cutoff] })
+      .when(erase('2026-03-02T07:59:00Z'))
+      .thenAccepted();
   });
 
   it('cancels a running booking, checked in or not, until its last millisecond', () => {
     spec.given(booked).when(erase('2026-03-02T08:30:00Z')).thenAccepted();
-    spec.given(then({ type: 'BookingCheckedIn', data: { bookingId: ids.booking, spaceId: ids.space } })).when(erase('2026-03-02T08:59:59.999Z')).thenAccepted();
+    spec
+      .given(then({ type: 'BookingCheckedIn', data: { bookingId: ids.booking, spaceId: ids.space } }))
+      .when(erase('2026-03-02T08:59:59.999Z'))
+      .thenAccepted();
   });
 
   it('leaves a finished booking as it is', () => {
@@ -50,6 +56,9 @@ describe('CancelForErasure', () => {
 
   it('never touches someone else’s booking or an unknown one', () => {
     spec.given(booked).when(erase('2026-03-01T12:00:00Z', ids.colleague)).thenNothing();
-    spec.given({ ...booked, schedule: [deskCreated()] }).when(erase('2026-03-01T12:00:00Z')).thenNothing();
+    spec
+      .given({ ...booked, schedule: [deskCreated()] })
+      .when(erase('2026-03-01T12:00:00Z'))
+      .thenNothing();
   });
 });

@@ -48,7 +48,10 @@ describe('CancelBooking', () => {
   });
 
   it('accepts cancelling exactly at the cutoff and refuses a minute later', () => {
-    spec.given({ ...booked, policy: withCutoff(60) }).when(cancel('2026-03-02T07:00:00Z')).thenAccepted();
+    spec
+      .given({ ...booked, policy: withCutoff(60) })
+      .when(cancel('2026-03-02T07:00:00Z'))
+      .thenAccepted();
     spec
       .given({ ...booked, policy: withCutoff(60) })
       .when(cancel('2026-03-02T07:01:00Z'))
@@ -61,7 +64,10 @@ describe('CancelBooking', () => {
   });
 
   it('exempts admins from the cutoff unless the policy says otherwise', () => {
-    spec.given({ ...booked, policy: withCutoff(60) }).when(cancel('2026-03-02T08:30:00Z', admin)).thenAccepted();
+    spec
+      .given({ ...booked, policy: withCutoff(60) })
+      .when(cancel('2026-03-02T08:30:00Z', admin))
+      .thenAccepted();
     spec
       .given({ ...booked, policy: [...withCutoff(60), { type: 'BookingPolicyChanged', data: { adminsExempt: false } }] })
       .when(cancel('2026-03-02T08:30:00Z', admin))
@@ -74,12 +80,21 @@ describe('CancelBooking', () => {
   });
 
   it('answers cancelling a cancelled or released booking with no events', () => {
-    spec.given({ ...booked, schedule: [...booked.schedule, { type: 'BookingCancelled', data: slot }] }).when(cancel(end)).thenNothing();
-    spec.given({ ...booked, schedule: [...booked.schedule, { type: 'BookingReleasedAsNoShow', data: slot }] }).when(cancel(end)).thenNothing();
+    spec
+      .given({ ...booked, schedule: [...booked.schedule, { type: 'BookingCancelled', data: slot }] })
+      .when(cancel(end))
+      .thenNothing();
+    spec
+      .given({ ...booked, schedule: [...booked.schedule, { type: 'BookingReleasedAsNoShow', data: slot }] })
+      .when(cancel(end))
+      .thenNothing();
   });
 
   it('refuses an unknown booking and anyone but the booker or an admin', () => {
-    spec.given({ ...booked, schedule: [deskCreated()] }).when(cancel('2026-03-02T07:00:00Z')).thenFails({ code: 'booking.not_found' });
+    spec
+      .given({ ...booked, schedule: [deskCreated()] })
+      .when(cancel('2026-03-02T07:00:00Z'))
+      .thenFails({ code: 'booking.not_found' });
     spec.given(booked).when(cancel('2026-03-02T07:00:00Z', colleague)).thenFails({ code: 'auth.forbidden' });
   });
 });

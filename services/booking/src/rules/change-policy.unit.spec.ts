@@ -16,12 +16,21 @@ describe('ChangePolicy', () => {
       .given([])
       .when({ actor: admin, data: { maxDaysInAdvance: 14, minDurationMinutes: 15 } })
       .then([{ type: 'BookingPolicyChanged', data: { maxDaysInAdvance: 14 } }]);
-    spec.given([]).when({ actor: admin, data: { ...DEFAULT_BOOKING_POLICY } }).then([]);
+    spec
+      .given([])
+      .when({ actor: admin, data: { ...DEFAULT_BOOKING_POLICY } })
+      .then([]);
   });
 
   it('accepts min equal to max and refuses min above max, judged on the policy as it would become', () => {
-    spec.given([]).when({ actor: admin, data: { minDurationMinutes: 600 } }).then([{ type: 'BookingPolicyChanged', data: { minDurationMinutes: 600 } }]);
-    spec.given([]).when({ actor: admin, data: { minDurationMinutes: 601 } }).thenFails({ code: 'validation.failed' });
+    spec
+      .given([])
+      .when({ actor: admin, data: { minDurationMinutes: 600 } })
+      .then([{ type: 'BookingPolicyChanged', data: { minDurationMinutes: 600 } }]);
+    spec
+      .given([])
+      .when({ actor: admin, data: { minDurationMinutes: 601 } })
+      .thenFails({ code: 'validation.failed' });
     spec
       .given([{ type: 'BookingPolicyChanged', data: { minDurationMinutes: 60 } }])
       .when({ actor: admin, data: { maxDurationMinutes: 59 } })
@@ -29,7 +38,10 @@ describe('ChangePolicy', () => {
   });
 
   it('lets only admins change the policy', () => {
-    spec.given([]).when({ actor: employee, data: { maxDaysInAdvance: 14 } }).thenFails({ code: 'auth.forbidden' });
+    spec
+      .given([])
+      .when({ actor: employee, data: { maxDaysInAdvance: 14 } })
+      .thenFails({ code: 'auth.forbidden' });
   });
 
   it('folds changes over the default policy', () => {

@@ -13,33 +13,60 @@ const noRelease: DomainEvent[] = [{ type: 'BookingPolicyChanged', data: { checkI
 
 describe('CheckIn', () => {
   it('opens 15 minutes before the start, not a millisecond earlier', () => {
-    spec.given(booked).when(checkIn('2026-03-02T07:45:00Z')).then({ schedule: [checkedIn] });
+    spec
+      .given(booked)
+      .when(checkIn('2026-03-02T07:45:00Z'))
+      .then({ schedule: [checkedIn] });
     spec.given(booked).when(checkIn('2026-03-02T07:44:59.999Z')).thenFails({ code: 'booking.not_checkin_time' });
   });
 
   it('closes when a no-show release is due (start + 15 min grace by default)', () => {
-    spec.given(booked).when(checkIn('2026-03-02T08:14:59.999Z')).then({ schedule: [checkedIn] });
+    spec
+      .given(booked)
+      .when(checkIn('2026-03-02T08:14:59.999Z'))
+      .then({ schedule: [checkedIn] });
     spec.given(booked).when(checkIn('2026-03-02T08:15:00Z')).thenFails({ code: 'booking.not_checkin_time' });
   });
 
   it('stays open until the end when no-show release is off', () => {
-    spec.given({ ...booked, policy: noRelease }).when(checkIn('2026-03-02T08:59:59.999Z')).then({ schedule: [checkedIn] });
-    spec.given({ ...booked, policy: noRelease }).when(checkIn(end)).thenFails({ code: 'booking.not_checkin_time' });
+    spec
+      .given({ ...booked, policy: noRelease })
+      .when(checkIn('2026-03-02T08:59:59.999Z'))
+      .then({ schedule: [checkedIn] });
+    spec
+      .given({ ...booked, policy: noRelease })
+      .when(checkIn(end))
+      .thenFails({ code: 'booking.not_checkin_time' });
   });
 
   it('answers a second check-in with no events', () => {
-    spec.given({ schedule: [...booked.schedule, checkedIn] }).when(checkIn('2026-03-02T08:05:00Z')).thenNothing();
+    spec
+      .given({ schedule: [...booked.schedule, checkedIn] })
+      .when(checkIn('2026-03-02T08:05:00Z'))
+      .thenNothing();
   });
 
   it('treats a cancelled or released booking as not found', () => {
-    spec.given({ schedule: [...booked.schedule, { type: 'BookingCancelled', data: slot }] }).when(checkIn(start)).thenFails({ code: 'booking.not_found' });
-    spec.given({ schedule: [...booked.schedule, { type: 'BookingReleasedAsNoShow', data: slot }] }).when(checkIn(start)).thenFails({ code: 'booking.not_found' });
-    spec.given({ schedule: [deskCreated()] }).when(checkIn(start)).thenFails({ code: 'booking.not_found' });
+    spec
+      .given({ schedule: [...booked.schedule, { type: 'BookingCancelled', data: slot }] })
+      .when(checkIn(start))
+      .thenFails({ code: 'booking.not_found' });
+    spec
+      .given({ schedule: [...booked.schedule, { type: 'BookingReleasedAsNoShow', data: slot }] })
+      .when(checkIn(start))
+      .thenFails({ code: 'booking.not_found' });
+    spec
+      .given({ schedule: [deskCreated()] })
+      .when(checkIn(start))
+      .thenFails({ code: 'booking.not_found' });
   });
 
   it('lets only the booker or an admin check in, and admins only within the window', () => {
     spec.given(booked).when(checkIn(start, colleague)).thenFails({ code: 'auth.forbidden' });
-    spec.given(booked).when(checkIn(start, admin)).then({ schedule: [checkedIn] });
+    spec
+      .given(booked)
+      .when(checkIn(start, admin))
+      .then({ schedule: [checkedIn] });
     spec.given(booked).when(checkIn('2026-03-02T07:00:00Z', admin)).thenFails({ code: 'booking.not_checkin_time' });
   });
 });

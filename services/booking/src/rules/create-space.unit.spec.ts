@@ -16,12 +16,18 @@ const data = { spaceId: ids.space, locationId: ids.location, name: 'Desk 4.12', 
 
 describe('creating a space', () => {
   it('creates it in an active location', () => {
-    spec().given([osloOffice()]).when({ actor: admin, data }).then([{ type: 'SpaceCreated', data }]);
+    spec()
+      .given([osloOffice()])
+      .when({ actor: admin, data })
+      .then([{ type: 'SpaceCreated', data }]);
   });
 
   it('refuses an unknown or disabled location, an existing space and anyone but an admin', () => {
     spec().given([]).when({ actor: admin, data }).thenFails({ code: 'location.not_found' });
-    spec().given([osloOffice(), { type: 'LocationDisabled', data: { locationId: ids.location } }]).when({ actor: admin, data }).thenFails({ code: 'booking.space_disabled' });
+    spec()
+      .given([osloOffice(), { type: 'LocationDisabled', data: { locationId: ids.location } }])
+      .when({ actor: admin, data })
+      .thenFails({ code: 'booking.space_disabled' });
     spec(true).given([osloOffice()]).when({ actor: admin, data }).thenFails({ code: 'space.already_exists' });
     spec().given([osloOffice()]).when({ actor: employee, data }).thenFails({ code: 'auth.forbidden' });
   });

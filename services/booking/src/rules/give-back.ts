@@ -11,18 +11,12 @@ import type { Schedule, ScheduledBooking } from './schedule.js';
  * location's occupancy — each only where it is recorded, so a shredded ledger or a capacity set
  * after the booking was made adds no stray events, and a capacity lifted since still cleans up.
  */
-export function giveBack(
-  booking: ScheduledBooking,
-  event: DomainEvent,
-  inputs: { schedule: Schedule; location: Location; ledger: Ledger; occupancy: Occupancy },
-): BookingWrites {
+export function giveBack(booking: ScheduledBooking, event: DomainEvent, inputs: { schedule: Schedule; location: Location; ledger: Ledger; occupancy: Occupancy }): BookingWrites {
   const recorded = inputs.occupancy.bookings.has(booking.id);
   return {
     schedule: [event],
     ledger: inputs.ledger.bookings.has(booking.id) ? [{ type: 'LedgerBookingRemoved', data: { bookingId: booking.id } }] : [],
-    occupancy: recorded
-      ? { days: bookedOccupancyDays(booking, inputs), events: [{ type: 'OccupancyRemoved', data: { bookingId: booking.id } }] }
-      : { days: [], events: [] },
+    occupancy: recorded ? { days: bookedOccupancyDays(booking, inputs), events: [{ type: 'OccupancyRemoved', data: { bookingId: booking.id } }] } : { days: [], events: [] },
   };
 }
 

@@ -85,11 +85,6 @@ describe('localDays', () => {
   });
 
   it('lists every day of a long interval', () => {
-    expect(localDays('2026-02-27T08:00:00Z', '2026-03-02T08:00:00Z', 'Europe/Oslo')).toEqual([
-      '2026-02-27',
-      '2026-02-28',
-      '2026-03-01',
-      '2026-03-02',
-    ]);
+    expect(localDays('2026-02-27T08:00:00Z', '2026-03-02T08:00:00Z', 'Europe/Oslo')).toEqual(['2026-02-27', '2026-02-28', '2026-03-01', '2026-03-02']);
   });
 });

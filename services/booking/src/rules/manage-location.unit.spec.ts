@@ -24,8 +24,14 @@ describe('locations', () => {
 
   it('refuses an unknown zone, a weekday outside 1–7 and a location that exists', () => {
     const data = { locationId, name: 'X', timezone: 'Europe/Oslo', bookableWeekdays: [1] };
-    spec.given([]).when({ type: 'create', actor: admin, data: { ...data, timezone: 'Mars/Olympus' } }).thenFails({ code: 'validation.failed' });
-    spec.given([]).when({ type: 'create', actor: admin, data: { ...data, bookableWeekdays: [0] } }).thenFails({ code: 'validation.failed' });
+    spec
+      .given([])
+      .when({ type: 'create', actor: admin, data: { ...data, timezone: 'Mars/Olympus' } })
+      .thenFails({ code: 'validation.failed' });
+    spec
+      .given([])
+      .when({ type: 'create', actor: admin, data: { ...data, bookableWeekdays: [0] } })
+      .thenFails({ code: 'validation.failed' });
     spec.given([created]).when({ type: 'create', actor: admin, data }).thenFails({ code: 'validation.failed' });
   });
 
@@ -34,11 +40,17 @@ describe('locations', () => {
       .given([created])
       .when({ type: 'update', actor: admin, data: { locationId, name: 'Oslo HQ', timezone: 'Europe/Berlin', capacity: null, bookableWeekdays: [5, 4, 3, 2, 1] } })
       .then([{ type: 'LocationUpdated', data: { locationId, timezone: 'Europe/Berlin', capacity: null } }]);
-    spec.given([created]).when({ type: 'update', actor: admin, data: { locationId, capacity: 2 } }).then([]);
+    spec
+      .given([created])
+      .when({ type: 'update', actor: admin, data: { locationId, capacity: 2 } })
+      .then([]);
   });
 
   it('refuses updating a location that does not exist', () => {
-    spec.given([]).when({ type: 'update', actor: admin, data: { locationId, name: 'X' } }).thenFails({ code: 'location.not_found' });
+    spec
+      .given([])
+      .when({ type: 'update', actor: admin, data: { locationId, name: 'X' } })
+      .thenFails({ code: 'location.not_found' });
   });
 
   it('disables once; disabling again changes nothing', () => {
@@ -49,8 +61,14 @@ describe('locations', () => {
   });
 
   it('lets only admins manage locations', () => {
-    spec.given([]).when({ type: 'create', actor: employee, data: { locationId, name: 'X', timezone: 'UTC', bookableWeekdays: [] } }).thenFails({ code: 'auth.forbidden' });
-    spec.given([created]).when({ type: 'update', actor: employee, data: { locationId, name: 'X' } }).thenFails({ code: 'auth.forbidden' });
+    spec
+      .given([])
+      .when({ type: 'create', actor: employee, data: { locationId, name: 'X', timezone: 'UTC', bookableWeekdays: [] } })
+      .thenFails({ code: 'auth.forbidden' });
+    spec
+      .given([created])
+      .when({ type: 'update', actor: employee, data: { locationId, name: 'X' } })
+      .thenFails({ code: 'auth.forbidden' });
     spec.given([created]).when({ type: 'disable', actor: employee, data: { locationId } }).thenFails({ code: 'auth.forbidden' });
   });
 

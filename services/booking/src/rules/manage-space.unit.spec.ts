@@ -19,7 +19,10 @@ describe('spaces', () => {
       .given([deskCreated(), withFloor])
       .when({ type: 'update', actor: admin, data: { spaceId, name: 'Desk 4.12', floor: null, zone: 'South' } })
       .then([{ type: 'SpaceUpdated', data: { spaceId, floor: null, zone: 'South' } }]);
-    spec.given([deskCreated(), withFloor]).when({ type: 'update', actor: admin, data: { spaceId, floor: '4' } }).then([]);
+    spec
+      .given([deskCreated(), withFloor])
+      .when({ type: 'update', actor: admin, data: { spaceId, floor: '4' } })
+      .then([]);
   });
 
   it('disables once; disabling again changes nothing', () => {
@@ -29,9 +32,15 @@ describe('spaces', () => {
   });
 
   it('refuses unknown spaces and anyone but an admin', () => {
-    spec.given([]).when({ type: 'update', actor: admin, data: { spaceId, name: 'X' } }).thenFails({ code: 'space.not_found' });
+    spec
+      .given([])
+      .when({ type: 'update', actor: admin, data: { spaceId, name: 'X' } })
+      .thenFails({ code: 'space.not_found' });
     spec.given([]).when({ type: 'disable', actor: admin, data: { spaceId } }).thenFails({ code: 'space.not_found' });
-    spec.given([deskCreated()]).when({ type: 'update', actor: employee, data: { spaceId, name: 'X' } }).thenFails({ code: 'auth.forbidden' });
+    spec
+      .given([deskCreated()])
+      .when({ type: 'update', actor: employee, data: { spaceId, name: 'X' } })
+      .thenFails({ code: 'auth.forbidden' });
     spec.given([deskCreated()]).when({ type: 'disable', actor: employee, data: { spaceId } }).thenFails({ code: 'auth.forbidden' });
   });
 

@@ -1,4 +1,13 @@
-import { DEFAULT_ANALYTICS_MIN_GROUP_SIZE, DEFAULT_BOOKING_VISIBILITY, accept, domainError, reject, type BookingVisibility, type Decision, type DomainEvent } from '@plass/contracts';
+import {
+  DEFAULT_ANALYTICS_MIN_GROUP_SIZE,
+  DEFAULT_BOOKING_VISIBILITY,
+  accept,
+  domainError,
+  reject,
+  type BookingVisibility,
+  type Decision,
+  type DomainEvent,
+} from '@plass/contracts';
 import { isAdmin, type Actor } from './booking-decision.js';
 
 /**

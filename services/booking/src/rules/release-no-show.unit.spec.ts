@@ -32,16 +32,31 @@ describe('ReleaseNoShow', () => {
   });
 
   it('does nothing for a booking checked in, cancelled or already released', () => {
-    spec.given(then({ type: 'BookingCheckedIn', data: { bookingId: ids.booking, spaceId: ids.space } })).when(release(end)).thenNothing();
-    spec.given(then({ type: 'BookingCancelled', data: slot })).when(release(end)).thenNothing();
-    spec.given(then({ type: 'BookingReleasedAsNoShow', data: slot })).when(release(end)).thenNothing();
+    spec
+      .given(then({ type: 'BookingCheckedIn', data: { bookingId: ids.booking, spaceId: ids.space } }))
+      .when(release(end))
+      .thenNothing();
+    spec
+      .given(then({ type: 'BookingCancelled', data: slot }))
+      .when(release(end))
+      .thenNothing();
+    spec
+      .given(then({ type: 'BookingReleasedAsNoShow', data: slot }))
+      .when(release(end))
+      .thenNothing();
   });
 
   it('does nothing when the policy turns release off', () => {
-    spec.given({ ...booked, policy: [{ type: 'BookingPolicyChanged', data: { checkInGraceMinutes: 0 } }] }).when(release(end)).thenNothing();
+    spec
+      .given({ ...booked, policy: [{ type: 'BookingPolicyChanged', data: { checkInGraceMinutes: 0 } }] })
+      .when(release(end))
+      .thenNothing();
   });
 
   it('refuses an unknown booking', () => {
-    spec.given({ ...booked, schedule: [deskCreated()] }).when(release(end)).thenFails({ code: 'booking.not_found' });
+    spec
+      .given({ ...booked, schedule: [deskCreated()] })
+      .when(release(end))
+      .thenFails({ code: 'booking.not_found' });
   });
 });

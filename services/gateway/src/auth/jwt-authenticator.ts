@@ -21,17 +21,7 @@ const Claims = z.object({
 });
 
 /** Why a token was refused, as logged: a category, never the token or a claim value. */
-export type RejectionReason =
-  | 'malformed'
-  | 'algorithm'
-  | 'no_kid'
-  | 'unknown_kid'
-  | 'signature'
-  | 'expired'
-  | 'not_yet_valid'
-  | 'issuer'
-  | 'audience'
-  | 'claims';
+export type RejectionReason = 'malformed' | 'algorithm' | 'no_kid' | 'unknown_kid' | 'signature' | 'expired' | 'not_yet_valid' | 'issuer' | 'audience' | 'claims';
 
 /** Tokens must name their key: a kid-less token would otherwise match any single published key. */
 class MissingKid extends Error {}

@@ -28,7 +28,10 @@ export function clientPrefix(address: string): string {
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((group) => group.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /**
@@ -54,7 +57,9 @@ export class LoginThrottle {
 
   /** Takes one attempt for `address` on `route`, or throws 429 `auth.rate_limited` with `Retry-After`. */
   take(route: string, address: string): void {
-    const id = createHmac('sha256', this.key).update(`${route}\n${clientPrefix(address)}`).digest('base64url');
+    const id = createHmac('sha256', this.key)
+      .update(`${route}\n${clientPrefix(address)}`)
+      .digest('base64url');
     const now = this.options.now().getTime();
     const previous = this.buckets.get(id);
     const tokens = previous ? Math.min(this.capacity, previous.tokens + (now - previous.at) * this.perMs) : this.capacity;

@@ -23,7 +23,21 @@ export function toCsv(columns: readonly string[], rows: ReadonlyArray<Record<str
 
 const wantsCsv = (accept: string | undefined) => accept !== undefined && /(^|,)\s*text\/csv/i.test(accept);
 
-const UTILIZATION_COLUMNS = ['locationId', 'key', 'start', 'bookedMinutes', 'checkedInMinutes', 'capacityMinutes', 'occupancy', 'checkInRate', 'bookings', 'cancellations', 'noShows', 'noShowRate', 'suppressed'];
+const UTILIZATION_COLUMNS = [
+  'locationId',
+  'key',
+  'start',
+  'bookedMinutes',
+  'checkedInMinutes',
+  'capacityMinutes',
+  'occupancy',
+  'checkInRate',
+  'bookings',
+  'cancellations',
+  'noShows',
+  'noShowRate',
+  'suppressed',
+];
 const HEATMAP_COLUMNS = ['locationId', 'floor', 'weekday', 'hour', 'bookedMinutes', 'capacityMinutes', 'occupancy', 'suppressed'];
 const PEAKS_COLUMNS = ['locationId', 'busiestWeekday', 'busiestHour', 'busiestHourOccupancy', 'busiestDate', 'busiestDayOccupancy', 'suppressed'];
 
@@ -48,11 +62,13 @@ const peaksCsv = ({ items }: ResponseOf<typeof GetPeaks>) =>
 /** The analysts' routes: JSON, or CSV with `Accept: text/csv`. */
 export function analyticsHandlers(bus: Pick<Bus, 'request'>): Pick<RouteHandlers, AnalyticsRouteId> {
   return {
-    getUtilization: async ({ query, ctx, accept }) =>
-      answer(await bus.request(GetUtilization, query, ctx), accept, ({ items }) => toCsv(UTILIZATION_COLUMNS, items)),
+    getUtilization: async ({ query, ctx, accept }) => answer(await bus.request(GetUtilization, query, ctx), accept, ({ items }) => toCsv(UTILIZATION_COLUMNS, items)),
     getHeatmap: async ({ query, ctx, accept }) =>
       answer(await bus.request(GetHeatmap, query, ctx), accept, ({ locationId, floor, cells }) =>
-        toCsv(HEATMAP_COLUMNS, cells.map((cell) => ({ locationId, floor, ...cell }))),
+        toCsv(
+          HEATMAP_COLUMNS,
+          cells.map((cell) => ({ locationId, floor, ...cell })),
+        ),
       ),
     getPeaks: async ({ query, ctx, accept }) => answer(await bus.request(GetPeaks, query, ctx), accept, peaksCsv),
     startAnalyticsRebuild: async ({ ctx }) => {

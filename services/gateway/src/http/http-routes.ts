@@ -111,9 +111,7 @@ export class HttpRoutes implements OnModuleInit {
   }
 
   private async authenticate(request: FastifyRequest, roles: Exclude<GatewayRouteContract['roles'], 'public'>): Promise<void> {
-    const caller = await context.with(this.telemetry.contextOf(request), () =>
-      this.authenticator.authenticate({ headers: request.headers, correlationId: request.id, roles }),
-    );
+    const caller = await context.with(this.telemetry.contextOf(request), () => this.authenticator.authenticate({ headers: request.headers, correlationId: request.id, roles }));
     const ctx = authorize(caller, roles);
     // An erased person's token outlives them by up to its lifetime: it opens nothing.
     if (ctx.actorId !== undefined && this.erased.has(ctx.tenantId, ctx.actorId)) throw new HttpProblem('privacy.subject_erased');

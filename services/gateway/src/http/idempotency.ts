@@ -87,7 +87,9 @@ export function idempotentRequest(scope: string, key: string, input: unknown): I
     resourceId: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
     sealKey: Buffer.from(hkdfSync('sha256', material, 'plass-idempotency', 'answer/v1', 32)),
     // Keyed by the client's key: a body's hash cannot be checked against guesses without it.
-    fingerprint: createHmac('sha256', material).update(JSON.stringify(input) ?? '').digest('base64url'),
+    fingerprint: createHmac('sha256', material)
+      .update(JSON.stringify(input) ?? '')
+      .digest('base64url'),
   };
 }
 

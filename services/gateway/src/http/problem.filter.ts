@@ -18,7 +18,11 @@ export function faultOf(error: unknown): { type: string; code?: string; frames?:
   return {
     type: error.name,
     ...(typeof code === 'string' ? { code } : {}),
-    frames: (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 10).map((line) => line.trim()),
+    frames: (error.stack ?? '')
+      .split('\n')
+      .filter((line) => /^\s+at /.test(line))
+      .slice(0, 10)
+      .map((line) => line.trim()),
   };
 }
 

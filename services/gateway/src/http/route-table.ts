@@ -34,14 +34,18 @@ export type GatewayRouteId = keyof typeof allRoutes;
 /** Routes limited per client address (login attempts, set-password redemptions): see `LoginThrottle`. */
 export const throttledRoutes: ReadonlySet<string> = new Set<GatewayRouteId>(['issueToken', 'refreshToken', 'setPassword']);
 
-export const routeEntries = (): [GatewayRouteId, GatewayRouteContract][] =>
-  Object.entries(allRoutes) as [GatewayRouteId, GatewayRouteContract][];
+export const routeEntries = (): [GatewayRouteId, GatewayRouteContract][] => Object.entries(allRoutes) as [GatewayRouteId, GatewayRouteContract][];
 
 /** `/v1/bookings/{id}` → `/v1/bookings/:id` */
 export const fastifyPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
 
 const pathPattern = (path: string): RegExp =>
-  new RegExp(`^${path.split(/\{\w+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
+  new RegExp(
+    `^${path
+      .split(/\{\w+\}/)
+      .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+      .join('[^/]+')}$`,
+  );
 
 const patterns = routeEntries().map(([, route]) => ({ method: route.method, pattern: pathPattern(route.path) }));
 

@@ -27,8 +27,7 @@ const securitySchemes = {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description:
-      'An access token from POST /v1/auth/token: EdDSA-signed, issuer `plass`, audience `plass-api`, keys at /.well-known/jwks.json. The tenant is always the token\'s.',
+    description: "An access token from POST /v1/auth/token: EdDSA-signed, issuer `plass`, audience `plass-api`, keys at /.well-known/jwks.json. The tenant is always the token's.",
   },
   operatorToken: {
     type: 'http',
@@ -114,14 +113,8 @@ function operation(route: GatewayRouteContract): unknown {
     summary: route.summary,
     'x-plass-roles': route.roles,
     security: securityOf(route),
-    parameters: [
-      { $ref: '#/components/parameters/RequestId' },
-      ...(route.idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
-      ...parameters(route),
-    ],
-    ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } }
-      : {}),
+    parameters: [{ $ref: '#/components/parameters/RequestId' }, ...(route.idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []), ...parameters(route)],
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } } : {}),
     responses: { [String(route.response.status)]: successResponse(route), ...problemResponses(route) },
   };
 }

@@ -11,7 +11,10 @@ type Operation = {
   security: unknown[];
   parameters: Array<{ name?: string; in?: string; $ref?: string }>;
   requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
-  responses: Record<string, { description: string; 'x-plass-problems'?: string[]; headers?: Record<string, unknown>; content?: Record<string, { schema: Record<string, unknown> }> }>;
+  responses: Record<
+    string,
+    { description: string; 'x-plass-problems'?: string[]; headers?: Record<string, unknown>; content?: Record<string, { schema: Record<string, unknown> }> }
+  >;
 };
 
 const document = buildOpenApi(allRoutes);

@@ -179,7 +179,11 @@ export class BookingStub {
     });
     this.answer(ListSpaceBookings, ({ spaceId, ...window }, ctx) => {
       this.find(this.spaces, ctx, spaceId, 'space.not_found');
-      return { items: this.ofTenant(this.bookings, ctx).filter((b) => b.spaceId === spaceId && overlaps(b, window)).map(slotOf) };
+      return {
+        items: this.ofTenant(this.bookings, ctx)
+          .filter((b) => b.spaceId === spaceId && overlaps(b, window))
+          .map(slotOf),
+      };
     });
   }
 
@@ -224,7 +228,9 @@ export class BookingStub {
     });
     this.answer(GetBooking, ({ bookingId }, ctx) => this.read(this.find(this.bookings, ctx, bookingId, 'booking.not_found')));
     this.answer(ListMyBookings, (window, ctx) => ({
-      items: this.ofTenant(this.bookings, ctx).filter((b) => b.bookedBy === ctx.actorId && overlaps(b, window)).map((b) => this.read(b)),
+      items: this.ofTenant(this.bookings, ctx)
+        .filter((b) => b.bookedBy === ctx.actorId && overlaps(b, window))
+        .map((b) => this.read(b)),
     }));
     this.answer(CancelBooking, ({ bookingId }, ctx) => {
       const booking = this.find(this.bookings, ctx, bookingId, 'booking.not_found');

@@ -45,9 +45,7 @@ export class EmailIndexStore {
   ) {
     db.exec(SCHEMA);
     this.select = db.prepare('SELECT user_id, confirmed, reserved_at FROM email_index WHERE tenant_id = ? AND blind_index = ?');
-    this.insert = db.prepare(
-      'INSERT INTO email_index (tenant_id, blind_index, user_id, confirmed, reserved_at) VALUES (?, ?, ?, 0, ?) ON CONFLICT DO NOTHING',
-    );
+    this.insert = db.prepare('INSERT INTO email_index (tenant_id, blind_index, user_id, confirmed, reserved_at) VALUES (?, ?, ?, 0, ?) ON CONFLICT DO NOTHING');
     this.staleAfterMs = options.staleAfterMs ?? 60_000;
   }
 
@@ -63,9 +61,7 @@ export class EmailIndexStore {
         this.confirm(tenantId, blindIndex, holder.user_id);
         return false;
       }
-      this.db
-        .prepare('DELETE FROM email_index WHERE tenant_id = ? AND blind_index = ? AND user_id = ? AND confirmed = 0')
-        .run(tenantId, blindIndex, holder.user_id);
+      this.db.prepare('DELETE FROM email_index WHERE tenant_id = ? AND blind_index = ? AND user_id = ? AND confirmed = 0').run(tenantId, blindIndex, holder.user_id);
     }
   }
 
@@ -79,9 +75,7 @@ export class EmailIndexStore {
       this.confirm(tenantId, blindIndex, userId);
       return;
     }
-    this.db
-      .prepare('DELETE FROM email_index WHERE tenant_id = ? AND blind_index = ? AND user_id = ? AND confirmed = 0')
-      .run(tenantId, blindIndex, userId);
+    this.db.prepare('DELETE FROM email_index WHERE tenant_id = ? AND blind_index = ? AND user_id = ? AND confirmed = 0').run(tenantId, blindIndex, userId);
   }
 
   /** The user holding the address, reserved or confirmed: the caller checks the user's stream anyway. */
@@ -92,9 +86,7 @@ export class EmailIndexStore {
   /** After an e-mail correction: the user's other addresses are free again. Answers the removed indexes. */
   retainOnly(tenantId: string, userId: string, blindIndex: string): string[] {
     return this.db
-      .prepare<[string, string, string], { blind_index: string }>(
-        'DELETE FROM email_index WHERE tenant_id = ? AND user_id = ? AND blind_index <> ? RETURNING blind_index',
-      )
+      .prepare<[string, string, string], { blind_index: string }>('DELETE FROM email_index WHERE tenant_id = ? AND user_id = ? AND blind_index <> ? RETURNING blind_index')
       .all(tenantId, userId, blindIndex)
       .map((row) => row.blind_index);
   }

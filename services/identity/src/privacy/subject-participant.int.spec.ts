@@ -14,19 +14,7 @@ import {
   forgetSubject,
 } from '@plass/contracts';
 import { scanForPlaintext, waitFor } from '@plass/testing';
-import {
-  PASSWORD,
-  createTenant,
-  failure,
-  login,
-  operator,
-  privacyService,
-  query,
-  register,
-  startHarness,
-  type Harness,
-  type TestTenant,
-} from '../test-support/harness.js';
+import { PASSWORD, createTenant, failure, login, operator, privacyService, query, register, startHarness, type Harness, type TestTenant } from '../test-support/harness.js';
 
 const ExportSubject = exportSubject('identity');
 const ForgetSubject = forgetSubject('identity');
@@ -40,8 +28,7 @@ describe('identity as a participant in erasure and export', () => {
   const officer = () => privacyService(fjord.tenantId);
 
   const refresh = (refreshToken: string) => h.client.request(RefreshToken, { refreshToken }, operator());
-  const familiesOf = (userId: string) =>
-    query<{ revoked_at: number | null }>(h, 'credentials.db', 'SELECT revoked_at FROM refresh_families WHERE user_id = ?', userId);
+  const familiesOf = (userId: string) => query<{ revoked_at: number | null }>(h, 'credentials.db', 'SELECT revoked_at FROM refresh_families WHERE user_id = ?', userId);
   /** Destroys the subject's keys in the vault and waits until identity reads them as gone. */
   const destroyKeys = async (userId: string) => {
     await h.client.request(DestroySubjectKeys, { subjectId: userId }, fjord.admin);
@@ -138,8 +125,7 @@ describe('identity as a participant in erasure and export', () => {
     const erased = { email: 'erase.me@fjord.example', displayName: 'Erase Me' };
     let id: string;
     let refreshToken: string;
-    const failuresInTenant = () =>
-      query<{ n: number }>(h, 'credentials.db', 'SELECT count(*) AS n FROM login_failures WHERE tenant_id = ?', fjord.tenantId)[0]!.n;
+    const failuresInTenant = () => query<{ n: number }>(h, 'credentials.db', 'SELECT count(*) AS n FROM login_failures WHERE tenant_id = ?', fjord.tenantId)[0]!.n;
 
     beforeAll(async () => {
       ({ id } = await register(h, fjord, erased));
@@ -169,7 +155,11 @@ describe('identity as a participant in erasure and export', () => {
     });
 
     it('lets login with the erased address fail like an unknown one, and frees the address', async () => {
-      const refusal = (email: string) => login(h, fjord.tenantId, email).then(() => 'logged in', (error: { error: unknown }) => error.error);
+      const refusal = (email: string) =>
+        login(h, fjord.tenantId, email).then(
+          () => 'logged in',
+          (error: { error: unknown }) => error.error,
+        );
       const asErased = await refusal(erased.email);
       expect(asErased).toMatchObject({ code: 'auth.invalid_credentials' });
       expect(asErased).toEqual(await refusal('never.registered@fjord.example'));
@@ -183,9 +173,7 @@ describe('identity as a participant in erasure and export', () => {
       expect((await h.client.request(ListUsers, { limit: 100 }, fjord.admin)).items).toContainEqual(view);
       const { sections } = await h.client.request(ExportSubject, { subjectId: id }, officer());
       expect(sections.profile).toEqual({ ...view, bookingVisibility: null, createdAt: expect.any(String) });
-      await expect(h.client.request(CorrectUser, { userId: id, displayName: 'Back Again' }, fjord.admin)).rejects.toMatchObject(
-        failure('user.deactivated'),
-      );
+      await expect(h.client.request(CorrectUser, { userId: id, displayName: 'Back Again' }, fjord.admin)).rejects.toMatchObject(failure('user.deactivated'));
     });
   });
 

@@ -1,12 +1,4 @@
-import {
-  DomainFailure,
-  domainError,
-  type RequestContext,
-  type ResponseOf,
-  type exportSubject,
-  type forgetSubject,
-  type LookupSubject,
-} from '@plass/contracts';
+import { DomainFailure, domainError, type RequestContext, type ResponseOf, type exportSubject, type forgetSubject, type LookupSubject } from '@plass/contracts';
 import type { EventStore } from '@plass/eventstore';
 import type { Shredder } from '@plass/shredder';
 import type { EmailIndexStore } from '../credentials/email-index-store.js';
@@ -50,9 +42,7 @@ export class SubjectParticipant {
 
   /** Deactivates the user (as DeactivateUser does) and revokes every refresh and set-password token they hold. */
   async deactivate(subjectId: string, ctx: RequestContext): Promise<{ deactivated: boolean }> {
-    const { changed } = await runUserCommandCycle(this.deps, ctx, subjectId, (user) =>
-      decided(decideUser({ type: 'DeactivateSubject', data: { userId: subjectId } }, user)),
-    );
+    const { changed } = await runUserCommandCycle(this.deps, ctx, subjectId, (user) => decided(decideUser({ type: 'DeactivateSubject', data: { userId: subjectId } }, user)));
     this.deps.refreshTokens.revokeUser(ctx.tenantId, subjectId);
     this.deps.passwordTokens.revokeUser(ctx.tenantId, subjectId);
     return { deactivated: changed };

@@ -91,8 +91,7 @@ export const privacyService = (tenantId: string, roles: RequestContext['roles'] 
   correlationId: randomUUID(),
 });
 
-export const login = (h: Harness, tenantId: string, email: string, password = PASSWORD) =>
-  h.client.request(IssueToken, { tenantId, email, password }, operator());
+export const login = (h: Harness, tenantId: string, email: string, password = PASSWORD) => h.client.request(IssueToken, { tenantId, email, password }, operator());
 
 /** Reads one of identity's SQLite files beside the running service, as an auditor would. */
 export function query<T>(h: Harness, file: 'events.db' | 'credentials.db', sql: string, ...params: unknown[]): T[] {

@@ -57,9 +57,7 @@ export class PasswordTokenStore {
     const expiresAt = now + this.ttlMs;
     this.db.transaction(() => {
       this.prune(now);
-      this.db
-        .prepare('INSERT INTO password_tokens (token_hash, tenant_id, user_id, expires_at) VALUES (?, ?, ?, ?)')
-        .run(hashOf(token), tenantId, userId, expiresAt);
+      this.db.prepare('INSERT INTO password_tokens (token_hash, tenant_id, user_id, expires_at) VALUES (?, ?, ?, ?)').run(hashOf(token), tenantId, userId, expiresAt);
     })();
     return { token, expiresAt: new Date(expiresAt) };
   }

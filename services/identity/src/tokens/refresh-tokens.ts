@@ -24,9 +24,7 @@ export interface RefreshTokenOptions {
   ttlMs?: number;
 }
 
-export type Redeemed =
-  | { ok: true; tenantId: string; userId: string; familyId: string }
-  | { ok: false; reason: 'unknown' | 'expired' | 'reused' | 'revoked' };
+export type Redeemed = { ok: true; tenantId: string; userId: string; familyId: string } | { ok: false; reason: 'unknown' | 'expired' | 'reused' | 'revoked' };
 
 const PRUNE_EVERY_MS = 60_000;
 
@@ -102,9 +100,7 @@ export class RefreshTokenStore {
   /** On erasure: the user's refresh tokens stop working and their rows go. */
   forgetUser(tenantId: string, userId: string): void {
     this.db.transaction(() => {
-      this.db
-        .prepare('DELETE FROM refresh_tokens WHERE family_id IN (SELECT family_id FROM refresh_families WHERE tenant_id = ? AND user_id = ?)')
-        .run(tenantId, userId);
+      this.db.prepare('DELETE FROM refresh_tokens WHERE family_id IN (SELECT family_id FROM refresh_families WHERE tenant_id = ? AND user_id = ?)').run(tenantId, userId);
       this.db.prepare('DELETE FROM refresh_families WHERE tenant_id = ? AND user_id = ?').run(tenantId, userId);
     })();
   }

@@ -63,9 +63,7 @@ export class SigningKeyRing {
     db.exec(SCHEMA);
     const retire = db.prepare<[number, string]>('UPDATE signing_keys SET retired_at = ? WHERE kid = ?');
     const activate = db.prepare<[number, string]>('UPDATE signing_keys SET activated_at = ? WHERE kid = ?');
-    const insert = db.prepare<[string, string, Buffer, number]>(
-      'INSERT INTO signing_keys (kid, public_jwk, private_key, created_at) VALUES (?, ?, ?, ?)',
-    );
+    const insert = db.prepare<[string, string, Buffer, number]>('INSERT INTO signing_keys (kid, public_jwk, private_key, created_at) VALUES (?, ?, ?, ?)');
     const addNext = (now: number): Row => {
       const row = this.generate(now);
       insert.run(row.kid, row.public_jwk, row.private_key, row.created_at);
@@ -101,9 +99,7 @@ export class SigningKeyRing {
   /** The current key first, then the next, then retired keys whose tokens may still be valid; older ones are deleted. */
   publicKeys(): Jwk[] {
     const cutoff = this.options.now().getTime() - this.options.publishRetiredForMs;
-    const expired = this.db
-      .prepare<[number], { kid: string }>('DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at <= ? RETURNING kid')
-      .all(cutoff);
+    const expired = this.db.prepare<[number], { kid: string }>('DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at <= ? RETURNING kid').all(cutoff);
     for (const { kid } of expired) this.unwrapped.delete(kid);
     return this.db
       .prepare<[], { public_jwk: string }>(

@@ -1,19 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ChangeUserRole, CorrectUser, DeactivateUser, GetMe, GetUser, RegisterUser, UpdateMe, exportSubject, type RequestOf } from '@plass/contracts';
 import { scanForPlaintext, waitFor } from '@plass/testing';
-import {
-  PASSWORD,
-  as,
-  createTenant,
-  failure,
-  login,
-  privacyService,
-  query,
-  register,
-  startHarness,
-  type Harness,
-  type TestTenant,
-} from '../test-support/harness.js';
+import { PASSWORD, as, createTenant, failure, login, privacyService, query, register, startHarness, type Harness, type TestTenant } from '../test-support/harness.js';
 
 const ExportSubject = exportSubject('identity');
 
@@ -28,8 +16,7 @@ describe('rectification (GDPR Art. 16) over NATS', () => {
     return p;
   };
 
-  const correct = (userId: string, changes: Omit<RequestOf<typeof CorrectUser>, 'userId'>) =>
-    h.client.request(CorrectUser, { userId, ...changes }, fjord.admin);
+  const correct = (userId: string, changes: Omit<RequestOf<typeof CorrectUser>, 'userId'>) => h.client.request(CorrectUser, { userId, ...changes }, fjord.admin);
 
   beforeAll(async () => {
     h = await startHarness();
@@ -57,12 +44,7 @@ describe('rectification (GDPR Art. 16) over NATS', () => {
   it('records a correction as events holding only what changed, personal fields sealed', async () => {
     const { id } = await register(h, fjord, person('sealed', 'Sealed Person'));
     await correct(id, { email: person('sealed.new', 'unused').email, role: 'admin' });
-    const rows = query<{ type: string; data: string }>(
-      h,
-      'events.db',
-      'SELECT type, data FROM events WHERE stream_id = ? ORDER BY revision',
-      `user-${fjord.tenantId}-${id}`,
-    );
+    const rows = query<{ type: string; data: string }>(h, 'events.db', 'SELECT type, data FROM events WHERE stream_id = ? ORDER BY revision', `user-${fjord.tenantId}-${id}`);
     expect(rows.map((row) => row.type)).toEqual(['UserRegistered', 'UserRoleChanged', 'UserProfileChanged']);
     const changed = JSON.parse(rows[2]!.data) as Record<string, unknown>;
     expect(Object.keys(changed).sort()).toEqual(['email', 'userId']);
@@ -131,9 +113,7 @@ describe('rectification (GDPR Art. 16) over NATS', () => {
   it('still serves ChangeUserRole, as a correction of the role', async () => {
     const { id } = await register(h, fjord, person('role.only', 'Role Only'));
     expect(await h.client.request(ChangeUserRole, { userId: id, role: 'analyst' }, fjord.admin)).toMatchObject({ id, role: 'analyst' });
-    await expect(h.client.request(ChangeUserRole, { userId: id, role: 'admin' }, as(fjord.tenantId, id, 'analyst'))).rejects.toMatchObject(
-      failure('auth.forbidden'),
-    );
+    await expect(h.client.request(ChangeUserRole, { userId: id, role: 'admin' }, as(fjord.tenantId, id, 'analyst'))).rejects.toMatchObject(failure('auth.forbidden'));
   });
 
   it('exports the corrected values', async () => {

@@ -29,7 +29,10 @@ describe('RegisterUser', () => {
 
   it('is for admins only', () => {
     spec.given([]).when({ type: 'RegisterUser', data: profile, actor: employee }).thenFails({ code: 'auth.forbidden' });
-    spec.given([]).when({ type: 'RegisterUser', data: profile, actor: { roles: ['operator'] } }).thenFails({ code: 'auth.forbidden' });
+    spec
+      .given([])
+      .when({ type: 'RegisterUser', data: profile, actor: { roles: ['operator'] } })
+      .thenFails({ code: 'auth.forbidden' });
   });
 
   it('never registers the same user id twice', () => {
@@ -60,17 +63,29 @@ describe('CorrectUser', () => {
   });
 
   it('records nothing when the role is already the asked one and nothing else is given', () => {
-    spec.given([registered]).when({ type: 'CorrectUser', data: { userId, role: 'employee' }, actor: admin }).then([]);
+    spec
+      .given([registered])
+      .when({ type: 'CorrectUser', data: { userId, role: 'employee' }, actor: admin })
+      .then([]);
     spec.given([registered]).when({ type: 'CorrectUser', data: { userId }, actor: admin }).then([]);
   });
 
   it('is for admins only', () => {
-    spec.given([registered]).when({ type: 'CorrectUser', data: { userId, role: 'admin' }, actor: self }).thenFails({ code: 'auth.forbidden' });
-    spec.given([registered]).when({ type: 'CorrectUser', data: { userId, email: 'me@example.com' }, actor: self }).thenFails({ code: 'auth.forbidden' });
+    spec
+      .given([registered])
+      .when({ type: 'CorrectUser', data: { userId, role: 'admin' }, actor: self })
+      .thenFails({ code: 'auth.forbidden' });
+    spec
+      .given([registered])
+      .when({ type: 'CorrectUser', data: { userId, email: 'me@example.com' }, actor: self })
+      .thenFails({ code: 'auth.forbidden' });
   });
 
   it('refuses unknown and deactivated users', () => {
-    spec.given([]).when({ type: 'CorrectUser', data: { userId, role: 'admin' }, actor: admin }).thenFails({ code: 'user.not_found' });
+    spec
+      .given([])
+      .when({ type: 'CorrectUser', data: { userId, role: 'admin' }, actor: admin })
+      .thenFails({ code: 'user.not_found' });
     spec
       .given([registered, deactivated])
       .when({ type: 'CorrectUser', data: { userId, displayName: 'Ola N.' }, actor: admin })
@@ -107,7 +122,10 @@ describe('SetPassword', () => {
   });
 
   it('refuses a user who has a password, by registration or set before', () => {
-    spec.given([{ type: 'UserRegistered', data: { ...profile, passwordHash: 'scrypt$x' } }]).when(set).thenFails({ code: 'user.password_already_set' });
+    spec
+      .given([{ type: 'UserRegistered', data: { ...profile, passwordHash: 'scrypt$x' } }])
+      .when(set)
+      .thenFails({ code: 'user.password_already_set' });
     spec.given([registered, changed]).when(set).thenFails({ code: 'user.password_already_set' });
   });
 
@@ -133,7 +151,10 @@ describe('UpdateProfile', () => {
   });
 
   it('records nothing when nothing changes', () => {
-    spec.given([registered]).when({ type: 'UpdateProfile', data: { userId, locale: 'nb' }, actor: self }).then([]);
+    spec
+      .given([registered])
+      .when({ type: 'UpdateProfile', data: { userId, locale: 'nb' }, actor: self })
+      .then([]);
     spec
       .given([registered, { type: 'UserProfileChanged', data: { userId, locale: 'de', bookingVisibility: 'hidden' } }])
       .when({ type: 'UpdateProfile', data: { userId, locale: 'de', bookingVisibility: 'hidden' }, actor: self })
@@ -141,7 +162,10 @@ describe('UpdateProfile', () => {
   });
 
   it('is for the user themselves, even an admin may not change another profile', () => {
-    spec.given([registered]).when({ type: 'UpdateProfile', data: { userId, locale: 'de' }, actor: admin }).thenFails({ code: 'auth.forbidden' });
+    spec
+      .given([registered])
+      .when({ type: 'UpdateProfile', data: { userId, locale: 'de' }, actor: admin })
+      .thenFails({ code: 'auth.forbidden' });
   });
 
   it('refuses a deactivated user', () => {

@@ -3,9 +3,7 @@ import type { DomainEvent, Locale, Role } from '@plass/contracts';
 type Visibility = 'visible' | 'hidden';
 
 /** What the deciders need of a user: clear fields only, so a stream folds without any key. */
-export type User =
-  | { status: 'none' }
-  | { status: 'active' | 'deactivated'; id: string; role: Role; locale: Locale; hasPassword: boolean; bookingVisibility?: Visibility };
+export type User = { status: 'none' } | { status: 'active' | 'deactivated'; id: string; role: Role; locale: Locale; hasPassword: boolean; bookingVisibility?: Visibility };
 
 export const initialUser: User = { status: 'none' };
 

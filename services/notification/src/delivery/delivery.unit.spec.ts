@@ -6,9 +6,7 @@ import { SmtpConfigError, parseSmtpConfig } from './smtp-config.js';
 
 describe('SMTP settings', () => {
   it('read both providers, their TLS mode and credentials', () => {
-    expect(
-      parseSmtpConfig({ PLASS_SMTP_PRIMARY_URL: 'smtps://mailer%40acme:p%40ss@smtp.acme.example', PLASS_SMTP_SECONDARY_URL: 'smtp://backup.example:2525' }),
-    ).toEqual({
+    expect(parseSmtpConfig({ PLASS_SMTP_PRIMARY_URL: 'smtps://mailer%40acme:p%40ss@smtp.acme.example', PLASS_SMTP_SECONDARY_URL: 'smtp://backup.example:2525' })).toEqual({
       primary: { name: 'primary', host: 'smtp.acme.example', port: 465, secure: true, requireTls: false, auth: { user: 'mailer@acme', pass: 'p@ss' } },
       secondary: { name: 'secondary', host: 'backup.example', port: 2525, secure: false, requireTls: true },
     });

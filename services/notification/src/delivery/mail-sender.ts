@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { CircuitBreaker, type BreakerOptions, type BreakerState } from './circuit-breaker.js';
 import type { SmtpConfig, SmtpEndpoint } from './smtp-config.js';
 
@@ -21,9 +22,7 @@ export interface OutgoingMail {
 export type Provider = SmtpEndpoint['name'];
 
 export type SendOutcome =
-  | { status: 'sent'; provider: Provider }
-  | { status: 'retry'; reason: string }
-  | { status: 'failed'; provider: Provider; code: number | string; reason: string };
+  { status: 'sent'; provider: Provider } | { status: 'retry'; reason: string } | { status: 'failed'; provider: Provider; code: number | string; reason: string };
 
 export interface MailSenderOptions {
   now: () => number;
@@ -66,7 +65,7 @@ function classify(error: unknown): Failure {
 export const SENDS_IN_FLIGHT = 4;
 
 export class MailSender {
-  private readonly transports = new Map<Provider, Transporter>();
+  private readonly transports = new Map<Provider, Transporter<SMTPPool.SentMessageInfo>>();
   private readonly breaker: CircuitBreaker;
 
   constructor(
@@ -77,25 +76,23 @@ export class MailSender {
     const timeout = options.timeoutMs ?? 20_000;
     for (const endpoint of [config.primary, config.secondary]) {
       if (!endpoint) continue;
-      this.transports.set(
-        endpoint.name,
-        nodemailer.createTransport({
-          host: endpoint.host,
-          port: endpoint.port,
-          secure: endpoint.secure,
-          requireTLS: endpoint.requireTls,
-          ...(endpoint.auth ? { auth: endpoint.auth } : {}),
-          connectionTimeout: timeout,
-          greetingTimeout: timeout,
-          socketTimeout: timeout,
-          disableFileAccess: true,
-          disableUrlAccess: true,
-          // Connections are kept and reused: one SMTP handshake per connection, not per mail.
-          pool: true,
-          maxConnections: SENDS_IN_FLIGHT,
-          maxMessages: 500,
-        }),
-      );
+      const transport: SMTPPool.Options = {
+        host: endpoint.host,
+        port: endpoint.port,
+        secure: endpoint.secure,
+        requireTLS: endpoint.requireTls,
+        ...(endpoint.auth ? { auth: endpoint.auth } : {}),
+        connectionTimeout: timeout,
+        greetingTimeout: timeout,
+        socketTimeout: timeout,
+        disableFileAccess: true,
+        disableUrlAccess: true,
+        // Connections are kept and reused: one SMTP handshake per connection, not per mail.
+        pool: true,
+        maxConnections: SENDS_IN_FLIGHT,
+        maxMessages: 500,
+      };
+      this.transports.set(endpoint.name, nodemailer.createTransport(transport));
     }
   }
 

@@ -25,7 +25,10 @@ export async function startMailSink(options: { port?: number; logger: Logger }):
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const subject = header(raw, 'Subject');
-        options.logger.info({ messageId: header(raw, 'Message-ID'), subject, bytes: raw.length, to: '<redacted>' }, 'would send a mail (embedded sink: set PLASS_SMTP_PRIMARY_URL to deliver)');
+        options.logger.info(
+          { messageId: header(raw, 'Message-ID'), subject, bytes: raw.length, to: '<redacted>' },
+          'would send a mail (embedded sink: set PLASS_SMTP_PRIMARY_URL to deliver)',
+        );
         callback();
       });
     },

@@ -46,9 +46,7 @@ export function bookingCalendar(options: CalendarEntry): string {
     status: options.method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     organizer: person(options.organizer),
     // Accepted and no RSVP: the booking is already made, so no client should ask the booker to reply to a no-reply sender.
-    attendees: options.attendee
-      ? [{ ...person(options.attendee), role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.ACCEPTED, rsvp: false }]
-      : [],
+    attendees: options.attendee ? [{ ...person(options.attendee), role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.ACCEPTED, rsvp: false }] : [],
     x: [['X-PLASS-TZID', options.timeZone]],
   });
   return calendar.toString();

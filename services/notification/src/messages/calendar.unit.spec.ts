@@ -5,7 +5,7 @@ import { bookingCalendar, calendarUid, renderMessage, type CalendarEntry, type M
 
 /** The entry as an independent parser reads it. */
 function read(content: string) {
-  const calendar = new ICAL.Component(ICAL.parse(content));
+  const calendar = ICAL.Component.fromString(content);
   const [event, ...more] = calendar.getAllSubcomponents('vevent');
   if (!event || more.length > 0) throw new Error('expected exactly one VEVENT');
   const time = (name: string) => {
@@ -14,7 +14,9 @@ function read(content: string) {
   };
   const person = (name: string) => {
     const property = event.getFirstProperty(name);
-    return property ? { address: String(property.getFirstValue()).replace(/^mailto:/i, 'mailto:'), cn: property.getParameter('cn'), partstat: property.getParameter('partstat') } : undefined;
+    return property
+      ? { address: String(property.getFirstValue()).replace(/^mailto:/i, 'mailto:'), cn: property.getParameter('cn'), partstat: property.getParameter('partstat') }
+      : undefined;
   };
   return {
     method: calendar.getFirstPropertyValue('method'),
@@ -69,7 +71,15 @@ describe('the calendar part', () => {
     const calendar = calendarOf(kind)!;
     expect(calendar.method).toBe('CANCEL');
     const cancel = read(calendar.content);
-    expect(cancel).toMatchObject({ method: 'CANCEL', uid: request.uid, status: 'CANCELLED', start: request.start, end: request.end, organizer: request.organizer, attendee: request.attendee });
+    expect(cancel).toMatchObject({
+      method: 'CANCEL',
+      uid: request.uid,
+      status: 'CANCELLED',
+      start: request.start,
+      end: request.end,
+      organizer: request.organizer,
+      attendee: request.attendee,
+    });
     expect(cancel.sequence).toBeGreaterThan(request.sequence);
   });
 

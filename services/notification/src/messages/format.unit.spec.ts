@@ -31,7 +31,9 @@ describe('a booking’s time range', () => {
   });
 
   it('names both days when it runs past midnight', () => {
-    expect(formatRange('en', 'Europe/Oslo', '2026-12-08T20:00:00Z', '2026-12-09T06:00:00Z')).toBe('Tuesday, 8 December 2026 at 21:00\u2009–\u2009Wednesday, 9 December 2026 at 07:00 (Europe/Oslo)');
+    expect(formatRange('en', 'Europe/Oslo', '2026-12-08T20:00:00Z', '2026-12-09T06:00:00Z')).toBe(
+      'Tuesday, 8 December 2026 at 21:00\u2009–\u2009Wednesday, 9 December 2026 at 07:00 (Europe/Oslo)',
+    );
   });
 
   it('refuses what is not an instant', () => {

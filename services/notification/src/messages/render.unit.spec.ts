@@ -3,9 +3,7 @@ import { booking, invitation, message } from './test-fixtures.js';
 import { LOCALES, MAIL_KINDS, messages, renderMessage, type BookingFacts, type MessageInput } from './index.js';
 
 const leaves = (tree: object, prefix = ''): Array<[string, string]> =>
-  Object.entries(tree).flatMap(([key, value]): Array<[string, string]> =>
-    typeof value === 'string' ? [[`${prefix}${key}`, value]] : leaves(value as object, `${prefix}${key}.`),
-  );
+  Object.entries(tree).flatMap(([key, value]): Array<[string, string]> => (typeof value === 'string' ? [[`${prefix}${key}`, value]] : leaves(value as object, `${prefix}${key}.`)));
 
 /** Keys the locale lacks and keys only it has, against English. */
 function keyDiff(english: object, other: object): { missing: string[]; extra: string[] } {

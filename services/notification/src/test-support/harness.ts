@@ -61,7 +61,14 @@ export async function startNotificationHarness(): Promise<NotificationHarness> {
     erasureParticipants: ['identity', 'booking', 'notification'],
   });
   const identity = await startIdentityService({ natsUrl: nats.url, dataDir: dir.path, identityKey: randomBytes(32), logger: logger('identity'), now: () => clock.now });
-  const booking = await startBookingService({ natsUrl: nats.url, dataDir: dir.path, logger: logger('booking'), now: () => clock.now, noShowEveryMs: 3_600_000, retentionEveryMs: 3_600_000 });
+  const booking = await startBookingService({
+    natsUrl: nats.url,
+    dataDir: dir.path,
+    logger: logger('booking'),
+    now: () => clock.now,
+    noShowEveryMs: 3_600_000,
+    retentionEveryMs: 3_600_000,
+  });
   const primary = await startTestSmtp('primary');
   const secondary = await startTestSmtp('secondary');
   const smtp = parseSmtpConfig({ PLASS_SMTP_PRIMARY_URL: `smtp://127.0.0.1:${primary.port}`, PLASS_SMTP_SECONDARY_URL: `smtp://127.0.0.1:${secondary.port}` })!;

@@ -77,4 +77,3 @@ export async function startTestSmtp(provider: 'primary' | 'secondary', port?: nu
     });
   return state;
 }
-

@@ -12,5 +12,4 @@ export function dueDateOf(requestedAt: string): string {
 }
 
 /** Pending past its due date. */
-export const isOverdue = (request: { status: string; dueAt: string }, now: Date): boolean =>
-  request.status === 'pending' && now.getTime() > Date.parse(request.dueAt);
+export const isOverdue = (request: { status: string; dueAt: string }, now: Date): boolean => request.status === 'pending' && now.getTime() > Date.parse(request.dueAt);

@@ -71,12 +71,7 @@ export function decideRequestErasure(command: RequestErasure, state: ErasureStat
 export const receiptServices = (participants: readonly string[]): string[] => [...new Set([...participants, 'privacy'])];
 
 export type SagaStep =
-  | { kind: 'deactivate_user' }
-  | { kind: 'cancel_bookings' }
-  | { kind: 'destroy_keys' }
-  | { kind: 'collect_receipts'; services: string[] }
-  | { kind: 'complete' }
-  | { kind: 'none' };
+  { kind: 'deactivate_user' } | { kind: 'cancel_bookings' } | { kind: 'destroy_keys' } | { kind: 'collect_receipts'; services: string[] } | { kind: 'complete' } | { kind: 'none' };
 
 /**
  * What the erasure saga does next, from what it has recorded: the user (if identity takes part),

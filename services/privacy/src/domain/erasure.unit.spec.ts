@@ -89,17 +89,33 @@ describe('the erasure saga', () => {
   });
 
   it('records each step and receipt once, so a resumed saga repeats nothing', () => {
-    progressSpec.given([requested]).when({ kind: 'steps', completed: [{ step: 'bookings_cancelled', count: 2 }], now: t1 }).then([step('bookings_cancelled', 2)]);
-    progressSpec.given([requested, step('bookings_cancelled', 2)]).when({ kind: 'steps', completed: [{ step: 'bookings_cancelled', count: 0 }], now: t1 }).then([]);
+    progressSpec
+      .given([requested])
+      .when({ kind: 'steps', completed: [{ step: 'bookings_cancelled', count: 2 }], now: t1 })
+      .then([step('bookings_cancelled', 2)]);
+    progressSpec
+      .given([requested, step('bookings_cancelled', 2)])
+      .when({ kind: 'steps', completed: [{ step: 'bookings_cancelled', count: 0 }], now: t1 })
+      .then([]);
     progressSpec
       .given([requested, receipt('booking')])
-      .when({ kind: 'receipts', receipts: [{ service: 'booking', acknowledgedAt: t1 }, { service: 'identity', acknowledgedAt: t1 }], now: t1 })
+      .when({
+        kind: 'receipts',
+        receipts: [
+          { service: 'booking', acknowledgedAt: t1 },
+          { service: 'identity', acknowledgedAt: t1 },
+        ],
+        now: t1,
+      })
       .then([receipt('identity')]);
   });
 
   it('is refused by a legal hold placed while it is pending, with the hold’s reason (Art. 17(3))', () => {
     const refused: Recorded = { type: 'ErasureRefused', data: { requestId, reason: 'litigation', holdId, refusedAt: t1 }, at: t1 };
-    progressSpec.given([requested, step('user_deactivated'), step('bookings_cancelled', 2)]).when({ kind: 'refuse', hold, now: t1 }).then([refused]);
+    progressSpec
+      .given([requested, step('user_deactivated'), step('bookings_cancelled', 2)])
+      .when({ kind: 'refuse', hold, now: t1 })
+      .then([refused]);
     expect(nextErasureStep(fold([requested, step('user_deactivated'), refused]), participants)).toEqual({ kind: 'none' });
     progressSpec.given([requested, refused]).when({ kind: 'refuse', hold, now: t1 }).then([]);
   });
@@ -112,11 +128,25 @@ describe('the erasure saga', () => {
   });
 
   it('completes only once every receipt is in, and only once', () => {
-    const before = [requested, step('bookings_cancelled', 0), step('user_deactivated'), step('keys_destroyed', 1), step('erasure_broadcast'), receipt('identity'), receipt('privacy')];
+    const before = [
+      requested,
+      step('bookings_cancelled', 0),
+      step('user_deactivated'),
+      step('keys_destroyed', 1),
+      step('erasure_broadcast'),
+      receipt('identity'),
+      receipt('privacy'),
+    ];
     progressSpec.given(before).when({ kind: 'complete', participants, now: t1 }).then([]);
     const completed: Recorded = { type: 'ErasureCompleted', data: { requestId, subjectId, completedAt: t1 }, at: t1 };
-    progressSpec.given([...before, receipt('booking')]).when({ kind: 'complete', participants, now: t1 }).then([completed]);
-    progressSpec.given([...before, receipt('booking'), completed]).when({ kind: 'complete', participants, now: t1 }).then([]);
+    progressSpec
+      .given([...before, receipt('booking')])
+      .when({ kind: 'complete', participants, now: t1 })
+      .then([completed]);
+    progressSpec
+      .given([...before, receipt('booking'), completed])
+      .when({ kind: 'complete', participants, now: t1 })
+      .then([]);
   });
 
   it('shows status, receipts, due date and whether it is overdue', () => {

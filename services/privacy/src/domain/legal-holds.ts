@@ -77,8 +77,7 @@ export const holdsInForce = (state: HoldsState, now: string): ActiveHold[] =>
     .sort((a, b) => a.placedAt.localeCompare(b.placedAt) || a.id.localeCompare(b.id));
 
 /** The subject's holds in force at `now`, oldest first. */
-export const holdsOn = (state: HoldsState, subjectId: string, now: string): ActiveHold[] =>
-  holdsInForce(state, now).filter((hold) => hold.subjectId === subjectId);
+export const holdsOn = (state: HoldsState, subjectId: string, now: string): ActiveHold[] => holdsInForce(state, now).filter((hold) => hold.subjectId === subjectId);
 
 /** Everyone a hold in force protects at `now`: retention must not destroy their keys either. */
 export const heldSubjects = (state: HoldsState, now: string): string[] => [...new Set(holdsInForce(state, now).map((hold) => hold.subjectId))].sort();

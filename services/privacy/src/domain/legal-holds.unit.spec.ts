@@ -20,14 +20,28 @@ const spec = deciderSpec<HoldCommand, Recorded, HoldsState, { code: string }>({
 
 describe('legal holds', () => {
   it('places a hold with its reason and reference', () => {
-    spec.given([]).when({ place: { holdId, subjectId, reason: 'litigation', reference: '2030/7', placedBy: officer, now: t0 } }).then([placed]);
-    expect(holdsOn([placed].reduce(evolveHolds, initialHolds), subjectId, t0)).toEqual([{ id: holdId, subjectId, reason: 'litigation', reference: '2030/7', placedAt: t0, until: null }]);
+    spec
+      .given([])
+      .when({ place: { holdId, subjectId, reason: 'litigation', reference: '2030/7', placedBy: officer, now: t0 } })
+      .then([placed]);
+    expect(holdsOn([placed].reduce(evolveHolds, initialHolds), subjectId, t0)).toEqual([
+      { id: holdId, subjectId, reason: 'litigation', reference: '2030/7', placedAt: t0, until: null },
+    ]);
   });
 
   it('lifts a hold in force; an unknown or lifted hold is not found', () => {
-    spec.given([placed]).when({ lift: { holdId, liftedBy: officer, now: t0 } }).then([lifted]);
-    spec.given([placed, lifted]).when({ lift: { holdId, now: t0 } }).thenFails({ code: 'privacy.legal_hold_not_found' });
-    spec.given([]).when({ lift: { holdId, now: t0 } }).thenFails({ code: 'privacy.legal_hold_not_found' });
+    spec
+      .given([placed])
+      .when({ lift: { holdId, liftedBy: officer, now: t0 } })
+      .then([lifted]);
+    spec
+      .given([placed, lifted])
+      .when({ lift: { holdId, now: t0 } })
+      .thenFails({ code: 'privacy.legal_hold_not_found' });
+    spec
+      .given([])
+      .when({ lift: { holdId, now: t0 } })
+      .thenFails({ code: 'privacy.legal_hold_not_found' });
     expect(holdsOn([placed, lifted].reduce(evolveHolds, initialHolds), subjectId, t0)).toEqual([]);
   });
 });
@@ -37,8 +51,14 @@ describe('legal holds with an end', () => {
   const bounded: Recorded = { type: 'LegalHoldPlaced', data: { holdId, subjectId, reason: 'statutory_retention', placedBy: officer, until }, at: t0 };
 
   it('places a hold until a future instant, and refuses one that would end before it begins', () => {
-    spec.given([]).when({ place: { holdId, subjectId, reason: 'statutory_retention', placedBy: officer, until, now: t0 } }).then([bounded]);
-    spec.given([]).when({ place: { holdId, subjectId, reason: 'statutory_retention', until: t0, now: t0 } }).thenFails({ code: 'validation.failed' });
+    spec
+      .given([])
+      .when({ place: { holdId, subjectId, reason: 'statutory_retention', placedBy: officer, until, now: t0 } })
+      .then([bounded]);
+    spec
+      .given([])
+      .when({ place: { holdId, subjectId, reason: 'statutory_retention', until: t0, now: t0 } })
+      .thenFails({ code: 'validation.failed' });
   });
 
   it('holds until its end and no longer: an expired hold blocks nothing and cannot be lifted', () => {
@@ -46,7 +66,10 @@ describe('legal holds with an end', () => {
     expect(holdsOn(state, subjectId, '2030-05-31T23:59:59.999Z')).toHaveLength(1);
     expect(holdsOn(state, subjectId, until)).toEqual([]);
     expect(holdsInForce(state, until)).toEqual([]);
-    spec.given([bounded]).when({ lift: { holdId, now: until } }).thenFails({ code: 'privacy.legal_hold_not_found' });
+    spec
+      .given([bounded])
+      .when({ lift: { holdId, now: until } })
+      .thenFails({ code: 'privacy.legal_hold_not_found' });
   });
 });
 
@@ -62,6 +85,9 @@ describe('sub-processors', () => {
     const changed: Recorded = { type: 'SubProcessorsChanged', data: { items }, at: t0 };
     subSpec.given([]).when({ items, now: t0 }).then([changed]);
     subSpec.given([changed]).when({ items, now: t0 }).then([]);
-    subSpec.given([changed]).when({ items: [], now: t0 }).then([{ type: 'SubProcessorsChanged', data: { items: [] }, at: t0 }]);
+    subSpec
+      .given([changed])
+      .when({ items: [], now: t0 })
+      .then([{ type: 'SubProcessorsChanged', data: { items: [] }, at: t0 }]);
   });
 });

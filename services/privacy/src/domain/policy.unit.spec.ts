@@ -36,7 +36,10 @@ const ackSpec = (policy: PolicyState) =>
 
 describe('publishing the privacy policy', () => {
   it('publishes a new version, which becomes the current one', () => {
-    publishSpec.given([]).when({ version: 'v1', text: 'policy v1', requireAcknowledgement: true, publishedBy: admin, now: t0 }).then([published('v1')]);
+    publishSpec
+      .given([])
+      .when({ version: 'v1', text: 'policy v1', requireAcknowledgement: true, publishedBy: admin, now: t0 })
+      .then([published('v1')]);
     expect(policyOf(published('v1'), published('v2', false)).current).toEqual({
       version: 'v2',
       text: 'policy v2',
@@ -47,19 +50,34 @@ describe('publishing the privacy policy', () => {
   });
 
   it('refuses to republish a version that was published before, current or not', () => {
-    publishSpec.given([published('v1')]).when({ version: 'v1', text: 'changed', requireAcknowledgement: true, now: t1 }).thenFails({ code: 'privacy.policy_version_mismatch' });
-    publishSpec.given([published('v1'), published('v2')]).when({ version: 'v1', text: 'back', requireAcknowledgement: true, now: t1 }).thenFails({ code: 'privacy.policy_version_mismatch' });
+    publishSpec
+      .given([published('v1')])
+      .when({ version: 'v1', text: 'changed', requireAcknowledgement: true, now: t1 })
+      .thenFails({ code: 'privacy.policy_version_mismatch' });
+    publishSpec
+      .given([published('v1'), published('v2')])
+      .when({ version: 'v1', text: 'back', requireAcknowledgement: true, now: t1 })
+      .thenFails({ code: 'privacy.policy_version_mismatch' });
   });
 });
 
 describe('acknowledging the privacy policy', () => {
   it('acknowledges the current version once', () => {
-    ackSpec(policyOf(published('v1'))).given([]).when({ version: 'v1' }).then([acknowledged('v1')]);
-    ackSpec(policyOf(published('v1'))).given([acknowledged('v1')]).when({ version: 'v1' }).then([]);
+    ackSpec(policyOf(published('v1')))
+      .given([])
+      .when({ version: 'v1' })
+      .then([acknowledged('v1')]);
+    ackSpec(policyOf(published('v1')))
+      .given([acknowledged('v1')])
+      .when({ version: 'v1' })
+      .then([]);
   });
 
   it('refuses another version than the current one, and refuses when nothing is published', () => {
-    ackSpec(policyOf(published('v1'), published('v2'))).given([]).when({ version: 'v1' }).thenFails({ code: 'privacy.policy_version_mismatch' });
+    ackSpec(policyOf(published('v1'), published('v2')))
+      .given([])
+      .when({ version: 'v1' })
+      .thenFails({ code: 'privacy.policy_version_mismatch' });
     ackSpec(initialPolicy).given([]).when({ version: 'v1' }).thenFails({ code: 'privacy.policy_not_found' });
   });
 

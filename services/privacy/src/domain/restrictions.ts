@@ -40,8 +40,7 @@ export const restrictionsOn = (state: RestrictionsState, subjectId: string): Res
     .sort((a, b) => a.placedAt.localeCompare(b.placedAt) || a.id.localeCompare(b.id));
 
 /** Everyone whose processing is restricted, oldest restriction first. */
-export const allRestrictions = (state: RestrictionsState): Restriction[] =>
-  Object.values(state).sort((a, b) => a.placedAt.localeCompare(b.placedAt) || a.id.localeCompare(b.id));
+export const allRestrictions = (state: RestrictionsState): Restriction[] => Object.values(state).sort((a, b) => a.placedAt.localeCompare(b.placedAt) || a.id.localeCompare(b.id));
 
 /** Restricting on a ground already in force for the subject changes nothing: the answer is the one in force. */
 export function decideRestrict(

@@ -21,10 +21,19 @@ const spec = deciderSpec<Command, Recorded, RestrictionsState, { code: string }>
 
 describe('restriction of processing and objection (Art. 18, 21)', () => {
   it('restricts once per ground: the same ground again while in force changes nothing', () => {
-    spec.given([]).when({ restrict: { restrictionId, subjectId, ground: 'objection', placedBy: subjectId, now: t0 } }).then([placed]);
-    spec.given([placed]).when({ restrict: { restrictionId: someoneElse, subjectId, ground: 'objection', now: t0 } }).then([]);
+    spec
+      .given([])
+      .when({ restrict: { restrictionId, subjectId, ground: 'objection', placedBy: subjectId, now: t0 } })
+      .then([placed]);
+    spec
+      .given([placed])
+      .when({ restrict: { restrictionId: someoneElse, subjectId, ground: 'objection', now: t0 } })
+      .then([]);
     const other = { restrictionId: someoneElse, subjectId, ground: 'accuracy_contested' as const, now: t0 };
-    spec.given([placed]).when({ restrict: other }).then([{ type: 'ProcessingRestricted', data: { restrictionId: someoneElse, subjectId, ground: 'accuracy_contested' }, at: t0 }]);
+    spec
+      .given([placed])
+      .when({ restrict: other })
+      .then([{ type: 'ProcessingRestricted', data: { restrictionId: someoneElse, subjectId, ground: 'accuracy_contested' }, at: t0 }]);
     expect(restrictionsOn([placed].reduce(evolveRestrictions, initialRestrictions), subjectId)).toEqual([
       { id: restrictionId, subjectId, ground: 'objection', placedAt: t0, placedBy: subjectId },
     ]);
@@ -39,14 +48,23 @@ describe('restriction of processing and objection (Art. 18, 21)', () => {
       .given([placed])
       .when({ lift: { restrictionId, reason: 'withdrawn_by_subject', actor: subject, now: t0 } })
       .then([{ type: 'ProcessingRestrictionLifted', data: { restrictionId, subjectId, reason: 'withdrawn_by_subject', liftedBy: subjectId }, at: t0 }]);
-    spec.given([placed]).when({ lift: { restrictionId, reason: 'compelling_grounds', actor: subject, now: t0 } }).thenFails({ code: 'auth.forbidden' });
+    spec
+      .given([placed])
+      .when({ lift: { restrictionId, reason: 'compelling_grounds', actor: subject, now: t0 } })
+      .thenFails({ code: 'auth.forbidden' });
     const stranger = { actorId: someoneElse, roles: ['employee' as const] };
-    spec.given([placed]).when({ lift: { restrictionId, reason: 'withdrawn_by_subject', actor: stranger, now: t0 } }).thenFails({ code: 'privacy.restriction_not_found' });
+    spec
+      .given([placed])
+      .when({ lift: { restrictionId, reason: 'withdrawn_by_subject', actor: stranger, now: t0 } })
+      .thenFails({ code: 'privacy.restriction_not_found' });
   });
 
   it('a lifted restriction is gone and cannot be lifted again', () => {
     const lifted: Recorded = { type: 'ProcessingRestrictionLifted', data: { restrictionId, subjectId, reason: 'accuracy_verified' }, at: t0 };
-    spec.given([placed, lifted]).when({ lift: { restrictionId, reason: 'accuracy_verified', actor: officer, now: t0 } }).thenFails({ code: 'privacy.restriction_not_found' });
+    spec
+      .given([placed, lifted])
+      .when({ lift: { restrictionId, reason: 'accuracy_verified', actor: officer, now: t0 } })
+      .thenFails({ code: 'privacy.restriction_not_found' });
     expect(allRestrictions([placed, lifted].reduce(evolveRestrictions, initialRestrictions))).toEqual([]);
   });
 });

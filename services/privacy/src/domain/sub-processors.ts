@@ -5,8 +5,7 @@ export type SubProcessors = EventData<'SubProcessorsChanged'>['items'];
 
 export const initialSubProcessors: SubProcessors = [];
 
-export const evolveSubProcessors = (state: SubProcessors, event: Recorded): SubProcessors =>
-  event.type === 'SubProcessorsChanged' ? event.data.items : state;
+export const evolveSubProcessors = (state: SubProcessors, event: Recorded): SubProcessors => (event.type === 'SubProcessorsChanged' ? event.data.items : state);
 
 /** Replaces the list; the same list again changes nothing. */
 export function decideSetSubProcessors(command: { items: SubProcessors; now: string }, state: SubProcessors): Decided {

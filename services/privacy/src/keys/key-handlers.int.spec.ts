@@ -63,7 +63,10 @@ describe('key handlers over NATS', () => {
     const subjects = Array.from({ length: 11 }, () => randomUUID());
     const days = Array.from({ length: 91 }, (_, i) => new Date(Date.UTC(2030, 0, 1 + i)).toISOString().slice(0, 10));
     const old = (
-      await vault.getOrCreateKeys(tenantId, subjects.flatMap((subjectId) => days.map((period) => ({ subjectId, purpose: 'booking' as const, period }))))
+      await vault.getOrCreateKeys(
+        tenantId,
+        subjects.flatMap((subjectId) => days.map((period) => ({ subjectId, purpose: 'booking' as const, period }))),
+      )
     ).map(keyOf);
     const [kept] = (await vault.getOrCreateKeys(tenantId, [{ subjectId: subjects[0]!, purpose: 'booking', period: '2030-04-02' }])).map(keyOf);
     expect(old.length).toBeGreaterThan(MAX_KIDS_PER_BROADCAST);
@@ -93,7 +96,10 @@ describe('key handlers over NATS', () => {
   it('audits an erasure with its subject and count', async () => {
     const [tenantId, subjectId] = [randomUUID(), randomUUID()];
     const keys = (
-      await vault.getOrCreateKeys(tenantId, [{ subjectId, purpose: 'profile' }, { subjectId, purpose: 'booking', period: '2030-01-01' }])
+      await vault.getOrCreateKeys(tenantId, [
+        { subjectId, purpose: 'profile' },
+        { subjectId, purpose: 'booking', period: '2030-01-01' },
+      ])
     ).map(keyOf);
 
     expect(await client.request(DestroySubjectKeys, { subjectId }, ctxOf(tenantId))).toEqual({ destroyedKeys: 2 });

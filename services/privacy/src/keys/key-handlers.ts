@@ -16,11 +16,7 @@ import type { KeyVault } from './key-vault.js';
 
 /** The part of @plass/bus the key handlers need. */
 export interface KeyHandlerBus {
-  handle<C extends RequestContract>(
-    contract: C,
-    handler: (payload: RequestOf<C>, ctx: RequestContext) => Promise<ResponseOf<C>>,
-    opts?: { queue?: string },
-  ): void;
+  handle<C extends RequestContract>(contract: C, handler: (payload: RequestOf<C>, ctx: RequestContext) => Promise<ResponseOf<C>>, opts?: { queue?: string }): void;
   broadcast<B extends BroadcastContract>(contract: B, message: z.infer<B['message']>): void;
 }
 
@@ -47,9 +43,7 @@ export function registerKeyHandlers(bus: KeyHandlerBus, vault: KeyVault, audit?:
   bus.handle(
     GetOrCreateKeys,
     async ({ scopes }, ctx) => ({
-      keys: (await vault.getOrCreateKeys(ctx.tenantId, scopes)).map((k) =>
-        'erased' in k ? k : { kid: k.kid, key: material(k.key) },
-      ),
+      keys: (await vault.getOrCreateKeys(ctx.tenantId, scopes)).map((k) => ('erased' in k ? k : { kid: k.kid, key: material(k.key) })),
     }),
     queue,
   );

@@ -88,7 +88,12 @@ export class KeyVault {
    */
   async destroyExpiredKeys(tenantId: string, purpose: Purpose, periodsBefore: string, heldSubjects: readonly string[] = []): Promise<string[]> {
     const refs = await this.refs();
-    return this.store.destroyPeriodsBefore(tenantId, purpose, periodsBefore, heldSubjects.map((subjectId) => refs.of(tenantId, subjectId)));
+    return this.store.destroyPeriodsBefore(
+      tenantId,
+      purpose,
+      periodsBefore,
+      heldSubjects.map((subjectId) => refs.of(tenantId, subjectId)),
+    );
   }
 
   /**

@@ -93,12 +93,7 @@ export class MongoKeyStore implements KeyStore {
       const keys = db.collection<KeyDoc>('data_keys', durable);
       await keys.createIndex({ tenantId: 1, subjectRef: 1, purpose: 1, period: 1 }, { unique: true, name: 'scope' });
       await keys.createIndex({ tenantId: 1, purpose: 1, period: 1 }, { name: 'period' });
-      return new MongoKeyStore(
-        client,
-        keys,
-        db.collection<FenceDoc>('fenced_subjects', durable),
-        db.collection<SecretDoc>('vault_secrets', durable),
-      );
+      return new MongoKeyStore(client, keys, db.collection<FenceDoc>('fenced_subjects', durable), db.collection<SecretDoc>('vault_secrets', durable));
     } catch (error) {
       await client.close();
       throw error;
@@ -211,10 +206,7 @@ export class MongoKeyStore implements KeyStore {
   }
 
   async rewrapSecret(name: string, fromKekId: string, kekId: string, wrapped: Buffer): Promise<boolean> {
-    const result = await this.secrets.updateOne(
-      { _id: name, kekId: fromKekId },
-      { $set: { kekId, wrapped: new Binary(wrapped) } },
-    );
+    const result = await this.secrets.updateOne({ _id: name, kekId: fromKekId }, { $set: { kekId, wrapped: new Binary(wrapped) } });
     return result.modifiedCount === 1;
   }
 

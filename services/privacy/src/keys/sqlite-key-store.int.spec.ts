@@ -54,9 +54,7 @@ describe('SqliteKeyStore at rest', () => {
   it('stores one row per scope, the key wrapped and the subject only as a keyed hash', async () => {
     const subjectId = randomUUID();
     const [a, b] = [openVault(), openVault()];
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).getOrCreateKeys(tenantId, [{ subjectId, purpose: 'profile' }])),
-    );
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).getOrCreateKeys(tenantId, [{ subjectId, purpose: 'profile' }])));
     const { kid, key } = keyOf(answers[0]![0]);
 
     const [row, ...others] = rows();
@@ -97,13 +95,23 @@ describe('SqliteKeyStore at rest', () => {
     const kept = keys.filter((k) => !expired.includes(k));
     const needles = expired.flatMap(({ kid, key }) => [wrapped.get(kid)!, key, kid]);
     // Positive control: before destruction the scan finds them (in the WAL, not yet checkpointed).
-    expect(scanForPlaintext(dir.path, expired.map(({ kid }) => wrapped.get(kid)!)).length).toBeGreaterThanOrEqual(expired.length);
+    expect(
+      scanForPlaintext(
+        dir.path,
+        expired.map(({ kid }) => wrapped.get(kid)!),
+      ).length,
+    ).toBeGreaterThanOrEqual(expired.length);
 
     const destroyed = await vault.destroyExpiredKeys(tenantId, 'booking', '2030-03-15');
 
     expect(destroyed.sort()).toEqual(expired.map((k) => k.kid).sort());
     expect(listFiles(dir.path).sort()).toEqual(['keys.db', 'keys.db-shm', 'keys.db-wal']);
-    expect(scanForPlaintext(dir.path, kept.map(({ kid }) => wrapped.get(kid)!)).length).toBeGreaterThanOrEqual(kept.length);
+    expect(
+      scanForPlaintext(
+        dir.path,
+        kept.map(({ kid }) => wrapped.get(kid)!),
+      ).length,
+    ).toBeGreaterThanOrEqual(kept.length);
     expect(scanForPlaintext(dir.path, needles)).toEqual([]);
   });
 

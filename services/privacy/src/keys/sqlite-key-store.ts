@@ -86,45 +86,29 @@ export class SqliteKeyStore implements KeyStore {
     this.db.exec(SCHEMA);
     const db = this.db;
     this.statements = {
-      byScope: db.prepare<[string, Buffer, string, string], KeyRow>(
-        'SELECT * FROM data_keys WHERE tenant_id = ? AND subject_ref = ? AND purpose = ? AND period = ?',
-      ),
-      byKids: db.prepare<[string, string], KeyRow>(
-        'SELECT * FROM data_keys WHERE tenant_id = ? AND kid IN (SELECT value FROM json_each(?))',
-      ),
+      byScope: db.prepare<[string, Buffer, string, string], KeyRow>('SELECT * FROM data_keys WHERE tenant_id = ? AND subject_ref = ? AND purpose = ? AND period = ?'),
+      byKids: db.prepare<[string, string], KeyRow>('SELECT * FROM data_keys WHERE tenant_id = ? AND kid IN (SELECT value FROM json_each(?))'),
       insert: db.prepare(
         `INSERT INTO data_keys (kid, tenant_id, subject_ref, purpose, period, kek_id, wrapped_key, created_at)
          VALUES (@kid, @tenantId, @subjectRef, @purpose, @period, @kekId, @wrappedKey, @createdAt)
          ON CONFLICT (tenant_id, subject_ref, purpose, period) DO NOTHING`,
       ),
-      isFenced: db.prepare<[string, Buffer], { one: number }>(
-        'SELECT 1 AS one FROM fenced_subjects WHERE tenant_id = ? AND subject_ref = ?',
-      ),
-      kidsOfSubject: db.prepare<[string, Buffer], { kid: string }>(
-        'SELECT kid FROM data_keys WHERE tenant_id = ? AND subject_ref = ?',
-      ),
+      isFenced: db.prepare<[string, Buffer], { one: number }>('SELECT 1 AS one FROM fenced_subjects WHERE tenant_id = ? AND subject_ref = ?'),
+      kidsOfSubject: db.prepare<[string, Buffer], { kid: string }>('SELECT kid FROM data_keys WHERE tenant_id = ? AND subject_ref = ?'),
       deleteSubject: db.prepare<[string, Buffer]>('DELETE FROM data_keys WHERE tenant_id = ? AND subject_ref = ?'),
-      fence: db.prepare<[string, Buffer, string]>(
-        'INSERT OR IGNORE INTO fenced_subjects (tenant_id, subject_ref, fenced_at) VALUES (?, ?, ?)',
-      ),
+      fence: db.prepare<[string, Buffer, string]>('INSERT OR IGNORE INTO fenced_subjects (tenant_id, subject_ref, fenced_at) VALUES (?, ?, ?)'),
       kidsOfPeriodsBefore: db.prepare<[string, string, string], { kid: string; subject_ref: Buffer }>(
         "SELECT kid, subject_ref FROM data_keys WHERE tenant_id = ? AND purpose = ? AND period <> '' AND period < ?",
       ),
       deleteKid: db.prepare<[string]>('DELETE FROM data_keys WHERE kid = ?'),
-      wrappedOtherThan: db.prepare<[string, string, number], KeyRow>(
-        'SELECT * FROM data_keys WHERE kid > ? AND kek_id <> ? ORDER BY kid LIMIT ?',
-      ),
-      rewrap: db.prepare<[string, Buffer, string, string]>(
-        'UPDATE data_keys SET kek_id = ?, wrapped_key = ? WHERE kid = ? AND kek_id = ?',
-      ),
+      wrappedOtherThan: db.prepare<[string, string, number], KeyRow>('SELECT * FROM data_keys WHERE kid > ? AND kek_id <> ? ORDER BY kid LIMIT ?'),
+      rewrap: db.prepare<[string, Buffer, string, string]>('UPDATE data_keys SET kek_id = ?, wrapped_key = ? WHERE kid = ? AND kek_id = ?'),
       secret: db.prepare<[string], SecretRow>('SELECT * FROM vault_secrets WHERE name = ?'),
       insertSecret: db.prepare(
         `INSERT INTO vault_secrets (name, kek_id, wrapped, created_at) VALUES (@name, @kekId, @wrapped, @createdAt)
          ON CONFLICT (name) DO NOTHING`,
       ),
-      rewrapSecret: db.prepare<[string, Buffer, string, string]>(
-        'UPDATE vault_secrets SET kek_id = ?, wrapped = ? WHERE name = ? AND kek_id = ?',
-      ),
+      rewrapSecret: db.prepare<[string, Buffer, string, string]>('UPDATE vault_secrets SET kek_id = ?, wrapped = ? WHERE name = ? AND kek_id = ?'),
     };
   }
 
@@ -151,11 +135,7 @@ export class SqliteKeyStore implements KeyStore {
     return kids;
   };
 
-  private readonly rewrapTx = (rewraps: Rewrap[]): number =>
-    rewraps.reduce(
-      (n, r) => n + this.statements.rewrap.run(r.kekId, r.wrappedKey, r.kid, r.fromKekId).changes,
-      0,
-    );
+  private readonly rewrapTx = (rewraps: Rewrap[]): number => rewraps.reduce((n, r) => n + this.statements.rewrap.run(r.kekId, r.wrappedKey, r.kid, r.fromKekId).changes, 0);
 
   async findByScope(scope: ScopeRef): Promise<StoredKey | undefined> {
     const row = this.statements.byScope.get(scope.tenantId, scope.subjectRef, scope.purpose, scope.period);

@@ -29,8 +29,7 @@ export function keyVaultContract(fixture: () => Promise<KeyStoreFixture>): void 
     return new KeyVault(store, { masterKey, ...options });
   }
 
-  const mint = async (vault: KeyVault, scopes: KeyScope[], tenant = tenantId) =>
-    (await vault.getOrCreateKeys(tenant, scopes)).map(keyOf);
+  const mint = async (vault: KeyVault, scopes: KeyScope[], tenant = tenantId) => (await vault.getOrCreateKeys(tenant, scopes)).map(keyOf);
 
   beforeEach(async () => {
     current = await fixture();
@@ -65,9 +64,7 @@ export function keyVaultContract(fixture: () => Promise<KeyStoreFixture>): void 
       const [a, b] = [await openVault(), await openVault()];
       const scope = { subjectId: randomUUID(), purpose: 'booking' as const, period: '2030-04-01' };
 
-      const answers = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).getOrCreateKeys(tenantId, [scope])),
-      );
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).getOrCreateKeys(tenantId, [scope])));
 
       const keys = answers.map(([k]) => keyOf(k));
       expect(new Set(keys.map((k) => k.kid)).size).toBe(1);
@@ -121,13 +118,9 @@ export function keyVaultContract(fixture: () => Promise<KeyStoreFixture>): void 
         { kid: other!.kid, key: other!.key },
       ]);
       expect(await vault.getOrCreateKeys(tenantId, [{ subjectId: erased, purpose: 'profile' }])).toEqual([{ erased: true }]);
-      expect(
-        await (await openVault()).getOrCreateKeys(tenantId, [{ subjectId: erased, purpose: 'booking', period: '2031-01-01' }]),
-      ).toEqual([{ erased: true }]);
+      expect(await (await openVault()).getOrCreateKeys(tenantId, [{ subjectId: erased, purpose: 'booking', period: '2031-01-01' }])).toEqual([{ erased: true }]);
       expect(await vault.destroySubjectKeys(tenantId, erased)).toEqual([]);
-      expect(await vault.getOrCreateKeys(randomUUID(), [{ subjectId: erased, purpose: 'profile' }])).not.toEqual([
-        { erased: true },
-      ]);
+      expect(await vault.getOrCreateKeys(randomUUID(), [{ subjectId: erased, purpose: 'profile' }])).not.toEqual([{ erased: true }]);
     });
 
     it('leaves no key of a subject minted while it was being erased', async () => {
@@ -148,7 +141,7 @@ export function keyVaultContract(fixture: () => Promise<KeyStoreFixture>): void 
   });
 
   describe('retention', () => {
-    it('destroys only the tenant\'s keys of the purpose with a period before the cutoff, fencing nobody', async () => {
+    it("destroys only the tenant's keys of the purpose with a period before the cutoff, fencing nobody", async () => {
       const vault = await openVault();
       const otherTenant = randomUUID();
       const [alice, bob] = [randomUUID(), randomUUID()];
@@ -205,7 +198,12 @@ export function keyVaultContract(fixture: () => Promise<KeyStoreFixture>): void 
       const live = keys.slice(0, 3);
 
       const rotating = await openVault({ masterKey: newKey, previousMasterKeys: [masterKey] });
-      expect(await rotating.getKeys(tenantId, live.map((k) => k.kid))).toEqual(live);
+      expect(
+        await rotating.getKeys(
+          tenantId,
+          live.map((k) => k.kid),
+        ),
+      ).toEqual(live);
       const [fresh] = await mint(rotating, [{ subjectId: bob, purpose: 'booking', period: '2030-03-10' }]);
       await expect((await openVault({ masterKey: newKey })).getKeys(tenantId, [live[0]!.kid])).rejects.toThrow(/does not hold/);
 
@@ -213,7 +211,12 @@ export function keyVaultContract(fixture: () => Promise<KeyStoreFixture>): void 
       expect(await rotating.rewrapAll()).toBe(0);
 
       const after = await openVault({ masterKey: newKey });
-      expect(await after.getKeys(tenantId, [...live, fresh!].map((k) => k.kid))).toEqual([...live, fresh]);
+      expect(
+        await after.getKeys(
+          tenantId,
+          [...live, fresh!].map((k) => k.kid),
+        ),
+      ).toEqual([...live, fresh]);
       // Subject refs survive: the same scopes find the same keys, and the erased subject stays fenced.
       expect(
         await mint(after, [
@@ -230,19 +233,13 @@ export function keyVaultContract(fixture: () => Promise<KeyStoreFixture>): void 
     it('fails fast without the key that wrapped the vault, and refuses rows under a key it was not given', async () => {
       const [a, b, c] = [masterKey, randomBytes(32), randomBytes(32)];
       await mint(await openVault(), [{ subjectId: randomUUID(), purpose: 'profile' }]);
-      await expect((await openVault({ masterKey: b })).ready()).rejects.toThrow(
-        /Vault secret subject-ref is wrapped under kek_.* which this vault does not hold/,
-      );
+      await expect((await openVault({ masterKey: b })).ready()).rejects.toThrow(/Vault secret subject-ref is wrapped under kek_.* which this vault does not hold/);
 
       expect(await (await openVault({ masterKey: b, previousMasterKeys: [a] })).rewrapAll()).toBe(1);
       // Back to A with B as previous: the subject-ref key stays under B, a new row goes under A.
-      const [underA] = await mint(await openVault({ masterKey: a, previousMasterKeys: [b] }), [
-        { subjectId: randomUUID(), purpose: 'profile' },
-      ]);
+      const [underA] = await mint(await openVault({ masterKey: a, previousMasterKeys: [b] }), [{ subjectId: randomUUID(), purpose: 'profile' }]);
 
-      await expect((await openVault({ masterKey: c, previousMasterKeys: [b] })).rewrapAll()).rejects.toThrow(
-        `Data key ${underA!.kid} is wrapped under`,
-      );
+      await expect((await openVault({ masterKey: c, previousMasterKeys: [b] })).rewrapAll()).rejects.toThrow(`Data key ${underA!.kid} is wrapped under`);
     });
   });
 }
