@@ -17,6 +17,11 @@ export type ProjectionFn = (tx: ProjectionTx) => void;
 /** Top-level equality on scalar fields. */
 export type Where = Record<string, string | number | boolean>;
 
+/** Several documents by id, in the order of `ids`: the store's `getMany` where it has one, else one `get` each. */
+export function getDocuments<T extends object>(store: ProjectionStore, collection: string, ids: readonly string[]): Promise<Array<T | undefined>> {
+  return store.getMany ? store.getMany<T>(collection, ids) : Promise.all(ids.map((id) => store.get<T>(collection, id)));
+}
+
 export interface FindOptions {
   limit?: number;
   idPrefix?: string;

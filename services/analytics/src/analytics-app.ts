@@ -12,7 +12,7 @@ import {
   type ResponseOf,
 } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
-import type { ProjectionStore } from '@plass/projections';
+import { getDocuments, type ProjectionStore } from '@plass/projections';
 import { DAY_MS, localDates } from './domain/local-time.js';
 import { atomOf, groupKey, heatmapOf, peaksOf, utilizationOf, type LocationCells } from './domain/queries.js';
 import {
@@ -45,7 +45,7 @@ export async function loadLocation(
   const dates = localDates(location.timezone, window.from, window.to);
   const cells: Array<[string, number, number[]]> = [];
   if (by === 'atom') {
-    const days = await getMany<LocationDayDocument>(
+    const days = await getDocuments<LocationDayDocument>(
       store,
       LOCATION_DAYS,
       dates.map((date) => locationDayDocId(location.tenantId, location.locationId, date)),
@@ -54,7 +54,7 @@ export async function loadLocation(
     return { location, spaces: own, by, cells };
   }
   const wanted = own.flatMap((space) => dates.map((date) => ({ spaceId: space.spaceId, id: dayDocId(location.tenantId, space.spaceId, date) })));
-  const days = await getMany<DayDocument>(
+  const days = await getDocuments<DayDocument>(
     store,
     DAYS,
     wanted.map(({ id }) => id),
@@ -64,9 +64,6 @@ export async function loadLocation(
   });
   return { location, spaces: own, by, cells };
 }
-
-const getMany = <T extends object>(store: ProjectionStore, collection: string, ids: string[]) =>
-  store.getMany ? store.getMany<T>(collection, ids) : Promise.all(ids.map((id) => store.get<T>(collection, id)));
 
 /** Reads on the store in use now (a rebuild swaps it). */
 export type ReadStore = <T>(fn: (store: ProjectionStore) => Promise<T>) => Promise<T>;

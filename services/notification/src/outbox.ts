@@ -1,5 +1,5 @@
 import { NotificationMailSealed, type EncryptedValue, type MailKind, type NotificationLogEntry, type TraceContext } from '@plass/contracts';
-import type { ProjectionStore, ProjectionTx } from '@plass/projections';
+import { getDocuments, type ProjectionStore, type ProjectionTx } from '@plass/projections';
 
 /**
  * Every mail notification decided to send, from queued to sent or failed: the durable send queue
@@ -15,6 +15,8 @@ export const MAILS_DUE = 'notification_mails_due';
  * log read that person's entries (a key range) instead of scanning the log, which grows with history.
  */
 export const MAILS_BY_OWNER = 'notification_mails_by_owner';
+/** One marker per one-time change of the outbox's layout that is done, so a start does not scan the log again. */
+const OUTBOX_MIGRATIONS = 'notification_outbox_migrations';
 /** Compose and dispatch write under fresh or derived ids, not event ids. */
 export const OUTBOX_WRITER = 'notification_outbox';
 
@@ -91,8 +93,7 @@ export const ownerEntries = (store: ProjectionStore, owner: string) => store.fin
 /** A recipient's mails, oldest first. */
 export async function mailsOf(store: ProjectionStore, owner: string): Promise<MailDocument[]> {
   const ids = (await ownerEntries(store, owner)).map((entry) => entry.mail);
-  const found = store.getMany ? await store.getMany<MailDocument>(MAILS, ids) : await Promise.all(ids.map((id) => store.get<MailDocument>(MAILS, id)));
-  return found.filter((mail): mail is MailDocument => mail?.owner === owner);
+  return (await getDocuments<MailDocument>(store, MAILS, ids)).filter((mail): mail is MailDocument => mail?.owner === owner);
 }
 
 /**
@@ -101,9 +102,11 @@ export async function mailsOf(store: ProjectionStore, owner: string): Promise<Ma
  * during a rolling upgrade leaves its mails out of the index; see ADR 0016.)
  */
 export async function indexMailsByOwner(store: ProjectionStore): Promise<void> {
+  if (await store.get(OUTBOX_MIGRATIONS, MAILS_BY_OWNER)) return;
   const mails = await store.find<MailDocument>(MAILS, {});
   await store.apply(OUTBOX_WRITER, 'index:mails-by-owner:1', (tx) => {
     for (const { id, owner } of mails) if (owner !== null) tx.put(MAILS_BY_OWNER, ownerMailId(owner, id), { id: ownerMailId(owner, id), mail: id } satisfies OwnerMailDocument);
+    tx.put(OUTBOX_MIGRATIONS, MAILS_BY_OWNER, { done: true });
   });
 }
 

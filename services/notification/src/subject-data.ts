@@ -27,7 +27,6 @@ export class SubjectData {
     const { store } = this.deps;
     const owner = recipientId(tenantId, userId);
     const entries = await ownerEntries(store, owner);
-    const mails = await mailsOf(store, owner);
     // Invitations name the person. Their booking mails still to be composed name nobody: the saga has
     // destroyed the keys of their bookers before it asks us to forget (and cancelled their bookings,
     // which drops the reminders), so those intents are dropped when due, unread and unsent. Finding
@@ -36,8 +35,11 @@ export class SubjectData {
     await store.apply(OUTBOX_WRITER, `forget:${randomUUID()}`, (tx) => {
       tx.delete(RECIPIENTS, owner);
       tx.delete(PREFERENCES, owner);
-      for (const entry of entries) tx.delete(MAILS_BY_OWNER, entry.id);
-      for (const mail of mails) unlink(tx, tx.get<MailDocument>(MAILS, mail.id) ?? mail);
+      for (const entry of entries) {
+        const mail = tx.get<MailDocument>(MAILS, entry.mail);
+        if (mail?.owner === owner) unlink(tx, mail);
+        tx.delete(MAILS_BY_OWNER, entry.id);
+      }
       for (const intent of invitations) deleteIntent(tx, intent.id);
     });
   }
