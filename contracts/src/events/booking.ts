@@ -78,6 +78,21 @@ export const LedgerBookingAdded = defineEvent(
 );
 export const LedgerBookingRemoved = defineEvent('booking', 'LedgerBookingRemoved', z.object({ bookingId: Uuid }));
 
+/**
+ * A person's ledger period (UTC month of a booking's start, `2030-03`) was first written: the
+ * index of their ledger's period streams, read by erasure and export (ADR 0018).
+ */
+export const LedgerPeriodOpened = defineEvent('booking', 'LedgerPeriodOpened', z.object({ period: z.string().regex(/^\d{4}-\d{2}$/) }));
+
+/**
+ * A space's schedule per UTC day (a private stream, never published): the slots its bookings hold
+ * that day, what overlap is decided on (ADR 0018). A booking spanning days holds a slot in each.
+ */
+export const SlotHeld = defineEvent('booking', 'SlotHeld', z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp, end: Timestamp }));
+export const SlotFreed = defineEvent('booking', 'SlotFreed', z.object({ bookingId: Uuid }));
+/** The store's bookings were moved to the day-bounded layout (ADR 0018): written once, at the end of the migration. */
+export const BookingLayoutMigrated = defineEvent('booking', 'BookingLayoutMigrated', z.object({ layout: z.literal(2), spaces: z.number().int(), ledgers: z.number().int() }));
+
 /** A location's occupancy per local day: what location capacity is decided on. */
 export const OccupancyAdded = defineEvent('booking', 'OccupancyAdded', z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp, end: Timestamp }));
 export const OccupancyRemoved = defineEvent('booking', 'OccupancyRemoved', z.object({ bookingId: Uuid }));

@@ -1,9 +1,10 @@
 /**
  * Streams that never leave the store: not relayed, not in `readAll`, deletable. They hold data
  * no other service or projection may see (ADR 0009: a person's booking ledger, named by a
- * pseudonym, deleted on erasure).
+ * pseudonym, deleted on erasure) or that only their writer decides on (ADR 0018: a space's slots
+ * per day, which repeat what the published booking events say).
  */
-export const PRIVATE_STREAM_PREFIXES: readonly string[] = Object.freeze(['ledger-']);
+export const PRIVATE_STREAM_PREFIXES: readonly string[] = Object.freeze(['ledger-', 'schedule-']);
 
 /**
  * Public streams whose records end with a retention period (ADR 0011): the privacy service's

@@ -10,6 +10,7 @@ import { Availability } from './availability.js';
 import { registerBookingHandlers } from './booking-handlers.js';
 import { BookingsApp } from './bookings-app.js';
 import { LedgerPseudonyms } from './ledger-pseudonym.js';
+import { migrateToDayLayout } from './layout-migration.js';
 import { Ledgers } from './ledgers.js';
 import { PlacesApp } from './places-app.js';
 import { PolicyGate } from './policy-gate.js';
@@ -86,6 +87,8 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const moved = await migrateToDayLayout(this.events, this.options.now ?? (() => new Date()), (line) => this.options.logger.info(line));
+    if (moved && moved.events > 0) this.options.logger.info(moved, 'layout migration: bookings of before ADR 0018 hold their slots per day');
     await ensureStreams(this.bus);
     await ensureLeaseStore(this.bus);
     this.relay = await relayToJetStream(this.bus, this.events, this.options.logger, [{ name: 'booking-read-model', runner: this.runner }]);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   bookingKeyPeriod,
+  BOOKING_HARD_LIMITS,
   BookingConfirmed,
   DomainFailure,
   domainError,
@@ -12,13 +13,21 @@ import {
   type RequestOf,
   type CreateBooking,
 } from '@plass/contracts';
-import { evolverOf, type EventStore, type LoadedState, type MultiAppendResult, type StreamAppend, type StreamStates } from '@plass/eventstore';
+import {
+  evolverOf,
+  handleMultiStreamCommand,
+  type EventStore,
+  type ExpectedRevision,
+  type LoadedState,
+  type MultiAppendResult,
+  type RecordedEvent,
+  type StreamAppend,
+  type StreamStates,
+} from '@plass/eventstore';
 import type { ProjectionStore } from '@plass/projections';
 import { SubjectErasedError, type Shredder } from '@plass/shredder';
 import { actorOf, toStored } from './app-support.js';
-import { scheduleEvolver } from './cached-schedule.js';
-import type { Ledgers, LoadedLedger } from './ledgers.js';
-import { handleMultiStreamCommand } from '@plass/eventstore';
+import type { LedgerName, Ledgers, LoadedLedger } from './ledgers.js';
 import { locationEvolver, policyEvolver } from './places-app.js';
 import type { PolicyGate } from './policy-gate.js';
 import { BOOKINGS, NO_SHOW_DUE, type BookingDocument, type NoShowDueDocument } from './read-model.js';
@@ -31,21 +40,34 @@ import {
   decideCheckIn,
   decideReleaseNoShow,
   evolveOccupancy,
-  initialLedger,
+  evolveSchedule,
+  evolveSlots,
+  evolveSpace,
+  exemptFromPolicy,
   initialLocation,
   initialOccupancy,
+  initialSchedule,
+  initialSlots,
+  initialSpace,
   Keyed,
   occupancyDays,
+  slotBookings,
+  slotDays,
+  slotEventsFor,
   type BookingDecision,
   type BookingWrites,
   type CancelInputs,
+  type Ledger,
   type Location,
   type Occupancy,
+  type Policy,
   type Schedule,
   type ScheduledBooking,
+  type Slots,
+  type Space,
 } from './rules/index.js';
 import { USERS, isActiveUser, userDocumentId, type UserDocument } from './users-directory.js';
-import { locationStream, occupancyStream, policyStream, spaceStream } from './streams.js';
+import { bookingStream, ledgerPeriodOf, ledgerPeriodsBetween, ledgerPeriodStream, locationStream, occupancyStream, policyStream, scheduleStream, spaceStream } from './streams.js';
 
 export interface BookingsAppDeps {
   events: EventStore;
@@ -61,20 +83,48 @@ export interface BookingsAppDeps {
 }
 
 /**
- * Locations change rarely, and only through PlacesApp, which forgets them here: a replica sees
- * another replica's change within a second (ADR 0009). The tenant's policy is read to its end.
+ * Locations and spaces change rarely, and only through PlacesApp, which forgets them here: a
+ * replica sees another replica's change within a second (ADR 0009, ADR 0018). The tenant's policy is read to its end.
  */
 const RULES = { maxAgeMs: 1_000 };
+const DAY = 86_400_000;
+const MAX_DURATION_MS = BOOKING_HARD_LIMITS.maxDurationMinutes * 60_000;
 const occupancyEvolver = { ...evolverOf(initialOccupancy, evolveOccupancy), weigh: (occupancy: Occupancy) => occupancy.bookings.size + 1 };
+const slotsEvolver = { ...evolverOf(initialSlots, evolveSlots), weigh: (slots: Slots) => slots.held.size + 1 };
+/** A space's stream folded to the space alone: bookings in stores from before ADR 0018 are skipped. */
+const spaceEvolver = evolverOf<Space>(initialSpace, evolveSpace);
 
-/** The decision's writes as one atomic append, each stream with the revision it was read at. */
-interface ReadStreams {
-  schedule: LoadedState<Schedule> & { streamId: string };
-  ledger?: LoadedLedger;
-  occupancy: Array<LoadedState<Occupancy> & { streamId: string }>;
+type Loaded<S> = LoadedState<S> & { streamId: string };
+
+/**
+ * A booking's own stream as read: `booking-…`, or for a booking made before ADR 0018 the space's
+ * stream it was confirmed in (its events only, the revision the whole stream's).
+ */
+interface Home {
+  streamId: string;
+  expectedRevision: ExpectedRevision;
+  events: RecordedEvent[];
 }
 
-/** Bookings: each decision reads and appends the space's schedule, the booker's ledger and the location's occupancy days (ADR 0009). */
+/** The ledger period a decision writes to, and whether it opens it (the index then names it). */
+interface LedgerTarget {
+  name: LedgerName;
+  period: LoadedLedger;
+}
+
+/** What a decision read, each stream at the revision its append expects. */
+interface ReadStreams {
+  home: Home;
+  days: Array<Loaded<Slots>>;
+  ledger?: LedgerTarget | undefined;
+  occupancy: Array<Loaded<Occupancy>>;
+}
+
+/**
+ * Bookings (ADR 0009, ADR 0018): a decision reads the booking's own stream, the space, the
+ * slots of the UTC days it touches, the booker's ledger periods the limits count, and the
+ * location's occupancy days, and appends to them atomically. No stream it reads grows with history.
+ */
 export class BookingsApp {
   /** A failed append forgets the cached states it was decided on, so the retry reads them afresh. */
   private readonly retries: { states: StreamStates };
@@ -105,12 +155,14 @@ export class BookingsApp {
     const outOfBounds = beyondHardLimits({ start: request.start, end: request.end, now: this.deps.now().toISOString() });
     if (outOfBounds) throw new DomainFailure(outOfBounds);
     if (bookedBy !== actor.userId) await this.requireActiveUser(tenantId, bookedBy);
-    const [ledgerId] = await Promise.all([
-      this.deps.ledgers.streamOf(tenantId, bookedBy),
+    const [ledgerName] = await Promise.all([
+      this.deps.ledgers.ledgerOf(tenantId, bookedBy),
       this.deps.policyGate.requireAcknowledged(ctx, bookedBy),
       this.deps.policyGate.requireNotRestricted(ctx, bookedBy),
     ]);
     const bookingId = request.bookingId ?? newId();
+    const timed = !Number.isNaN(Date.parse(request.start)) && !Number.isNaN(Date.parse(request.end));
+    let cycles = 0;
     // Decided first on the cached states (ADR 0009): the append's expected revisions catch a state
     // another replica moved, and a refusal is decided again on states read afresh before it is answered.
     const made = await handleMultiStreamCommand<BookingView | undefined>(
@@ -120,16 +172,18 @@ export class BookingsApp {
         if (bookedBy === actor.userId && !(await isActiveUser(this.deps.readModel, tenantId, bookedBy))) {
           throw new DomainFailure(domainError('user.deactivated', 'the user is deactivated'));
         }
-        const schedule = await this.loadSchedule(tenantId, request.spaceId, optimistic);
-        // A retry under an Idempotency-Key names a booking it may already have made: the decider
-        // needs that booking's booker to tell the retry from a clash.
-        const decidedOn = schedule.state.bookings.has(bookingId) ? (await this.withBooker(schedule, bookingId, tenantId)).schedule : schedule.state;
-        const location = await this.loadLocation(tenantId, schedule.state);
-        const policy = await this.loadPolicy(tenantId);
-        const ledger = await this.deps.ledgers.load(tenantId, ledgerId, optimistic);
-        const days = occupancyDays(schedule.state.space, location, request.start, request.end);
-        const occupancy = await this.loadOccupancy(tenantId, schedule.state, days, optimistic);
         const now = this.deps.now();
+        const space = await this.loadSpace(tenantId, request.spaceId);
+        const location = await this.loadLocation(tenantId, space);
+        const policy = await this.loadPolicy(tenantId);
+        // A new id has no stream: the first, optimistic cycle takes that for granted (the append
+        // expects it); a retry under an Idempotency-Key names a booking that may exist, read then.
+        const home = optimistic && cycles++ === 0 ? newHome(tenantId, bookingId) : await this.readHome(tenantId, bookingId);
+        const booking = await this.bookingOf(home, bookingId, tenantId);
+        const days = timed ? await this.loadDays(tenantId, request.spaceId, slotDays(request.start, request.end), optimistic) : [];
+        const exempt = exemptFromPolicy(actor, policy);
+        const ledger = timed ? await this.loadLimits(ledgerName, request.start, now, exempt ? undefined : policy, optimistic) : undefined;
+        const occupancy = timed ? await this.loadOccupancy(tenantId, space, occupancyDays(space, location, request.start, request.end), optimistic) : [];
         const decision = decideBook(
           {
             bookingId,
@@ -141,21 +195,28 @@ export class BookingsApp {
             now: now.toISOString(),
             actor,
           },
-          { schedule: decidedOn, location, ledger: ledger.state, occupancy: foldedOccupancy(occupancy), policy },
+          {
+            schedule: scheduleOf(space, slotBookings(days.map((day) => day.state)), booking),
+            location,
+            ledger: ledger?.folded ?? emptyLedger(),
+            occupancy: foldedOccupancy(occupancy),
+            policy,
+          },
         );
         const writes = writesOf(decision);
         if (writes.schedule.length === 0) return { appends: [], result: undefined };
         const confirmed = writes.schedule.find((event) => event.type === 'BookingConfirmed');
         if (confirmed?.type !== 'BookingConfirmed') throw new Error('a new booking was decided without BookingConfirmed');
+        if (!ledger) throw new Error('a booking was decided without its ledger');
         const { kind, start, end } = confirmed.data;
         const [sealed, sealedLedger] = await Promise.all([
-          this.deps.shredder.encrypt(BookingConfirmed.data, confirmed.data, { tenantId, subjectId: bookedBy, period: bookingKeyPeriod(end), aad: schedule.streamId }),
-          this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy, end, streamId: ledger.streamId }),
+          this.deps.shredder.encrypt(BookingConfirmed.data, confirmed.data, { tenantId, subjectId: bookedBy, period: bookingKeyPeriod(end), aad: home.streamId }),
+          this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy, end, streamId: ledger.target.period.streamId }),
         ]);
         const result: BookingView = { id: bookingId, spaceId: request.spaceId, kind, start, end, status: 'confirmed', bookedBy, subject: request.subject ?? null, redacted: [] };
         const sealedSchedule = writes.schedule.map((event) => (event === confirmed ? ({ type: event.type, data: sealed } as DomainEvent) : event));
-        const read = { schedule, ledger, occupancy };
-        const appends = appendsOf({ ...writes, schedule: sealedSchedule, ledger: sealedLedger }, read, ctx, now);
+        const read: ReadStreams = { home, days, ledger: ledger.target, occupancy };
+        const appends = appendsOf(writes, { schedule: sealedSchedule, ledger: sealedLedger }, read, this.deps.ledgers, ctx, now);
         return {
           appends,
           result,
@@ -196,12 +257,13 @@ export class BookingsApp {
     await handleMultiStreamCommand(
       this.deps.events,
       async () => {
-        const schedule = await this.loadSchedule(tenantId, doc.spaceId);
-        const revealed = await this.withBooker(schedule, bookingId, tenantId);
+        const home = await this.readHome(tenantId, bookingId, doc.spaceId);
+        const booking = await this.bookingOf(home, bookingId, tenantId);
+        const space = await this.loadSpace(tenantId, doc.spaceId);
         const policy = await this.loadPolicy(tenantId);
         const now = this.deps.now();
-        const writes = writesOf(decideCheckIn({ bookingId, now: now.toISOString(), actor }, { schedule: revealed.schedule, policy }));
-        return { appends: appendsOf(writes, { schedule, occupancy: [] }, ctx, now), result: undefined };
+        const writes = writesOf(decideCheckIn({ bookingId, now: now.toISOString(), actor }, { schedule: scheduleOf(space, [], booking), policy }));
+        return { appends: appendsOf(writes, {}, { home, days: [], occupancy: [] }, this.deps.ledgers, ctx, now), result: undefined };
       },
       this.retries,
     );
@@ -222,7 +284,10 @@ export class BookingsApp {
    */
   async listMyBookings(window: { from: number; to: number }, ctx: RequestContext): Promise<{ items: BookingView[] }> {
     const actor = actorOf(ctx);
-    const ledger = await this.deps.ledgers.entries(ctx.tenantId, await this.deps.ledgers.streamOf(ctx.tenantId, actor.userId));
+    const name = await this.deps.ledgers.ledgerOf(ctx.tenantId, actor.userId);
+    // A booking overlapping the window started at most the longest duration before it.
+    const periods = ledgerPeriodsBetween(window.from - MAX_DURATION_MS, window.to);
+    const ledger = (await Promise.all(periods.map((period) => this.deps.ledgers.entries(ctx.tenantId, ledgerPeriodStream(name.stream, period))))).flat();
     const ids = new Set<string>();
     for (const event of ledger) {
       if (event.type !== 'LedgerBookingAdded') continue;
@@ -293,29 +358,33 @@ export class BookingsApp {
   }
 
   /**
-   * Cancel and release: the booker is decrypted from the schedule to find their ledger. When the
-   * booking key is gone (shredded) the ledger cannot be named: only schedule and occupancy are
-   * written; the ledger entry is unreadable too, as it is sealed with the same key.
+   * Cancel and release: the booker is decrypted from the booking's stream to find their ledger.
+   * When the booking key is gone (shredded) the ledger cannot be named: only the booking, its
+   * slots and occupancy are written; the ledger entry is unreadable too, as it is sealed with the same key.
    */
   private giveBack(doc: Pick<BookingDocument, 'id' | 'spaceId'>, ctx: RequestContext, decide: (inputs: CancelInputs, now: string) => BookingDecision): Promise<boolean> {
     const { tenantId } = ctx;
     return handleMultiStreamCommand(
       this.deps.events,
       async () => {
-        const schedule = await this.loadSchedule(tenantId, doc.spaceId);
-        const { schedule: revealed, bookedBy } = await this.withBooker(schedule, doc.id, tenantId);
-        const location = await this.loadLocation(tenantId, schedule.state);
+        const home = await this.readHome(tenantId, doc.id, doc.spaceId);
+        const booking = await this.bookingOf(home, doc.id, tenantId);
+        const space = await this.loadSpace(tenantId, doc.spaceId);
+        const location = await this.loadLocation(tenantId, space);
         const policy = await this.loadPolicy(tenantId);
-        const ledgerId = bookedBy === null ? null : await this.ledgerOrNull(tenantId, bookedBy);
-        const ledger = ledgerId === null ? undefined : await this.deps.ledgers.load(tenantId, ledgerId);
-        const booking = revealed.bookings.get(doc.id);
-        const days = booking ? bookedOccupancyDays(booking, { schedule: revealed, location }) : [];
-        const occupancy = await this.loadOccupancy(tenantId, revealed, days);
+        const schedule = scheduleOf(space, [], booking);
+        const name = booking?.bookedBy === undefined ? null : await this.ledgerOrNull(tenantId, booking.bookedBy);
+        const period = name && booking ? (await this.deps.ledgers.periods(name, [ledgerPeriodOf(booking.start)]))[0] : undefined;
+        const days = booking ? await this.loadDays(tenantId, doc.spaceId, slotDays(booking.start, booking.end)) : [];
+        const occupancy = booking ? await this.loadOccupancy(tenantId, space, bookedOccupancyDays(booking, { schedule, location })) : [];
         const now = this.deps.now();
-        const writes = writesOf(decide({ schedule: revealed, location, policy, ledger: ledger?.state ?? initialLedger, occupancy: foldedOccupancy(occupancy) }, now.toISOString()));
+        const writes = writesOf(decide({ schedule, location, policy, ledger: period?.state ?? emptyLedger(), occupancy: foldedOccupancy(occupancy) }, now.toISOString()));
+        const target = name && period ? { name, period } : undefined;
         const sealedLedger =
-          ledger && booking && bookedBy !== null ? await this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy, end: booking.end, streamId: ledger.streamId }) : writes.ledger;
-        const appends = appendsOf({ ...writes, ledger: sealedLedger }, { schedule, ...(ledger ? { ledger } : {}), occupancy }, ctx, now);
+          target && booking?.bookedBy !== undefined
+            ? await this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy: booking.bookedBy, end: booking.end, streamId: target.period.streamId })
+            : writes.ledger;
+        const appends = appendsOf(writes, { ledger: sealedLedger }, { home, days, ledger: target, occupancy }, this.deps.ledgers, ctx, now);
         return { appends, result: appends.some((append) => append.events.length > 0) };
       },
       this.retries,
@@ -325,18 +394,24 @@ export class BookingsApp {
   /**
    * Moves the cached states of the streams just written on, so the next booking of the same space,
    * person or day reads and decrypts nothing it wrote itself (ADR 0009). The ledger folds the
-   * clear entries that were sealed, as a load would after decrypting them.
+   * clear entries that were sealed, as a load would after decrypting them. A booking's own
+   * stream is not cached: only its commands read it.
    */
   private remember(written: MultiAppendResult, appends: StreamAppend[], read: ReadStreams, clearLedger: DomainEvent[], tenantId: string): void {
     const { states, ledgers } = this.deps;
     for (const { streamId, nextExpectedRevision } of written.streams) {
       const events = appends.find((append) => append.streamId === streamId)?.events ?? [];
-      if (streamId === read.schedule.streamId) states.appended(streamId, scheduleEvolver, read.schedule, events, nextExpectedRevision);
-      else if (streamId === read.ledger?.streamId) ledgers.appended(tenantId, read.ledger, clearLedger, events, nextExpectedRevision);
-      else {
-        const day = read.occupancy.find((loaded) => loaded.streamId === streamId);
-        if (day) states.appended(streamId, occupancyEvolver, day, events, nextExpectedRevision);
+      if (streamId === read.ledger?.period.streamId) {
+        ledgers.appended(tenantId, read.ledger.period, clearLedger, events, nextExpectedRevision);
+        continue;
       }
+      const day = read.days.find((loaded) => loaded.streamId === streamId);
+      if (day) {
+        states.appended(streamId, slotsEvolver, day, events, nextExpectedRevision);
+        continue;
+      }
+      const occupied = read.occupancy.find((loaded) => loaded.streamId === streamId);
+      if (occupied) states.appended(streamId, occupancyEvolver, occupied, events, nextExpectedRevision);
     }
   }
 
@@ -347,34 +422,56 @@ export class BookingsApp {
     if (!user.active) throw new DomainFailure(domainError('user.deactivated', 'the user is deactivated'));
   }
 
-  private async ledgerOrNull(tenantId: string, userId: string): Promise<string | null> {
+  private async ledgerOrNull(tenantId: string, userId: string): Promise<LedgerName | null> {
     try {
-      return await this.deps.ledgers.streamOf(tenantId, userId);
+      return await this.deps.ledgers.ledgerOf(tenantId, userId);
     } catch (error) {
       if (error instanceof SubjectErasedError) return null;
       throw error;
     }
   }
 
-  private async loadSchedule(tenantId: string, spaceId: string, optimistic = false) {
-    const streamId = spaceStream(tenantId, spaceId);
-    return { ...(await this.deps.states.load(streamId, scheduleEvolver, { optimistic })), streamId };
+  private async loadSpace(tenantId: string, spaceId: string): Promise<Space> {
+    return (await this.deps.states.load(spaceStream(tenantId, spaceId), spaceEvolver, RULES)).state;
   }
 
-  private async loadLocation(tenantId: string, schedule: Schedule): Promise<Location> {
-    const space = schedule.space;
+  private async loadLocation(tenantId: string, space: Space): Promise<Location> {
     if (space.status === 'none' || space.locationId === undefined) return initialLocation;
     return (await this.deps.states.load(locationStream(tenantId, space.locationId), locationEvolver, RULES)).state;
   }
 
-  private async loadPolicy(tenantId: string) {
+  private async loadPolicy(tenantId: string): Promise<Policy> {
     // Read to its end on every decision (events since the cached revision: usually none), so a
     // policy another replica saved is in force at once.
     return (await this.deps.states.load(policyStream(tenantId), policyEvolver)).state;
   }
 
-  private async loadOccupancy(tenantId: string, schedule: Schedule, days: string[], optimistic = false) {
-    const space = schedule.space;
+  private loadDays(tenantId: string, spaceId: string, days: string[], optimistic = false): Promise<Array<Loaded<Slots>>> {
+    return Promise.all(
+      days.map(async (day) => {
+        const streamId = scheduleStream(tenantId, spaceId, day);
+        return { ...(await this.deps.states.load(streamId, slotsEvolver, { optimistic })), streamId };
+      }),
+    );
+  }
+
+  /**
+   * The booker's ledger as the limits need it (ADR 0018): the periods of every booking that may
+   * not have ended yet and may start within the policy's horizon — from the longest duration
+   * before now to `maxDaysInAdvance` after it — or, when no limit applies (`policy` undefined:
+   * an exempt admin), only the period the booking is written to.
+   */
+  private async loadLimits(name: LedgerName, start: string, now: Date, policy: Policy | undefined, optimistic: boolean): Promise<{ folded: Ledger; target: LedgerTarget }> {
+    const target = ledgerPeriodOf(start);
+    const horizon = policy ? ledgerPeriodsBetween(now.getTime() - MAX_DURATION_MS, now.getTime() + policy.maxDaysInAdvance * DAY) : [];
+    const periods = [...new Set([target, ...horizon])];
+    const loaded = await this.deps.ledgers.periods(name, periods, optimistic);
+    const period = loaded[0]!;
+    const folded = loaded.length === 1 ? period.state : { bookings: Keyed.from(loaded.flatMap((one) => one.state.bookings.entries())) };
+    return { folded, target: { name, period } };
+  }
+
+  private async loadOccupancy(tenantId: string, space: Space, days: string[], optimistic = false): Promise<Array<Loaded<Occupancy>>> {
     if (space.status === 'none' || space.locationId === undefined) return [];
     const locationId = space.locationId;
     return Promise.all(
@@ -386,29 +483,40 @@ export class BookingsApp {
   }
 
   /**
-   * The schedule as the deciders need it: the booking in question with its booker decrypted
-   * (empty when shredded, so only an admin may act on it); other bookers are never decrypted. The
-   * cached schedule holds no bookers: the sealed one is read from the booking's BookingConfirmed.
+   * The booking's own stream. `legacySpaceId`: a booking made before ADR 0018 lives in its
+   * space's stream; commands on an existing booking name the space, so it is found there too.
    */
-  private async withBooker(schedule: LoadedState<Schedule> & { streamId: string }, bookingId: string, tenantId: string) {
-    const booking = schedule.state.bookings.get(bookingId);
-    let bookedBy: string | null = null;
-    if (booking) {
-      const sealed = await this.sealedBooker(schedule.streamId, booking);
-      const { data } = await this.deps.shredder.decrypt(BookingConfirmed.data, { bookedBy: sealed }, { tenantId, aad: schedule.streamId });
-      bookedBy = isRedacted(data.bookedBy) ? null : (data.bookedBy ?? null);
-    }
-    const bookings = Keyed.from(schedule.state.bookings.entries().map(([id, booking]) => [id, { ...booking, bookedBy: id === bookingId ? (bookedBy ?? '') : '' }] as const));
-    return { schedule: { ...schedule.state, bookings }, bookedBy };
+  private async readHome(tenantId: string, bookingId: string, legacySpaceId?: string): Promise<Home> {
+    const streamId = bookingStream(tenantId, bookingId);
+    const events = await this.deps.events.readStream(streamId);
+    if (events.length > 0 || legacySpaceId === undefined) return { streamId, expectedRevision: events.at(-1)?.revision ?? 'no_stream', events };
+    const legacyId = spaceStream(tenantId, legacySpaceId);
+    const all = await this.deps.events.readStream(legacyId);
+    const mine = all.filter((event) => (event.data as { bookingId?: unknown }).bookingId === bookingId);
+    if (mine.length === 0) return { streamId, expectedRevision: 'no_stream', events: [] };
+    return { streamId: legacyId, expectedRevision: all.at(-1)!.revision, events: mine };
   }
 
-  /** The booker of a cached booking as stored: sealed, from its BookingConfirmed at `confirmedAt`. */
-  private async sealedBooker(streamId: string, booking: ScheduledBooking): Promise<unknown> {
-    const [event] = booking.confirmedAt === undefined ? [] : await this.deps.events.readStream(streamId, { fromRevision: booking.confirmedAt, maxCount: 1 });
-    const data = event?.type === 'BookingConfirmed' ? (event.data as { bookingId?: unknown; bookedBy?: unknown }) : undefined;
-    if (data?.bookingId !== booking.id) throw new Error(`a cached booking's BookingConfirmed is not at revision ${booking.confirmedAt} of its stream`);
-    return data.bookedBy;
+  /** The booking its stream holds, its booker decrypted (absent when shredded, so only an admin may act on it). */
+  private async bookingOf(home: Home, bookingId: string, tenantId: string): Promise<ScheduledBooking | undefined> {
+    const folded = home.events.reduce((state, event) => evolveSchedule(state, { type: event.type, data: event.data } as DomainEvent), initialSchedule).bookings.get(bookingId);
+    const confirmed = home.events.find((event) => event.type === 'BookingConfirmed');
+    if (!folded || !confirmed) return undefined;
+    const sealed = (confirmed.data as { bookedBy?: unknown }).bookedBy;
+    const { data } = await this.deps.shredder.decrypt(BookingConfirmed.data, { bookedBy: sealed }, { tenantId, aad: home.streamId });
+    const { bookedBy: _sealed, ...booking } = folded;
+    return isRedacted(data.bookedBy) || data.bookedBy === undefined ? booking : { ...booking, bookedBy: data.bookedBy };
   }
+}
+
+/** The stream of a booking not made yet. */
+const newHome = (tenantId: string, bookingId: string): Home => ({ streamId: bookingStream(tenantId, bookingId), expectedRevision: 'no_stream', events: [] });
+
+const emptyLedger = (): Ledger => ({ bookings: Keyed.empty() });
+
+/** What a decider sees of a space: the space, the slots of the days in question, and the booking in question with its booker (last, so it wins). */
+function scheduleOf(space: Space, slots: Array<[string, ScheduledBooking]>, booking: ScheduledBooking | undefined): Schedule {
+  return { space, bookings: Keyed.from(booking ? [...slots, [booking.id, booking] as [string, ScheduledBooking]] : slots) };
 }
 
 function writesOf(decision: BookingDecision): BookingWrites {
@@ -425,13 +533,37 @@ function foldedOccupancy(days: Array<LoadedState<Occupancy>>): Occupancy {
   return { bookings: Keyed.from(days.flatMap((day) => day.state.bookings.entries())) };
 }
 
-function appendsOf(writes: BookingWrites, read: ReadStreams, ctx: RequestContext, now: Date): StreamAppend[] {
+/**
+ * A decision's writes as appends: the booking's events to its own stream, the slots they hold or
+ * free to each day's schedule, the ledger entry to its period (opening it in the index when
+ * new), occupancy to each day. `sealed` replaces what was sealed (the booker, the ledger entry).
+ */
+function appendsOf(
+  writes: BookingWrites,
+  sealed: { schedule?: DomainEvent[]; ledger?: DomainEvent[] },
+  read: ReadStreams,
+  ledgers: Pick<Ledgers, 'indexAppend'>,
+  ctx: RequestContext,
+  now: Date,
+): StreamAppend[] {
+  const { home } = read;
   const appends: StreamAppend[] = [
-    { streamId: read.schedule.streamId, expectedRevision: read.schedule.expectedRevision, events: toStored(writes.schedule, ctx, read.schedule.streamId, now) },
+    { streamId: home.streamId, expectedRevision: home.expectedRevision, events: toStored(sealed.schedule ?? writes.schedule, ctx, home.streamId, now) },
   ];
+  const { hold, free } = slotEventsFor(writes.schedule);
+  const bookingId = (writes.schedule[0]?.data as { bookingId?: string } | undefined)?.bookingId;
+  for (const day of read.days) {
+    const events: DomainEvent[] = hold ? [hold] : free && bookingId !== undefined && day.state.held.has(bookingId) ? [{ type: 'SlotFreed', data: { bookingId } }] : [];
+    appends.push({ streamId: day.streamId, expectedRevision: day.expectedRevision, events: toStored(events, ctx, day.streamId, now) });
+  }
   if (writes.ledger.length > 0) {
     if (!read.ledger) throw new Error('a decision wrote a ledger that was not read');
-    appends.push({ streamId: read.ledger.streamId, expectedRevision: read.ledger.expectedRevision, events: toStored(writes.ledger, ctx, read.ledger.streamId, now) });
+    const { name, period } = read.ledger;
+    appends.push({ streamId: period.streamId, expectedRevision: period.expectedRevision, events: toStored(sealed.ledger ?? writes.ledger, ctx, period.streamId, now) });
+    if (period.expectedRevision === 'no_stream') {
+      const index = ledgers.indexAppend(name, period.streamId.slice(name.stream.length + 1));
+      appends.push({ ...index, events: toStored(index.events, ctx, index.streamId, now) });
+    }
   }
   for (const day of writes.occupancy.days) {
     const stream = read.occupancy.find((loaded) => loaded.streamId.endsWith(`-${day}`));

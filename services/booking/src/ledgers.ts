@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { bookingKeyPeriod, pii, type DomainEvent } from '@plass/contracts';
-import type { EventStore, Evolver, LoadedState, RecordedEvent, StreamStates } from '@plass/eventstore';
+import { WrongExpectedRevisionError, type EventStore, type Evolver, type LoadedState, type RecordedEvent, type StreamStates } from '@plass/eventstore';
 import type { KeyProvider, Shredder } from '@plass/shredder';
 import { z } from 'zod';
 import type { LedgerPseudonyms } from './ledger-pseudonym.js';
+import { toStored } from './app-support.js';
 import { evolveLedger, initialLedger, type Ledger } from './rules/index.js';
-import { ledgerStream } from './streams.js';
+import { ledgerIndexStream, ledgerPeriodOf, ledgerPeriodStream, ledgerStream } from './streams.js';
 
 const LEDGER_ENTRY = { category: 'identifier', purpose: 'booking', description: 'a booking in its booker’s limits ledger' } as const;
 
@@ -24,6 +26,17 @@ const isSealed = (event: RecordedEvent) => typeof (event.data as { bookingId?: u
 type KeyedLedger = Ledger & { kids: ReadonlySet<string> };
 
 export type LoadedLedger = LoadedState<Ledger> & { streamId: string };
+
+/** A person's ledger (ADR 0018): their pseudonym's stream names one period stream per month of booking starts and an index of them. */
+export interface LedgerName {
+  tenantId: string;
+  userId: string;
+  /** `ledger-<tenant>-<pseudonym>`: the whole ledger in stores from before ADR 0018; the prefix of its periods now. */
+  stream: string;
+}
+
+/** Persons whose ledger this process knows to be in periods; past the bound it forgets them all (a check costs two reads). */
+const CHECKED_LEDGERS = 100_000;
 
 /** The key id of a sealed ledger event as stored (`{entry: <sealed>}`); none for one written before ledgers were sealed. */
 const kidOf = (data: unknown): string | undefined => {
@@ -49,9 +62,91 @@ export class Ledgers {
     },
   ) {}
 
+  /** Ledgers known to be in periods (checked, or migrated, in this process). */
+  private readonly checked = new Set<string>();
+  private readonly checking = new Map<string, Promise<void>>();
+
   /** Throws SubjectErasedError once the person is erased: their ledger can no longer be named. */
   async streamOf(tenantId: string, userId: string): Promise<string> {
     return ledgerStream(tenantId, await this.deps.pseudonyms.of(tenantId, userId));
+  }
+
+  /** The person's ledger, in periods: a ledger written before ADR 0018 is moved into periods first (once). */
+  async ledgerOf(tenantId: string, userId: string): Promise<LedgerName> {
+    const name = { tenantId, userId, stream: await this.streamOf(tenantId, userId) };
+    if (!this.checked.has(name.stream)) {
+      let check = this.checking.get(name.stream);
+      if (!check) {
+        check = this.inPeriods(name).finally(() => this.checking.delete(name.stream));
+        this.checking.set(name.stream, check);
+      }
+      await check;
+    }
+    return name;
+  }
+
+  /** The ledger's period streams, one per month of booking starts, folded. */
+  periods(name: LedgerName, periods: readonly string[], optimistic = false): Promise<LoadedLedger[]> {
+    return Promise.all(periods.map((period) => this.load(name.tenantId, ledgerPeriodStream(name.stream, period), optimistic)));
+  }
+
+  /** Every period the ledger has, from its index. */
+  async knownPeriods(name: LedgerName): Promise<string[]> {
+    const index = await this.deps.events.readStream(ledgerIndexStream(name.stream));
+    return [...new Set(index.flatMap((event) => (event.type === 'LedgerPeriodOpened' ? [(event.data as { period: string }).period] : [])))].sort();
+  }
+
+  /** What opening a new period appends to the index (in the same atomic append as its first entry). */
+  indexAppend(name: LedgerName, period: string): { streamId: string; expectedRevision: 'any'; events: DomainEvent[] } {
+    return { streamId: ledgerIndexStream(name.stream), expectedRevision: 'any', events: [{ type: 'LedgerPeriodOpened', data: { period } }] };
+  }
+
+  /**
+   * A ledger from before ADR 0018 holds every entry in one stream: its entries still in force
+   * are sealed anew (the same booking keys, the period stream as associated data) into their
+   * periods, with the index and a marker, in one append that expects no index — so of two
+   * replicas moving the same ledger one does it — and the old stream is deleted.
+   */
+  private async inPeriods(name: LedgerName): Promise<void> {
+    const index = await this.deps.events.readStream(ledgerIndexStream(name.stream), { maxCount: 1 });
+    const legacy = index.length > 0 ? [] : await this.deps.events.readStream(name.stream);
+    if (legacy.length > 0) {
+      const ledger = (await this.open(name.tenantId, name.stream, legacy)).reduce(evolveLedger, initialLedger);
+      const byPeriod = new Map<string, DomainEvent[]>();
+      for (const [bookingId, entry] of ledger.bookings.entries()) {
+        const period = ledgerPeriodOf(entry.start);
+        const data = { bookingId, start: entry.start, end: entry.end, ...(entry.spaceId === undefined ? {} : { spaceId: entry.spaceId }) };
+        byPeriod.set(period, [...(byPeriod.get(period) ?? []), { type: 'LedgerBookingAdded', data }]);
+      }
+      const ctx = { tenantId: name.tenantId, roles: [], correlationId: randomUUID() };
+      const now = new Date();
+      const periods = [...byPeriod.keys()].sort();
+      const appends = await Promise.all(
+        periods.map(async (period) => {
+          const streamId = ledgerPeriodStream(name.stream, period);
+          const sealed = await Promise.all(
+            byPeriod.get(period)!.map((event) => this.seal([event], { tenantId: name.tenantId, bookedBy: name.userId, end: (event.data as { end: string }).end, streamId })),
+          );
+          return { streamId, expectedRevision: 'any' as const, events: toStored(sealed.flat(), ctx, streamId, now) };
+        }),
+      );
+      const indexId = ledgerIndexStream(name.stream);
+      const marker: DomainEvent[] = [
+        ...periods.map((period): DomainEvent => ({ type: 'LedgerPeriodOpened', data: { period } })),
+        { type: 'BookingLayoutMigrated', data: { layout: 2, spaces: 0, ledgers: 1 } },
+      ];
+      try {
+        await this.deps.events.appendToStreams([
+          ...appends.filter((append) => append.events.length > 0),
+          { streamId: indexId, expectedRevision: 'no_stream', events: toStored(marker, ctx, indexId, now) },
+        ]);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      }
+      await this.deps.events.deleteStream(name.stream);
+    }
+    if (this.checked.size >= CHECKED_LEDGERS) this.checked.clear();
+    this.checked.add(name.stream);
   }
 
   /**
@@ -87,6 +182,13 @@ export class Ledgers {
     this.deps.states.forget([streamId]);
     await this.deps.events.deleteStream(streamId);
     this.deps.states.forget([streamId]);
+  }
+
+  /** Erasure: every period the index names, then the index (and a stream from before ADR 0018, if any is left). */
+  async deleteLedger(name: LedgerName): Promise<void> {
+    for (const period of await this.knownPeriods(name)) await this.delete(ledgerPeriodStream(name.stream, period));
+    await this.delete(ledgerIndexStream(name.stream));
+    await this.delete(name.stream);
   }
 
   /** Keys of the tenant were destroyed (retention, erasure): no cached ledger may keep what they sealed. */

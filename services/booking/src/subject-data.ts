@@ -2,9 +2,10 @@ import { DomainFailure, domainError, type RequestContext, type SpaceKind } from 
 import type { ProjectionStore } from '@plass/projections';
 import { SubjectErasedError } from '@plass/shredder';
 import type { BookingsApp } from './bookings-app.js';
-import type { Ledgers, LoadedLedger } from './ledgers.js';
+import type { LedgerName, Ledgers } from './ledgers.js';
 import { forgetAcknowledgements } from './privacy-policies.js';
 import { BOOKINGS, SPACES, type BookingDocument, type SpaceDocument } from './read-model.js';
+import { ledgerPeriodStream } from './streams.js';
 import { forgetUser, markErasing } from './users-directory.js';
 
 /** Bookings decided before the fence may land after the ledger was deleted; more rounds than that mean something is wrong. */
@@ -39,23 +40,27 @@ export class SubjectData {
   async cancelBookings(subjectId: string, ctx: RequestContext): Promise<{ cancelled: number }> {
     const { tenantId } = ctx;
     await markErasing(this.deps.readModel, tenantId, subjectId);
-    const ledgerId = await this.ledgerOrNull(tenantId, subjectId);
-    if (ledgerId === null) return { cancelled: 0 };
+    const name = await this.ledgerOrNull(tenantId, subjectId);
+    if (name === null) return { cancelled: 0 };
     let cancelled = 0;
-    let ledger = await this.deps.ledgers.load(tenantId, ledgerId);
-    for (let round = 0; ledger.expectedRevision !== 'no_stream'; round++) {
+    // Every period the index names (ADR 0018); a booking decided before the fence opens its period again.
+    for (let round = 0, periods = await this.deps.ledgers.knownPeriods(name); periods.length > 0; round++, periods = await this.deps.ledgers.knownPeriods(name)) {
       if (round === MAX_DELETE_ROUNDS) throw new DomainFailure(domainError('service.unavailable', 'the subject’s ledger keeps changing; retry'));
-      cancelled += await this.cancelUpcoming(ledger, subjectId, ctx);
-      await this.deps.ledgers.delete(ledgerId);
-      ledger = await this.deps.ledgers.load(tenantId, ledgerId);
+      const ledger = await this.deps.ledgers.periods(name, periods);
+      cancelled += await this.cancelUpcoming(
+        ledger.flatMap((period) => period.state.bookings.entries()),
+        subjectId,
+        ctx,
+      );
+      await this.deps.ledgers.deleteLedger(name);
     }
     return { cancelled };
   }
 
-  private async cancelUpcoming(ledger: LoadedLedger, subjectId: string, ctx: RequestContext): Promise<number> {
+  private async cancelUpcoming(entries: Array<[string, { end: string; spaceId?: string | undefined }]>, subjectId: string, ctx: RequestContext): Promise<number> {
     const now = this.deps.now().getTime();
     let cancelled = 0;
-    for (const [bookingId, booking] of ledger.state.bookings.entries()) {
+    for (const [bookingId, booking] of entries) {
       if (Date.parse(booking.end) <= now) continue;
       const spaceId = booking.spaceId ?? (await this.spaceOf(bookingId, ctx.tenantId));
       if (await this.deps.bookings.cancelForErasure({ id: bookingId, spaceId }, subjectId, ctx)) cancelled += 1;
@@ -76,7 +81,7 @@ export class SubjectData {
    * key cache still hands out their profile key (a missed KeysDestroyed) the saga is told to retry.
    */
   async forget(subjectId: string, ctx: RequestContext): Promise<{ service: 'booking'; acknowledgedAt: string }> {
-    if ((await this.ledgerOrNull(ctx.tenantId, subjectId)) !== null) {
+    if ((await this.canName(ctx.tenantId, subjectId)) !== null) {
       throw new DomainFailure(domainError('service.unavailable', "booking can still obtain the subject's profile key; retry once their keys are destroyed"));
     }
     await forgetUser(this.deps.readModel, ctx.tenantId, subjectId);
@@ -87,8 +92,9 @@ export class SubjectData {
   /** Every booking in the subject's ledger that can still be read, decrypted (Art. 15/20). */
   async export(subjectId: string, ctx: RequestContext): Promise<{ service: 'booking'; sections: { bookings: ExportedBooking[] } }> {
     const { tenantId } = ctx;
-    const ledgerId = await this.ledgerOrNull(tenantId, subjectId);
-    const entries = ledgerId === null ? [] : await this.deps.ledgers.entries(tenantId, ledgerId);
+    const name = await this.ledgerOrNull(tenantId, subjectId);
+    const periods = name === null ? [] : await this.deps.ledgers.knownPeriods(name);
+    const entries = name === null ? [] : (await Promise.all(periods.map((period) => this.deps.ledgers.entries(tenantId, ledgerPeriodStream(name.stream, period))))).flat();
     const ids = new Set(entries.flatMap((event) => (event.type === 'LedgerBookingAdded' ? [event.data.bookingId] : [])));
     const docs = (await Promise.all([...ids].map((id) => this.deps.readModel.get<BookingDocument>(BOOKINGS, id)))).filter(
       (doc): doc is BookingDocument => doc?.tenantId === tenantId,
@@ -106,7 +112,12 @@ export class SubjectData {
     return { service: 'booking', sections: { bookings: items } };
   }
 
-  private async ledgerOrNull(tenantId: string, subjectId: string): Promise<string | null> {
+  private async ledgerOrNull(tenantId: string, subjectId: string): Promise<LedgerName | null> {
+    return (await this.canName(tenantId, subjectId)) === null ? null : this.deps.ledgers.ledgerOf(tenantId, subjectId);
+  }
+
+  /** The ledger's stream name, or null once the subject's profile key is gone. */
+  private async canName(tenantId: string, subjectId: string): Promise<string | null> {
     try {
       return await this.deps.ledgers.streamOf(tenantId, subjectId);
     } catch (error) {

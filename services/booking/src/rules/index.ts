@@ -20,3 +20,4 @@ export * from './change-policy.js';
 export * from './visibility.js';
 export * from './privacy-settings.js';
 export * from './policy-acknowledgement.js';
+export * from './slots.js';

@@ -1,6 +1,5 @@
 import type { DomainEvent } from '@plass/contracts';
 import type { Interval } from './intervals.js';
-import { interned } from './interned.js';
 import { Keyed } from './keyed.js';
 
 export type LedgerEntry = Interval & { spaceId?: string };
@@ -16,7 +15,7 @@ export function evolveLedger(state: Ledger, event: DomainEvent): Ledger {
   switch (event.type) {
     case 'LedgerBookingAdded': {
       const { bookingId, spaceId, start, end } = event.data;
-      const entry: LedgerEntry = { start: interned(start), end: interned(end), ...(spaceId === undefined ? {} : { spaceId: interned(spaceId) }) };
+      const entry: LedgerEntry = { start: start, end: end, ...(spaceId === undefined ? {} : { spaceId: spaceId }) };
       return { bookings: state.bookings.set(bookingId, entry) };
     }
     case 'LedgerBookingRemoved':

@@ -1,6 +1,5 @@
 import type { DomainEvent } from '@plass/contracts';
 import type { Interval } from './intervals.js';
-import { interned } from './interned.js';
 import { Keyed } from './keyed.js';
 
 /**
@@ -17,7 +16,7 @@ export function evolveOccupancy(state: Occupancy, event: DomainEvent): Occupancy
   switch (event.type) {
     case 'OccupancyAdded': {
       const { bookingId, spaceId, start, end } = event.data;
-      return { bookings: state.bookings.set(bookingId, { spaceId: interned(spaceId), start: interned(start), end: interned(end) }) };
+      return { bookings: state.bookings.set(bookingId, { spaceId: spaceId, start: start, end: end }) };
     }
     case 'OccupancyRemoved':
       return { bookings: state.bookings.remove(event.data.bookingId) };

@@ -1,13 +1,12 @@
 import type { DomainEvent } from '@plass/contracts';
-import { interned } from './interned.js';
 import { Keyed } from './keyed.js';
 import { evolveSpace, initialSpace, type Space } from './space.js';
 
 export type ScheduledBookingStatus = 'confirmed' | 'checked_in' | 'cancelled' | 'released';
 
 /**
- * `bookedBy` is the booker as the loader decrypted it, or `''` where it did not: the decider
- * compares it with the actor.
+ * `bookedBy` is the booker as the loader decrypted it: only the booking a command is about has
+ * one (the decider compares it with the actor); the others are slots, known by their times.
  */
 export interface ScheduledBooking {
   id: string;
@@ -15,12 +14,10 @@ export interface ScheduledBooking {
   status: ScheduledBookingStatus;
   start: string;
   end: string;
-  bookedBy: string;
-  /** Where its BookingConfirmed is in the space's stream (revision), when folded from the store. */
-  confirmedAt?: number | undefined;
+  bookedBy?: string | undefined;
 }
 
-/** A space's stream: the space itself and every booking of it. */
+/** What a decision sees of a space: the space itself and the bookings of the days it is about. */
 export interface Schedule {
   space: Space;
   bookings: Keyed<ScheduledBooking>;
@@ -36,8 +33,7 @@ const withStatus = (state: Schedule, bookingId: string, status: ScheduledBooking
   return booking ? { ...state, bookings: state.bookings.set(bookingId, { ...booking, status }) } : state;
 };
 
-/** `recorded.revision`: the event's in the space's stream, kept as a booking's `confirmedAt`. */
-export function evolveSchedule(state: Schedule, event: DomainEvent, recorded?: { revision: number }): Schedule {
+export function evolveSchedule(state: Schedule, event: DomainEvent): Schedule {
   switch (event.type) {
     case 'SpaceCreated':
     case 'SpaceUpdated':
@@ -45,16 +41,7 @@ export function evolveSchedule(state: Schedule, event: DomainEvent, recorded?: {
       return { ...state, space: evolveSpace(state.space, event) };
     case 'BookingConfirmed': {
       const { bookingId: id, spaceId, start, end, bookedBy } = event.data;
-      // Always the same fields, so every entry keeps them inside the object (~40 bytes less each).
-      const booking: ScheduledBooking = {
-        id,
-        spaceId: interned(spaceId),
-        status: 'confirmed',
-        start: interned(start),
-        end: interned(end),
-        bookedBy,
-        confirmedAt: recorded?.revision,
-      };
+      const booking: ScheduledBooking = { id, spaceId, status: 'confirmed', start, end, bookedBy };
       return { ...state, bookings: state.bookings.set(id, booking) };
     }
     case 'BookingCheckedIn':

@@ -16,6 +16,8 @@ export interface BookingHarness {
   clock: { now: Date; set(iso: string): void; advance(ms: number): void };
   /** Waits until every committed event is published and projected. */
   settle(): Promise<void>;
+  /** Stops the booking service, runs `meanwhile` (the store is free to be written), and starts it again on the same data dir (cold caches). */
+  restartBooking(meanwhile?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -36,21 +38,30 @@ export async function startBookingHarness(): Promise<BookingHarness> {
     },
   };
   // The workers run once at start only: tests drive them with `releaseDueNoShows()` and `runRetention()`.
-  const booking = await startBookingService({
-    natsUrl: nats.url,
-    dataDir: dir.path,
-    logger: logger('booking'),
-    now: () => clock.now,
-    noShowEveryMs: 3_600_000,
-    retentionEveryMs: 3_600_000,
-  });
+  const startBooking = () =>
+    startBookingService({
+      natsUrl: nats.url,
+      dataDir: dir.path,
+      logger: logger('booking'),
+      now: () => clock.now,
+      noShowEveryMs: 3_600_000,
+      retentionEveryMs: 3_600_000,
+    });
+  let booking = await startBooking();
   const client = await Bus.connect({ servers: nats.url, name: 'booking-test-client', requestTimeoutMs: 20_000 });
   let stopped = false;
   return {
     dir,
     client,
-    booking,
+    get booking() {
+      return booking;
+    },
     clock,
+    async restartBooking(meanwhile) {
+      await booking.close();
+      await meanwhile?.();
+      booking = await startBooking();
+    },
     // Identity's and privacy's relays first: what they have not yet published, booking cannot have projected.
     settle: async () =>
       void (await waitFor(async () => (await identity.settled()) && (await privacy.settled()) && (await booking.settled()), {
