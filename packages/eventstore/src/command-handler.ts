@@ -1,5 +1,5 @@
 import { SpanKind, trace } from '@opentelemetry/api';
-import { DomainFailure, domainError } from '@plass/contracts';
+import { DomainFailure, domainError, type DomainError } from '@plass/contracts';
 import { WrongExpectedRevisionError } from './errors.js';
 import type { EventStore, ExpectedRevision, MultiAppendResult, NewEvent, RecordedEvent, StreamAppend } from './event-store.js';
 import type { StreamStates } from './stream-states.js';
@@ -105,4 +105,37 @@ export async function handleMultiStreamCommand<R>(
     }
     forget();
   }
+}
+
+/** What a pure decider answers: what to write, or the rule the command broke. */
+export type Decided<W> = { ok: true; writes: W } | { ok: false; error: DomainError };
+
+/**
+ * A use case over several streams as a declaration (ADR 0018): `load` the streams the decision
+ * needs — through the cache, `fresh` when they must be read from the store (every cycle after
+ * the first, or when the command is not optimistic) —, the pure `decide`, and `append`: the writes
+ * as appends, each with the revision its stream was loaded at, sealing what is personal. A refusal
+ * is a DomainFailure; an accepted decision with nothing to append answers without writing.
+ * Retries, optimistic decisions and the cache follow `handleMultiStreamCommand`.
+ */
+export function decideOnStreams<I, W, R>(
+  store: EventStore,
+  command: {
+    load: (how: { optimistic: boolean; fresh: boolean }) => Promise<I>;
+    decide: (inputs: I) => Decided<W>;
+    append: (writes: W, inputs: I) => Promise<{ appends: StreamAppend[]; result: R; appended?: (written: MultiAppendResult) => void }>;
+  },
+  options: { retries?: number; states?: Pick<StreamStates, 'forget'>; optimistic?: boolean } = {},
+): Promise<R> {
+  let cycles = 0;
+  return handleMultiStreamCommand(
+    store,
+    async ({ optimistic }) => {
+      const inputs = await command.load({ optimistic, fresh: !optimistic || cycles++ > 0 });
+      const decision = command.decide(inputs);
+      if (!decision.ok) throw new DomainFailure(decision.error);
+      return command.append(decision.writes, inputs);
+    },
+    options,
+  );
 }

@@ -28,7 +28,7 @@ import {
 import type { Bus } from '@plass/bus';
 import { windowOf } from './app-support.js';
 import type { Availability } from './availability.js';
-import type { BookingsApp } from './bookings-app.js';
+import type { BookingsApp } from './bookings/bookings-app.js';
 import type { PlacesApp } from './places-app.js';
 import type { PolicyGate } from './policy-gate.js';
 import type { SubjectData } from './subject-data.js';

@@ -8,7 +8,7 @@ import { NatsKeyClient, Shredder } from '@plass/shredder';
 import type { Logger } from '@plass/telemetry';
 import { Availability } from './availability.js';
 import { registerBookingHandlers } from './booking-handlers.js';
-import { BookingsApp } from './bookings-app.js';
+import { BookingsApp } from './bookings/bookings-app.js';
 import { LedgerPseudonyms } from './ledger-pseudonym.js';
 import { migrateToDayLayout } from './layout-migration.js';
 import { Ledgers } from './ledgers.js';

@@ -1,7 +1,7 @@
 import { DomainFailure, domainError, type RequestContext, type SpaceKind } from '@plass/contracts';
 import type { ProjectionStore } from '@plass/projections';
 import { SubjectErasedError } from '@plass/shredder';
-import type { BookingsApp } from './bookings-app.js';
+import type { BookingsApp } from './bookings/bookings-app.js';
 import type { LedgerName, Ledgers } from './ledgers.js';
 import { forgetAcknowledgements } from './privacy-policies.js';
 import { BOOKINGS, SPACES, type BookingDocument, type SpaceDocument } from './read-model.js';

@@ -14,6 +14,7 @@ import {
   type CreateBooking,
 } from '@plass/contracts';
 import {
+  decideOnStreams,
   evolverOf,
   handleMultiStreamCommand,
   type EventStore,
@@ -26,11 +27,11 @@ import {
 } from '@plass/eventstore';
 import type { ProjectionStore } from '@plass/projections';
 import { SubjectErasedError, type Shredder } from '@plass/shredder';
-import { actorOf, toStored } from './app-support.js';
-import type { LedgerName, Ledgers, LoadedLedger } from './ledgers.js';
-import { locationEvolver, policyEvolver } from './places-app.js';
-import type { PolicyGate } from './policy-gate.js';
-import { BOOKINGS, NO_SHOW_DUE, type BookingDocument, type NoShowDueDocument } from './read-model.js';
+import { actorOf, toStored } from '../app-support.js';
+import type { LedgerName, Ledgers, LoadedLedger } from '../ledgers.js';
+import { locationEvolver, policyEvolver } from '../places-app.js';
+import type { PolicyGate } from '../policy-gate.js';
+import { BOOKINGS, NO_SHOW_DUE, type BookingDocument, type NoShowDueDocument } from '../read-model.js';
 import {
   bookedOccupancyDays,
   beyondHardLimits,
@@ -65,9 +66,9 @@ import {
   type ScheduledBooking,
   type Slots,
   type Space,
-} from './rules/index.js';
-import { USERS, isActiveUser, userDocumentId, type UserDocument } from './users-directory.js';
-import { bookingStream, ledgerPeriodOf, ledgerPeriodsBetween, ledgerPeriodStream, locationStream, occupancyStream, policyStream, scheduleStream, spaceStream } from './streams.js';
+} from '../rules/index.js';
+import { USERS, isActiveUser, userDocumentId, type UserDocument } from '../users-directory.js';
+import { bookingStream, ledgerPeriodOf, ledgerPeriodsBetween, ledgerPeriodStream, locationStream, occupancyStream, policyStream, scheduleStream, spaceStream } from '../streams.js';
 
 export interface BookingsAppDeps {
   events: EventStore;
@@ -254,16 +255,16 @@ export class BookingsApp {
     const actor = actorOf(ctx);
     const doc = await this.bookingDocument(bookingId, ctx.tenantId);
     const { tenantId } = ctx;
-    await handleMultiStreamCommand(
+    await decideOnStreams(
       this.deps.events,
-      async () => {
-        const home = await this.readHome(tenantId, bookingId, doc.spaceId);
-        const booking = await this.bookingOf(home, bookingId, tenantId);
-        const space = await this.loadSpace(tenantId, doc.spaceId);
-        const policy = await this.loadPolicy(tenantId);
-        const now = this.deps.now();
-        const writes = writesOf(decideCheckIn({ bookingId, now: now.toISOString(), actor }, { schedule: scheduleOf(space, [], booking), policy }));
-        return { appends: appendsOf(writes, {}, { home, days: [], occupancy: [] }, this.deps.ledgers, ctx, now), result: undefined };
+      {
+        load: async () => {
+          const home = await this.readHome(tenantId, bookingId, doc.spaceId);
+          const [booking, space, policy] = await Promise.all([this.bookingOf(home, bookingId, tenantId), this.loadSpace(tenantId, doc.spaceId), this.loadPolicy(tenantId)]);
+          return { home, booking, space, policy, now: this.deps.now() };
+        },
+        decide: ({ booking, space, policy, now }) => decideCheckIn({ bookingId, now: now.toISOString(), actor }, { schedule: scheduleOf(space, [], booking), policy }),
+        append: async (writes, { home, now }) => ({ appends: appendsOf(writes, {}, { home, days: [], occupancy: [] }, this.deps.ledgers, ctx, now), result: undefined }),
       },
       this.retries,
     );
@@ -364,28 +365,38 @@ export class BookingsApp {
    */
   private giveBack(doc: Pick<BookingDocument, 'id' | 'spaceId'>, ctx: RequestContext, decide: (inputs: CancelInputs, now: string) => BookingDecision): Promise<boolean> {
     const { tenantId } = ctx;
-    return handleMultiStreamCommand(
+    return decideOnStreams(
       this.deps.events,
-      async () => {
-        const home = await this.readHome(tenantId, doc.id, doc.spaceId);
-        const booking = await this.bookingOf(home, doc.id, tenantId);
-        const space = await this.loadSpace(tenantId, doc.spaceId);
-        const location = await this.loadLocation(tenantId, space);
-        const policy = await this.loadPolicy(tenantId);
-        const schedule = scheduleOf(space, [], booking);
-        const name = booking?.bookedBy === undefined ? null : await this.ledgerOrNull(tenantId, booking.bookedBy);
-        const period = name && booking ? (await this.deps.ledgers.periods(name, [ledgerPeriodOf(booking.start)]))[0] : undefined;
-        const days = booking ? await this.loadDays(tenantId, doc.spaceId, slotDays(booking.start, booking.end)) : [];
-        const occupancy = booking ? await this.loadOccupancy(tenantId, space, bookedOccupancyDays(booking, { schedule, location })) : [];
-        const now = this.deps.now();
-        const writes = writesOf(decide({ schedule, location, policy, ledger: period?.state ?? emptyLedger(), occupancy: foldedOccupancy(occupancy) }, now.toISOString()));
-        const target = name && period ? { name, period } : undefined;
-        const sealedLedger =
-          target && booking?.bookedBy !== undefined
-            ? await this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy: booking.bookedBy, end: booking.end, streamId: target.period.streamId })
-            : writes.ledger;
-        const appends = appendsOf(writes, { ledger: sealedLedger }, { home, days, ledger: target, occupancy }, this.deps.ledgers, ctx, now);
-        return { appends, result: appends.some((append) => append.events.length > 0) };
+      {
+        load: async () => {
+          const home = await this.readHome(tenantId, doc.id, doc.spaceId);
+          const booking = await this.bookingOf(home, doc.id, tenantId);
+          const space = await this.loadSpace(tenantId, doc.spaceId);
+          const [location, policy] = await Promise.all([this.loadLocation(tenantId, space), this.loadPolicy(tenantId)]);
+          const schedule = scheduleOf(space, [], booking);
+          const name = booking?.bookedBy === undefined ? null : await this.ledgerOrNull(tenantId, booking.bookedBy);
+          const [period] = name && booking ? await this.deps.ledgers.periods(name, [ledgerPeriodOf(booking.start)]) : [];
+          const days = booking ? await this.loadDays(tenantId, doc.spaceId, slotDays(booking.start, booking.end)) : [];
+          const occupancy = booking ? await this.loadOccupancy(tenantId, space, bookedOccupancyDays(booking, { schedule, location })) : [];
+          return { home, booking, schedule, location, policy, days, occupancy, target: name && period ? { name, period } : undefined, now: this.deps.now() };
+        },
+        decide: (read) => decide({ ...read, ledger: read.target?.period.state ?? emptyLedger(), occupancy: foldedOccupancy(read.occupancy) }, read.now.toISOString()),
+        append: async (writes, read) => {
+          const { booking, target } = read;
+          const sealedLedger =
+            target && booking?.bookedBy !== undefined
+              ? await this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy: booking.bookedBy, end: booking.end, streamId: target.period.streamId })
+              : writes.ledger;
+          const appends = appendsOf(
+            writes,
+            { ledger: sealedLedger },
+            { home: read.home, days: read.days, ledger: target, occupancy: read.occupancy },
+            this.deps.ledgers,
+            ctx,
+            read.now,
+          );
+          return { appends, result: appends.some((append) => append.events.length > 0) };
+        },
       },
       this.retries,
     );
