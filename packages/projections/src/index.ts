@@ -9,3 +9,4 @@ export async function openMongoProjectionStore(options: { url: string; database:
 }
 export * from './projection-runner.js';
 export * from './event-flow.js';
+export * from './service-stores.js';

@@ -1,23 +1,13 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openKurrentDbEventStore, openSqliteEventStore, type EventStore } from '@plass/eventstore';
-import { openMongoProjectionStore, openSqliteProjectionStore, type ProjectionStore } from '@plass/projections';
+import type { EventStore } from '@plass/eventstore';
+import { openServiceEventStore, openServiceProjectionStore, serviceDir, type ProjectionStore, type ServiceStoreConfig } from '@plass/projections';
 import type { Generations } from './rebuild.js';
 
-export interface StoreConfig {
-  dataDir: string;
-  /** Where booking's events are read from for a rebuild (the same settings booking uses). */
-  eventStore: 'sqlite' | 'kurrentdb';
-  kurrentdbUrl?: string | undefined;
-  projectionStore: 'sqlite' | 'mongodb';
-  mongodbUrl?: string | undefined;
-}
+/** `eventStore` and `kurrentdbUrl` name booking's event store, read for a rebuild (the same settings booking uses). */
+export type StoreConfig = ServiceStoreConfig;
 
-export const analyticsDir = (dataDir: string): string => {
-  const dir = join(dataDir, 'analytics');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return dir;
-};
+export const analyticsDir = (dataDir: string): string => serviceDir(dataDir, 'analytics');
 
 /**
  * The store in use is named by a pointer (`<dataDir>/analytics/current`, or a document in
@@ -39,22 +29,17 @@ export function setCurrentGeneration(dataDir: string, generation: string): void 
   renameSync(`${file}.tmp`, file);
 }
 
-/** SQLite: `<dataDir>/analytics/utilization-<generation>.db`; MongoDB: database `plass_analytics` with the generation as collection prefix. */
-export async function openAnalyticsStore(config: StoreConfig, generation: string): Promise<ProjectionStore> {
-  if (config.projectionStore === 'mongodb') {
-    if (!config.mongodbUrl) throw new Error('PLASS_PROJECTION_STORE=mongodb needs MONGODB_URL');
-    return await openMongoProjectionStore({ url: config.mongodbUrl, database: generation === 'g0' ? 'plass_analytics' : `plass_analytics_${generation}` });
-  }
-  return openSqliteProjectionStore({ file: join(analyticsDir(config.dataDir), `utilization-${generation}.db`) });
+/** SQLite: `<dataDir>/analytics/utilization-<generation>.db`; MongoDB: database `plass_analytics` (`plass_analytics_<generation>` after a rebuild). */
+export function openAnalyticsStore(config: StoreConfig, generation: string): Promise<ProjectionStore> {
+  return openServiceProjectionStore(config, 'analytics', {
+    file: `utilization-${generation}.db`,
+    mongoDatabase: generation === 'g0' ? 'plass_analytics' : `plass_analytics_${generation}`,
+  });
 }
 
-/** Booking's event store, read-only in use: the source of a rebuild. */
-export async function openBookingEvents(config: StoreConfig): Promise<EventStore> {
-  if (config.eventStore === 'kurrentdb') {
-    if (!config.kurrentdbUrl) throw new Error('PLASS_EVENTSTORE=kurrentdb needs KURRENTDB_URL');
-    return await openKurrentDbEventStore({ connectionString: config.kurrentdbUrl, checkpointFile: join(analyticsDir(config.dataDir), 'unused-checkpoint.json') });
-  }
-  return openSqliteEventStore({ file: join(config.dataDir, 'booking', 'events.db') });
+/** Booking's event store, read-only in use: the source of a rebuild (analytics relays nothing from it, so the checkpoint stays unused). */
+export function openBookingEvents(config: StoreConfig): Promise<EventStore> {
+  return openServiceEventStore(config, 'booking', { checkpointFile: join(analyticsDir(config.dataDir), 'unused-checkpoint.json') });
 }
 
 /** The store generations of a configuration: which is in use, opening one, swapping, deleting an old one. */

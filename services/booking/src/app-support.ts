@@ -1,12 +1,9 @@
-import { DomainFailure, domainError, type Decision, type DomainEvent, type RequestContext } from '@plass/contracts';
+import { DomainFailure, domainError, type DomainEvent, type RequestContext } from '@plass/contracts';
 import { envelopeFor } from '@plass/bus';
 import { toNewEvent, type NewEvent } from '@plass/eventstore';
 import type { Actor } from './rules/index.js';
 
-export function decided(decision: Decision): DomainEvent[] {
-  if (!decision.ok) throw new DomainFailure(decision.error);
-  return decision.events;
-}
+export { decided } from '@plass/contracts';
 
 export function toStored(events: readonly { type: DomainEvent['type']; data: Record<string, unknown> }[], ctx: RequestContext, streamId: string, now: Date): NewEvent[] {
   return events.map((event) => toNewEvent(envelopeFor(event, { ctx, context: 'booking', streamId, now })));

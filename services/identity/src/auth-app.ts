@@ -3,6 +3,7 @@ import {
   Email,
   OPERATOR,
   PasswordHash,
+  decided,
   domainError,
   isRedacted,
   type ErrorCode,
@@ -25,7 +26,7 @@ import { signAccessToken } from './tokens/access-token.js';
 import type { PasswordTokenStore } from './tokens/password-tokens.js';
 import type { RefreshTokenStore } from './tokens/refresh-tokens.js';
 import type { SigningKeyRing } from './tokens/signing-keys.js';
-import { decided, runUserCommandCycle } from './users/user-command-cycle.js';
+import { runUserCommandCycle } from './users/user-command-cycle.js';
 import { decideUser, passwordTokenRefusal } from './users/user-commands.js';
 import { foldUser, foldUserRecord, sealedPasswordHash } from './users/user-record.js';
 import { userStream, type User } from './users/user.js';

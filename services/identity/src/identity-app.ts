@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   DomainFailure,
   Uuid,
+  decided,
   domainError,
   type CorrectUser,
   type CreateTenant as CreateTenantRequest,
@@ -27,7 +28,7 @@ import { sealEvents } from './sealed-events.js';
 import { decideCreateTenant, mayCreateTenant, type CreateTenant } from './tenants/create-tenant.js';
 import { evolveTenant, initialTenant, tenantStream } from './tenants/tenant.js';
 import { USERS, type UserDocument } from './users/read-model.js';
-import { decided, runUserCommandCycle } from './users/user-command-cycle.js';
+import { runUserCommandCycle } from './users/user-command-cycle.js';
 import { decideUser, mayManageUsers, type UserCommand } from './users/user-commands.js';
 import { foldUserRecord } from './users/user-record.js';
 import { userStream } from './users/user.js';

@@ -1,18 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openSqliteEventStore, tuneConnection, type EventStore } from '@plass/eventstore';
-import { openSqliteProjectionStore, type ProjectionStore } from '@plass/projections';
+import { tuneConnection, type EventStore } from '@plass/eventstore';
+import { openServiceEventStore, openServiceProjectionStore, serviceDir, type ProjectionStore } from '@plass/projections';
 
-export function serviceDir(dataDir: string): string {
-  const dir = join(dataDir, 'identity');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return dir;
-}
+/** `<dataDir>/identity/events.db`: identity keeps its events in SQLite only. */
+export const openEventStore = (dataDir: string): Promise<EventStore> => openServiceEventStore({ dataDir, eventStore: 'sqlite' }, 'identity');
 
-export const openEventStore = (dataDir: string): EventStore => openSqliteEventStore({ file: join(serviceDir(dataDir), 'events.db') });
-
-export const openReadModelStore = (dataDir: string): ProjectionStore => openSqliteProjectionStore({ file: join(serviceDir(dataDir), 'read-model.db') });
+/** `<dataDir>/identity/read-model.db`. */
+export const openReadModelStore = (dataDir: string): Promise<ProjectionStore> => openServiceProjectionStore({ dataDir, projectionStore: 'sqlite' }, 'identity');
 
 /**
  * Identity's own state that is never an event: the e-mail blind index, failed logins, refresh-token
@@ -20,7 +15,7 @@ export const openReadModelStore = (dataDir: string): ProjectionStore => openSqli
  * a pruned key) instead of leaving it in free pages.
  */
 export function openCredentialsDb(dataDir: string): Database.Database {
-  const db = new Database(join(serviceDir(dataDir), 'credentials.db'));
+  const db = new Database(join(serviceDir(dataDir, 'identity'), 'credentials.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');

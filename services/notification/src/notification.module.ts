@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Bus, Lease, ensureLeaseStore, ensureStreams, runWhileLeader, type EventConsumer, type LeaderRunner } from '@plass/bus';
 import { DestroyExpiredKeys, IssuePasswordToken, Subjects, type EventEnvelope, type MailKind, type RequestContext } from '@plass/contracts';
-import { ProjectionRunner, openMongoProjectionStore, openSqliteProjectionStore, projectFromJetStream, type ProjectionStore } from '@plass/projections';
+import { ProjectionRunner, openServiceProjectionStore, projectFromJetStream, type ProjectionStore } from '@plass/projections';
 import { NatsKeyClient, Shredder } from '@plass/shredder';
 import { createMetrics, type Logger, type Metrics } from '@plass/telemetry';
 import { Composer } from './composer.js';
@@ -52,14 +50,8 @@ const TRIGGERS = new Set(['BookingConfirmed', 'BookingCancelled', 'BookingReleas
 const serviceContext = (tenantId: string): RequestContext => ({ tenantId, roles: [], correlationId: randomUUID() });
 
 /** SQLite: `<dataDir>/notification/notification.db`; MongoDB: database `plass_notification`. */
-export async function openNotificationStore(options: Pick<NotificationModuleOptions, 'dataDir' | 'projectionStore' | 'mongodbUrl'>): Promise<ProjectionStore> {
-  if (options.projectionStore === 'mongodb') {
-    if (!options.mongodbUrl) throw new Error('PLASS_PROJECTION_STORE=mongodb needs MONGODB_URL');
-    return await openMongoProjectionStore({ url: options.mongodbUrl, database: 'plass_notification' });
-  }
-  const dir = join(options.dataDir, 'notification');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return openSqliteProjectionStore({ file: join(dir, 'notification.db') });
+export function openNotificationStore(options: Pick<NotificationModuleOptions, 'dataDir' | 'projectionStore' | 'mongodbUrl'>): Promise<ProjectionStore> {
+  return openServiceProjectionStore(options, 'notification', { file: 'notification.db' });
 }
 
 /**

@@ -1,9 +1,9 @@
-import { CancelSubjectBookings, DeactivateSubject, KeysDestroyed, forgetSubject, type RequestContext } from '@plass/contracts';
+import { CancelSubjectBookings, DeactivateSubject, KeysDestroyed, decided, forgetSubject, type RequestContext } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import type { AuditInput } from './domain/audit.js';
 import { decideErasureProgress, evolveErasure, initialErasure, nextErasureStep, type ErasureProgress, type ErasureState, type SagaStep } from './domain/erasure.js';
 import type { ActiveHold } from './domain/legal-holds.js';
-import { decided, foldRecorded, type PrivacyLog } from './event-log.js';
+import { foldRecorded, type PrivacyLog } from './event-log.js';
 import { MAX_KIDS_PER_BROADCAST, type KeyVault } from './keys/index.js';
 import { erasureStream } from './streams.js';
 

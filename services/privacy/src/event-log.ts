@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DomainFailure, type AuditEntry, type RequestContext } from '@plass/contracts';
+import type { AuditEntry, RequestContext } from '@plass/contracts';
 import { envelopeFor } from '@plass/bus';
 import { handleMultiStreamCommand, loadStream, toNewEvent, type EventStore, type Loaded, type RecordedEvent, type StreamAppend } from '@plass/eventstore';
 import { auditEvent, type AuditInput } from './domain/audit.js';
-import type { Decided, Recorded } from './domain/recorded.js';
+import type { Recorded } from './domain/recorded.js';
 import { auditStream } from './streams.js';
 
 export type Fold<S> = (events: RecordedEvent[]) => S;
@@ -14,12 +14,8 @@ export const foldRecorded =
   (events) =>
     events.reduce((state, event) => evolve(state, { type: event.type, data: event.data, at: String(event.metadata.occurredAt) } as Recorded), initial);
 
-export function decided(decision: Decided): Recorded[] {
-  if (!decision.ok) throw new DomainFailure(decision.error);
-  return decision.events;
-}
-
-export interface Decision<R> {
+/** What one commit appends, and what it answers; a refusal is thrown (`decided`) before it. */
+export interface Commit<R> {
   events: Recorded[];
   /** Appended in the same atomic write as `events`. */
   audit?: AuditInput[];
@@ -47,7 +43,7 @@ export class PrivacyLog {
    * The command cycle on `streamId`: read, decide at `now`, append the events and their audit
    * entries atomically; when the stream moved meanwhile the cycle runs again on fresh state.
    */
-  commit<S, R>(ctx: RequestContext, streamId: string, fold: Fold<S>, decide: (state: S, now: string) => Decision<R>): Promise<R> {
+  commit<S, R>(ctx: RequestContext, streamId: string, fold: Fold<S>, decide: (state: S, now: string) => Commit<R>): Promise<R> {
     return handleMultiStreamCommand(this.events, async () => {
       const loaded = await this.load(streamId, fold);
       const now = this.now().toISOString();

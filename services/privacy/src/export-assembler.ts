@@ -1,10 +1,10 @@
-import { exportSubject, type RequestContext } from '@plass/contracts';
+import { decided, exportSubject, type RequestContext } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import { SubjectErasedError } from '@plass/shredder';
 import type { AuditInput } from './domain/audit.js';
 import { assembleBundle, type ServiceSections } from './domain/bundle.js';
 import { decideCompleteExport, evolveExport, initialExport } from './domain/export-request.js';
-import { decided, foldRecorded, type PrivacyLog } from './event-log.js';
+import { foldRecorded, type PrivacyLog } from './event-log.js';
 import type { ExportBundles } from './export-bundles.js';
 import { exportStream } from './streams.js';
 

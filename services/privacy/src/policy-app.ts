@@ -1,5 +1,6 @@
 import {
   DomainFailure,
+  decided,
   domainError,
   type PolicyView,
   type PublishPolicy,
@@ -24,7 +25,7 @@ import {
   type PolicyState,
 } from './domain/policy.js';
 import type { IsErased } from './erased-subjects.js';
-import { decided, foldRecorded, type PrivacyLog } from './event-log.js';
+import { foldRecorded, type PrivacyLog } from './event-log.js';
 import { ACKNOWLEDGEMENTS, USERS, type AcknowledgementDocument, type UserDocument } from './read-model.js';
 import { consentStream, policyStream } from './streams.js';
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   DomainFailure,
   GetPrivacySettings,
+  decided,
   domainError,
   processingRecords,
   type PlaceLegalHold,
@@ -19,7 +20,7 @@ import { requireOfficer, requireRole, requireSubject, subjectErased } from './ac
 import { decideLiftHold, decidePlaceHold, evolveHolds, holdsInForce, holdsOn, initialHolds, type ActiveHold } from './domain/legal-holds.js';
 import { decideSetSubProcessors, evolveSubProcessors, initialSubProcessors, type SubProcessors } from './domain/sub-processors.js';
 import type { IsErased } from './erased-subjects.js';
-import { decided, foldRecorded, type PrivacyLog } from './event-log.js';
+import { foldRecorded, type PrivacyLog } from './event-log.js';
 import { legalHoldsStream, subProcessorsStream } from './streams.js';
 
 export const foldHolds = foldRecorded(initialHolds, evolveHolds);

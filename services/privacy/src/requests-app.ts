@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ErasureRequestView, type ExportRequestView, type RequestContext, type RequestOf, type ListPrivacyRequests, type ResponseOf } from '@plass/contracts';
+import { decided, type ErasureRequestView, type ExportRequestView, type RequestContext, type RequestOf, type ListPrivacyRequests, type ResponseOf } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import type { ProjectionStore } from '@plass/projections';
 import { requestNotFound, requireMayActFor, requireOfficer, requireSubject, subjectErased } from './access-checks.js';
@@ -9,7 +9,7 @@ import { decideRequestErasure, erasureView, evolveErasure } from './domain/erasu
 import { decideRequestExport, evolveExport, exportView } from './domain/export-request.js';
 import { holdsOn } from './domain/legal-holds.js';
 import { foldErasure } from './erasure-saga.js';
-import { decided, type PrivacyLog } from './event-log.js';
+import { type PrivacyLog } from './event-log.js';
 import { foldExport } from './export-assembler.js';
 import type { ExportBundles } from './export-bundles.js';
 import { foldHolds } from './records-app.js';

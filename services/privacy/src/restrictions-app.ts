@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { ApplyRestriction, type LiftRestriction, type ListRestrictions, type RequestContext, type RequestOf, type ResponseOf, type RestrictProcessing } from '@plass/contracts';
+import {
+  ApplyRestriction,
+  decided,
+  type LiftRestriction,
+  type ListRestrictions,
+  type RequestContext,
+  type RequestOf,
+  type ResponseOf,
+  type RestrictProcessing,
+} from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import type { Logger } from '@plass/telemetry';
 import { requireActor, requireMayActFor, requireSubject, subjectErased } from './access-checks.js';
 import { isOfficer } from './domain/access.js';
 import { allRestrictions, decideLift, decideRestrict, evolveRestrictions, initialRestrictions, restrictionsOn, type Restriction } from './domain/restrictions.js';
 import type { IsErased } from './erased-subjects.js';
-import { decided, foldRecorded, type PrivacyLog } from './event-log.js';
+import { foldRecorded, type PrivacyLog } from './event-log.js';
 import { restrictionsStream } from './streams.js';
 
 export const foldRestrictions = foldRecorded(initialRestrictions, evolveRestrictions);

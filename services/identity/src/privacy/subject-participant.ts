@@ -1,11 +1,11 @@
-import { DomainFailure, domainError, type RequestContext, type ResponseOf, type exportSubject, type forgetSubject, type LookupSubject } from '@plass/contracts';
+import { DomainFailure, decided, domainError, type RequestContext, type ResponseOf, type exportSubject, type forgetSubject, type LookupSubject } from '@plass/contracts';
 import type { EventStore } from '@plass/eventstore';
 import type { Shredder } from '@plass/shredder';
 import type { EmailIndexStore } from '../credentials/email-index-store.js';
 import type { LoginThrottle } from '../credentials/login-throttle.js';
 import type { PasswordTokenStore } from '../tokens/password-tokens.js';
 import type { RefreshTokenStore } from '../tokens/refresh-tokens.js';
-import { decided, runUserCommandCycle } from '../users/user-command-cycle.js';
+import { runUserCommandCycle } from '../users/user-command-cycle.js';
 import { decideUser } from '../users/user-commands.js';
 import { foldUserRecord } from '../users/user-record.js';
 import { userViews } from '../users/user-view.js';

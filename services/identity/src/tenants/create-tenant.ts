@@ -1,4 +1,4 @@
-import { OPERATOR, domainError, reject, type Decision, type Locale } from '@plass/contracts';
+import { OPERATOR, accept, domainError, reject, type Decision, type Locale } from '@plass/contracts';
 import { forbidden, mayAct, type Actor } from '../actor.js';
 import type { Tenant } from './tenant.js';
 
@@ -23,11 +23,5 @@ export function decideCreateTenant(command: CreateTenant, state: Tenant): Decisi
   if (!mayCreateTenant(command.actor)) return reject(forbidden('the platform operator'));
   if (state.status !== 'none') return reject(domainError('concurrency.conflict', 'the tenant already exists'));
   const { tenantId, name, admin } = command.data;
-  return {
-    ok: true,
-    events: [
-      { type: 'TenantCreated', data: { tenantId, name } },
-      { type: 'UserRegistered', data: { ...admin, role: 'admin' } },
-    ],
-  };
+  return accept({ type: 'TenantCreated', data: { tenantId, name } }, { type: 'UserRegistered', data: { ...admin, role: 'admin' } });
 }

@@ -1,15 +1,10 @@
-import { DomainFailure, type Decision, type DomainEvent, type RequestContext } from '@plass/contracts';
+import type { DomainEvent, RequestContext } from '@plass/contracts';
 import { handleCommand, toNewEvent, type EventStore } from '@plass/eventstore';
 import type { Shredder } from '@plass/shredder';
 import { sealEvents } from '../sealed-events.js';
 import { applyUserEvent, type UserDocument } from './read-model.js';
 import { foldUserRecord } from './user-record.js';
 import { userStream, type User } from './user.js';
-
-export function decided(decision: Decision): DomainEvent[] {
-  if (!decision.ok) throw new DomainFailure(decision.error);
-  return decision.events;
-}
 
 export interface UserCommandDeps {
   events: EventStore;

@@ -1,8 +1,8 @@
-import { type ErasureRequestView, type EventData, type LegalHoldReason } from '@plass/contracts';
+import { accept, type Decision, type ErasureRequestView, type EventData, type LegalHoldReason } from '@plass/contracts';
 import type { z } from 'zod';
 import { isOverdue, dueDateOf } from './deadlines.js';
 import type { ActiveHold } from './legal-holds.js';
-import { accept, type Decided, type Recorded } from './recorded.js';
+import type { Recorded } from './recorded.js';
 
 type Step = EventData<'ErasureStepCompleted'>['step'];
 
@@ -54,7 +54,7 @@ export interface RequestErasure {
 }
 
 /** Accepted with its due date; refused at once with the oldest hold's reason when the subject is held (Art. 17(3)). */
-export function decideRequestErasure(command: RequestErasure, state: ErasureState): Decided {
+export function decideRequestErasure(command: RequestErasure, state: ErasureState): Decision<Recorded[]> {
   if (state.status !== 'none') return accept();
   const { requestId, subjectId, requestedBy, now } = command;
   const requested: Recorded = {
@@ -98,7 +98,7 @@ export type ErasureProgress =
   | { kind: 'complete'; participants: readonly string[]; now: string };
 
 /** Records what a saga step achieved; idempotent, so a resumed or concurrent saga never records twice. */
-export function decideErasureProgress(command: ErasureProgress, state: ErasureState): Decided {
+export function decideErasureProgress(command: ErasureProgress, state: ErasureState): Decision<Recorded[]> {
   if (state.status !== 'pending') return accept();
   const { requestId } = state;
   const at = command.now;

@@ -1,6 +1,6 @@
-import type { ExportBundle, ExportRequestView } from '@plass/contracts';
+import { accept, type Decision, type ExportBundle, type ExportRequestView } from '@plass/contracts';
 import { dueDateOf, isOverdue } from './deadlines.js';
-import { accept, type Decided, type Recorded } from './recorded.js';
+import type { Recorded } from './recorded.js';
 
 interface ExportRequest {
   requestId: string;
@@ -24,7 +24,7 @@ export function evolveExport(state: ExportState, event: Recorded): ExportState {
   return state;
 }
 
-export function decideRequestExport(command: { requestId: string; subjectId: string; requestedBy?: string | undefined; now: string }, state: ExportState): Decided {
+export function decideRequestExport(command: { requestId: string; subjectId: string; requestedBy?: string | undefined; now: string }, state: ExportState): Decision<Recorded[]> {
   if (state.status !== 'none') return accept();
   const { requestId, subjectId, requestedBy, now } = command;
   return accept({
@@ -34,7 +34,7 @@ export function decideRequestExport(command: { requestId: string; subjectId: str
   });
 }
 
-export function decideCompleteExport(command: { now: string }, state: ExportState): Decided {
+export function decideCompleteExport(command: { now: string }, state: ExportState): Decision<Recorded[]> {
   if (state.status !== 'pending') return accept();
   return accept({ type: 'ExportCompleted', data: { requestId: state.requestId, completedAt: command.now }, at: command.now });
 }

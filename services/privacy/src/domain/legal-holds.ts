@@ -1,5 +1,5 @@
-import { domainError, type EventData } from '@plass/contracts';
-import { accept, reject, type Decided, type Recorded } from './recorded.js';
+import { accept, domainError, reject, type Decision, type EventData } from '@plass/contracts';
+import type { Recorded } from './recorded.js';
 
 export interface ActiveHold {
   id: string;
@@ -44,7 +44,7 @@ export interface PlaceLegalHold {
 export const inForce = (hold: ActiveHold, now: string): boolean => hold.until === null || Date.parse(hold.until) > Date.parse(now);
 
 /** A hold with an end must end in the future: one already over would hold nothing. */
-export function decidePlaceHold(command: PlaceLegalHold, _state: HoldsState): Decided {
+export function decidePlaceHold(command: PlaceLegalHold, _state: HoldsState): Decision<Recorded[]> {
   const { holdId, subjectId, reason, reference, placedBy, until, now } = command;
   if (until !== undefined && !(Date.parse(until) > Date.parse(now))) {
     return reject(domainError('validation.failed', 'until must lie in the future', { errors: [{ path: 'until', message: 'must lie in the future' }] }));
@@ -64,7 +64,7 @@ export function decidePlaceHold(command: PlaceLegalHold, _state: HoldsState): De
 }
 
 /** Only a hold in force can be lifted: an expired one has ended like a lifted one. */
-export function decideLiftHold(command: { holdId: string; liftedBy?: string | undefined; now: string }, state: HoldsState): Decided {
+export function decideLiftHold(command: { holdId: string; liftedBy?: string | undefined; now: string }, state: HoldsState): Decision<Recorded[]> {
   const hold = state[command.holdId];
   if (!hold || !inForce(hold, command.now)) return reject(domainError('privacy.legal_hold_not_found', 'no such legal hold'));
   return accept({ type: 'LegalHoldLifted', data: { holdId: command.holdId, ...(command.liftedBy ? { liftedBy: command.liftedBy } : {}) }, at: command.now });

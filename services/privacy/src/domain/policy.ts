@@ -1,5 +1,5 @@
-import { domainError, type PolicyView } from '@plass/contracts';
-import { accept, reject, type Decided, type Recorded } from './recorded.js';
+import { accept, domainError, reject, type Decision, type PolicyView } from '@plass/contracts';
+import type { Recorded } from './recorded.js';
 
 /** A tenant's privacy policy: every version ever published, and the current one. */
 export interface PolicyState {
@@ -25,7 +25,7 @@ export interface PublishPolicy {
 }
 
 /** A version is published once: what users acknowledged must never change under them. */
-export function decidePublishPolicy(command: PublishPolicy, state: PolicyState): Decided {
+export function decidePublishPolicy(command: PublishPolicy, state: PolicyState): Decision<Recorded[]> {
   const { version, text, url, requireAcknowledgement, publishedBy, now } = command;
   if (state.versions.includes(version)) {
     return reject(domainError('privacy.policy_version_mismatch', 'this version was already published; publish a new version', { version }));
@@ -52,7 +52,7 @@ export function evolveConsent(state: ConsentState, event: Recorded): ConsentStat
 }
 
 /** Withdrawing consent (Art. 7(3)): only an acknowledgement of the current version can be withdrawn. */
-export function decideWithdraw(command: { userId: string; now: string; policy: PolicyState }, state: ConsentState): Decided {
+export function decideWithdraw(command: { userId: string; now: string; policy: PolicyState }, state: ConsentState): Decision<Recorded[]> {
   const current = command.policy.current;
   if (!current) return reject(domainError('privacy.policy_not_found', 'no privacy policy has been published'));
   if (state[current.version] === undefined) return reject(domainError('privacy.acknowledgement_not_found', 'the current privacy policy is not acknowledged'));
@@ -60,7 +60,7 @@ export function decideWithdraw(command: { userId: string; now: string; policy: P
 }
 
 /** Only the current version can be acknowledged; acknowledging it again changes nothing. */
-export function decideAcknowledge(command: { userId: string; version: string; now: string; policy: PolicyState }, state: ConsentState): Decided {
+export function decideAcknowledge(command: { userId: string; version: string; now: string; policy: PolicyState }, state: ConsentState): Decision<Recorded[]> {
   const current = command.policy.current;
   if (!current) return reject(domainError('privacy.policy_not_found', 'no privacy policy has been published'));
   if (command.version !== current.version) {

@@ -1,6 +1,6 @@
-import { domainError, type EventData, type RequestContext } from '@plass/contracts';
+import { accept, domainError, reject, type Decision, type EventData, type RequestContext } from '@plass/contracts';
 import { isOfficer } from './access.js';
-import { accept, reject, type Decided, type Recorded } from './recorded.js';
+import type { Recorded } from './recorded.js';
 
 export type RestrictionGround = EventData<'ProcessingRestricted'>['ground'];
 export type RestrictionLiftReason = EventData<'ProcessingRestrictionLifted'>['reason'];
@@ -46,7 +46,7 @@ export const allRestrictions = (state: RestrictionsState): Restriction[] => Obje
 export function decideRestrict(
   command: { restrictionId: string; subjectId: string; ground: RestrictionGround; placedBy?: string | undefined; now: string },
   state: RestrictionsState,
-): Decided {
+): Decision<Recorded[]> {
   const { restrictionId, subjectId, ground, placedBy, now } = command;
   if (restrictionsOn(state, subjectId).some((restriction) => restriction.ground === ground)) return accept();
   return accept({ type: 'ProcessingRestricted', data: { restrictionId, subjectId, ground, ...(placedBy ? { placedBy } : {}) }, at: now });
@@ -59,7 +59,7 @@ export function decideRestrict(
 export function decideLift(
   command: { restrictionId: string; reason: RestrictionLiftReason; actor: Pick<RequestContext, 'actorId' | 'roles'>; now: string },
   state: RestrictionsState,
-): Decided {
+): Decision<Recorded[]> {
   const { restrictionId, reason, actor, now } = command;
   const restriction = state[restrictionId];
   const officer = isOfficer(actor);

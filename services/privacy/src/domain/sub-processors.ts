@@ -1,5 +1,5 @@
-import type { EventData } from '@plass/contracts';
-import { accept, type Decided, type Recorded } from './recorded.js';
+import { accept, type Decision, type EventData } from '@plass/contracts';
+import type { Recorded } from './recorded.js';
 
 export type SubProcessors = EventData<'SubProcessorsChanged'>['items'];
 
@@ -8,7 +8,7 @@ export const initialSubProcessors: SubProcessors = [];
 export const evolveSubProcessors = (state: SubProcessors, event: Recorded): SubProcessors => (event.type === 'SubProcessorsChanged' ? event.data.items : state);
 
 /** Replaces the list; the same list again changes nothing. */
-export function decideSetSubProcessors(command: { items: SubProcessors; now: string }, state: SubProcessors): Decided {
+export function decideSetSubProcessors(command: { items: SubProcessors; now: string }, state: SubProcessors): Decision<Recorded[]> {
   if (JSON.stringify(command.items) === JSON.stringify(state)) return accept();
   return accept({ type: 'SubProcessorsChanged', data: { items: command.items }, at: command.now });
 }
