@@ -1,5 +1,5 @@
 import { SpanKind, trace } from '@opentelemetry/api';
-import { DomainFailure, domainError, type DomainError } from '@plass/contracts';
+import { DomainFailure, domainError, type Decision } from '@plass/contracts';
 import { WrongExpectedRevisionError } from './errors.js';
 import type { EventStore, ExpectedRevision, MultiAppendResult, NewEvent, RecordedEvent, StreamAppend } from './event-store.js';
 import type { StreamStates } from './stream-states.js';
@@ -107,9 +107,6 @@ export async function handleMultiStreamCommand<R>(
   }
 }
 
-/** What a pure decider answers: what to write, or the rule the command broke. */
-export type Decided<W> = { ok: true; writes: W } | { ok: false; error: DomainError };
-
 /**
  * A use case over several streams as a declaration (ADR 0018): `load` the streams the decision
  * needs — through the cache, `fresh` when they must be read from the store (every cycle after
@@ -122,7 +119,7 @@ export function decideOnStreams<I, W, R>(
   store: EventStore,
   command: {
     load: (how: { optimistic: boolean; fresh: boolean }) => Promise<I>;
-    decide: (inputs: I) => Decided<W>;
+    decide: (inputs: I) => Decision<W>;
     append: (writes: W, inputs: I) => Promise<{ appends: StreamAppend[]; result: R; appended?: (written: MultiAppendResult) => void }>;
   },
   options: { retries?: number; states?: Pick<StreamStates, 'forget'>; optimistic?: boolean } = {},
@@ -134,7 +131,7 @@ export function decideOnStreams<I, W, R>(
       const inputs = await command.load({ optimistic, fresh: !optimistic || cycles++ > 0 });
       const decision = command.decide(inputs);
       if (!decision.ok) throw new DomainFailure(decision.error);
-      return command.append(decision.writes, inputs);
+      return command.append(decision.events, inputs);
     },
     options,
   );

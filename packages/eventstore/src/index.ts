@@ -18,7 +18,7 @@ export { SqliteEventStore, openSqliteEventStore } from './sqlite-event-store.js'
 export type { KurrentDbEventStore, KurrentDbEventStoreOptions } from './kurrentdb-event-store.js';
 export { openKurrentDbEventStore } from './lazy-adapters.js';
 export { toEnvelope, storedEnvelope, toNewEvent, allEnvelopes } from './envelope-mapping.js';
-export { decideOnStreams, handleCommand, handleMultiStreamCommand, loadStream, type Decided, type Loaded } from './command-handler.js';
+export { decideOnStreams, handleCommand, handleMultiStreamCommand, loadStream, type Loaded } from './command-handler.js';
 export { evolverOf, foldWith, type Decision } from './decision.js';
 export type { StreamAppend, MultiAppendResult } from './event-store.js';
 export { StreamStates, type Evolver, type LoadedState, type LoadOptions, type StreamStatesBounds } from './stream-states.js';

@@ -3,6 +3,7 @@ import {
   bookingKeyPeriod,
   BOOKING_HARD_LIMITS,
   BookingConfirmed,
+  decided,
   DomainFailure,
   domainError,
   isRedacted,
@@ -204,7 +205,7 @@ export class BookingsApp {
             policy,
           },
         );
-        const writes = writesOf(decision);
+        const writes = decided(decision);
         if (writes.schedule.length === 0) return { appends: [], result: undefined };
         const confirmed = writes.schedule.find((event) => event.type === 'BookingConfirmed');
         if (confirmed?.type !== 'BookingConfirmed') throw new Error('a new booking was decided without BookingConfirmed');
@@ -528,11 +529,6 @@ const emptyLedger = (): Ledger => ({ bookings: Keyed.empty() });
 /** What a decider sees of a space: the space, the slots of the days in question, and the booking in question with its booker (last, so it wins). */
 function scheduleOf(space: Space, slots: Array<[string, ScheduledBooking]>, booking: ScheduledBooking | undefined): Schedule {
   return { space, bookings: Keyed.from(booking ? [...slots, [booking.id, booking] as [string, ScheduledBooking]] : slots) };
-}
-
-function writesOf(decision: BookingDecision): BookingWrites {
-  if (!decision.ok) throw new DomainFailure(decision.error);
-  return decision.writes;
 }
 
 /**

@@ -124,7 +124,7 @@ export function decideBook(command: BookSpace, inputs: BookingInputs): BookingDe
   const days = occupancyDays(space, inputs.location, start, end);
   return {
     ok: true,
-    writes: {
+    events: {
       schedule: [confirmed],
       ledger: [{ type: 'LedgerBookingAdded', data: { bookingId, spaceId, start, end } }],
       occupancy: { days, events: days.length > 0 ? [{ type: 'OccupancyAdded', data: { bookingId, spaceId, start, end } }] : [] },

@@ -52,15 +52,15 @@ describe('BookSpace', () => {
 
     it('keeps no occupancy for a location without a capacity', () => {
       const outcome = spec.given({ ...office, location: [osloOffice({ capacity: undefined })] }).when(nineToTen).outcome;
-      expect(outcome.ok && outcome.writes.occupancy).toEqual({ days: [], events: [] });
-      expect(outcome.ok && outcome.writes.ledger.length).toBe(1);
+      expect(outcome.ok && outcome.events.occupancy).toEqual({ days: [], events: [] });
+      expect(outcome.ok && outcome.events.ledger.length).toBe(1);
     });
 
     it('books a space without a location on any weekday, with no occupancy', () => {
       const sunday = book('2026-03-08T10:00:00Z', '2026-03-08T11:00:00Z');
       const outcome = spec.given({ schedule: [deskCreated(ids.space, false)] }).when(sunday).outcome;
-      expect(outcome.ok && outcome.writes.occupancy).toEqual({ days: [], events: [] });
-      expect(outcome.ok && outcome.writes.schedule.map((event) => event.type)).toEqual(['BookingConfirmed']);
+      expect(outcome.ok && outcome.events.occupancy).toEqual({ days: [], events: [] });
+      expect(outcome.ok && outcome.events.schedule.map((event) => event.type)).toEqual(['BookingConfirmed']);
     });
 
     it('lets an admin book for someone else, but not an employee', () => {

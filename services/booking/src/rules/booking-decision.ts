@@ -1,4 +1,4 @@
-import { domainError, type CallerRole, type DomainError, type DomainEvent } from '@plass/contracts';
+import { domainError, type CallerRole, type Decision, type DomainError, type DomainEvent } from '@plass/contracts';
 import { localDays } from './local-time.js';
 import type { Location } from './location.js';
 import type { Policy } from './policy.js';
@@ -20,9 +20,10 @@ export interface BookingWrites {
   occupancy: { days: string[]; events: DomainEvent[] };
 }
 
-export type BookingDecision = { ok: true; writes: BookingWrites } | { ok: false; error: DomainError };
+/** A booking decision: what it appends per stream (`BookingWrites`), or the rule it broke. */
+export type BookingDecision = Decision<BookingWrites>;
 
-export const nothing = (): BookingDecision => ({ ok: true, writes: { schedule: [], ledger: [], occupancy: { days: [], events: [] } } });
+export const nothing = (): BookingDecision => ({ ok: true, events: { schedule: [], ledger: [], occupancy: { days: [], events: [] } } });
 export const refuse = (error: DomainError): BookingDecision => ({ ok: false, error });
 
 export const isAdmin = (actor: Pick<Actor, 'roles'>): boolean => actor.roles.includes('admin');

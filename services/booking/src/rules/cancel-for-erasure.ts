@@ -20,5 +20,5 @@ export function decideCancelForErasure(command: CancelForErasure, inputs: Cancel
   if (!booking || booking.bookedBy !== command.subjectId || !holdsSpace(booking)) return nothing();
   if (Date.parse(command.now) >= Date.parse(booking.end)) return nothing();
   const { id: bookingId, spaceId, start, end } = booking;
-  return { ok: true, writes: giveBack(booking, { type: 'BookingCancelled', data: { bookingId, spaceId, start, end, reason: 'erasure' } }, inputs) };
+  return { ok: true, events: giveBack(booking, { type: 'BookingCancelled', data: { bookingId, spaceId, start, end, reason: 'erasure' } }, inputs) };
 }

@@ -40,5 +40,5 @@ export function decideCancel(command: CancelBooking, inputs: CancelInputs): Book
     return refuse(domainError('booking.cancellation_too_late', 'it is too late to cancel this booking', { cancellationCutoffMinutes: cutoff }));
   }
   const { id: bookingId, spaceId, start, end } = booking;
-  return { ok: true, writes: giveBack(booking, { type: 'BookingCancelled', data: { bookingId, spaceId, start, end } }, inputs) };
+  return { ok: true, events: giveBack(booking, { type: 'BookingCancelled', data: { bookingId, spaceId, start, end } }, inputs) };
 }

@@ -37,7 +37,7 @@ describe('CancelBooking', () => {
         occupancy: [occupied(ids.booking, nightStart, nightEnd, ids.space)],
       })
       .when(cancel('2026-03-02T07:00:00Z')).outcome;
-    expect(outcome.ok && outcome.writes.occupancy.days).toEqual(['2026-03-02', '2026-03-03']);
+    expect(outcome.ok && outcome.events.occupancy.days).toEqual(['2026-03-02', '2026-03-03']);
   });
 
   it('writes no ledger or occupancy events where the booking is not recorded', () => {

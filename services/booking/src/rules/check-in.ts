@@ -35,5 +35,5 @@ export function decideCheckIn(command: CheckIn, inputs: { schedule: Schedule; po
     return refuse(domainError('booking.not_checkin_time', 'check-in is not open now'));
   }
   const checkedIn: DomainEvent = { type: 'BookingCheckedIn', data: { bookingId: booking.id, spaceId: booking.spaceId, start: booking.start, end: booking.end } };
-  return { ok: true, writes: { schedule: [checkedIn], ledger: [], occupancy: { days: [], events: [] } } };
+  return { ok: true, events: { schedule: [checkedIn], ledger: [], occupancy: { days: [], events: [] } } };
 }

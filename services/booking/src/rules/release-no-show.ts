@@ -19,5 +19,5 @@ export function decideReleaseNoShow(command: ReleaseNoShow, inputs: CancelInputs
   const due = grace > 0 && booking.status === 'confirmed' && Date.parse(command.now) >= Date.parse(booking.start) + grace * MINUTE;
   if (!due) return nothing();
   const { id: bookingId, spaceId, start, end } = booking;
-  return { ok: true, writes: giveBack(booking, { type: 'BookingReleasedAsNoShow', data: { bookingId, spaceId, start, end } }, inputs) };
+  return { ok: true, events: giveBack(booking, { type: 'BookingReleasedAsNoShow', data: { bookingId, spaceId, start, end } }, inputs) };
 }

@@ -75,10 +75,10 @@ export function bookingSpec<C>(decide: (command: C, inputs: BookingInputs) => Bo
           return {
             outcome,
             then(writes: Partial<BookingWrites>) {
-              expect(outcome).toEqual({ ok: true, writes: { ...noWrites(), ...writes } });
+              expect(outcome).toEqual({ ok: true, events: { ...noWrites(), ...writes } });
             },
             thenNothing() {
-              expect(outcome).toEqual({ ok: true, writes: noWrites() });
+              expect(outcome).toEqual({ ok: true, events: noWrites() });
             },
             thenAccepted() {
               expect(outcome.ok ? 'accepted' : outcome.error.code).toBe('accepted');
