@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { bookingKeyPeriod, pii, type DomainEvent } from '@plass/contracts';
 import { WrongExpectedRevisionError, type EventStore, type Evolver, type LoadedState, type RecordedEvent, type StreamStates } from '@plass/eventstore';
-import type { KeyProvider, Shredder } from '@plass/shredder';
+import { SubjectErasedError, type KeyProvider, type Shredder } from '@plass/shredder';
 import { z } from 'zod';
 import type { LedgerPseudonyms } from './ledger-pseudonym.js';
 import { toStored } from './app-support.js';
@@ -83,6 +83,27 @@ export class Ledgers {
       await check;
     }
     return name;
+  }
+
+  /** `ledgerOf`, or null once the person is erased (their profile key is gone, so no ledger can be named). */
+  async ledgerOrNull(tenantId: string, userId: string): Promise<LedgerName | null> {
+    try {
+      return await this.ledgerOf(tenantId, userId);
+    } catch (error) {
+      if (error instanceof SubjectErasedError) return null;
+      throw error;
+    }
+  }
+
+  /** Whether the person's ledger can still be named (their profile key obtainable). */
+  async canName(tenantId: string, userId: string): Promise<boolean> {
+    try {
+      await this.streamOf(tenantId, userId);
+      return true;
+    } catch (error) {
+      if (error instanceof SubjectErasedError) return false;
+      throw error;
+    }
   }
 
   /** The ledger's period streams, one per month of booking starts, folded. */

@@ -20,8 +20,6 @@ export const occupancyStream = (tenantId: string, locationId: string, day: strin
 /** Written once a store's bookings are in the layout of ADR 0018 (`BookingLayoutMigrated`). */
 export const LAYOUT_STREAM = 'schedule-layout';
 
-const DAY = 86_400_000;
-
 /** A ledger period: the UTC month of a booking's start. */
 export const ledgerPeriodOf = (start: string): string => new Date(Date.parse(start)).toISOString().slice(0, 7);
 
@@ -42,5 +40,3 @@ export function ledgerPeriodsBetween(fromMs: number, toMs: number): string[] {
   }
   return periods;
 }
-
-export const daysBefore = (ms: number, days: number) => ms - days * DAY;

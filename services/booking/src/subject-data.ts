@@ -1,8 +1,7 @@
 import { DomainFailure, domainError, type RequestContext, type SpaceKind } from '@plass/contracts';
 import type { ProjectionStore } from '@plass/projections';
-import { SubjectErasedError } from '@plass/shredder';
 import type { BookingsApp } from './bookings/bookings-app.js';
-import type { LedgerName, Ledgers } from './ledgers.js';
+import type { Ledgers } from './ledgers.js';
 import { forgetAcknowledgements } from './privacy-policies.js';
 import { BOOKINGS, SPACES, type BookingDocument, type SpaceDocument } from './read-model.js';
 import { ledgerPeriodStream } from './streams.js';
@@ -40,7 +39,7 @@ export class SubjectData {
   async cancelBookings(subjectId: string, ctx: RequestContext): Promise<{ cancelled: number }> {
     const { tenantId } = ctx;
     await markErasing(this.deps.readModel, tenantId, subjectId);
-    const name = await this.ledgerOrNull(tenantId, subjectId);
+    const name = await this.deps.ledgers.ledgerOrNull(tenantId, subjectId);
     if (name === null) return { cancelled: 0 };
     let cancelled = 0;
     // Every period the index names (ADR 0018); a booking decided before the fence opens its period again.
@@ -81,7 +80,7 @@ export class SubjectData {
    * key cache still hands out their profile key (a missed KeysDestroyed) the saga is told to retry.
    */
   async forget(subjectId: string, ctx: RequestContext): Promise<{ service: 'booking'; acknowledgedAt: string }> {
-    if ((await this.canName(ctx.tenantId, subjectId)) !== null) {
+    if (await this.deps.ledgers.canName(ctx.tenantId, subjectId)) {
       throw new DomainFailure(domainError('service.unavailable', "booking can still obtain the subject's profile key; retry once their keys are destroyed"));
     }
     await forgetUser(this.deps.readModel, ctx.tenantId, subjectId);
@@ -92,7 +91,7 @@ export class SubjectData {
   /** Every booking in the subject's ledger that can still be read, decrypted (Art. 15/20). */
   async export(subjectId: string, ctx: RequestContext): Promise<{ service: 'booking'; sections: { bookings: ExportedBooking[] } }> {
     const { tenantId } = ctx;
-    const name = await this.ledgerOrNull(tenantId, subjectId);
+    const name = await this.deps.ledgers.ledgerOrNull(tenantId, subjectId);
     const periods = name === null ? [] : await this.deps.ledgers.knownPeriods(name);
     const entries = name === null ? [] : (await Promise.all(periods.map((period) => this.deps.ledgers.entries(tenantId, ledgerPeriodStream(name.stream, period))))).flat();
     const ids = new Set(entries.flatMap((event) => (event.type === 'LedgerBookingAdded' ? [event.data.bookingId] : [])));
@@ -110,19 +109,5 @@ export class SubjectData {
       })
       .sort((a, b) => a.start.localeCompare(b.start));
     return { service: 'booking', sections: { bookings: items } };
-  }
-
-  private async ledgerOrNull(tenantId: string, subjectId: string): Promise<LedgerName | null> {
-    return (await this.canName(tenantId, subjectId)) === null ? null : this.deps.ledgers.ledgerOf(tenantId, subjectId);
-  }
-
-  /** The ledger's stream name, or null once the subject's profile key is gone. */
-  private async canName(tenantId: string, subjectId: string): Promise<string | null> {
-    try {
-      return await this.deps.ledgers.streamOf(tenantId, subjectId);
-    } catch (error) {
-      if (error instanceof SubjectErasedError) return null;
-      throw error;
-    }
   }
 }

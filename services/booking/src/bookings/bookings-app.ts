@@ -27,7 +27,7 @@ import {
   type StreamStates,
 } from '@plass/eventstore';
 import type { ProjectionStore } from '@plass/projections';
-import { SubjectErasedError, type Shredder } from '@plass/shredder';
+import type { Shredder } from '@plass/shredder';
 import { actorOf, toStored } from '../app-support.js';
 import type { LedgerName, Ledgers, LoadedLedger } from '../ledgers.js';
 import { locationEvolver, policyEvolver } from '../places-app.js';
@@ -111,6 +111,8 @@ interface Home {
 /** The ledger period a decision writes to, and whether it opens it (the index then names it). */
 interface LedgerTarget {
   name: LedgerName;
+  /** The UTC month (`2030-03`) and its stream as loaded. */
+  month: string;
   period: LoadedLedger;
 }
 
@@ -375,11 +377,21 @@ export class BookingsApp {
           const space = await this.loadSpace(tenantId, doc.spaceId);
           const [location, policy] = await Promise.all([this.loadLocation(tenantId, space), this.loadPolicy(tenantId)]);
           const schedule = scheduleOf(space, [], booking);
-          const name = booking?.bookedBy === undefined ? null : await this.ledgerOrNull(tenantId, booking.bookedBy);
+          const name = booking?.bookedBy === undefined ? null : await this.deps.ledgers.ledgerOrNull(tenantId, booking.bookedBy);
           const [period] = name && booking ? await this.deps.ledgers.periods(name, [ledgerPeriodOf(booking.start)]) : [];
           const days = booking ? await this.loadDays(tenantId, doc.spaceId, slotDays(booking.start, booking.end)) : [];
           const occupancy = booking ? await this.loadOccupancy(tenantId, space, bookedOccupancyDays(booking, { schedule, location })) : [];
-          return { home, booking, schedule, location, policy, days, occupancy, target: name && period ? { name, period } : undefined, now: this.deps.now() };
+          return {
+            home,
+            booking,
+            schedule,
+            location,
+            policy,
+            days,
+            occupancy,
+            target: name && period && booking ? { name, month: ledgerPeriodOf(booking.start), period } : undefined,
+            now: this.deps.now(),
+          };
         },
         decide: (read) => decide({ ...read, ledger: read.target?.period.state ?? emptyLedger(), occupancy: foldedOccupancy(read.occupancy) }, read.now.toISOString()),
         append: async (writes, read) => {
@@ -434,15 +446,6 @@ export class BookingsApp {
     if (!user.active) throw new DomainFailure(domainError('user.deactivated', 'the user is deactivated'));
   }
 
-  private async ledgerOrNull(tenantId: string, userId: string): Promise<LedgerName | null> {
-    try {
-      return await this.deps.ledgers.ledgerOf(tenantId, userId);
-    } catch (error) {
-      if (error instanceof SubjectErasedError) return null;
-      throw error;
-    }
-  }
-
   private async loadSpace(tenantId: string, spaceId: string): Promise<Space> {
     return (await this.deps.states.load(spaceStream(tenantId, spaceId), spaceEvolver, RULES)).state;
   }
@@ -480,7 +483,7 @@ export class BookingsApp {
     const loaded = await this.deps.ledgers.periods(name, periods, optimistic);
     const period = loaded[0]!;
     const folded = loaded.length === 1 ? period.state : { bookings: Keyed.from(loaded.flatMap((one) => one.state.bookings.entries())) };
-    return { folded, target: { name, period } };
+    return { folded, target: { name, month: target, period } };
   }
 
   private async loadOccupancy(tenantId: string, space: Space, days: string[], optimistic = false): Promise<Array<Loaded<Occupancy>>> {
@@ -565,10 +568,10 @@ function appendsOf(
   }
   if (writes.ledger.length > 0) {
     if (!read.ledger) throw new Error('a decision wrote a ledger that was not read');
-    const { name, period } = read.ledger;
+    const { name, month, period } = read.ledger;
     appends.push({ streamId: period.streamId, expectedRevision: period.expectedRevision, events: toStored(sealed.ledger ?? writes.ledger, ctx, period.streamId, now) });
     if (period.expectedRevision === 'no_stream') {
-      const index = ledgers.indexAppend(name, period.streamId.slice(name.stream.length + 1));
+      const index = ledgers.indexAppend(name, month);
       appends.push({ ...index, events: toStored(index.events, ctx, index.streamId, now) });
     }
   }

@@ -44,7 +44,7 @@ export function slotBookings(days: readonly Slots[]): Array<[string, ScheduledBo
   return [...seen];
 }
 
-/** The slot events a decision's booking events imply for the days the booking holds (`held`: the days whose slots hold it now). */
+/** The slot events a decision's booking events imply: a slot to hold on each of its days (confirmed), or to free where a day holds it (cancelled, released). */
 export function slotEventsFor(events: readonly DomainEvent[]): { hold?: DomainEvent; free: boolean } {
   let hold: DomainEvent | undefined;
   let free = false;
