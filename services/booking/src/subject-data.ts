@@ -99,7 +99,7 @@ export class SubjectData {
       (doc): doc is BookingDocument => doc?.tenantId === tenantId,
     );
     const bookings = await Promise.all(
-      docs.map(async (doc) => ({ view: await this.deps.bookings.view(doc, tenantId), space: await this.deps.readModel.get<SpaceDocument>(SPACES, doc.spaceId) })),
+      docs.map(async (doc) => ({ view: await this.deps.bookings.streams.view(doc, tenantId), space: await this.deps.readModel.get<SpaceDocument>(SPACES, doc.spaceId) })),
     );
     const items = bookings
       .filter(({ view }) => view.bookedBy === subjectId)
