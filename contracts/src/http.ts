@@ -100,6 +100,14 @@ export const CreateBookingBody = z
 
 export const IdParams = z.strictObject({ id: Uuid });
 
+// Editing a booking
+/** What an edit changes: any of start, end and space, the rest stays (same rules as a new booking). */
+export const EditBookingBody = z
+  .strictObject({ start: Timestamp.optional(), end: Timestamp.optional(), spaceId: Uuid.optional() })
+  .refine((body) => Object.keys(body).length > 0, { message: 'name at least one field to change' })
+  .refine((b) => b.start === undefined || b.end === undefined || Date.parse(b.end) > Date.parse(b.start), { message: 'end must be after start', path: ['end'] });
+// End of: Editing a booking
+
 export const SubjectBody = z.strictObject({ subjectId: Uuid });
 export const PrivacyRequestsQuery = z.strictObject({
   overdue: z
@@ -174,6 +182,11 @@ export interface RouteContract {
   alternativeMediaTypes?: readonly string[];
   /** The success answer's media type when it is not JSON. */
   responseContentType?: string;
+  // Editing a booking
+  /** The success answer carries the resource's version as a strong `ETag`. */
+  etag?: true;
+  /** The route honours `If-Match` with that `ETag` (a stale one is 412). */
+  conditional?: true;
 }
 
 const anyone: readonly Role[] = ['employee', 'admin', 'analyst', 'privacy_officer'];
@@ -390,6 +403,8 @@ export const routes = {
     path: '/v1/bookings/{id}',
     summary: 'Read a booking; personal fields read null once shredded',
     roles: anyone,
+    // Editing a booking
+    etag: true,
     params: IdParams,
     response: { status: 200, schema: BookingView, description: 'The booking' },
     problems: [...always, 'validation.failed', 'booking.not_found'],
@@ -424,6 +439,41 @@ export const routes = {
     response: { status: 200, schema: BookingView, description: 'The booking' },
     problems: [...always, 'validation.failed', 'booking.not_found', 'booking.not_checkin_time', 'concurrency.conflict'],
   },
+  // Editing a booking
+  editBooking: {
+    operationId: 'editBooking',
+    method: 'PATCH',
+    path: '/v1/bookings/{id}',
+    summary:
+      'Move a booking (yours, or any as an admin) to other times or another space, under the rules of a new booking; atomic (the old slot is given back only if the new one is taken); If-Match with its ETag refuses a stale edit (412)',
+    roles: anyone,
+    etag: true,
+    conditional: true,
+    params: IdParams,
+    body: EditBookingBody,
+    response: { status: 200, schema: BookingView, description: 'The booking, moved; ETag: its new version' },
+    problems: [
+      ...always,
+      ...bodyProblems,
+      'booking.not_found',
+      'booking.version_mismatch',
+      'booking.already_started',
+      'booking.already_finished',
+      'space.not_found',
+      'location.not_found',
+      'booking.conflict',
+      'concurrency.conflict',
+      'booking.space_disabled',
+      'booking.in_past',
+      'booking.too_far_in_advance',
+      'booking.duration',
+      'booking.weekday_not_bookable',
+      'booking.too_many_upcoming',
+      'booking.concurrent_limit',
+      'booking.capacity_reached',
+    ],
+  },
+  // End of: Editing a booking
   createTenant: {
     operationId: 'createTenant',
     method: 'POST',

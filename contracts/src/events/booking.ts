@@ -96,3 +96,29 @@ export const BookingLayoutMigrated = defineEvent('booking', 'BookingLayoutMigrat
 /** A location's occupancy per local day: what location capacity is decided on. */
 export const OccupancyAdded = defineEvent('booking', 'OccupancyAdded', z.object({ bookingId: Uuid, spaceId: Uuid, start: Timestamp, end: Timestamp }));
 export const OccupancyRemoved = defineEvent('booking', 'OccupancyRemoved', z.object({ bookingId: Uuid }));
+
+// Editing a booking
+/**
+ * A booking was moved to other times or another space (issue 19): what its slots, ledger entry and
+ * occupancy follow. `bookedBy` and `subject` are the booking's own, sealed again with the booking
+ * key of the new end's day (ADR 0009's retention period), so moving a booking later never lets
+ * retention shred its booker before it has happened; they are absent where the booking had none.
+ */
+export const BookingRescheduled = defineEvent(
+  'booking',
+  'BookingRescheduled',
+  z.object({
+    bookingId: Uuid,
+    spaceId: Uuid,
+    /** Set only when the space changed. */
+    previousSpaceId: Uuid.optional(),
+    kind: SpaceKind,
+    start: Timestamp,
+    end: Timestamp,
+    previousStart: Timestamp,
+    previousEnd: Timestamp,
+    bookedBy: BookedBy.optional(),
+    subject: BookingSubject.optional(),
+  }),
+);
+// End of: Editing a booking

@@ -4,6 +4,8 @@ import {
   BookingCheckedIn,
   BookingConfirmed,
   BookingReleasedAsNoShow,
+  // Editing a booking
+  BookingRescheduled,
   LedgerBookingAdded,
   LedgerBookingRemoved,
   LedgerPeriodOpened,
@@ -63,6 +65,8 @@ export const eventCatalog = {
   BookingCancelled,
   BookingCheckedIn,
   BookingReleasedAsNoShow,
+  // Editing a booking
+  BookingRescheduled,
   LedgerBookingAdded,
   LedgerBookingRemoved,
   LedgerPeriodOpened,

@@ -42,6 +42,8 @@ export const BookingView = z.object({
   bookedBy: BookedBy.nullable(),
   subject: BookingSubject.nullable(),
   redacted: z.array(z.string()),
+  /** The booking's version, its `ETag` and what `If-Match` names: the revision of its own stream (0 once confirmed, one more per later event). */
+  version: z.number().int().nonnegative(),
 });
 export type BookingView = z.infer<typeof BookingView>;
 
@@ -129,3 +131,18 @@ export const LocationAvailability = defineRequest(
   z.object({ locationId: Uuid, from: Timestamp, to: Timestamp }),
   z.object({ items: z.array(z.object({ space: SpaceView, bookings: z.array(SlotView) })) }),
 );
+
+// Editing a booking
+/** Moves a booking (issue 19): absent fields stay; `expectedVersion` is the HTTP `If-Match`. */
+export const EditBooking = defineRequest(
+  'booking.cmd.EditBooking',
+  z.object({
+    bookingId: Uuid,
+    start: Timestamp.optional(),
+    end: Timestamp.optional(),
+    spaceId: Uuid.optional(),
+    expectedVersion: z.number().int().nonnegative().optional(),
+  }),
+  BookingView,
+);
+// End of: Editing a booking

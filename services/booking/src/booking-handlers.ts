@@ -10,6 +10,8 @@ import {
   CreateSpace,
   DisableLocation,
   DisableSpace,
+  // Editing a booking
+  EditBooking,
   GetBooking,
   GetBookingPolicy,
   GetLocation,
@@ -29,6 +31,7 @@ import type { Bus } from '@plass/bus';
 import { windowOf } from './app-support.js';
 import type { Availability } from './availability.js';
 import type { BookingsApp } from './bookings/bookings-app.js';
+import type { EditApp } from './edit/edit-booking.js';
 import type { PlacesApp } from './places-app.js';
 import type { PolicyGate } from './policy-gate.js';
 import type { SubjectData } from './subject-data.js';
@@ -43,7 +46,7 @@ const ExportBookingSubject = exportSubject('booking');
  */
 export function registerBookingHandlers(
   bus: Bus,
-  apps: { places: PlacesApp; bookings: BookingsApp; availability: Availability; subjects: SubjectData; policyGate: PolicyGate },
+  apps: { places: PlacesApp; bookings: BookingsApp; availability: Availability; subjects: SubjectData; policyGate: PolicyGate; edits: EditApp },
 ): void {
   const { places, bookings, availability, subjects, policyGate } = apps;
   bus.handle(CreateLocation, (request, ctx) => places.createLocation(request, ctx));
@@ -71,4 +74,6 @@ export function registerBookingHandlers(
   bus.handle(ForgetBookingSubject, (request, ctx) => subjects.forget(request.subjectId, ctx));
   bus.handle(ApplyRestriction, (request, ctx) => policyGate.applyRestriction(request, ctx));
   bus.handle(ExportBookingSubject, (request, ctx) => subjects.export(request.subjectId, ctx));
+  // Editing a booking
+  bus.handle(EditBooking, (request, ctx) => apps.edits.editBooking(request, ctx));
 }

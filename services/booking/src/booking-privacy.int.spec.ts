@@ -130,6 +130,7 @@ describe('booking’s part in privacy (real NATS, SQLite, key vault, identity)',
           bookedBy: null,
           subject: null,
           redacted: expect.arrayContaining(['bookedBy', 'subject']),
+          version: 0,
         });
         expect(await get(wednesday.id, alice.ctx)).toMatchObject({ bookedBy: alice.id, redacted: [] });
         expect(await get(elsewhere.id, carol.ctx)).toMatchObject({ bookedBy: carol.id, redacted: [] });

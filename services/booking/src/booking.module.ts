@@ -9,6 +9,7 @@ import type { Logger } from '@plass/telemetry';
 import { Availability } from './availability.js';
 import { registerBookingHandlers } from './booking-handlers.js';
 import { BookingsApp } from './bookings/bookings-app.js';
+import { EditApp } from './edit/edit-booking.js';
 import { LedgerPseudonyms } from './ledger-pseudonym.js';
 import { migrateToDayLayout } from './layout-migration.js';
 import { Ledgers } from './ledgers.js';
@@ -55,6 +56,7 @@ export interface BookingApps {
   subjects: SubjectData;
   retention: Retention;
   policyGate: PolicyGate;
+  edits: EditApp;
 }
 
 /** Booking asking another service on its own behalf: the tenant, no actor, no roles. */
@@ -201,6 +203,7 @@ export class BookingModule {
               subjects: new SubjectData({ readModel, ledgers, bookings, now }),
               retention: new Retention({ readModel, now, destroyExpiredKeys }),
               policyGate,
+              edits: new EditApp({ events, shredder, ledgers, policyGate, states, now }, bookings.streams),
             };
           },
         },

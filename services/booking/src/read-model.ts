@@ -44,6 +44,8 @@ export interface BookingDocument {
   subject?: EncryptedValue;
   /** Its NO_SHOW_DUE document, while a release is pending. */
   noShowDueId?: string;
+  /** The revision of the booking's own stream: 0 once confirmed, one more per later event (absent in documents projected before it was kept). */
+  version?: number;
 }
 
 export interface TenantSettingsDocument {
@@ -99,9 +101,21 @@ function bookingStatus(status: BookingDocument['status']) {
   return (event: EventEnvelope, tx: ProjectionTx) => {
     const bookingId = data(event).bookingId as string;
     const dueId = tx.get<BookingDocument>(BOOKINGS, bookingId)?.noShowDueId;
-    patch<BookingDocument>(tx, BOOKINGS, bookingId, ({ noShowDueId: _released, ...doc }) => ({ ...doc, status }));
+    patch<BookingDocument>(tx, BOOKINGS, bookingId, ({ noShowDueId: _released, ...doc }) => ({ ...doc, status, ...nextVersion(doc) }));
     if (dueId !== undefined) tx.delete(NO_SHOW_DUE, dueId);
   };
+}
+
+const nextVersion = (doc: BookingDocument) => (doc.version === undefined ? {} : { version: doc.version + 1 });
+
+/** A release is due `grace` after the start of a booking not checked in (none without a grace period). */
+function putNoShowDue(tx: ProjectionTx, tenantId: string, doc: Pick<BookingDocument, 'id' | 'spaceId' | 'start'>): string | undefined {
+  const grace = settingsOf(tx, tenantId).checkInGraceMinutes;
+  if (grace <= 0) return undefined;
+  const dueAt = Date.parse(doc.start) + grace * 60_000;
+  const due: NoShowDueDocument = { id: noShowDueId(dueAt, doc.id), bookingId: doc.id, tenantId, spaceId: doc.spaceId, dueAt };
+  tx.put(NO_SHOW_DUE, due.id, due);
+  return due.id;
 }
 
 /** Every booking-side read model; all of it can be rebuilt from the event store's public streams. */
@@ -158,16 +172,40 @@ export const bookingReadModel: ProjectionDefinition = {
         status: 'confirmed',
         bookedBy,
         ...(subject === undefined ? {} : { subject }),
+        version: 0,
       };
-      const grace = settingsOf(tx, event.tenantId).checkInGraceMinutes;
-      if (grace > 0) {
-        const dueAt = Date.parse(start) + grace * 60_000;
-        const due: NoShowDueDocument = { id: noShowDueId(dueAt, bookingId), bookingId, tenantId: event.tenantId, spaceId, dueAt };
-        tx.put(NO_SHOW_DUE, due.id, due);
-        doc.noShowDueId = due.id;
-      }
+      const dueId = putNoShowDue(tx, event.tenantId, doc);
+      if (dueId !== undefined) doc.noShowDueId = dueId;
       tx.put(BOOKINGS, bookingId, doc);
     },
+    // Editing a booking
+    BookingRescheduled: (event, tx) => {
+      const { bookingId, spaceId, kind, start, end, bookedBy, subject } = data(event) as Pick<BookingDocument, 'spaceId' | 'kind' | 'start' | 'end' | 'bookedBy' | 'subject'> & {
+        bookingId: string;
+      };
+      const found = tx.get<BookingDocument>(BOOKINGS, bookingId);
+      if (!found) return;
+      const { noShowDueId: due, locationId: _moved, ...doc } = found;
+      if (due !== undefined) tx.delete(NO_SHOW_DUE, due);
+      const locationId = tx.get<SpaceDocument>(SPACES, spaceId)?.locationId;
+      // The booker and title come sealed again under the new end day's key (same stream, so the same associated data).
+      const next: BookingDocument = {
+        ...doc,
+        spaceId,
+        kind,
+        start,
+        end,
+        ...(locationId === undefined ? {} : { locationId }),
+        ...(bookedBy === undefined ? {} : { bookedBy }),
+        ...nextVersion(doc),
+      };
+      if (subject !== undefined) next.subject = subject;
+      else if (bookedBy !== undefined) delete next.subject;
+      const dueId = doc.status === 'confirmed' ? putNoShowDue(tx, event.tenantId, next) : undefined;
+      if (dueId !== undefined) next.noShowDueId = dueId;
+      tx.put(BOOKINGS, bookingId, next);
+    },
+    // End of: Editing a booking
     BookingCheckedIn: bookingStatus('checked_in'),
     BookingCancelled: bookingStatus('cancelled'),
     BookingReleasedAsNoShow: bookingStatus('released'),

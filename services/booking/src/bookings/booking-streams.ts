@@ -129,7 +129,13 @@ export class BookingStreams {
       bookedBy: reveal(data.bookedBy),
       subject: reveal(data.subject),
       redacted,
+      version: doc.version ?? (await this.versionOf(doc)),
     };
+  }
+
+  /** A document projected before it counted its versions: the booking's own events, read (for one of before ADR 0018, in its space's stream). */
+  private async versionOf(doc: BookingDocument): Promise<number> {
+    return Math.max((await this.readHome(doc.tenantId, doc.id, doc.spaceId)).events.length - 1, 0);
   }
 
   /**
@@ -249,7 +255,12 @@ export class BookingStreams {
     const folded = home.events.reduce((state, event) => evolveSchedule(state, { type: event.type, data: event.data } as DomainEvent), initialSchedule).bookings.get(bookingId);
     const confirmed = home.events.find((event) => event.type === 'BookingConfirmed');
     if (!folded || !confirmed) return undefined;
-    const sealed = (confirmed.data as { bookedBy?: unknown }).bookedBy;
+    // An edit seals the booker again, under the key of the booking's new end day.
+    const sealed = (
+      (home.events.findLast((event) => event.type === 'BookingRescheduled' && (event.data as { bookedBy?: unknown }).bookedBy !== undefined) ?? confirmed).data as {
+        bookedBy?: unknown;
+      }
+    ).bookedBy;
     const { data } = await this.deps.shredder.decrypt(BookingConfirmed.data, { bookedBy: sealed }, { tenantId, aad: home.streamId });
     const { bookedBy: _sealed, ...booking } = folded;
     return isRedacted(data.bookedBy) || data.bookedBy === undefined ? booking : { ...booking, bookedBy: data.bookedBy };

@@ -140,7 +140,18 @@ export class BookingsApp {
           this.deps.shredder.encrypt(BookingConfirmed.data, confirmed.data, { tenantId, subjectId: bookedBy, period: bookingKeyPeriod(end), aad: home.streamId }),
           this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy, end, streamId: ledger.target.period.streamId }),
         ]);
-        const result: BookingView = { id: bookingId, spaceId: request.spaceId, kind, start, end, status: 'confirmed', bookedBy, subject: request.subject ?? null, redacted: [] };
+        const result: BookingView = {
+          id: bookingId,
+          spaceId: request.spaceId,
+          kind,
+          start,
+          end,
+          status: 'confirmed',
+          bookedBy,
+          subject: request.subject ?? null,
+          redacted: [],
+          version: 0,
+        };
         const sealedSchedule = writes.schedule.map((event) => (event === confirmed ? ({ type: event.type, data: sealed } as DomainEvent) : event));
         const read: ReadStreams = { home, days, ledger: ledger.target, occupancy };
         const appends = appendsOf(writes, { schedule: sealedSchedule, ledger: sealedLedger }, read, this.deps.ledgers, ctx, now);
@@ -181,24 +192,29 @@ export class BookingsApp {
     const actor = actorOf(ctx);
     const doc = await this.streams.bookingDocument(bookingId, ctx.tenantId);
     const { tenantId } = ctx;
-    await decideOnStreams(
+    const checkedIn = await decideOnStreams(
       this.deps.events,
       {
         load: async () => {
           const home = await this.streams.readHome(tenantId, bookingId, doc.spaceId);
-          const [booking, space, policy] = await Promise.all([
-            this.streams.bookingOf(home, bookingId, tenantId),
-            this.streams.loadSpace(tenantId, doc.spaceId),
-            this.streams.loadPolicy(tenantId),
-          ]);
+          const booking = await this.streams.bookingOf(home, bookingId, tenantId);
+          // The booking's own stream names its space: an edit may have moved it since the read model was written.
+          const [space, policy] = await Promise.all([this.streams.loadSpace(tenantId, booking?.spaceId ?? doc.spaceId), this.streams.loadPolicy(tenantId)]);
           return { home, booking, space, policy, now: this.deps.now() };
         },
         decide: ({ booking, space, policy, now }) => decideCheckIn({ bookingId, now: now.toISOString(), actor }, { schedule: scheduleOf(space, [], booking), policy }),
-        append: async (writes, { home, now }) => ({ appends: appendsOf(writes, {}, { home, days: [], occupancy: [] }, this.deps.ledgers, ctx, now), result: undefined }),
+        append: async (writes, { home, now, booking }) => ({
+          appends: appendsOf(writes, {}, { home, days: [], occupancy: [] }, this.deps.ledgers, ctx, now),
+          // The booking's version once checked in: one more than read, unless it already was.
+          result: { version: Math.max(home.events.length - 1, 0) + (writes.schedule.length > 0 ? 1 : 0), booking },
+        }),
       },
       this.retries,
     );
-    return { ...(await this.streams.view(doc, ctx.tenantId)), status: 'checked_in' };
+    const view = await this.streams.view(doc, ctx.tenantId);
+    // An edit the read model has not projected yet: the times as the booking's stream holds them.
+    const moved = checkedIn.booking ? { spaceId: checkedIn.booking.spaceId, start: checkedIn.booking.start, end: checkedIn.booking.end } : {};
+    return { ...view, ...moved, status: 'checked_in', version: checkedIn.version };
   }
 
   async getBooking(bookingId: string, ctx: RequestContext): Promise<BookingView> {
@@ -266,12 +282,14 @@ export class BookingsApp {
         load: async () => {
           const home = await this.streams.readHome(tenantId, doc.id, doc.spaceId);
           const booking = await this.streams.bookingOf(home, doc.id, tenantId);
-          const space = await this.streams.loadSpace(tenantId, doc.spaceId);
+          // The booking's own stream names its space: an edit may have moved it since the read model was written.
+          const spaceId = booking?.spaceId ?? doc.spaceId;
+          const space = await this.streams.loadSpace(tenantId, spaceId);
           const [location, policy] = await Promise.all([this.streams.loadLocation(tenantId, space), this.streams.loadPolicy(tenantId)]);
           const schedule = scheduleOf(space, [], booking);
           const name = booking?.bookedBy === undefined ? null : await this.deps.ledgers.ledgerOrNull(tenantId, booking.bookedBy);
           const [period] = name && booking ? await this.deps.ledgers.periods(name, [ledgerPeriodOf(booking.start)]) : [];
-          const days = booking ? await this.streams.loadDays(tenantId, doc.spaceId, slotDays(booking.start, booking.end)) : [];
+          const days = booking ? await this.streams.loadDays(tenantId, spaceId, slotDays(booking.start, booking.end)) : [];
           const occupancy = booking ? await this.streams.loadOccupancy(tenantId, space, bookedOccupancyDays(booking, { schedule, location })) : [];
           return {
             home,

@@ -44,6 +44,12 @@ export function evolveSchedule(state: Schedule, event: DomainEvent): Schedule {
       const booking: ScheduledBooking = { id, spaceId, status: 'confirmed', start, end, bookedBy };
       return { ...state, bookings: state.bookings.set(id, booking) };
     }
+    case 'BookingRescheduled': {
+      // Editing a booking: the booking moves, its status and booker stay.
+      const { bookingId: id, spaceId, start, end } = event.data;
+      const booking = state.bookings.get(id);
+      return booking ? { ...state, bookings: state.bookings.set(id, { ...booking, spaceId, start, end }) } : state;
+    }
     case 'BookingCheckedIn':
       return withStatus(state, event.data.bookingId, 'checked_in');
     case 'BookingCancelled':

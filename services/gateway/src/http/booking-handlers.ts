@@ -8,6 +8,8 @@ import {
   CreateSpace,
   DisableLocation,
   DisableSpace,
+  // Editing a booking
+  EditBooking,
   GetBooking,
   GetBookingPolicy,
   GetLocation,
@@ -22,6 +24,7 @@ import {
   UpdateSpace,
 } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
+import { etagOf } from './conditional.js';
 import type { RouteHandlers } from './route-handlers.js';
 
 export type BookingRouteId =
@@ -45,7 +48,9 @@ export type BookingRouteId =
   | 'getBooking'
   | 'listMyBookings'
   | 'cancelBooking'
-  | 'checkInBooking';
+  | 'checkInBooking'
+  // Editing a booking
+  | 'editBooking';
 
 /** The booking service's routes: path ids become the request's named ids; bodies and queries pass through. */
 export function bookingHandlers(bus: Pick<Bus, 'request'>): Pick<RouteHandlers, BookingRouteId> {
@@ -80,12 +85,20 @@ export function bookingHandlers(bus: Pick<Bus, 'request'>): Pick<RouteHandlers, 
       const booking = await bus.request(CreateBooking, { ...body, ...(resourceId === undefined ? {} : { bookingId: resourceId }) }, ctx);
       return { body: booking, location: `/v1/bookings/${booking.id}` };
     },
-    getBooking: async ({ params, ctx }) => ({ body: await bus.request(GetBooking, { bookingId: params.id }, ctx) }),
+    getBooking: async ({ params, ctx }) => {
+      const booking = await bus.request(GetBooking, { bookingId: params.id }, ctx);
+      return { body: booking, headers: { etag: etagOf(booking.version) } };
+    },
     listMyBookings: async ({ query, ctx }) => ({ body: await bus.request(ListMyBookings, { from: query.from, to: query.to }, ctx) }),
     cancelBooking: async ({ params, ctx }) => {
       await bus.request(CancelBooking, { bookingId: params.id }, ctx);
       return {};
     },
     checkInBooking: async ({ params, ctx }) => ({ body: await bus.request(CheckInBooking, { bookingId: params.id }, ctx) }),
+    // Editing a booking
+    editBooking: async ({ params, body, ctx, expectedVersion }) => {
+      const booking = await bus.request(EditBooking, { ...body, bookingId: params.id, ...(expectedVersion === undefined ? {} : { expectedVersion }) }, ctx);
+      return { body: booking, headers: { etag: etagOf(booking.version) } };
+    },
   };
 }

@@ -10,6 +10,7 @@ import type { RequestTelemetry, RouteConfig } from '../observability/request-tel
 import { ERASED_SUBJECTS, IDEMPOTENCY, LOGIN_THROTTLE, REQUEST_TELEMETRY } from '../tokens.js';
 import type { ErasedSubjects } from '../auth/erased-subjects.js';
 import { HttpProblem } from './problem.js';
+import { ifMatchOf } from './conditional.js';
 import { idempotencyKeyOf, idempotentRequest, type Idempotency, type StoredAnswer } from './idempotency.js';
 import type { RouteAnswer, RouteHandlers } from './route-handlers.js';
 import { fastifyPath, routeEntries, throttledRoutes, type GatewayRouteContract, type GatewayRouteId } from './route-table.js';
@@ -28,6 +29,7 @@ type AnyHandler = (input: {
   clientAddress: string;
   resourceId?: string;
   accept?: string | undefined;
+  expectedVersion?: number | undefined;
 }) => Promise<RouteAnswer>;
 
 /**
@@ -82,6 +84,7 @@ export class HttpRoutes implements OnModuleInit {
             correlationId: request.id,
             clientAddress: request.ip,
             accept: route.alternativeMediaTypes ? request.headers.accept : undefined,
+            expectedVersion: route.conditional ? ifMatchOf(request.headers) : undefined,
           };
           const settled = async (resourceId?: string): Promise<StoredAnswer> => {
             const answer = await handler({ ...input, ...(resourceId === undefined ? {} : { resourceId }) });

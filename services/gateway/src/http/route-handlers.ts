@@ -41,6 +41,8 @@ export interface RouteInput<R> {
   resourceId?: string;
   /** The `Accept` header, for routes with alternative media types. */
   accept?: string | undefined;
+  /** `If-Match` as a version, on conditional routes; undefined when absent or `*`. */
+  expectedVersion?: number | undefined;
 }
 
 export interface RouteAnswer {

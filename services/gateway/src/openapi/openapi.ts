@@ -95,6 +95,7 @@ function successResponse(route: GatewayRouteContract): unknown {
     headers: {
       'X-Request-Id': { $ref: '#/components/headers/RequestId' },
       ...(status === 201 ? { Location: { description: 'Path of the created resource', schema: { type: 'string' } } } : {}),
+      ...(route.etag ? { ETag: { $ref: '#/components/headers/ETag' } } : {}),
     },
     ...(status === 204
       ? {}
@@ -113,7 +114,12 @@ function operation(route: GatewayRouteContract): unknown {
     summary: route.summary,
     'x-plass-roles': route.roles,
     security: securityOf(route),
-    parameters: [{ $ref: '#/components/parameters/RequestId' }, ...(route.idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []), ...parameters(route)],
+    parameters: [
+      { $ref: '#/components/parameters/RequestId' },
+      ...(route.idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
+      ...(route.conditional ? [{ $ref: '#/components/parameters/IfMatch' }] : []),
+      ...parameters(route),
+    ],
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } } } : {}),
     responses: { [String(route.response.status)]: successResponse(route), ...problemResponses(route) },
   };
@@ -156,9 +162,19 @@ export function buildOpenApi(table: Record<string, GatewayRouteContract>, info =
             'the same key with another request is 422 `idempotency.key_reused`.',
           schema: { type: 'string', minLength: 1, maxLength: 255 },
         },
+        IfMatch: {
+          name: 'If-Match',
+          in: 'header',
+          required: false,
+          description:
+            'The ETag the change is meant for (`"3"`, as a read of the resource answered it; `*` or absent: whatever it is now). ' +
+            'The resource changed since: 412 with the problem `code` of the route (e.g. `booking.version_mismatch`); not an entity tag: 400 `validation.failed`.',
+          schema: { type: 'string', maxLength: 100 },
+        },
       },
       headers: {
         RequestId: { description: 'The correlation id of this request.', schema: { type: 'string', format: 'uuid' } },
+        ETag: { description: 'The version of the resource as a strong entity tag (`"3"`): what `If-Match` names.', schema: { type: 'string' } },
       },
     },
   };

@@ -14,6 +14,7 @@ export function problemsOf(route: GatewayRouteContract): ErrorCode[] {
   if (throttledRoutes.has(route.operationId)) codes.add('auth.rate_limited');
   if (route.params || route.query) codes.add('validation.failed');
   if (route.idempotent) codes.add('validation.failed').add('idempotency.key_reused');
+  if (route.conditional) codes.add('validation.failed');
   if (route.body) {
     for (const code of ['validation.failed', 'request.malformed', 'request.too_large', 'request.unsupported_media_type'] as const) {
       codes.add(code);

@@ -6,6 +6,7 @@ import {
   ChangePrivacySettings,
   CheckInBooking,
   CreateBooking,
+  EditBooking,
   CreateLocation,
   CreateSpace,
   DEFAULT_BOOKING_POLICY,
@@ -222,6 +223,7 @@ export class BookingStub {
         bookedBy: request.onBehalfOf ?? ctx.actorId ?? null,
         subject: request.subject ?? null,
         redacted: [],
+        version: 0,
       };
       this.bookings.set(this.key(ctx, booking.id), booking);
       return booking;
@@ -238,7 +240,25 @@ export class BookingStub {
       return {};
     });
     this.answer(CheckInBooking, ({ bookingId }, ctx) => {
-      const booking: BookingView = { ...this.find(this.bookings, ctx, bookingId, 'booking.not_found'), status: 'checked_in' };
+      const found = this.find(this.bookings, ctx, bookingId, 'booking.not_found');
+      const booking: BookingView = { ...found, status: 'checked_in', version: found.version + 1 };
+      this.bookings.set(this.key(ctx, bookingId), booking);
+      return this.read(booking);
+    });
+    // Editing a booking
+    this.answer(EditBooking, ({ bookingId, expectedVersion, ...changes }, ctx) => {
+      const found = this.find(this.bookings, ctx, bookingId, 'booking.not_found');
+      if (expectedVersion !== undefined && expectedVersion !== found.version) {
+        throw new DomainFailure(domainError('booking.version_mismatch', 'the booking changed since that version', { version: found.version }));
+      }
+      const iso = (value: string | undefined, fallback: string) => (value === undefined ? fallback : new Date(value).toISOString());
+      const booking: BookingView = {
+        ...found,
+        spaceId: changes.spaceId ?? found.spaceId,
+        start: iso(changes.start, found.start),
+        end: iso(changes.end, found.end),
+        version: found.version + 1,
+      };
       this.bookings.set(this.key(ctx, bookingId), booking);
       return this.read(booking);
     });
