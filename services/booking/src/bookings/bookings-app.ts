@@ -245,7 +245,8 @@ export class BookingsApp {
     let found = await read();
     // A booking in the ledger but not yet in the read model may still be in this replica's outbox.
     if (found.includes(undefined) && (await this.streams.ownEventsInReadModel())) found = await read();
-    const docs = found.filter((doc): doc is BookingDocument => doc?.tenantId === ctx.tenantId);
+    // The booking's times as it stands: an edited booking's earlier ledger entries name its old times.
+    const docs = found.filter((doc): doc is BookingDocument => doc?.tenantId === ctx.tenantId && Date.parse(doc.start) < window.to && Date.parse(doc.end) > window.from);
     const views = await Promise.all(docs.map((doc) => this.streams.view(doc, ctx.tenantId)));
     return { items: views.filter((view) => view.bookedBy === actor.userId).sort((a, b) => a.start.localeCompare(b.start)) };
   }
