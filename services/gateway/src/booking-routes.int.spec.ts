@@ -179,4 +179,58 @@ describe('booking routes map to booking requests', () => {
     expectProblem(await call('POST', `/v1/bookings/${randomUUID()}/check-in`, { as: employee }), 404, 'booking.not_found');
     expectProblem(await call('DELETE', `/v1/bookings/${randomUUID()}`), 401, 'auth.unauthenticated');
   });
+
+  // Editing a booking
+  describe('editBooking: PATCH /v1/bookings/{id} with If-Match, answered with an ETag', () => {
+    const booked = async () => {
+      const { space } = await newSpace();
+      const answer = await call('POST', '/v1/bookings', { as: employee, json: { spaceId: space.id, start: '2030-02-05T09:00:00Z', end: '2030-02-05T10:00:00Z' } });
+      return { space, id: (await created(Promise.resolve(answer))).id };
+    };
+
+    it('reads the version as the ETag, sends If-Match as expectedVersion, and answers the moved booking with its new ETag', async () => {
+      const { id } = await booked();
+      const read = await call('GET', `/v1/bookings/${id}`, { as: employee });
+      expect({ status: read.status, etag: read.headers.get('etag'), version: read.json<{ version: number }>().version }).toEqual({ status: 200, etag: '"0"', version: 0 });
+
+      const moved = await call('PATCH', `/v1/bookings/${id}`, { as: employee, json: { start: '2030-02-05T11:00:00+01:00' }, headers: { 'if-match': '"0"' } });
+      expect({ status: moved.status, etag: moved.headers.get('etag') }).toEqual({ status: 200, etag: '"1"' });
+      expect(moved.json()).toMatchObject({ id, start: '2030-02-05T10:00:00.000Z', version: 1 });
+      expect(lastRequest()).toMatchObject({ subject: 'booking.cmd.EditBooking', payload: { bookingId: id, start: '2030-02-05T11:00:00+01:00', expectedVersion: 0 } });
+
+      const stale = await call('PATCH', `/v1/bookings/${id}`, { as: employee, json: { end: '2030-02-05T12:00:00Z' }, headers: { 'if-match': '"0"' } });
+      expectProblem(stale, 412, 'booking.version_mismatch');
+      // `*` and no If-Match at all: whatever the booking's version is now.
+      for (const headers of [{ 'if-match': '*' }, {}] as Array<Record<string, string>>) {
+        const answer = await call('PATCH', `/v1/bookings/${id}`, { as: employee, json: { end: '2030-02-05T12:00:00Z' }, headers });
+        expect(answer.status).toBe(200);
+        expect(lastRequest().payload).not.toHaveProperty('expectedVersion');
+      }
+    });
+
+    it('answers a bad If-Match or body with a 4xx problem, never a 5xx, and without asking the booking service', async () => {
+      const { id } = await booked();
+      const before = booking.requests.length;
+      for (const ifMatch of ['0', 'W/"0"', '"0", "1"', '"abc"', '"-1"', '', '"99999999999999999999"']) {
+        const answer = await call('PATCH', `/v1/bookings/${id}`, { as: employee, json: { end: '2030-02-05T12:00:00Z' }, headers: { 'if-match': ifMatch } });
+        expectProblem(answer, 400, 'validation.failed');
+        expect(answer.json<{ errors: Array<{ path: string }> }>().errors).toEqual([expect.objectContaining({ path: 'headers.if-match' })]);
+      }
+      for (const json of [{}, { start: 'tomorrow' }, { start: '2030-02-05T12:00:00Z', end: '2030-02-05T11:00:00Z' }, { subject: 'x' }, { spaceId: 'desk-1' }]) {
+        expectProblem(await call('PATCH', `/v1/bookings/${id}`, { as: employee, json }), 400, 'validation.failed');
+      }
+      expectProblem(await call('PATCH', '/v1/bookings/not-a-uuid', { as: employee, json: { end: '2030-02-05T12:00:00Z' } }), 400, 'validation.failed');
+      expect(booking.requests.length).toBe(before);
+      expectProblem(await call('PATCH', `/v1/bookings/${id}`, { json: { end: '2030-02-05T12:00:00Z' } }), 401, 'auth.unauthenticated');
+    });
+
+    it('answers the service rules as problems: started 409, conflicts 409, unknown 404', async () => {
+      booking.failNext = domainError('booking.already_started', 'the booking has already started');
+      expectProblem(await call('PATCH', `/v1/bookings/${randomUUID()}`, { as: employee, json: { end: '2030-02-05T12:00:00Z' } }), 409, 'booking.already_started');
+      booking.failNext = domainError('booking.conflict', 'the space is already booked for that time');
+      expectProblem(await call('PATCH', `/v1/bookings/${randomUUID()}`, { as: employee, json: { end: '2030-02-05T12:00:00Z' } }), 409, 'booking.conflict');
+      expectProblem(await call('PATCH', `/v1/bookings/${randomUUID()}`, { as: employee, json: { end: '2030-02-05T12:00:00Z' } }), 404, 'booking.not_found');
+    });
+  });
+  // End of: Editing a booking
 });

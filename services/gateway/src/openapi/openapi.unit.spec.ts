@@ -133,4 +133,17 @@ describe('buildOpenApi', () => {
   it('serves metrics as text', () => {
     expect(Object.keys(operationOf(allRoutes.metrics)!.responses['200']!.content!)).toEqual(['text/plain']);
   });
+
+  // Editing a booking
+  it('documents If-Match on the booking edit, the ETag of a read or edited booking, and the 412 of a stale one', () => {
+    const edit = operationOf(routes.editBooking)!;
+    expect(document.paths['/v1/bookings/{id}']).toEqual(expect.objectContaining({ get: expect.anything(), patch: expect.anything(), delete: expect.anything() }));
+    expect(edit.parameters).toEqual(expect.arrayContaining([{ $ref: '#/components/parameters/IfMatch' }]));
+    expect(document.components.parameters.IfMatch).toMatchObject({ name: 'If-Match', in: 'header', required: false });
+    expect(edit.responses['412']!['x-plass-problems']).toEqual(['booking.version_mismatch']);
+    expect(edit.responses['409']!['x-plass-problems']).toEqual(expect.arrayContaining(['booking.already_started', 'booking.conflict']));
+    expect(edit.requestBody!.content['application/json']!.schema).toMatchObject({ type: 'object', additionalProperties: false });
+    for (const route of [routes.editBooking, routes.getBooking]) expect(operationOf(route)!.responses['200']!.headers).toHaveProperty('ETag');
+    expect(operationOf(routes.getBooking)!.parameters).not.toEqual(expect.arrayContaining([{ $ref: '#/components/parameters/IfMatch' }]));
+  });
 });
