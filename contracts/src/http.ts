@@ -471,6 +471,8 @@ export const routes = {
       'booking.too_many_upcoming',
       'booking.concurrent_limit',
       'booking.capacity_reached',
+      'privacy.policy_not_acknowledged',
+      'privacy.processing_restricted',
     ],
   },
   // End of: Editing a booking

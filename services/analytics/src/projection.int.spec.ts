@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ProjectionRunner, openSqliteProjectionStore, type ProjectionStore } from '@plass/projections';
@@ -115,3 +116,71 @@ describe('the utilization projection over a seeded month (SQLite)', () => {
     for (const person of month.people) expect(dump).not.toContain(person);
   });
 });
+
+// Editing a booking
+describe('an edited booking in the utilization projection', () => {
+  it('counts where it moved to, as if booked there when it was moved, and leaves no trace where it was', async () => {
+    const dir = tempDir('plass-analytics-edit-');
+    const store = openSqliteProjectionStore({ file: join(dir.path, 'analytics.db') });
+    try {
+      const month = seededMonth(7);
+      const runner = new ProjectionRunner({ definition: analyticsProjection, store });
+      // Every third booking was first confirmed weeks later, half of them in another space, and moved to its real slot at once.
+      let moved = 0;
+      const events = seededEvents(month).flatMap((event, i) => {
+        if (event.type !== 'BookingConfirmed' || i % 3 !== 0) return [event];
+        moved += 1;
+        const data = event.data as { spaceId: string; start: string; end: string };
+        const other = month.spaces[(month.spaces.findIndex((space) => space.spaceId === data.spaceId) + (moved % 2)) % month.spaces.length]!;
+        // After every real booking; a space's own bookings and those from the space before it land on different days, so no two collide.
+        const decoy = (iso: string) => new Date(Date.parse(iso) + (other.spaceId === data.spaceId ? 40 : 80) * DAY).toISOString();
+        const first = { ...event, data: { ...data, spaceId: other.spaceId, start: decoy(data.start), end: decoy(data.end) } };
+        const rescheduled = {
+          ...event,
+          id: randomUUID(),
+          type: 'BookingRescheduled',
+          data: {
+            ...data,
+            ...(other.spaceId === data.spaceId ? {} : { previousSpaceId: other.spaceId }),
+            previousStart: decoy(data.start),
+            previousEnd: decoy(data.end),
+          },
+        };
+        return [first, rescheduled];
+      });
+      expect(moved).toBeGreaterThan(100);
+      for (const event of events) await runner.handle(event);
+
+      const { expected, keyOf } = expectedBySpaceHour(month);
+      const seen = new Map<string, unknown>();
+      for (const data of await cellsOf(store, month.tenantId)) {
+        for (const bucket of utilizationOf(data, { from: SEEDED_FROM - 3 * DAY, to: SEEDED_TO + 3 * DAY, groupBy: 'space', granularity: 'hour', k: 1 })) {
+          const measures = {
+            bookedMinutes: bucket.bookedMinutes!,
+            checkedInMinutes: bucket.checkedInMinutes!,
+            bookings: bucket.bookings!,
+            cancellations: bucket.cancellations!,
+            noShows: bucket.noShows!,
+          };
+          if (Object.values(measures).some((value) => value !== 0)) seen.set(keyOf(bucket.key, Date.parse(bucket.start)), measures);
+        }
+      }
+      expect(Object.fromEntries(seen)).toEqual(Object.fromEntries([...expected].filter(([, value]) => Object.values(value).some((measure) => measure !== 0))));
+      // Where they were first confirmed, nothing is left.
+      const window = { from: SEEDED_TO + 4 * DAY, to: SEEDED_TO + 90 * DAY };
+      const locations = await store.find<LocationDocument>(LOCATIONS, { tenantId: month.tenantId });
+      const spaces = await store.find<SpaceDocument>(SPACES, { tenantId: month.tenantId });
+      const later = await Promise.all(
+        locations.map(async (location) =>
+          utilizationOf(await loadLocation(store, location, spaces, window, 'space'), { ...window, groupBy: 'location', granularity: 'month', k: 1 }),
+        ),
+      );
+      expect(later.flat().length).toBeGreaterThan(0);
+      expect(later.flat().filter((bucket) => (bucket.bookedMinutes ?? 0) !== 0 || (bucket.bookings ?? 0) !== 0)).toEqual([]);
+    } finally {
+      await store.close();
+      dir.remove();
+    }
+  }, 60_000);
+});
+// End of: Editing a booking

@@ -227,8 +227,7 @@ class SpaceCells {
   }
 }
 
-function withSpace(event: EventEnvelope, tx: ProjectionTx, change: (cells: SpaceCells) => void): void {
-  const { spaceId } = event.data as { spaceId: string };
+function withSpace(event: EventEnvelope, tx: ProjectionTx, change: (cells: SpaceCells) => void, spaceId = (event.data as { spaceId: string }).spaceId): void {
   const space = tx.get<SpaceDocument>(SPACES, spaceDocId(event.tenantId, spaceId));
   if (!space?.locationId) return;
   const location = tx.get<LocationDocument>(LOCATIONS, locationDocId(event.tenantId, space.locationId));
@@ -253,6 +252,18 @@ function stopAt(cells: SpaceCells, slot: Slot, times: Times, from: number): void
   if (cut >= times.end) return;
   cells.addMinutes(cut, times.end, M.bookedMinutes, -1);
   if (slot.checkedInAt !== null) cells.addMinutes(Math.max(cut, slot.checkedInAt), times.end, M.checkedInMinutes, -1);
+}
+
+/** A booking counts from its confirmation: its minutes, the hours it touches, its start and lead time (from `at`). */
+function confirm(cells: SpaceCells, times: Pick<Times, 'start' | 'end'>, at: number): void {
+  if (cells.slot(times.start)) return;
+  cells.addMinutes(times.start, times.end, M.bookedMinutes, 1);
+  cells.addPerHour(times.start, times.end, M.touching, 1);
+  const startHour = cells.hourOf(times.start);
+  cells.add(startHour, M.started, 1);
+  const lead = leadBucket(times.start - at);
+  cells.add(startHour, M.lead + lead, 1);
+  cells.setSlot(times.start, { end: times.end, lead, checkedInAt: null });
 }
 
 /**
@@ -309,18 +320,31 @@ export const analyticsProjection: ProjectionDefinition = {
       const doc = tx.get<SpaceDocument>(SPACES, id);
       if (doc && doc.disabledAt === null) tx.put(SPACES, id, { ...doc, disabledAt: Date.parse(event.occurredAt) });
     },
-    BookingConfirmed: (event, tx) =>
-      withSpace(event, tx, (cells) => {
-        const times = timesOf(event);
-        if (cells.slot(times.start)) return;
-        cells.addMinutes(times.start, times.end, M.bookedMinutes, 1);
-        cells.addPerHour(times.start, times.end, M.touching, 1);
-        const startHour = cells.hourOf(times.start);
-        cells.add(startHour, M.started, 1);
-        const lead = leadBucket(times.start - Date.parse(event.occurredAt));
-        cells.add(startHour, M.lead + lead, 1);
-        cells.setSlot(times.start, { end: times.end, lead, checkedInAt: null });
-      }),
+    BookingConfirmed: (event, tx) => withSpace(event, tx, (cells) => confirm(cells, timesOf(event), Date.parse(event.occurredAt))),
+    // Editing a booking
+    BookingRescheduled: (event, tx) => {
+      // Only a booking that has not started moves: it leaves its old hours as if never booked (no
+      // cancellation counts), and counts where it moved as if booked then.
+      const { spaceId, previousSpaceId, previousStart, previousEnd } = event.data as { spaceId: string; previousSpaceId?: string; previousStart: string; previousEnd: string };
+      const previous = { start: Date.parse(previousStart), end: Date.parse(previousEnd) };
+      withSpace(
+        event,
+        tx,
+        (cells) => {
+          const slot = cells.slot(previous.start);
+          if (slot?.end !== previous.end) return;
+          cells.addMinutes(previous.start, previous.end, M.bookedMinutes, -1);
+          cells.addPerHour(previous.start, previous.end, M.touching, -1);
+          const startHour = cells.hourOf(previous.start);
+          cells.add(startHour, M.started, -1);
+          cells.add(startHour, M.lead + slot.lead, -1);
+          cells.setSlot(previous.start, undefined);
+        },
+        previousSpaceId ?? spaceId,
+      );
+      withSpace(event, tx, (cells) => confirm(cells, timesOf(event), Date.parse(event.occurredAt)));
+    },
+    // End of: Editing a booking
     BookingCheckedIn: (event, tx) =>
       withSpace(event, tx, (cells) => {
         const at = Date.parse(event.occurredAt);
