@@ -8,6 +8,7 @@ import {
   CreateBooking,
   CreateLocation,
   CreateSpace,
+  EditBooking,
   GetBookingCalendar,
   GetErasureRequest,
   ListMyNotifications,
@@ -248,4 +249,25 @@ describe('notification', () => {
     expect(((await h.client.request(exportSubject('notification'), { subjectId: person.id }, officer)).sections.notifications as unknown[]).length).toBe(0);
     expect(scanForPlaintext(h.dir.path, [person.email, person.displayName])).toEqual([]);
   });
+
+  // Editing a booking
+  it('moves the reminder and the calendar entry with an edited booking', async () => {
+    h.clock.set('2030-03-07T12:00:00Z');
+    const mover = await registerUser(h, tenant, 'Moving Person');
+    const booking = await h.client.request(CreateBooking, { spaceId, start: '2030-03-07T14:00:00.000Z', end: '2030-03-07T15:00:00.000Z' }, mover.ctx);
+    await h.deliver();
+    await h.client.request(EditBooking, { bookingId: booking.id, start: '2030-03-07T18:00:00.000Z', end: '2030-03-07T19:00:00.000Z', expectedVersion: 0 }, mover.ctx);
+    await h.settle();
+    const { calendar } = await h.client.request(GetBookingCalendar, { bookingId: booking.id }, mover.ctx);
+    const entry = ICAL.Component.fromString(calendar).getFirstSubcomponent('vevent')!;
+    expect((entry.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe('2030-03-07T18:00:00.000Z');
+    const reminders = () => mailsTo(mover.email).filter((mail) => kindOf(mail) === 'booking.reminder');
+    h.clock.set('2030-03-07T13:50:00Z');
+    await h.deliver();
+    expect(reminders()).toHaveLength(0);
+    h.clock.set('2030-03-07T17:50:00Z');
+    await h.deliver();
+    expect(reminders()).toHaveLength(1);
+  });
+  // End of: Editing a booking
 });

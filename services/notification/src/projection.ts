@@ -206,6 +206,22 @@ export function bookingNotifications(reminderLead: ReminderLead): ProjectionDefi
           ...(reminder ? { reminder } : {}),
         } satisfies BookingDocument);
       },
+      // Editing a booking
+      BookingRescheduled: (event, tx) => {
+        // No mail of its own yet (a "booking changed" mail needs its templates); the reminder follows the new start.
+        const { bookingId, spaceId, start, end, bookedBy } = data(event) as { bookingId: string; spaceId: string; start: string; end: string; bookedBy?: EncryptedValue };
+        const id = bookingDocId(event.tenantId, bookingId);
+        const found = tx.get<BookingDocument>(BOOKINGS, id);
+        if (!found) return;
+        if (found.reminder) deleteIntent(tx, found.reminder);
+        const { reminder: _moved, ...rest } = found;
+        const lead = reminderLead(tx, event.tenantId);
+        const remindAt = Date.parse(start) - lead * 60_000;
+        const reminder = found.status === 'confirmed' && lead > 0 && remindAt > Date.parse(event.occurredAt) ? intentId(event.id, 'booking.reminder') : undefined;
+        if (reminder) bookingMail(tx, event, 'booking.reminder', remindAt);
+        tx.put(BOOKINGS, id, { ...rest, spaceId, start, end, ...(bookedBy === undefined ? {} : { bookedBy }), ...(reminder ? { reminder } : {}) } satisfies BookingDocument);
+      },
+      // End of: Editing a booking
       BookingCheckedIn: (event, tx) => void endBooking(tx, event, 'checked_in'),
       BookingCancelled: (event, tx) => {
         const ended = endBooking(tx, event, 'cancelled');
