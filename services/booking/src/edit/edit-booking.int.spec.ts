@@ -85,6 +85,9 @@ describe('editing a booking (real NATS, SQLite, key vault, identity)', () => {
     const booking = await book(alice, spaces[1]!, at(7, 8), at(7, 9));
     await edit(alice, booking.id, { end: at(7, 10), expectedVersion: 0 });
     await expect(edit(alice, booking.id, { end: at(7, 11), expectedVersion: 0 })).rejects.toEqual(failure('booking.version_mismatch'));
+    // The version is judged before the new slot: a stale edit is 412 whatever it asks for.
+    await expect(edit(alice, booking.id, { start: at(4000, 8), end: at(4000, 9), expectedVersion: 0 })).rejects.toEqual(failure('booking.version_mismatch'));
+    await expect(edit(bob, booking.id, { start: at(4000, 8), end: at(4000, 9) })).rejects.toEqual(failure('auth.forbidden'));
     await expect(book(bob, spaces[1]!, at(7, 10), at(7, 11))).resolves.toMatchObject({ status: 'confirmed' });
     // Without If-Match, whatever the version is now.
     expect(await edit(alice, booking.id, { start: at(7, 7, 30), end: at(7, 9, 30) })).toMatchObject({ version: 2, start: at(7, 7, 30) });

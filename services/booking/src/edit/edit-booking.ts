@@ -20,6 +20,7 @@ import {
   beyondHardLimits,
   bookedOccupancyDays,
   exemptFromPolicy,
+  isAdmin,
   occupancyDays,
   slotBookings,
   slotDays,
@@ -132,8 +133,10 @@ export class EditApp {
       records: { slotDays: [], ledger: false, occupancyDays: [], locationId: undefined },
       target: { schedule: scheduleOf(space, [], undefined), location, ledger: emptyLedger(), occupancy: foldedOccupancy([]), policy },
     };
-    // Not the actor's, or no longer movable: the decider answers that from the booking alone.
-    if (!movable(booking, now)) return base;
+    // Not the actor's, a stale version, or no longer movable: the decider answers that from the booking alone, before any other rule.
+    const actor = actorOf(ctx);
+    const mine = booking?.bookedBy === actor.userId || isAdmin(actor);
+    if (!movable(booking, now) || !mine || (request.expectedVersion !== undefined && request.expectedVersion !== version)) return base;
     const start = request.start ?? booking.start;
     const end = request.end ?? booking.end;
     const outOfBounds = beyondHardLimits({ start, end, now: now.toISOString() });
@@ -164,7 +167,7 @@ export class EditApp {
     const allDays = [...previousDays, ...days];
     const allOccupancy = [...previousOccupancy, ...occupancy];
 
-    const exempt = exemptFromPolicy(actorOf(ctx), policy);
+    const exempt = exemptFromPolicy(actor, policy);
     const name = await this.deps.ledgers.ledgerOf(tenantId, booking.bookedBy);
     const previousMonth = ledgerPeriodOf(booking.start);
     const nextMonth = ledgerPeriodOf(timed ? start : booking.start);

@@ -39,7 +39,7 @@ describe('toProblem', () => {
     expect(toProblem(new NotFoundException(), { method: 'GET', path: '/v1/nothing' }).body.code).toBe('route.not_found');
     const wrongMethod = toProblem(new NotFoundException(), { method: 'PUT', path: '/v1/bookings/abc' });
     expect(wrongMethod.body).toMatchObject({ status: 405, code: 'method.not_allowed' });
-    expect(wrongMethod.headers).toEqual({ allow: 'DELETE, GET, HEAD' });
+    expect(wrongMethod.headers).toEqual({ allow: 'DELETE, GET, HEAD, PATCH' });
   });
 
   it('answers anything unexpected as a bare 500, handing the error back for the log', () => {
