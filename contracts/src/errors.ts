@@ -39,6 +39,10 @@ export const problemCatalog = {
   'booking.cancellation_too_late': { status: 422, title: 'It is too late to cancel this booking' },
   'booking.already_finished': { status: 422, title: 'The booking has already finished' },
   'booking.not_checkin_time': { status: 422, title: 'Check-in is only possible while the booking runs' },
+  // Recurring bookings
+  'booking.series_refused': { status: 409, title: 'An occurrence of the series cannot be booked: nothing was booked' },
+  'booking.series_not_found': { status: 404, title: 'No such booking series' },
+  // end Recurring bookings
   'location.not_found': { status: 404, title: 'No such location' },
   'location.already_exists': { status: 409, title: 'The location already exists' },
   'concurrency.conflict': { status: 409, title: 'The resource changed concurrently; retry' },

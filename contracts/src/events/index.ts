@@ -15,6 +15,8 @@ import {
   SpaceCreated,
   SpaceDisabled,
   SpaceUpdated,
+  // Recurring bookings
+  BookingSeriesCreated,
 } from './booking.js';
 import { AnalyticsMinGroupSizeChanged, BookingPolicyChanged, BookingRetentionChanged, BookingVisibilityChanged } from './booking-policy.js';
 import { LocationCreated, LocationDisabled, LocationUpdated } from './places.js';
@@ -71,6 +73,8 @@ export const eventCatalog = {
   SlotHeld,
   SlotFreed,
   BookingLayoutMigrated,
+  // Recurring bookings
+  BookingSeriesCreated,
   TenantCreated,
   UserRegistered,
   UserRoleChanged,

@@ -20,6 +20,9 @@ import {
   LocationAvailability,
   UpdateLocation,
   UpdateSpace,
+  // Recurring bookings
+  CancelBookingSeries,
+  CreateBookingSeries,
 } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import type { RouteHandlers } from './route-handlers.js';
@@ -45,7 +48,10 @@ export type BookingRouteId =
   | 'getBooking'
   | 'listMyBookings'
   | 'cancelBooking'
-  | 'checkInBooking';
+  | 'checkInBooking'
+  // Recurring bookings
+  | 'createBookingSeries'
+  | 'cancelBookingSeries';
 
 /** The booking service's routes: path ids become the request's named ids; bodies and queries pass through. */
 export function bookingHandlers(bus: Pick<Bus, 'request'>): Pick<RouteHandlers, BookingRouteId> {
@@ -87,5 +93,12 @@ export function bookingHandlers(bus: Pick<Bus, 'request'>): Pick<RouteHandlers, 
       return {};
     },
     checkInBooking: async ({ params, ctx }) => ({ body: await bus.request(CheckInBooking, { bookingId: params.id }, ctx) }),
+    // Recurring bookings
+    createBookingSeries: async ({ body, ctx, resourceId }) => {
+      const series = await bus.request(CreateBookingSeries, { ...body, ...(resourceId === undefined ? {} : { seriesId: resourceId }) }, ctx);
+      return { body: series, location: `/v1/bookings/series/${series.id}` };
+    },
+    cancelBookingSeries: async ({ params, ctx }) => ({ body: await bus.request(CancelBookingSeries, { seriesId: params.id }, ctx) }),
+    // end Recurring bookings
   };
 }
