@@ -24,6 +24,9 @@ import {
   UpdateSpace,
   exportSubject,
   forgetSubject,
+  // Recurring bookings
+  CancelBookingSeries,
+  CreateBookingSeries,
 } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import { windowOf } from './app-support.js';
@@ -31,6 +34,7 @@ import type { Availability } from './availability.js';
 import type { BookingsApp } from './bookings/bookings-app.js';
 import type { PlacesApp } from './places-app.js';
 import type { PolicyGate } from './policy-gate.js';
+import type { SeriesApp } from './series/series-app.js';
 import type { SubjectData } from './subject-data.js';
 
 const ForgetBookingSubject = forgetSubject('booking');
@@ -43,9 +47,9 @@ const ExportBookingSubject = exportSubject('booking');
  */
 export function registerBookingHandlers(
   bus: Bus,
-  apps: { places: PlacesApp; bookings: BookingsApp; availability: Availability; subjects: SubjectData; policyGate: PolicyGate },
+  apps: { places: PlacesApp; bookings: BookingsApp; availability: Availability; subjects: SubjectData; policyGate: PolicyGate; series: SeriesApp },
 ): void {
-  const { places, bookings, availability, subjects, policyGate } = apps;
+  const { places, bookings, availability, subjects, policyGate, series } = apps;
   bus.handle(CreateLocation, (request, ctx) => places.createLocation(request, ctx));
   bus.handle(ListLocations, (request, ctx) => places.listLocations(request, ctx));
   bus.handle(GetLocation, (request, ctx) => places.getLocation(request.locationId, ctx));
@@ -71,4 +75,7 @@ export function registerBookingHandlers(
   bus.handle(ForgetBookingSubject, (request, ctx) => subjects.forget(request.subjectId, ctx));
   bus.handle(ApplyRestriction, (request, ctx) => policyGate.applyRestriction(request, ctx));
   bus.handle(ExportBookingSubject, (request, ctx) => subjects.export(request.subjectId, ctx));
+  // Recurring bookings
+  bus.handle(CreateBookingSeries, (request, ctx) => series.createSeries(request, ctx));
+  bus.handle(CancelBookingSeries, (request, ctx) => series.cancelSeries(request.seriesId, ctx));
 }

@@ -18,6 +18,7 @@ import { privacyPolicies } from './privacy-policies.js';
 import { bookingReadModel } from './read-model.js';
 import { Retention } from './retention.js';
 import { openEventStore, openReadModelStore, type StoreConfig } from './stores.js';
+import { SeriesApp } from './series/series-app.js';
 import { SubjectData } from './subject-data.js';
 import { usersDirectory } from './users-directory.js';
 
@@ -55,6 +56,7 @@ export interface BookingApps {
   subjects: SubjectData;
   retention: Retention;
   policyGate: PolicyGate;
+  series: SeriesApp;
 }
 
 /** Booking asking another service on its own behalf: the tenant, no actor, no roles. */
@@ -192,6 +194,7 @@ export function bookingApps(bus: Bus, events: EventStore, readModel: ProjectionS
     subjects: new SubjectData({ readModel, ledgers, bookings, now }),
     retention: new Retention({ readModel, now, destroyExpiredKeys }),
     policyGate,
+    series: new SeriesApp({ events, readModel, ledgers, policyGate, states, now, streams: bookings.streams, bookings }),
   };
 }
 
