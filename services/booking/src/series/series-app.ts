@@ -173,9 +173,11 @@ export class SeriesApp {
     const notFound = () => new DomainFailure(domainError('booking.series_not_found', 'no such booking series'));
     if (!created || created.occurrences.length === 0) throw notFound();
     if (!isAdmin(actor)) {
-      // Every occurrence has the same booker: only they (or an admin) learn the series exists.
-      const [first] = created.occurrences;
-      const booking = await this.deps.streams.bookingOf(await this.deps.streams.readHome(tenantId, first!.bookingId), first!.bookingId, tenantId);
+      // Every occurrence has the same booker: only they (or an admin) learn the series exists. One
+      // that has not ended tells (retention may have shredded the booker of an earlier one).
+      const now = this.deps.now().getTime();
+      const { bookingId } = created.occurrences.find((occurrence) => Date.parse(occurrence.end) > now) ?? created.occurrences[0]!;
+      const booking = await this.deps.streams.bookingOf(await this.deps.streams.readHome(tenantId, bookingId), bookingId, tenantId);
       if (booking?.bookedBy !== actor.userId) throw notFound();
     }
     const occurrences: ResponseOf<typeof CancelBookingSeries>['occurrences'] = [];
@@ -190,6 +192,8 @@ export class SeriesApp {
         occurrences.push({ bookingId, start, end, status: 'cancelled' });
       } catch (error) {
         if (!(error instanceof DomainFailure) || error.error.code === 'concurrency.conflict' || error.error.code === 'service.unavailable') throw error;
+        // Made by another replica and not yet in the read model: the request may be repeated.
+        if (error.error.code === 'booking.not_found') throw new DomainFailure(domainError('service.unavailable', 'an occurrence is not in the read model yet; retry'));
         occurrences.push({ bookingId, start, end, status: 'skipped', code: error.error.code });
       }
     }
