@@ -77,7 +77,7 @@ function requested(kind: RequestDocument['kind']) {
 
 function closed(status: RequestDocument['status']) {
   return (event: Closing, tx: ProjectionTx) => {
-    const completedAt = 'completedAt' in event.data ? event.data.completedAt : undefined;
+    const completedAt = event.type === 'ErasureRefused' ? undefined : event.data.completedAt;
     const doc = tx.get<RequestDocument>(REQUESTS, event.data.requestId);
     if (doc) tx.put(REQUESTS, doc.id, { ...doc, status, completedAt: completedAt ?? null });
     closedOn(event, tx, completedAt);
