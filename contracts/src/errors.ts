@@ -43,6 +43,11 @@ export const problemCatalog = {
   'booking.version_mismatch': { status: 412, title: 'The booking changed since the version named in If-Match' },
   'booking.already_started': { status: 409, title: 'The booking has already started and can no longer be moved' },
   // End of: Editing a booking
+
+  // Recurring bookings
+  'booking.series_refused': { status: 409, title: 'An occurrence of the series cannot be booked: nothing was booked' },
+  'booking.series_not_found': { status: 404, title: 'No such booking series' },
+  // end Recurring bookings
   'location.not_found': { status: 404, title: 'No such location' },
   'location.already_exists': { status: 409, title: 'The location already exists' },
   'concurrency.conflict': { status: 409, title: 'The resource changed concurrently; retry' },

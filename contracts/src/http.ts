@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { Timestamp, Uuid } from './envelope.js';
 import type { ErrorCode } from './errors.js';
 import type { CallerRole, Role } from './context.js';
-import { BookingSubject, SpaceKind } from './events/booking.js';
-import { BookingView, SpaceView } from './messages/booking.js';
+import { BookingSubject, MAX_SERIES_OCCURRENCES, Recurrence, SpaceKind } from './events/booking.js';
+import { BookingSeriesCancellation, BookingSeriesView, BookingView, SeriesOccurrenceOutcome, SpaceView } from './messages/booking.js';
 import { BookingVisibilityChoice, DisplayName, Email, Locale } from './events/identity.js';
 import { Jwks, Password, TokenResponse, UserView } from './messages/identity.js';
 import { Page, PageQuery } from './messages/paging.js';
@@ -98,6 +98,28 @@ export const CreateBookingBody = z
   })
   .refine((b) => Date.parse(b.end) > Date.parse(b.start), { message: 'end must be after start', path: ['end'] });
 
+// Recurring bookings
+export const RecurrenceBody = z
+  .strictObject({ ...Recurrence.shape, byWeekday: Weekdays.optional() })
+  .refine((r) => (r.until === undefined) !== (r.count === undefined), { message: 'name exactly one of until and count', path: ['until'] });
+export const CreateBookingSeriesBody = z
+  .strictObject({
+    spaceId: Uuid,
+    /** The first occurrence; the others keep its wall-clock times in the location's time zone. */
+    start: Timestamp,
+    end: Timestamp,
+    subject: BookingSubject.optional(),
+    recurrence: RecurrenceBody,
+    /** Book the occurrences that fit; by default one refused occurrence books none. */
+    partial: z.boolean().optional(),
+  })
+  .refine((b) => Date.parse(b.end) > Date.parse(b.start), { message: 'end must be after start', path: ['end'] })
+  .refine((b) => b.recurrence.until === undefined || Date.parse(b.recurrence.until) >= Date.parse(b.start), {
+    message: 'until must not be before start',
+    path: ['recurrence', 'until'],
+  });
+// end Recurring bookings
+
 export const IdParams = z.strictObject({ id: Uuid });
 
 // Editing a booking
@@ -159,6 +181,8 @@ export const Problem = z.object({
   detail: z.string().optional(),
   instance: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  // Recurring bookings: `booking.series_refused` lists every occurrence's outcome.
+  occurrences: z.array(SeriesOccurrenceOutcome).optional(),
 });
 
 export const Health = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()).optional() });
@@ -476,6 +500,44 @@ export const routes = {
     ],
   },
   // End of: Editing a booking
+
+  // Recurring bookings
+  createBookingSeries: {
+    operationId: 'createBookingSeries',
+    method: 'POST',
+    idempotent: true,
+    path: '/v1/bookings/series',
+    summary: `Book a space repeatedly (daily or weekly, at most ${MAX_SERIES_OCCURRENCES} occurrences, in the location's wall clock across DST changes): all occurrences or none, or with partial the ones that fit`,
+    roles: anyone,
+    body: CreateBookingSeriesBody,
+    response: { status: 201, schema: BookingSeriesView, description: 'The series: each occurrence confirmed with its booking, or refused with the problem code' },
+    problems: [
+      ...always,
+      ...bodyProblems,
+      'booking.series_refused',
+      'space.not_found',
+      'location.not_found',
+      'concurrency.conflict',
+      'booking.space_disabled',
+      'booking.too_far_in_advance',
+      'booking.duration',
+      'privacy.policy_not_acknowledged',
+      'privacy.processing_restricted',
+      'privacy.subject_erased',
+      'user.deactivated',
+    ],
+  },
+  cancelBookingSeries: {
+    operationId: 'cancelBookingSeries',
+    method: 'DELETE',
+    path: '/v1/bookings/series/{id}',
+    summary: 'Cancel the occurrences of a series (yours, or any as an admin) that have not started; those past the cancellation cutoff are skipped and listed',
+    roles: anyone,
+    params: IdParams,
+    response: { status: 200, schema: BookingSeriesCancellation, description: 'Each occurrence: cancelled, or skipped with the reason' },
+    problems: [...always, 'validation.failed', 'booking.series_not_found', 'concurrency.conflict'],
+  },
+  // end Recurring bookings
   createTenant: {
     operationId: 'createTenant',
     method: 'POST',

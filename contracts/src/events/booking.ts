@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { Timestamp, Uuid } from '../envelope.js';
+import { ErrorCode } from '../errors.js';
 import { pii } from '../pii.js';
+import { IsoWeekday } from './places.js';
 import { defineEvent } from './define.js';
 
 export const SpaceKind = z.enum(['desk', 'room', 'parking']);
@@ -73,8 +75,11 @@ export const BookingReleasedAsNoShow = defineEvent('booking', 'BookingReleasedAs
 export const LedgerBookingAdded = defineEvent(
   'booking',
   'LedgerBookingAdded',
-  /** `spaceId` lets erasure cancel a booking from the ledger alone (absent in entries of before it). */
-  z.object({ bookingId: Uuid, spaceId: Uuid.optional(), start: Timestamp, end: Timestamp }),
+  /**
+   * `spaceId` lets erasure cancel a booking from the ledger alone (absent in entries of before it);
+   * `seriesId` (Recurring bookings) lets it delete the series stream (sealed with the entry).
+   */
+  z.object({ bookingId: Uuid, spaceId: Uuid.optional(), start: Timestamp, end: Timestamp, seriesId: Uuid.optional() }),
 );
 export const LedgerBookingRemoved = defineEvent('booking', 'LedgerBookingRemoved', z.object({ bookingId: Uuid }));
 
@@ -122,3 +127,38 @@ export const BookingRescheduled = defineEvent(
   }),
 );
 // End of: Editing a booking
+
+// Recurring bookings
+/** At most this many occurrences in one series (a year of daily bookings): what one request may cost. */
+export const MAX_SERIES_OCCURRENCES = 366;
+/**
+ * How a series repeats, in the wall clock of the space's location: every `interval` days or weeks,
+ * on `byWeekday` (ISO, Monday = 1; weekly defaults to the start's weekday), until an instant (an
+ * occurrence starting at or before it is included) or `count` times.
+ */
+export const Recurrence = z.object({
+  frequency: z.enum(['daily', 'weekly']),
+  interval: z.number().int().min(1).max(52).optional(),
+  byWeekday: z.array(IsoWeekday).min(1).max(7).optional(),
+  until: Timestamp.optional(),
+  count: z.number().int().min(1).max(MAX_SERIES_OCCURRENCES).optional(),
+});
+export type Recurrence = z.infer<typeof Recurrence>;
+export const SeriesOccurrence = z.object({ bookingId: Uuid, start: Timestamp, end: Timestamp });
+/**
+ * A series was booked (private stream `series-<tenant>-<series>`): its confirmed occurrences, each
+ * an ordinary booking with its own stream (its booker sealed there), and the ones refused. It holds
+ * no person: who booked is only in each occurrence's sealed `BookingConfirmed`.
+ */
+export const BookingSeriesCreated = defineEvent(
+  'booking',
+  'BookingSeriesCreated',
+  z.object({
+    seriesId: Uuid,
+    spaceId: Uuid,
+    recurrence: Recurrence,
+    occurrences: z.array(SeriesOccurrence),
+    refused: z.array(z.object({ start: Timestamp, end: Timestamp, code: ErrorCode })),
+  }),
+);
+// end Recurring bookings

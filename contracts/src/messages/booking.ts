@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Timestamp, Uuid } from '../envelope.js';
-import { BookedBy, BookingSubject, SpaceKind, SpaceUpdated } from '../events/booking.js';
+import { BookedBy, BookingSubject, Recurrence, SpaceKind, SpaceUpdated } from '../events/booking.js';
+import { ErrorCode } from '../errors.js';
 import { AnalyticsMinGroupSize, AnonymizeBookingsAfterDays, BookingPolicyFields, BookingVisibility } from '../events/booking-policy.js';
 import { IsoWeekday, LocationCreated, LocationUpdated, TimeZone } from '../events/places.js';
 import { defineRequest } from './define.js';
@@ -146,3 +147,46 @@ export const EditBooking = defineRequest(
   BookingView,
 );
 // End of: Editing a booking
+
+// Recurring bookings
+/**
+ * One occurrence of a series as decided: confirmed with its booking, or refused with the problem
+ * code; in a refused series (`booking.series_refused`, nothing booked) the ones that would fit are `bookable`.
+ */
+export const SeriesOccurrenceOutcome = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('confirmed'), bookingId: Uuid, start: Timestamp, end: Timestamp }),
+  z.object({ status: z.literal('bookable'), start: Timestamp, end: Timestamp }),
+  z.object({ status: z.literal('refused'), start: Timestamp, end: Timestamp, code: ErrorCode }),
+]);
+export type SeriesOccurrenceOutcome = z.infer<typeof SeriesOccurrenceOutcome>;
+export const BookingSeriesView = z.object({ id: Uuid, spaceId: Uuid, recurrence: Recurrence, occurrences: z.array(SeriesOccurrenceOutcome) });
+export type BookingSeriesView = z.infer<typeof BookingSeriesView>;
+/**
+ * `start`/`end` are the first occurrence's times; the others keep their wall-clock times in the
+ * location's time zone. All or nothing unless `partial`.
+ */
+export const CreateBookingSeries = defineRequest(
+  'booking.cmd.CreateBookingSeries',
+  z.object({
+    spaceId: Uuid,
+    start: Timestamp,
+    end: Timestamp,
+    subject: BookingSubject.optional(),
+    recurrence: Recurrence,
+    partial: z.boolean().optional(),
+    /** Set by the gateway under an Idempotency-Key: a retry names the same series, and finds it if the first attempt made it. */
+    seriesId: Uuid.optional(),
+  }),
+  BookingSeriesView,
+);
+/** An occurrence of a cancelled series: cancelled (or already), or skipped with the reason (started, past the cutoff). */
+export const SeriesCancellationOutcome = z.object({
+  bookingId: Uuid,
+  start: Timestamp,
+  end: Timestamp,
+  status: z.enum(['cancelled', 'skipped']),
+  code: ErrorCode.optional(),
+});
+export const BookingSeriesCancellation = z.object({ id: Uuid, occurrences: z.array(SeriesCancellationOutcome) });
+export const CancelBookingSeries = defineRequest('booking.cmd.CancelBookingSeries', z.object({ seriesId: Uuid }), BookingSeriesCancellation);
+// end Recurring bookings

@@ -13,6 +13,8 @@ export interface Member {
 
 export interface Cluster {
   url: string;
+  /** The cluster's own nats-server. */
+  natsUrl: string;
   operatorToken: string;
   /** nats-server first, then the services in start order. */
   members(): Member[];
@@ -20,6 +22,10 @@ export interface Cluster {
   crashed: Promise<never>;
   /** SIGTERM in reverse start order, SIGKILL after a grace period. */
   stop(): Promise<void>;
+  /** Stops one service (SIGTERM, SIGKILL after the grace period); the others keep running. */
+  stopService(name: string): Promise<void>;
+  /** Stops every service (not nats-server) and starts them again on the same ports and data: cold caches. */
+  restartServices(): Promise<void>;
 }
 
 interface Child {
@@ -27,6 +33,8 @@ interface Child {
   process: ChildProcess;
   exited: Promise<void>;
   tail: string[];
+  /** Stopped on purpose: its exit is no crash. */
+  stopping: boolean;
 }
 
 const TAIL_LINES = 20;
@@ -81,7 +89,7 @@ export function startCluster(options: { root: string; dataDir: string; progress:
   const launch = (name: string, command: string, args: string[], env?: NodeJS.ProcessEnv) => {
     if (state.stopping) throw new Stopped();
     const spawned = spawn(command, args, { env: env ?? process.env, cwd: options.root, stdio: ['ignore', 'pipe', 'pipe'] });
-    const child: Child = { name, process: spawned, tail: [], exited: new Promise((resolve) => spawned.once('close', () => resolve())) };
+    const child: Child = { name, process: spawned, tail: [], stopping: false, exited: new Promise((resolve) => spawned.once('close', () => resolve())) };
     // Drained always: a full pipe would block the child.
     const keep = (chunk: Buffer) => {
       child.tail.push(...chunk.toString().split('\n').filter(Boolean));
@@ -91,14 +99,25 @@ export function startCluster(options: { root: string; dataDir: string; progress:
     spawned.stderr?.on('data', keep);
     spawned.once('error', (error) => reportCrash(new Error(`${name} could not start: ${error.message}`)));
     spawned.once('close', (code, signal) => {
-      if (state.stopping) return;
+      if (state.stopping || child.stopping) return;
       reportCrash(new Error(`${name} exited unexpectedly (${signal ?? `code ${code}`}):\n${child.tail.map((line) => `  ${line}`).join('\n')}`));
     });
     children.push(child);
   };
 
+  const stopChild = async (child: Child) => {
+    child.stopping = true;
+    if (child.process.exitCode !== null || child.process.signalCode !== null || child.process.pid === undefined) return;
+    child.process.kill('SIGTERM');
+    const timer = setTimeout(() => child.process.kill('SIGKILL'), STOP_GRACE_MS);
+    await child.exited;
+    clearTimeout(timer);
+  };
+
   const operatorToken = randomBytes(24).toString('base64url');
   let url = '';
+  let natsUrl = '';
+  let startServices: () => Promise<void> = () => Promise.reject(new Error('the cluster has not started'));
   const ready = (async () => {
     const services = builtServices(options.root);
     if (!services.some((service) => service.name === 'gateway')) throw new Error('services/gateway is not built: run npm run build');
@@ -109,12 +128,13 @@ export function startCluster(options: { root: string; dataDir: string; progress:
     mkdirSync(storeDir, { recursive: true });
     launch('nats', natsBin, natsServerArgs({ port: natsPort, storeDir }));
     await until(() => acceptsConnections(natsPort), 15_000, `nats-server did not listen on ${natsPort}`, state);
+    natsUrl = `nats://127.0.0.1:${natsPort}`;
 
     const gatewayPort = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...SERVICE_RUNTIME_ENV,
       ...process.env,
-      NATS_URL: `nats://127.0.0.1:${natsPort}`,
+      NATS_URL: natsUrl,
       PLASS_DATA_DIR: options.dataDir,
       PLASS_GATEWAY_PORT: String(gatewayPort),
       PLASS_GATEWAY_HOST: '127.0.0.1',
@@ -126,18 +146,21 @@ export function startCluster(options: { root: string; dataDir: string; progress:
     options.progress(`bench: starting nats-server, ${services.map((service) => service.name).join(', ')} as separate processes…`);
     // BENCH_NODE_ARGS: extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-    for (const service of services) launch(service.name, process.execPath, [...SERVICE_NODE_FLAGS, ...nodeArgs, service.main], env);
     url = `http://127.0.0.1:${gatewayPort}`;
-    await until(
-      async () => {
-        const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
-        await response.body?.cancel();
-        return response.status === 200;
-      },
-      60_000,
-      'the gateway did not answer 200 on /readyz',
-      state,
-    );
+    startServices = async () => {
+      for (const service of services) launch(service.name, process.execPath, [...SERVICE_NODE_FLAGS, ...nodeArgs, service.main], env);
+      await until(
+        async () => {
+          const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
+          await response.body?.cancel();
+          return response.status === 200;
+        },
+        60_000,
+        'the gateway did not answer 200 on /readyz',
+        state,
+      );
+    };
+    await startServices();
   })();
   // stop() during start-up ends the start-up too; nobody else need hear of it.
   ready.catch(() => undefined);
@@ -146,19 +169,25 @@ export function startCluster(options: { root: string; dataDir: string; progress:
     get url() {
       return url;
     },
+    get natsUrl() {
+      return natsUrl;
+    },
     operatorToken,
     members: () => children.filter((child) => child.process.pid !== undefined).map((child) => ({ name: child.name, pid: child.process.pid! })),
     crashed,
     async stop() {
       state.stopping = true;
-      for (const child of [...children].reverse()) {
-        if (child.process.exitCode !== null || child.process.signalCode !== null || child.process.pid === undefined) continue;
-        child.process.kill('SIGTERM');
-        const timer = setTimeout(() => child.process.kill('SIGKILL'), STOP_GRACE_MS);
-        await child.exited;
-        clearTimeout(timer);
-      }
+      for (const child of [...children].reverse()) await stopChild(child);
       process.off('exit', killAll);
+    },
+    async stopService(name) {
+      for (const child of children) if (child.name === name && !child.stopping) await stopChild(child);
+    },
+    async restartServices() {
+      const services = children.filter((child) => child.name !== 'nats');
+      for (const child of [...services].reverse()) await stopChild(child);
+      children.splice(0, children.length, ...children.filter((child) => !services.includes(child)));
+      await startServices();
     },
   };
   return { cluster, ready };

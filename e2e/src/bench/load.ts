@@ -32,9 +32,11 @@ export function bookingRequests(seeded: { spaceIds: readonly string[]; tokens: r
   };
 }
 
+export type BookingRequests = ReturnType<typeof bookingRequests>;
+
 export async function bookingRun(options: {
   url: string;
-  requests: ReturnType<typeof bookingRequests>;
+  requests: BookingRequests;
   connections: number;
   durationS: number;
   title: string;

@@ -62,3 +62,56 @@ export function summaryLine(peak: RunFigures, half: RunFigures, memory: Readonly
     `${erasure ? `erasure p50 ${ms(erasure.p50)} / p99 ${ms(erasure.p99)}; ` : ''}peak RSS ${rss}`
   );
 }
+
+/** Targets of the history comparison (issue 19): with history ≥ 90 % of the empty store; half-peak p99 ≤ 50 ms in both; booking's RSS < 200 MB. */
+export const HISTORY_RATIO_TARGET = 0.9;
+export const HISTORY_HALF_P99_TARGET_MS = 50;
+export const BOOKING_RSS_TARGET_MB = 200;
+/** A long run (BENCH_DURATION ≥ 120 s) must sustain ≥ 90 % of the asked rate with p99 ≤ 100 ms. */
+export const LONG_RUN_S = 120;
+
+export function historyLine(written: { bookings: number; refused: Record<string, number>; seconds: number }): string {
+  const refused = Object.entries(written.refused).map(([code, count]) => `${count}×${code}`);
+  return (
+    `bench: history: ${written.bookings.toLocaleString('en')} bookings written in ${written.seconds.toFixed(0)}s ` +
+    `(${Math.round(written.bookings / written.seconds)}/s)${refused.length ? `, refused ${refused.join(', ')}` : ''}`
+  );
+}
+
+interface Pass {
+  peak: RunFigures;
+  half: RunFigures;
+  asked: number;
+  bookingPeak: number | undefined;
+}
+
+/** The two passes side by side, the ratios, and every target the comparison misses. */
+export function historyComparison(empty: Pass, history: Pass, durationS: number): string[] {
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
+  const pct = (value: number) => `${Math.round(value * 100)} %`;
+  const rss = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : megabytes(bytes));
+  const { asked } = empty;
+  const peakRatio = ratio(history.peak.bookedPerSecond, empty.peak.bookedPerSecond);
+  const halfRatio = ratio(history.half.bookedPerSecond, empty.half.bookedPerSecond);
+  const lines = [
+    'bench: empty store vs a year of history (history / empty):',
+    `bench:   peak          ${empty.peak.bookedPerSecond.toFixed(0)}/s vs ${history.peak.bookedPerSecond.toFixed(0)}/s = ${pct(peakRatio)}`,
+    `bench:   half peak     ${empty.half.bookedPerSecond.toFixed(0)}/s vs ${history.half.bookedPerSecond.toFixed(0)}/s = ${pct(halfRatio)} (both asked ${asked}/s)`,
+    `bench:   half-peak p99 ${ms(empty.half.p99)} vs ${ms(history.half.p99)}; p50 ${ms(empty.half.p50)} vs ${ms(history.half.p50)}`,
+    `bench:   booking RSS   ${rss(empty.bookingPeak)} vs ${rss(history.bookingPeak)} (peak)`,
+  ];
+  const missed = (what: string) => lines.push(`bench: target missed: ${what}`);
+  if (!(peakRatio >= HISTORY_RATIO_TARGET)) missed(`peak with history ${pct(peakRatio)} of the empty store's, target ≥ ${pct(HISTORY_RATIO_TARGET)}`);
+  if (!(halfRatio >= HISTORY_RATIO_TARGET)) missed(`half peak with history ${pct(halfRatio)} of the empty store's, target ≥ ${pct(HISTORY_RATIO_TARGET)}`);
+  for (const [name, pass] of [['empty store', empty] as const, ['history', history] as const]) {
+    if (pass.half.p99 > HISTORY_HALF_P99_TARGET_MS) missed(`half-peak p99 ${ms(pass.half.p99)} (${name}), target ≤ ${HISTORY_HALF_P99_TARGET_MS} ms`);
+    if (!(pass.bookingPeak !== undefined && pass.bookingPeak < BOOKING_RSS_TARGET_MB * 1024 * 1024))
+      missed(`booking peak RSS ${rss(pass.bookingPeak)} (${name}), target < ${BOOKING_RSS_TARGET_MB} MB`);
+    if (durationS >= LONG_RUN_S) {
+      const sustained = ratio(pass.half.bookedPerSecond, asked);
+      if (!(sustained >= HISTORY_RATIO_TARGET)) missed(`${durationS}-s run (${name}) sustained ${pct(sustained)} of the asked ${asked}/s, target ≥ ${pct(HISTORY_RATIO_TARGET)}`);
+      if (pass.half.p99 > P99_TARGET_MS) missed(`${durationS}-s run (${name}) p99 ${ms(pass.half.p99)}, target ≤ ${P99_TARGET_MS} ms`);
+    }
+  }
+  return lines;
+}

@@ -2,32 +2,35 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeHistory } from '@plass/booking';
+import { createLogger } from '@plass/telemetry';
 import { startCluster, type Cluster } from './cluster.js';
-import { bookingRequests, bookingRun } from './load.js';
+import { bookingRequests, bookingRun, type BookingRequests, type RunFigures } from './load.js';
 import { cpuSecondsOf, machineTicks, memoryOf } from './memory.js';
 import { pacedRun } from './paced.js';
 import { analyticsBench, analyticsLine } from './analytics.js';
 import { erasureRun } from './erasure.js';
 import { mailLine, mailRun, startMailCounter, type MailCounter } from './mail.js';
-import { cpuLine, erasureLine, machineLine, memoryLines, runLine, summaryLine, targetNotes } from './report.js';
-import { seed } from './seed.js';
+import { cpuLine, erasureLine, historyComparison, historyLine, machineLine, memoryLines, runLine, summaryLine, targetNotes } from './report.js';
+import { refreshTokens, seed } from './seed.js';
 import { loadSettings, type BenchSettings } from './settings.js';
 
 // e2e/dist/bench/run.js → the repository root, whose services/*/dist the bench runs.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<void>, mail: MailCounter): Promise<void> {
-  say(
-    `bench: ${settings.connections} connections, ${settings.durationS}s per run (+${settings.warmupS}s warm-up), ` +
-      `${settings.spaces} spaces, ${settings.people} people, ${settings.bookers} bookers, ${cpus().length} CPUs`,
-  );
-  await ready;
-  say(`bench: plass is up on ${cluster.url}`);
-  const seeded = await seed({ url: cluster.url, operatorToken: cluster.operatorToken, spaces: settings.spaces, people: settings.people, bookers: settings.bookers, progress: say });
-  const requests = bookingRequests(seeded);
-  const run = (title: string, durationS: number) => bookingRun({ url: cluster.url, requests, connections: settings.connections, durationS, title, progress: say });
+interface PassFigures {
+  peak: RunFigures;
+  half: RunFigures;
+  /** The paced run's asked rate, requests/s. */
+  asked: number;
+  /** Peak resident set of the booking service during the pass, bytes. */
+  bookingPeak: number | undefined;
+}
 
+/** Warm-up, peak and paced runs on a seeded cluster; the paced run at `halfRate` when given, else half the peak. */
+async function loadRuns(settings: BenchSettings, cluster: Cluster, requests: BookingRequests, halfRate?: number): Promise<{ peak: RunFigures; half: RunFigures; asked: number }> {
+  const run = (title: string, durationS: number) => bookingRun({ url: cluster.url, requests, connections: settings.connections, durationS, title, progress: say });
   say(`bench: warm-up, ${settings.warmupS}s…`);
   say(runLine('warm-up', await run('warm-up', settings.warmupS)));
   say(`bench: peak run, ${settings.durationS}s at full speed…`);
@@ -37,15 +40,16 @@ async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<v
   for (const line of peakCpu(peak.booked)) say(line);
   if (peak.booked === 0) throw new Error('the peak run made no booking at all; see the non-2xx answers above');
   say(`bench: caught up in ${(await caughtUp(cluster.url, requests)).toFixed(1)}s (the read model has every booking of the peak run)`);
-  const halfRate = settings.halfRate ?? Math.max(1, Math.round(peak.bookedPerSecond / 2));
+  const rate = halfRate ?? settings.halfRate ?? Math.max(1, Math.round(peak.bookedPerSecond / 2));
   // BENCH_HALF_RATE replaces half the peak's rate: the run is then named for its rate alone.
-  const halfTitle = settings.halfRate === undefined ? `half peak (${halfRate}/s)` : `paced run (${halfRate}/s, BENCH_HALF_RATE)`;
-  say(`bench: ${halfTitle} run, ${settings.durationS}s at an even ${halfRate} requests/s…`);
+  const halfTitle =
+    halfRate !== undefined ? `half peak of the empty store (${rate}/s)` : settings.halfRate === undefined ? `half peak (${rate}/s)` : `paced run (${rate}/s, BENCH_HALF_RATE)`;
+  say(`bench: ${halfTitle} run, ${settings.durationS}s at an even ${rate} requests/s…`);
   const halfCpu = cpuMeter(cluster, `${halfTitle} run`);
   const half = await pacedRun({
     url: cluster.url,
     requests,
-    rate: halfRate,
+    rate,
     durationS: settings.durationS,
     connections: settings.connections,
     title: halfTitle,
@@ -54,6 +58,24 @@ async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<v
   });
   say(runLine(halfTitle, half));
   for (const line of halfCpu(half.booked)) say(line);
+  return { peak, half, asked: rate };
+}
+
+const bookingPeakOf = (cluster: Cluster) => {
+  const booking = cluster.members().find((member) => member.name === 'booking');
+  return booking ? memoryOf(booking.pid)?.peak : undefined;
+};
+
+async function emptyStorePass(settings: BenchSettings, cluster: Cluster, ready: Promise<void>, mail: MailCounter): Promise<PassFigures> {
+  say(
+    `bench: ${settings.connections} connections, ${settings.durationS}s per run (+${settings.warmupS}s warm-up), ` +
+      `${settings.spaces} spaces, ${settings.people} people, ${settings.bookers} bookers, ${cpus().length} CPUs`,
+  );
+  await ready;
+  say(`bench: plass is up on ${cluster.url}`);
+  const seeded = await seed({ url: cluster.url, operatorToken: cluster.operatorToken, spaces: settings.spaces, people: settings.people, bookers: settings.bookers, progress: say });
+  const requests = bookingRequests(seeded);
+  const { peak, half, asked } = await loadRuns(settings, cluster, requests);
 
   const erasure = await erasureRun({ url: cluster.url, adminToken: seeded.tokens[0]!, count: settings.erasures, nextBooking: () => requests.next(), progress: say });
   say(erasureLine(erasure));
@@ -68,6 +90,50 @@ async function bench(settings: BenchSettings, cluster: Cluster, ready: Promise<v
     say(`bench: analytics, ${settings.analytics.spaces} spaces × ${settings.analytics.days} days of bookings through the event store…`);
     say(analyticsLine(await analyticsBench(settings.analytics, say)));
   }
+  return { peak, half, asked, bookingPeak: bookingPeakOf(cluster) };
+}
+
+/**
+ * The same runs on a store that already holds `BENCH_HISTORY_DAYS` of bookings, written by the
+ * booking service's own use case straight into its event store while it is stopped, then every
+ * service restarted (cold caches). The paced run asks the empty store's half-peak rate, so both
+ * runs are compared at one load.
+ */
+async function historyPass(settings: BenchSettings, cluster: Cluster, ready: Promise<void>, dataDir: string, empty: PassFigures): Promise<PassFigures> {
+  const days = settings.historyDays;
+  await ready;
+  say(`bench: history: a second plass on a new data dir, ${days} days × ${settings.spaces} spaces of bookings before the runs`);
+  const seeded = await seed({ url: cluster.url, operatorToken: cluster.operatorToken, spaces: settings.spaces, people: settings.people, bookers: settings.bookers, progress: say });
+  const requests = bookingRequests(seeded);
+  // One booking for the last person, read back: booking's read model knows every person it books for.
+  await caughtUp(cluster.url, requests, seeded.peopleIds.length);
+  await cluster.stopService('booking');
+  const logger = createLogger({ service: 'booking-history', level: 'warn', file: join(dataDir, 'logs', 'booking-history.log') });
+  const written = await writeHistory({
+    natsUrl: cluster.natsUrl,
+    dataDir,
+    eventStore: 'sqlite',
+    projectionStore: 'sqlite',
+    tenantId: seeded.tenantId,
+    adminId: seeded.bookerIds[0]!,
+    spaceIds: seeded.spaceIds,
+    peopleIds: seeded.peopleIds,
+    days,
+    until: new Date(),
+    progress: say,
+    logger,
+  });
+  say(historyLine(written));
+  say('bench: history: restarting every service (cold caches)…');
+  const restartedAt = performance.now();
+  await cluster.restartServices();
+  say(`bench: history: plass is up again in ${((performance.now() - restartedAt) / 1000).toFixed(1)}s`);
+  await refreshTokens(cluster.url, seeded);
+  const { peak, half, asked } = await loadRuns(settings, cluster, requests, empty.asked);
+  const memory = cluster.members().map((member) => ({ name: member.name, memory: memoryOf(member.pid) }));
+  say('bench: history: memory (current / peak resident set per process, since the restart):');
+  for (const line of memoryLines(memory)) say(line);
+  return { peak, half, asked, bookingPeak: bookingPeakOf(cluster) };
 }
 
 /**
@@ -94,8 +160,9 @@ function cpuMeter(cluster: Cluster, run: string): (booked: number) => string[] {
  * Waits until plass has worked off the peak run (relay and projections behind the writes), so the
  * half-peak run measures its own load: one more booking, read back once the read model has it.
  */
-async function caughtUp(url: string, requests: ReturnType<typeof bookingRequests>): Promise<number> {
+async function caughtUp(url: string, requests: BookingRequests, skip = 0): Promise<number> {
   const started = performance.now();
+  for (let i = 1; i < skip; i += 1) requests.next();
   const { token, body } = requests.next();
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const created = await fetch(`${url}/v1/bookings`, { method: 'POST', headers, body });
@@ -118,16 +185,26 @@ async function main(): Promise<number> {
     process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'plass-bench-'));
   // The notification service sends every mail to this counter, as it would to a provider.
   const mail = await startMailCounter();
-  const { cluster, ready } = startCluster({ root, dataDir, progress: say, env: { PLASS_SMTP_PRIMARY_URL: `smtp://127.0.0.1:${mail.port}` } });
+  let current: { cluster: Cluster; dataDir: string } | undefined;
+  const withCluster = async <T>(pass: (cluster: Cluster, ready: Promise<void>, dataDir: string) => Promise<T>): Promise<T> => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'plass-bench-'));
+    const { cluster, ready } = startCluster({ root, dataDir, progress: say, env: { PLASS_SMTP_PRIMARY_URL: `smtp://127.0.0.1:${mail.port}` } });
+    current = { cluster, dataDir };
+    try {
+      return await Promise.race([pass(cluster, ready, dataDir), cluster.crashed]);
+    } finally {
+      await stopCurrent();
+    }
+  };
+  const stopCurrent = async () => {
+    const stopping = current;
+    current = undefined;
+    if (stopping) await stopping.cluster.stop().finally(() => rmSync(stopping.dataDir, { recursive: true, force: true }));
+  };
   let cleaned: Promise<void> | undefined;
-  const cleanUp = () =>
-    (cleaned ??= cluster
-      .stop()
-      .then(() => mail.close())
-      .finally(() => rmSync(dataDir, { recursive: true, force: true })));
+  const cleanUp = () => (cleaned ??= stopCurrent().finally(() => mail.close()));
   let interrupted = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -137,7 +214,11 @@ async function main(): Promise<number> {
     });
   }
   try {
-    await Promise.race([bench(settings, cluster, ready, mail), cluster.crashed]);
+    const empty = await withCluster((cluster, ready) => emptyStorePass(settings, cluster, ready, mail));
+    if (settings.historyDays > 0) {
+      const history = await withCluster((cluster, ready, dataDir) => historyPass(settings, cluster, ready, dataDir, empty));
+      for (const line of historyComparison(empty, history, settings.durationS)) say(line);
+    }
     return 0;
   } catch (error) {
     // Stopping the services under a running step fails it; that failure is the signal's, not news.

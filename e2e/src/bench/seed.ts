@@ -3,8 +3,12 @@ import { gatewayClient } from '../client.js';
 export interface Seeded {
   tenantId: string;
   spaceIds: string[];
-  /** Access tokens of the bookers (admins). */
+  /** Access tokens of the bookers (admins); `refreshTokens` renews them in place. */
   tokens: string[];
+  /** The bookers' user ids and logins, in the order of `tokens`. */
+  bookerIds: string[];
+  bookerEmails: string[];
+  password: string;
   /** Employees the bookers book for. */
   peopleIds: string[];
 }
@@ -55,5 +59,20 @@ export async function seed(options: { url: string; operatorToken: string; spaces
   const peopleIds = await inParallel(options.people, 'people', options.progress, (i) =>
     created('/v1/users', { email: `person${i + 1}@bench.example`, displayName: `Bench Person ${i + 1}`, role: 'employee' }),
   );
-  return { tenantId: tenant.tenantId, spaceIds, peopleIds, tokens: Object.values(tenant.users).map((user) => user.token) };
+  const bookers = Object.values(tenant.users);
+  return {
+    tenantId: tenant.tenantId,
+    spaceIds,
+    peopleIds,
+    tokens: bookers.map((user) => user.token),
+    bookerIds: bookers.map((user) => user.id),
+    bookerEmails: bookers.map((user) => user.email),
+    password: tenant.password,
+  };
+}
+
+/** Access tokens live 15 minutes: after a long step (the history) the bookers log in again. */
+export async function refreshTokens(url: string, seeded: Seeded): Promise<void> {
+  const client = gatewayClient(url);
+  for (const [i, email] of seeded.bookerEmails.entries()) seeded.tokens[i] = (await client.login(seeded.tenantId, email, seeded.password)).accessToken;
 }

@@ -16,8 +16,21 @@ export interface BenchSettings {
   timelineFile?: string;
   /** BENCH_HALF_RATE: requests/s of the paced run instead of half the peak's, to compare changes at one load. */
   halfRate?: number;
+  /**
+   * BENCH_HISTORY_DAYS: days of bookings (every space, every day) written before a second set of
+   * runs, compared with the empty store's; 0 skips that pass. Default 365.
+   */
+  historyDays: number;
   /** The analytics part (`analytics.ts`): spaces and days of generated bookings, and queries timed; BENCH_ANALYTICS=0 skips it. */
   analytics: { spaces: number; days: number; queries: number } | undefined;
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (0 or more), got "${raw}"`);
+  return value;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -39,6 +52,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): BenchSettings {
     erasures: positiveInt(env, 'BENCH_ERASURES', 50),
     mails: positiveInt(env, 'BENCH_MAILS', 200),
     timelineFile: env.BENCH_TIMELINE || undefined,
+    historyDays: wholeNumber(env, 'BENCH_HISTORY_DAYS', 365),
     halfRate: env.BENCH_HALF_RATE ? positiveInt(env, 'BENCH_HALF_RATE', 1) : undefined,
     analytics:
       env.BENCH_ANALYTICS === '0'

@@ -4,7 +4,12 @@
  * pseudonym, deleted on erasure) or that only their writer decides on (ADR 0018: a space's slots
  * per day, which repeat what the published booking events say).
  */
-export const PRIVATE_STREAM_PREFIXES: readonly string[] = Object.freeze(['ledger-', 'schedule-']);
+export const PRIVATE_STREAM_PREFIXES: readonly string[] = Object.freeze([
+  'ledger-',
+  'schedule-',
+  // Recurring bookings: a series' occurrences (ids and times, no person), deleted with its booker's ledger on erasure.
+  'series-',
+]);
 
 /**
  * Public streams whose records end with a retention period (ADR 0011): the privacy service's

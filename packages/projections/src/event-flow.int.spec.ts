@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Bus, ensureStreams } from '@plass/bus';
-import { Streams, type EventEnvelope } from '@plass/contracts';
+import { Streams, type EventEnvelope, type EventType, type SealedEventData } from '@plass/contracts';
 import { openSqliteEventStore, toNewEvent, type EventStore, type Relay } from '@plass/eventstore';
 import { startNats, tempDir, waitFor, type NatsServerHandle, type TempDir } from '@plass/testing';
 import { OWN_PROJECTION_ATTEMPTS, relayToJetStream } from './event-flow.js';
@@ -11,7 +11,9 @@ import type { ProjectionStore } from './projection-store.js';
 import { openSqliteProjectionStore } from './sqlite-projection-store.js';
 
 const tenantId = randomUUID();
-const envelope = (type: string, data: Record<string, unknown>): EventEnvelope => ({
+const desk1 = randomUUID();
+const desk2 = randomUUID();
+const envelope = <T extends EventType>(type: T, data: SealedEventData<T>): EventEnvelope => ({
   id: randomUUID(),
   type,
   schemaVersion: 1,
@@ -47,7 +49,7 @@ describe('relayToJetStream with an own projection (real NATS, real SQLite)', () 
         name: 'flow',
         collections: ['spaces'],
         handlers: {
-          SpaceCreated: (event, tx) => tx.put('spaces', event.data.spaceId as string, { name: event.data.name }),
+          SpaceCreated: (event, tx) => tx.put('spaces', event.data.spaceId, { name: event.data.name }),
           SpaceDisabled: (event) => {
             poisonTries.push(event.id);
             throw new Error('this projection cannot apply it');
@@ -72,19 +74,19 @@ describe('relayToJetStream with an own projection (real NATS, real SQLite)', () 
   });
 
   it('applies each own event once JetStream has it, and is idle only once both are done', async () => {
-    const created = envelope('SpaceCreated', { spaceId: 'desk-1', name: 'Desk 1' });
+    const created = envelope('SpaceCreated', { spaceId: desk1, name: 'Desk 1', kind: 'desk' });
     await events.appendToStream(created.streamId, [toNewEvent(created)]);
     await relay.idle();
-    expect(await readModel.get('spaces', 'desk-1')).toEqual({ name: 'Desk 1' });
+    expect(await readModel.get('spaces', desk1)).toEqual({ name: 'Desk 1' });
     const stored = await bus.jsm.streams.getMessage(Streams.events, { last_by_subj: `evt.${tenantId}.booking.SpaceCreated` });
     expect(stored?.json<EventEnvelope>().id).toBe(created.id);
   });
 
   it('parks an event the projection keeps failing on dlq.<name>, and goes on with the next', async () => {
-    const poison = envelope('SpaceDisabled', { spaceId: 'desk-1' });
-    const next = envelope('SpaceCreated', { spaceId: 'desk-2', name: 'Desk 2' });
+    const poison = envelope('SpaceDisabled', { spaceId: desk1 });
+    const next = envelope('SpaceCreated', { spaceId: desk2, name: 'Desk 2', kind: 'desk' });
     await events.appendToStreams([{ streamId: poison.streamId, expectedRevision: 0, events: [toNewEvent(poison), toNewEvent(next)] }]);
-    await waitFor(async () => (await readModel.get('spaces', 'desk-2')) !== undefined, { what: 'the event after the parked one', timeoutMs: 20_000 });
+    await waitFor(async () => (await readModel.get('spaces', desk2)) !== undefined, { what: 'the event after the parked one', timeoutMs: 20_000 });
     expect(poisonTries).toEqual(Array.from({ length: OWN_PROJECTION_ATTEMPTS }, () => poison.id));
 
     const parked = await bus.jsm.streams.getMessage(Streams.deadLetters, { last_by_subj: 'dlq.flow-read-model' });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { EventEnvelope } from '@plass/contracts';
+import type { EncryptedValue, EventEnvelope, EventType, SealedEventData } from '@plass/contracts';
 import { tempDir, type TempDir } from '@plass/testing';
 import { ProjectionRunner, type ProjectionDefinition } from './projection-runner.js';
 import type { ProjectionStore } from './projection-store.js';
@@ -9,14 +9,14 @@ import { openSqliteProjectionStore } from './sqlite-projection-store.js';
 
 const tenantId = randomUUID();
 
-function envelope(type: string, data: Record<string, unknown>): EventEnvelope {
+function envelope<T extends EventType>(type: T, data: SealedEventData<T>): EventEnvelope {
   return {
     id: randomUUID(),
     type,
     schemaVersion: 1,
     tenantId,
     context: 'booking',
-    streamId: `space-${String(data.spaceId)}`,
+    streamId: `space-${'spaceId' in data ? data.spaceId : 'none'}`,
     occurredAt: '2030-01-07T09:00:00.000Z',
     correlationId: randomUUID(),
     causationId: null,
@@ -36,11 +36,11 @@ const spaceUsage: ProjectionDefinition = {
   collections: ['spaces', 'bookings'],
   handlers: {
     SpaceCreated: (event, tx) => {
-      const { spaceId, name, kind } = event.data as { spaceId: string; name: string; kind: string };
+      const { spaceId, name, kind } = event.data;
       tx.put('spaces', spaceId, { name, kind, bookings: 0 });
     },
     BookingConfirmed: (event, tx) => {
-      const { bookingId, spaceId, start } = event.data as { bookingId: string; spaceId: string; start: string };
+      const { bookingId, spaceId, start } = event.data;
       const space = tx.get<SpaceRow>('spaces', spaceId);
       if (!space) throw new Error('space.not_found');
       tx.put('spaces', spaceId, { ...space, bookings: space.bookings + 1 });
@@ -49,15 +49,20 @@ const spaceUsage: ProjectionDefinition = {
   },
 };
 
+/** As booking stores it: only the booker's key opens it. */
+const sealedBooker: EncryptedValue = { $enc: 'A256GCM', kid: 'booking-key-1', iv: 'aXY', ct: 'Y2lwaGVydGV4dA' };
+const booked = (spaceId: string, start: string, end: string) =>
+  envelope('BookingConfirmed', { bookingId: randomUUID(), spaceId, kind: 'desk', start, end, bookedBy: sealedBooker });
+
 const spaceA = randomUUID();
 const spaceB = randomUUID();
 const history: EventEnvelope[] = [
   envelope('SpaceCreated', { spaceId: spaceA, name: 'Desk A', kind: 'desk' }),
   envelope('SpaceCreated', { spaceId: spaceB, name: 'Room B', kind: 'room' }),
-  envelope('BookingConfirmed', { bookingId: randomUUID(), spaceId: spaceA, start: '2030-01-07T09:00:00Z' }),
+  booked(spaceA, '2030-01-07T09:00:00Z', '2030-01-07T17:00:00Z'),
   envelope('SpaceDisabled', { spaceId: spaceB }),
-  envelope('BookingConfirmed', { bookingId: randomUUID(), spaceId: spaceA, start: '2030-01-08T09:00:00Z' }),
-  envelope('BookingConfirmed', { bookingId: randomUUID(), spaceId: spaceB, start: '2030-01-08T10:00:00Z' }),
+  booked(spaceA, '2030-01-08T09:00:00Z', '2030-01-08T17:00:00Z'),
+  booked(spaceB, '2030-01-08T10:00:00Z', '2030-01-08T12:00:00Z'),
 ];
 
 async function snapshot(store: ProjectionStore) {
@@ -112,7 +117,7 @@ describe('ProjectionRunner', () => {
   });
 
   it('rejects only the failing event of a group, applying the others', async () => {
-    const orphan = envelope('BookingConfirmed', { bookingId: randomUUID(), spaceId: randomUUID(), start: '2030-01-09T09:00:00Z' });
+    const orphan = booked(randomUUID(), '2030-01-09T09:00:00Z', '2030-01-09T17:00:00Z');
     const outcomes = await Promise.allSettled([history[0]!, orphan, history[2]!].map((event) => runner.handle(event)));
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await store.get('spaces', spaceA)).toEqual({ name: 'Desk A', kind: 'desk', bookings: 1 });

@@ -1,14 +1,17 @@
-import type { EventEnvelope } from '@plass/contracts';
-import type { ProjectionStore, ProjectionTx } from './projection-store.js';
+import { isEventType, typedEnvelope, type EventEnvelope, type EventType, type TypedEnvelope } from '@plass/contracts';
+import type { ProjectionFn, ProjectionStore, ProjectionTx } from './projection-store.js';
 
 /** Pure: the same event and the same documents always give the same writes. */
-export type ProjectionHandler = (event: EventEnvelope, tx: ProjectionTx) => void;
+export type ProjectionHandler<T extends EventType = EventType> = (event: TypedEnvelope<T>, tx: ProjectionTx) => void;
+
+/** A handler per event type of the contracts: a misspelt type does not compile, and each sees its event's data typed. */
+export type ProjectionHandlers = { [T in EventType]?: ProjectionHandler<T> };
 
 export interface ProjectionDefinition {
   name: string;
   /** Every collection the handlers write; a rebuild empties exactly these. */
   collections: string[];
-  handlers: Partial<Record<string, ProjectionHandler>>;
+  handlers: ProjectionHandlers;
   /**
    * Rebuild in memory, then write every document at once (`ProjectionStore.load`): for projections
    * of many small updates to the same documents. Its handlers must put every document they change
@@ -36,6 +39,21 @@ const MAX_GROUP = 32;
  * `concurrency`): the runner keeps their order, and what queues up is committed in groups.
  */
 export const PROJECTION_WINDOW = 256;
+
+/** The handler of an envelope's type, if the projection has one. */
+function handlerOf(handlers: ProjectionHandlers, type: string): ProjectionHandler | undefined {
+  // Typed for its own event type, a handler is only ever handed envelopes of that type.
+  return isEventType(type) ? (handlers[type] as ProjectionHandler | undefined) : undefined;
+}
+
+/**
+ * The writes of an envelope of the handler's type, its data checked against the event's schema as
+ * stored once, before any transaction (a store may run the writes more than once).
+ */
+function writesOf(handler: ProjectionHandler, envelope: EventEnvelope): ProjectionFn {
+  const event = typedEnvelope(envelope)!;
+  return (tx) => handler(event, tx);
+}
 
 interface Pending {
   envelope: EventEnvelope;
@@ -94,7 +112,7 @@ export class ProjectionRunner {
       };
       for await (const envelope of source) {
         seen += 1;
-        if (this.definition.handlers[envelope.type]) group.push(envelope);
+        if (handlerOf(this.definition.handlers, envelope.type)) group.push(envelope);
         if (group.length >= REBUILD_GROUP) await flush();
         if (seen % REBUILD_PROGRESS_EVERY === 0) this.logger?.info({ projection: name, seen, applied }, 'projection rebuild progress');
       }
@@ -121,9 +139,9 @@ export class ProjectionRunner {
     let seen = 0;
     for await (const envelope of source) {
       seen += 1;
-      const handler = handlers[envelope.type];
+      const handler = handlerOf(handlers, envelope.type);
       if (!handler || applied.has(envelope.id)) continue;
-      handler(envelope, tx);
+      writesOf(handler, envelope)(tx);
       applied.add(envelope.id);
       if (seen % (REBUILD_PROGRESS_EVERY * 100) === 0) this.logger?.info({ projection: name, seen, applied: applied.size }, 'projection rebuild progress');
     }
@@ -139,7 +157,7 @@ export class ProjectionRunner {
     if (group.length === 0) return 0;
     const { name, handlers } = this.definition;
     if (this.store.applyBatch) {
-      const items = group.map((envelope) => ({ eventId: envelope.id, fn: (tx: ProjectionTx) => handlers[envelope.type]!(envelope, tx) }));
+      const items = group.map((envelope) => ({ eventId: envelope.id, fn: writesOf(handlerOf(handlers, envelope.type)!, envelope) }));
       return (await this.store.applyBatch(name, items)).filter(Boolean).length;
     }
     let applied = 0;
@@ -149,11 +167,11 @@ export class ProjectionRunner {
 
   private async apply(envelope: EventEnvelope): Promise<HandleOutcome> {
     const { name, handlers } = this.definition;
-    const handler = handlers[envelope.type];
+    const handler = handlerOf(handlers, envelope.type);
     const fields = { projection: name, eventId: envelope.id, type: envelope.type };
     if (!handler) return 'ignored';
     try {
-      const applied = await this.store.apply(name, envelope.id, (tx) => handler(envelope, tx));
+      const applied = await this.store.apply(name, envelope.id, writesOf(handler, envelope));
       const outcome = applied ? 'applied' : 'duplicate';
       this.logger?.debug({ ...fields, outcome }, 'projection event handled');
       return outcome;
@@ -173,11 +191,11 @@ export class ProjectionRunner {
 
   private async applyGroup(group: Pending[]): Promise<void> {
     const { name, handlers } = this.definition;
-    const handled = group.filter(({ envelope }) => handlers[envelope.type] !== undefined);
-    for (const { envelope, resolve } of group) if (!handlers[envelope.type]) resolve('ignored');
+    const handled = group.filter(({ envelope }) => handlerOf(handlers, envelope.type) !== undefined);
+    for (const { envelope, resolve } of group) if (!handlerOf(handlers, envelope.type)) resolve('ignored');
     if (handled.length > 1 && this.store.applyBatch) {
       try {
-        const items = handled.map(({ envelope }) => ({ eventId: envelope.id, fn: (tx: ProjectionTx) => handlers[envelope.type]!(envelope, tx) }));
+        const items = handled.map(({ envelope }) => ({ eventId: envelope.id, fn: writesOf(handlerOf(handlers, envelope.type)!, envelope) }));
         const applied = await this.store.applyBatch(name, items);
         handled.forEach(({ envelope, resolve }, i) => {
           const outcome = applied[i] ? 'applied' : 'duplicate';

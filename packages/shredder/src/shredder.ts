@@ -4,8 +4,8 @@ import { CiphertextCorruptError, open, seal } from './field-cipher.js';
 import type { DataKey, KeyProvider } from './key-provider.js';
 
 /**
- * A decrypted record. pii() keeps a field's type unchanged, so the type system cannot tell which
- * fields are personal: every field may read as Redacted; `redacted` names the ones that do.
+ * A decrypted record. pii() keeps a field's value type unchanged, so from the record's type alone
+ * nothing tells which fields are personal: every field may read as Redacted; `redacted` names the ones that do.
  */
 export type Shredded<T> = { [K in keyof T]: T[K] | Redacted };
 

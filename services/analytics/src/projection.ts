@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@plass/contracts';
+import type { TypedEnvelope } from '@plass/contracts';
 import type { ProjectionDefinition, ProjectionTx } from '@plass/projections';
 import { ATOM_CELL_LENGTH, CELL_LENGTH, M, SPACES_IN_CELL, dateOf, eachHour, leadBucket, noticeBucket, roundCell, type Cell } from './domain/cells.js';
 import { DAY_MS, HOUR_MS, bucketEnd, localHourStart, nextDate } from './domain/local-time.js';
@@ -81,10 +81,8 @@ interface Times {
   start: number;
   end: number;
 }
-const timesOf = (event: EventEnvelope): Times => {
-  const data = event.data as { spaceId: string; start: string; end: string };
-  return { spaceId: data.spaceId, start: Date.parse(data.start), end: Date.parse(data.end) };
-};
+type TimedBookingEvent = TypedEnvelope<'BookingConfirmed' | 'BookingCancelled' | 'BookingReleasedAsNoShow' | 'BookingRescheduled'>;
+const timesOf = ({ data }: TimedBookingEvent): Times => ({ spaceId: data.spaceId, start: Date.parse(data.start), end: Date.parse(data.end) });
 
 /** The cells of one booking's space, and of its atom in the location's day, written back once the handler is done. */
 class SpaceCells {
@@ -227,7 +225,12 @@ class SpaceCells {
   }
 }
 
-function withSpace(event: EventEnvelope, tx: ProjectionTx, change: (cells: SpaceCells) => void, spaceId = (event.data as { spaceId: string }).spaceId): void {
+function withSpace(
+  event: TypedEnvelope<'BookingConfirmed' | 'BookingCheckedIn' | 'BookingCancelled' | 'BookingReleasedAsNoShow' | 'BookingRescheduled'>,
+  tx: ProjectionTx,
+  change: (cells: SpaceCells) => void,
+  spaceId = event.data.spaceId,
+): void {
   const space = tx.get<SpaceDocument>(SPACES, spaceDocId(event.tenantId, spaceId));
   if (!space?.locationId) return;
   const location = tx.get<LocationDocument>(LOCATIONS, locationDocId(event.tenantId, space.locationId));
@@ -238,7 +241,11 @@ function withSpace(event: EventEnvelope, tx: ProjectionTx, change: (cells: Space
 }
 
 /** A cancellation or no-show of a booking the cells hold (the same space, start and end); others are ignored. */
-function withLiveBooking(event: EventEnvelope, tx: ProjectionTx, change: (cells: SpaceCells, times: Times, at: number, slot: Slot) => void): void {
+function withLiveBooking(
+  event: TypedEnvelope<'BookingCancelled' | 'BookingReleasedAsNoShow'>,
+  tx: ProjectionTx,
+  change: (cells: SpaceCells, times: Times, at: number, slot: Slot) => void,
+): void {
   withSpace(event, tx, (cells) => {
     const times = timesOf(event);
     const slot = cells.slot(times.start);
@@ -276,18 +283,18 @@ export const analyticsProjection: ProjectionDefinition = {
   rebuildInMemory: true,
   handlers: {
     LocationCreated: (event, tx) => {
-      const { locationId, timezone, bookableWeekdays } = event.data as { locationId: string; timezone: string; bookableWeekdays: number[] };
+      const { locationId, timezone, bookableWeekdays } = event.data;
       const id = locationDocId(event.tenantId, locationId);
       tx.put(LOCATIONS, id, { id, tenantId: event.tenantId, locationId, timezone, bookableWeekdays } satisfies LocationDocument);
     },
     LocationUpdated: (event, tx) => {
-      const { locationId, timezone, bookableWeekdays } = event.data as { locationId: string; timezone?: string; bookableWeekdays?: number[] };
+      const { locationId, timezone, bookableWeekdays } = event.data;
       const id = locationDocId(event.tenantId, locationId);
       const doc = tx.get<LocationDocument>(LOCATIONS, id);
       if (doc) tx.put(LOCATIONS, id, { ...doc, ...(timezone ? { timezone } : {}), ...(bookableWeekdays ? { bookableWeekdays } : {}) });
     },
     SpaceCreated: (event, tx) => {
-      const { spaceId, locationId, kind, floor, zone } = event.data as { spaceId: string; locationId?: string; kind: string; floor?: string; zone?: string };
+      const { spaceId, locationId, kind, floor, zone } = event.data;
       const id = spaceDocId(event.tenantId, spaceId);
       const doc: SpaceDocument = {
         id,
@@ -303,7 +310,7 @@ export const analyticsProjection: ProjectionDefinition = {
       tx.put(SPACES, id, doc);
     },
     SpaceUpdated: (event, tx) => {
-      const { spaceId, floor, zone } = event.data as { spaceId: string; floor?: string | null; zone?: string | null };
+      const { spaceId, floor, zone } = event.data;
       const id = spaceDocId(event.tenantId, spaceId);
       const doc = tx.get<SpaceDocument>(SPACES, id);
       if (!doc) return;
@@ -316,7 +323,7 @@ export const analyticsProjection: ProjectionDefinition = {
       cells.flush();
     },
     SpaceDisabled: (event, tx) => {
-      const id = spaceDocId(event.tenantId, (event.data as { spaceId: string }).spaceId);
+      const id = spaceDocId(event.tenantId, event.data.spaceId);
       const doc = tx.get<SpaceDocument>(SPACES, id);
       if (doc && doc.disabledAt === null) tx.put(SPACES, id, { ...doc, disabledAt: Date.parse(event.occurredAt) });
     },
@@ -325,7 +332,7 @@ export const analyticsProjection: ProjectionDefinition = {
     BookingRescheduled: (event, tx) => {
       // Only a booking that has not started moves: it leaves its old hours as if never booked (no
       // cancellation counts), and counts where it moved as if booked then.
-      const { spaceId, previousSpaceId, previousStart, previousEnd } = event.data as { spaceId: string; previousSpaceId?: string; previousStart: string; previousEnd: string };
+      const { spaceId, previousSpaceId, previousStart, previousEnd } = event.data;
       const previous = { start: Date.parse(previousStart), end: Date.parse(previousEnd) };
       withSpace(
         event,
@@ -348,7 +355,7 @@ export const analyticsProjection: ProjectionDefinition = {
     BookingCheckedIn: (event, tx) =>
       withSpace(event, tx, (cells) => {
         const at = Date.parse(event.occurredAt);
-        const { start, end } = event.data as { start?: string; end?: string };
+        const { start, end } = event.data;
         // Events of before `start`/`end` were added: the nearest live slot of the space.
         const found = start !== undefined && end !== undefined ? { start: Date.parse(start), slot: cells.slot(Date.parse(start)) } : cells.slotFor(at);
         if (!found?.slot || found.slot.checkedInAt !== null) return;
@@ -369,7 +376,7 @@ export const analyticsProjection: ProjectionDefinition = {
           cells.addPerHour(cells.hourFrom(at), times.end, M.touching, -1);
         }
         // An erasure cancels the person's future bookings: the hours are free again, but nobody cancelled.
-        if ((event.data as { reason?: string }).reason !== 'erasure') {
+        if (event.data.reason !== 'erasure') {
           cells.add(startHour, M.cancellations, 1);
           cells.add(startHour, M.notice + noticeBucket(times.start - at), 1);
         }

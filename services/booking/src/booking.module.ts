@@ -19,6 +19,7 @@ import { privacyPolicies } from './privacy-policies.js';
 import { bookingReadModel } from './read-model.js';
 import { Retention } from './retention.js';
 import { openEventStore, openReadModelStore, type StoreConfig } from './stores.js';
+import { SeriesApp } from './series/series-app.js';
 import { SubjectData } from './subject-data.js';
 import { usersDirectory } from './users-directory.js';
 
@@ -56,6 +57,7 @@ export interface BookingApps {
   subjects: SubjectData;
   retention: Retention;
   policyGate: PolicyGate;
+  series: SeriesApp;
   edits: EditApp;
 }
 
@@ -159,10 +161,49 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
   }
 }
 
+/**
+ * The booking service's use cases over its bus and stores, as the module wires them; also what the
+ * benchmark's history writer (`history.ts`) books through.
+ */
+export function bookingApps(bus: Bus, events: EventStore, readModel: ProjectionStore, options: Omit<BookingModuleOptions, 'natsUrl' | 'logger' | keyof StoreConfig>): BookingApps {
+  const now = options.now ?? (() => new Date());
+  const keyCacheTtlMs = options.keyCacheTtlMs ?? 30_000;
+  const keys = new NatsKeyClient(bus, { ttlMs: keyCacheTtlMs });
+  const shredder = new Shredder(keys);
+  const states = new StreamStates(events, { maxEntries: options.cachedEntries ?? DEFAULT_CACHED_ENTRIES });
+  const ledgers = new Ledgers({ events, shredder, keys, pseudonyms: new LedgerPseudonyms(keys), states, refoldAfterMs: keyCacheTtlMs });
+  bus.onBroadcast(KeysDestroyed, ({ tenantId }) => ledgers.keysDestroyed(tenantId));
+  const policyGate = new PolicyGate({
+    readModel,
+    ask: (ctx, userId) => bus.request(PolicyAcknowledgementStatus, { userId }, serviceContext(ctx.tenantId, ctx.correlationId)),
+  });
+  const bookings = new BookingsApp({
+    events,
+    readModel,
+    shredder,
+    ledgers,
+    policyGate,
+    states,
+    now,
+    ...(options.afterBookingAppended ? { afterBookingAppended: options.afterBookingAppended } : {}),
+  });
+  const destroyExpiredKeys = async (tenantId: string, periodsBefore: string) =>
+    (await bus.request(DestroyExpiredKeys, { purpose: 'booking', periodsBefore }, serviceContext(tenantId))).destroyedKeys;
+  return {
+    places: new PlacesApp({ events, readModel, states, now }),
+    bookings,
+    availability: new Availability({ readModel, shredder }),
+    subjects: new SubjectData({ readModel, ledgers, bookings, now }),
+    retention: new Retention({ readModel, now, destroyExpiredKeys }),
+    policyGate,
+    series: new SeriesApp({ events, readModel, ledgers, policyGate, states, now, streams: bookings.streams, bookings }),
+    edits: new EditApp({ events, shredder, ledgers, policyGate, states, now }, bookings.streams),
+  };
+}
+
 @Module({})
 export class BookingModule {
   static forRoot(options: BookingModuleOptions): DynamicModule {
-    const now = options.now ?? (() => new Date());
     return {
       module: BookingModule,
       providers: [
@@ -173,39 +214,7 @@ export class BookingModule {
         {
           provide: APPS,
           inject: [BUS, EVENT_STORE, READ_MODEL],
-          useFactory: (bus: Bus, events: EventStore, readModel: ProjectionStore): BookingApps => {
-            const keyCacheTtlMs = options.keyCacheTtlMs ?? 30_000;
-            const keys = new NatsKeyClient(bus, { ttlMs: keyCacheTtlMs });
-            const shredder = new Shredder(keys);
-            const states = new StreamStates(events, { maxEntries: options.cachedEntries ?? DEFAULT_CACHED_ENTRIES });
-            const ledgers = new Ledgers({ events, shredder, keys, pseudonyms: new LedgerPseudonyms(keys), states, refoldAfterMs: keyCacheTtlMs });
-            bus.onBroadcast(KeysDestroyed, ({ tenantId }) => ledgers.keysDestroyed(tenantId));
-            const policyGate = new PolicyGate({
-              readModel,
-              ask: (ctx, userId) => bus.request(PolicyAcknowledgementStatus, { userId }, serviceContext(ctx.tenantId, ctx.correlationId)),
-            });
-            const bookings = new BookingsApp({
-              events,
-              readModel,
-              shredder,
-              ledgers,
-              policyGate,
-              states,
-              now,
-              ...(options.afterBookingAppended ? { afterBookingAppended: options.afterBookingAppended } : {}),
-            });
-            const destroyExpiredKeys = async (tenantId: string, periodsBefore: string) =>
-              (await bus.request(DestroyExpiredKeys, { purpose: 'booking', periodsBefore }, serviceContext(tenantId))).destroyedKeys;
-            return {
-              places: new PlacesApp({ events, readModel, states, now }),
-              bookings,
-              availability: new Availability({ readModel, shredder }),
-              subjects: new SubjectData({ readModel, ledgers, bookings, now }),
-              retention: new Retention({ readModel, now, destroyExpiredKeys }),
-              policyGate,
-              edits: new EditApp({ events, shredder, ledgers, policyGate, states, now }, bookings.streams),
-            };
-          },
+          useFactory: (bus: Bus, events: EventStore, readModel: ProjectionStore): BookingApps => bookingApps(bus, events, readModel, options),
         },
         BookingLifecycle,
       ],

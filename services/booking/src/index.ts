@@ -2,3 +2,4 @@ export { startBookingService, type BookingService, type BookingServiceConfig } f
 export { PlacesApp } from './places-app.js';
 export { BookingsApp } from './bookings/bookings-app.js';
 export { bookingKeyPeriod } from '@plass/contracts';
+export { writeHistory, type HistoryFigures, type HistoryOptions } from './history.js';

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '@plass/contracts';
 import type { ProjectionDefinition, ProjectionStore, ProjectionTx } from '@plass/projections';
 import type { CurrentPrivacyPolicy } from './rules/index.js';
 import { isErased, userDocumentId } from './users-directory.js';
@@ -44,8 +43,6 @@ export function applyRestriction(tx: ProjectionTx, tenantId: string, change: { r
 export const isRestricted = (doc: RestrictionsDocument | undefined, tenantId: string): boolean =>
   doc?.tenantId === tenantId && Object.values(doc.restrictions).includes('in_force');
 
-const data = (event: EventEnvelope) => event.data;
-
 /**
  * Fed by the privacy service's events (a durable consumer), so booking can tell without asking
  * that a tenant requires no acknowledgement or that a booker gave it. Privacy owns the events, so
@@ -58,29 +55,29 @@ export const privacyPolicies: ProjectionDefinition = {
     PrivacyPolicyPublished: (event, tx) => {
       const current = tx.get<PrivacyPolicyDocument>(PRIVACY_POLICIES, event.tenantId);
       if (current && current.publishedAt > event.occurredAt) return;
-      const { version, requireAcknowledgement } = data(event) as { version: string; requireAcknowledgement: boolean };
+      const { version, requireAcknowledgement } = event.data;
       const doc: PrivacyPolicyDocument = { id: event.tenantId, version, requireAcknowledgement, publishedAt: event.occurredAt };
       tx.put(PRIVACY_POLICIES, event.tenantId, doc);
     },
     PrivacyPolicyAcknowledged: (event, tx) => {
-      const { userId, version } = data(event) as { userId: string; version: string };
+      const { userId, version } = event.data;
       if (isErased(tx, event.tenantId, userId)) return;
       const id = userDocumentId(event.tenantId, userId);
       const doc = tx.get<AcknowledgementsDocument>(ACKNOWLEDGEMENTS, id) ?? { id, tenantId: event.tenantId, versions: [] };
       if (!doc.versions.includes(version)) tx.put(ACKNOWLEDGEMENTS, id, { ...doc, versions: [...doc.versions, version] });
     },
     PrivacyPolicyAcknowledgementWithdrawn: (event, tx) => {
-      const { userId, version } = data(event) as { userId: string; version: string };
+      const { userId, version } = event.data;
       const id = userDocumentId(event.tenantId, userId);
       const doc = tx.get<AcknowledgementsDocument>(ACKNOWLEDGEMENTS, id);
       if (doc?.versions.includes(version)) tx.put(ACKNOWLEDGEMENTS, id, { ...doc, versions: doc.versions.filter((acknowledged) => acknowledged !== version) });
     },
     ProcessingRestricted: (event, tx) => {
-      const { restrictionId, subjectId } = data(event) as { restrictionId: string; subjectId: string };
+      const { restrictionId, subjectId } = event.data;
       applyRestriction(tx, event.tenantId, { restrictionId, subjectId, inForce: true });
     },
     ProcessingRestrictionLifted: (event, tx) => {
-      const { restrictionId, subjectId } = data(event) as { restrictionId: string; subjectId: string };
+      const { restrictionId, subjectId } = event.data;
       applyRestriction(tx, event.tenantId, { restrictionId, subjectId, inForce: false });
     },
   },

@@ -1,4 +1,4 @@
-import { DEFAULT_BOOKING_POLICY, DEFAULT_BOOKING_VISIBILITY, type BookingVisibility, type EncryptedValue, type EventEnvelope, type SpaceKind } from '@plass/contracts';
+import { DEFAULT_BOOKING_POLICY, DEFAULT_BOOKING_VISIBILITY, type BookingVisibility, type EncryptedValue, type SpaceKind, type TypedEnvelope } from '@plass/contracts';
 import type { ProjectionDefinition, ProjectionTx } from '@plass/projections';
 
 export const LOCATIONS = 'locations';
@@ -80,8 +80,6 @@ const settingsOf = (tx: ProjectionTx, tenantId: string): TenantSettingsDocument 
     bookingVisibility: DEFAULT_BOOKING_VISIBILITY,
   };
 
-const data = (event: EventEnvelope) => event.data;
-
 function patch<T extends object>(tx: ProjectionTx, collection: string, id: string, change: (doc: T) => T): void {
   const doc = tx.get<T>(collection, id);
   if (doc) tx.put(collection, id, change(doc));
@@ -98,8 +96,8 @@ function merged<T extends object>(doc: T, changes: Record<string, unknown>, keys
 }
 
 function bookingStatus(status: BookingDocument['status']) {
-  return (event: EventEnvelope, tx: ProjectionTx) => {
-    const bookingId = data(event).bookingId as string;
+  return (event: TypedEnvelope<'BookingCheckedIn' | 'BookingCancelled' | 'BookingReleasedAsNoShow'>, tx: ProjectionTx) => {
+    const { bookingId } = event.data;
     const dueId = tx.get<BookingDocument>(BOOKINGS, bookingId)?.noShowDueId;
     patch<BookingDocument>(tx, BOOKINGS, bookingId, ({ noShowDueId: _released, ...doc }) => ({ ...doc, status, ...nextVersion(doc) }));
     if (dueId !== undefined) tx.delete(NO_SHOW_DUE, dueId);
@@ -124,41 +122,41 @@ export const bookingReadModel: ProjectionDefinition = {
   collections: [LOCATIONS, SPACES, BOOKINGS, TENANT_SETTINGS, NO_SHOW_DUE, RETENTION],
   handlers: {
     LocationCreated: (event, tx) => {
-      const { locationId, name, timezone, bookableWeekdays, capacity } = data(event) as Omit<LocationDocument, 'id' | 'tenantId' | 'status'> & { locationId: string };
+      const { locationId, name, timezone, bookableWeekdays, capacity } = event.data;
       const doc: LocationDocument = { id: locationId, tenantId: event.tenantId, name, timezone, bookableWeekdays, capacity: capacity ?? null, status: 'active' };
       tx.put(LOCATIONS, locationId, doc);
     },
     LocationUpdated: (event, tx) => {
-      const changes = data(event);
-      patch<LocationDocument>(tx, LOCATIONS, changes.locationId as string, (doc) => ({
+      const changes = event.data;
+      patch<LocationDocument>(tx, LOCATIONS, changes.locationId, (doc) => ({
         ...merged(doc, changes, ['name', 'timezone', 'bookableWeekdays']),
-        capacity: changes.capacity === undefined ? doc.capacity : (changes.capacity as number | null),
+        capacity: changes.capacity === undefined ? doc.capacity : changes.capacity,
       }));
     },
-    LocationDisabled: (event, tx) => patch<LocationDocument>(tx, LOCATIONS, data(event).locationId as string, (doc) => ({ ...doc, status: 'disabled' })),
+    LocationDisabled: (event, tx) => patch<LocationDocument>(tx, LOCATIONS, event.data.locationId, (doc) => ({ ...doc, status: 'disabled' })),
     SpaceCreated: (event, tx) => {
-      const { spaceId, ...rest } = data(event) as Omit<SpaceDocument, 'id' | 'tenantId' | 'status'> & { spaceId: string };
+      const { spaceId, ...rest } = event.data;
       tx.put(SPACES, spaceId, { ...rest, id: spaceId, tenantId: event.tenantId, status: 'active' });
     },
     SpaceUpdated: (event, tx) => {
-      const changes = data(event);
-      patch<SpaceDocument>(tx, SPACES, changes.spaceId as string, (doc) => merged(doc, changes, ['name', 'floor', 'zone']));
+      const changes = event.data;
+      patch<SpaceDocument>(tx, SPACES, changes.spaceId, (doc) => merged(doc, changes, ['name', 'floor', 'zone']));
     },
-    SpaceDisabled: (event, tx) => patch<SpaceDocument>(tx, SPACES, data(event).spaceId as string, (doc) => ({ ...doc, status: 'disabled' })),
+    SpaceDisabled: (event, tx) => patch<SpaceDocument>(tx, SPACES, event.data.spaceId, (doc) => ({ ...doc, status: 'disabled' })),
     BookingPolicyChanged: (event, tx) => {
-      const grace = data(event).checkInGraceMinutes;
+      const grace = event.data.checkInGraceMinutes;
       if (typeof grace === 'number') tx.put(TENANT_SETTINGS, event.tenantId, { ...settingsOf(tx, event.tenantId), checkInGraceMinutes: grace });
     },
     BookingVisibilityChanged: (event, tx) => {
-      tx.put(TENANT_SETTINGS, event.tenantId, { ...settingsOf(tx, event.tenantId), bookingVisibility: data(event).bookingVisibility as BookingVisibility });
+      tx.put(TENANT_SETTINGS, event.tenantId, { ...settingsOf(tx, event.tenantId), bookingVisibility: event.data.bookingVisibility });
     },
     BookingRetentionChanged: (event, tx) => {
-      const days = data(event).anonymizeBookingsAfterDays as number | null;
+      const days = event.data.anonymizeBookingsAfterDays;
       if (days === null) tx.delete(RETENTION, event.tenantId);
       else tx.put(RETENTION, event.tenantId, { id: event.tenantId, anonymizeBookingsAfterDays: days } satisfies RetentionDocument);
     },
     BookingConfirmed: (event, tx) => {
-      const { bookingId, spaceId, kind, start, end, bookedBy, subject } = data(event) as Omit<BookingDocument, 'id' | 'tenantId' | 'streamId' | 'status'> & { bookingId: string };
+      const { bookingId, spaceId, kind, start, end, bookedBy, subject } = event.data;
       const locationId = tx.get<SpaceDocument>(SPACES, spaceId)?.locationId;
       const doc: BookingDocument = {
         id: bookingId,
@@ -180,9 +178,7 @@ export const bookingReadModel: ProjectionDefinition = {
     },
     // Editing a booking
     BookingRescheduled: (event, tx) => {
-      const { bookingId, spaceId, kind, start, end, bookedBy, subject } = data(event) as Pick<BookingDocument, 'spaceId' | 'kind' | 'start' | 'end' | 'bookedBy' | 'subject'> & {
-        bookingId: string;
-      };
+      const { bookingId, spaceId, kind, start, end, bookedBy, subject } = event.data;
       const found = tx.get<BookingDocument>(BOOKINGS, bookingId);
       if (!found) return;
       const { noShowDueId: due, locationId: _moved, ...doc } = found;

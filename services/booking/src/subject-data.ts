@@ -1,7 +1,8 @@
 import { DomainFailure, domainError, type RequestContext, type SpaceKind } from '@plass/contracts';
 import type { ProjectionStore } from '@plass/projections';
 import type { BookingsApp } from './bookings/bookings-app.js';
-import type { Ledgers } from './ledgers.js';
+import type { LedgerName, Ledgers } from './ledgers.js';
+import { seriesStream } from './series/series-app.js';
 import { forgetAcknowledgements } from './privacy-policies.js';
 import { BOOKINGS, SPACES, type BookingDocument, type SpaceDocument } from './read-model.js';
 import { ledgerPeriodStream } from './streams.js';
@@ -51,9 +52,21 @@ export class SubjectData {
         subjectId,
         ctx,
       );
+      await this.deleteSeries(name, periods, tenantId);
       await this.deps.ledgers.deleteLedger(name);
     }
     return { cancelled };
+  }
+
+  /**
+   * Recurring bookings: a series' occurrences are ordinary bookings of the person's ledger, so they
+   * are cancelled above like any other. The series' stream names no one, but groups the
+   * person's bookings: it goes with the ledger, found through the ledger entries (sealed) that name it.
+   */
+  private async deleteSeries(name: LedgerName, periods: string[], tenantId: string): Promise<void> {
+    const entries = (await Promise.all(periods.map((period) => this.deps.ledgers.entries(tenantId, ledgerPeriodStream(name.stream, period))))).flat();
+    const series = new Set(entries.flatMap((event) => (event.type === 'LedgerBookingAdded' && event.data.seriesId !== undefined ? [event.data.seriesId] : [])));
+    for (const seriesId of series) await this.deps.ledgers.delete(seriesStream(tenantId, seriesId));
   }
 
   private async cancelUpcoming(entries: Array<[string, { end: string; spaceId?: string | undefined }]>, subjectId: string, ctx: RequestContext): Promise<number> {

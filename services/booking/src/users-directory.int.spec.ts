@@ -8,7 +8,7 @@ import { ACKNOWLEDGEMENTS, forgetAcknowledgements, privacyPolicies } from './pri
 import { USERS, forgetUser, isActiveUser, markErasing, userDocumentId, usersDirectory, type UserDocument } from './users-directory.js';
 
 const tenantId = randomUUID();
-const sealedName = { kid: 'k_profile', iv: 'aXY', ct: 'Y3Q', tag: 'dGFn' };
+const sealed = { $enc: 'A256GCM', kid: 'k_profile', iv: 'aXY', ct: 'Y3Q' } as const;
 
 function event(context: 'identity' | 'privacy', type: string, userId: string, data: Record<string, unknown> = {}): EventEnvelope {
   const streamId = context === 'identity' ? `user-${tenantId}-${userId}` : `policy-${tenantId}`;
@@ -25,8 +25,8 @@ function event(context: 'identity' | 'privacy', type: string, userId: string, da
     data: { userId, ...data },
   };
 }
-const registered = (userId: string) => event('identity', 'UserRegistered', userId, { displayName: sealedName, role: 'employee' });
-const profileChanged = (userId: string) => event('identity', 'UserProfileChanged', userId, { displayName: sealedName, bookingVisibility: 'hidden' });
+const registered = (userId: string) => event('identity', 'UserRegistered', userId, { email: sealed, displayName: sealed, role: 'employee', locale: 'en' });
+const profileChanged = (userId: string) => event('identity', 'UserProfileChanged', userId, { displayName: sealed, bookingVisibility: 'hidden' });
 const deactivated = (userId: string) => event('identity', 'UserDeactivated', userId);
 const acknowledged = (userId: string) => event('privacy', 'PrivacyPolicyAcknowledged', userId, { version: 'v1' });
 
@@ -77,7 +77,7 @@ describe('booking’s users directory through erasure (projections in SQLite)', 
     await users.handle(registered(unknown));
     expect(await isActiveUser(store, tenantId, known)).toBe(false);
     expect(await isActiveUser(store, tenantId, unknown)).toBe(false);
-    expect(await row(known)).toMatchObject({ active: false, displayName: sealedName });
+    expect(await row(known)).toMatchObject({ active: false, displayName: sealed });
     expect((await row(known))?.bookingVisibility).toBeUndefined();
     expect(await row(unknown)).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { EncryptedValue, EventEnvelope } from '@plass/contracts';
+import type { EncryptedValue, TypedEnvelope } from '@plass/contracts';
 import type { ProjectionDefinition, ProjectionStore, ProjectionTx } from '@plass/projections';
 
 export const USERS = 'users';
@@ -35,10 +35,13 @@ export const userDocumentId = (tenantId: string, userId: string) => createHash('
 export const isErased = (tx: ProjectionTx, tenantId: string, userId: string) => tx.get<ErasedUserDocument>(ERASED_USERS, userDocumentId(tenantId, userId)) !== undefined;
 export const nameAad = (user: UserDocument, userId: string) => user.streamTemplate.replace('{userId}', userId);
 
-const data = (event: EventEnvelope) => event.data;
-
-function update(event: EventEnvelope, tx: ProjectionTx, change: (doc: UserDocument) => UserDocument, { create = true } = {}): void {
-  const userId = data(event).userId as string;
+function update(
+  event: TypedEnvelope<'UserRegistered' | 'UserProfileChanged' | 'UserDeactivated'>,
+  tx: ProjectionTx,
+  change: (doc: UserDocument) => UserDocument,
+  { create = true } = {},
+): void {
+  const { userId } = event.data;
   if (isErased(tx, event.tenantId, userId)) return;
   const id = userDocumentId(event.tenantId, userId);
   const found = tx.get<UserDocument>(USERS, id);
@@ -52,10 +55,10 @@ export const usersDirectory: ProjectionDefinition = {
   name: 'booking_users',
   collections: [USERS],
   handlers: {
-    UserRegistered: (event, tx) => update(event, tx, (doc) => ({ ...doc, displayName: data(event).displayName as EncryptedValue, active: true })),
+    UserRegistered: (event, tx) => update(event, tx, (doc) => ({ ...doc, displayName: event.data.displayName, active: true })),
     UserProfileChanged: (event, tx) =>
       update(event, tx, (doc) => {
-        const { displayName, bookingVisibility } = data(event) as { displayName?: EncryptedValue; bookingVisibility?: 'visible' | 'hidden' };
+        const { displayName, bookingVisibility } = event.data;
         return {
           ...doc,
           ...(displayName === undefined ? {} : { displayName }),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EncryptedValue, EventEnvelope, Locale, MailKind, SpaceKind, TraceContext } from '@plass/contracts';
+import type { EncryptedValue, EventEnvelope, Locale, MailKind, SpaceKind, TraceContext, TypedEnvelope } from '@plass/contracts';
 import type { ProjectionDefinition, ProjectionTx } from '@plass/projections';
 
 /**
@@ -98,8 +98,7 @@ export interface TenantDocument {
 
 export const DEFAULT_REMINDER_MINUTES = 15;
 
-const data = (event: EventEnvelope): Record<string, unknown> => event.data;
-const traceOf = (event: EventEnvelope) => (event.trace ? { trace: event.trace } : {});
+const traceOf = (event: Pick<EventEnvelope, 'trace'>) => (event.trace ? { trace: event.trace } : {});
 const docId = (tenantId: string, id: string) => `${tenantId}:${id}`;
 export const bookingDocId = docId;
 export const spaceDocId = docId;
@@ -125,13 +124,15 @@ export function deleteIntent(tx: ProjectionTx, id: string): void {
  */
 export type ReminderLead = (tx: ProjectionTx, tenantId: string) => number;
 
-function bookingMail(tx: ProjectionTx, event: EventEnvelope, kind: MailKind, dueAt: number): void {
-  const { bookingId } = data(event) as { bookingId: string };
+type BookingEvent = TypedEnvelope<'BookingConfirmed' | 'BookingCheckedIn' | 'BookingCancelled' | 'BookingReleasedAsNoShow' | 'BookingRescheduled'>;
+
+function bookingMail(tx: ProjectionTx, event: BookingEvent, kind: MailKind, dueAt: number): void {
+  const { bookingId } = event.data;
   putIntent(tx, { id: intentId(event.id, kind), tenantId: event.tenantId, kind, dueAt, bookingId, attempts: 0, ...traceOf(event) });
 }
 
-function endBooking(tx: ProjectionTx, event: EventEnvelope, status: BookingStatus): BookingDocument | undefined {
-  const { bookingId } = data(event) as { bookingId: string };
+function endBooking(tx: ProjectionTx, event: BookingEvent, status: BookingStatus): BookingDocument | undefined {
+  const { bookingId } = event.data;
   const id = bookingDocId(event.tenantId, bookingId);
   const booking = tx.get<BookingDocument>(BOOKINGS, id);
   if (!booking) return undefined;
@@ -148,17 +149,17 @@ export function bookingNotifications(reminderLead: ReminderLead): ProjectionDefi
     collections: [LOCATIONS, SPACES, BOOKINGS, INTENTS, INTENTS_DUE, TENANTS],
     handlers: {
       LocationCreated: (event, tx) => {
-        const { locationId, name, timezone } = data(event) as { locationId: string; name: string; timezone: string };
+        const { locationId, name, timezone } = event.data;
         tx.put(LOCATIONS, locationDocId(event.tenantId, locationId), { id: locationId, name, timezone } satisfies LocationDocument);
       },
       LocationUpdated: (event, tx) => {
-        const { locationId, name, timezone } = data(event) as { locationId: string; name?: string; timezone?: string };
+        const { locationId, name, timezone } = event.data;
         const id = locationDocId(event.tenantId, locationId);
         const found = tx.get<LocationDocument>(LOCATIONS, id);
         if (found) tx.put(LOCATIONS, id, { ...found, ...(name === undefined ? {} : { name }), ...(timezone === undefined ? {} : { timezone }) });
       },
       SpaceCreated: (event, tx) => {
-        const { spaceId, name, kind, floor, zone, locationId } = data(event) as Omit<SpaceDocument, 'id'> & { spaceId: string };
+        const { spaceId, name, kind, floor, zone, locationId } = event.data;
         tx.put(SPACES, spaceDocId(event.tenantId, spaceId), {
           id: spaceId,
           name,
@@ -169,7 +170,7 @@ export function bookingNotifications(reminderLead: ReminderLead): ProjectionDefi
         } satisfies SpaceDocument);
       },
       SpaceUpdated: (event, tx) => {
-        const { spaceId, name, floor, zone } = data(event) as { spaceId: string; name?: string; floor?: string | null; zone?: string | null };
+        const { spaceId, name, floor, zone } = event.data;
         const id = spaceDocId(event.tenantId, spaceId);
         const found = tx.get<SpaceDocument>(SPACES, id);
         if (!found) return;
@@ -181,12 +182,12 @@ export function bookingNotifications(reminderLead: ReminderLead): ProjectionDefi
         tx.put(SPACES, id, next);
       },
       BookingRetentionChanged: (event, tx) => {
-        const { anonymizeBookingsAfterDays } = data(event) as { anonymizeBookingsAfterDays: number | null };
+        const { anonymizeBookingsAfterDays } = event.data;
         const found = tx.get<TenantDocument>(TENANTS, event.tenantId) ?? { id: event.tenantId };
         tx.put(TENANTS, event.tenantId, { ...found, anonymizeBookingsAfterDays });
       },
       BookingConfirmed: (event, tx) => {
-        const { bookingId, spaceId, start, end, bookedBy } = data(event) as { bookingId: string; spaceId: string; start: string; end: string; bookedBy: EncryptedValue };
+        const { bookingId, spaceId, start, end, bookedBy } = event.data;
         const decidedAt = Date.parse(event.occurredAt);
         bookingMail(tx, event, 'booking.confirmed', decidedAt);
         const lead = reminderLead(tx, event.tenantId);
@@ -209,7 +210,7 @@ export function bookingNotifications(reminderLead: ReminderLead): ProjectionDefi
       // Editing a booking
       BookingRescheduled: (event, tx) => {
         // No mail of its own yet (a "booking changed" mail needs its templates); the reminder follows the new start.
-        const { bookingId, spaceId, start, end, bookedBy } = data(event) as { bookingId: string; spaceId: string; start: string; end: string; bookedBy?: EncryptedValue };
+        const { bookingId, spaceId, start, end, bookedBy } = event.data;
         const id = bookingDocId(event.tenantId, bookingId);
         const found = tx.get<BookingDocument>(BOOKINGS, id);
         if (!found) return;
@@ -226,7 +227,7 @@ export function bookingNotifications(reminderLead: ReminderLead): ProjectionDefi
       BookingCancelled: (event, tx) => {
         const ended = endBooking(tx, event, 'cancelled');
         // Erasure cancels the erased person's bookings: they are told nothing, their keys are going.
-        if (ended && (data(event) as { reason?: string }).reason !== 'erasure') bookingMail(tx, event, 'booking.cancelled', Date.parse(event.occurredAt));
+        if (ended && event.data.reason !== 'erasure') bookingMail(tx, event, 'booking.cancelled', Date.parse(event.occurredAt));
       },
       BookingReleasedAsNoShow: (event, tx) => {
         if (endBooking(tx, event, 'released')) bookingMail(tx, event, 'booking.released', Date.parse(event.occurredAt));
@@ -235,8 +236,13 @@ export function bookingNotifications(reminderLead: ReminderLead): ProjectionDefi
   };
 }
 
-function updateRecipient(event: EventEnvelope, tx: ProjectionTx, change: (doc: RecipientDocument) => RecipientDocument, { create = true } = {}): RecipientDocument | undefined {
-  const userId = data(event).userId as string;
+function updateRecipient(
+  event: TypedEnvelope<'UserRegistered' | 'UserProfileChanged' | 'UserPasswordChanged' | 'UserDeactivated'>,
+  tx: ProjectionTx,
+  change: (doc: RecipientDocument) => RecipientDocument,
+  { create = true } = {},
+): RecipientDocument | undefined {
+  const { userId } = event.data;
   const id = recipientId(event.tenantId, userId);
   const found = tx.get<RecipientDocument>(RECIPIENTS, id);
   if (!found && !create) return undefined;
@@ -252,13 +258,13 @@ export const recipientsDirectory: ProjectionDefinition = {
   collections: [RECIPIENTS, TENANTS, INTENTS, INTENTS_DUE],
   handlers: {
     TenantCreated: (event, tx) => {
-      const { tenantId, name } = data(event) as { tenantId: string; name: string };
+      const { tenantId, name } = event.data;
       const found = tx.get<TenantDocument>(TENANTS, tenantId) ?? { id: tenantId };
       tx.put(TENANTS, tenantId, { ...found, name });
     },
     UserRegistered: (event, tx) => {
-      const { email, displayName, locale, passwordHash } = data(event) as { email: EncryptedValue; displayName: EncryptedValue; locale: Locale; passwordHash?: unknown };
-      const hasPassword = passwordHash !== undefined && passwordHash !== null;
+      const { userId, email, displayName, locale, passwordHash } = event.data;
+      const hasPassword = passwordHash !== undefined;
       const doc = updateRecipient(event, tx, (found) => ({ ...found, email, displayName, locale, active: true, hasPassword }));
       if (doc && !hasPassword) {
         putIntent(tx, {
@@ -267,7 +273,7 @@ export const recipientsDirectory: ProjectionDefinition = {
           kind: 'user.invited',
           dueAt: Date.parse(event.occurredAt),
           recipient: doc.id,
-          userId: data(event).userId as string,
+          userId,
           attempts: 0,
           ...traceOf(event),
         });
@@ -278,7 +284,7 @@ export const recipientsDirectory: ProjectionDefinition = {
         event,
         tx,
         (doc) => {
-          const { email, displayName, locale } = data(event) as { email?: EncryptedValue; displayName?: EncryptedValue; locale?: Locale };
+          const { email, displayName, locale } = event.data;
           return { ...doc, ...(email === undefined ? {} : { email }), ...(displayName === undefined ? {} : { displayName }), ...(locale === undefined ? {} : { locale }) };
         },
         { create: false },

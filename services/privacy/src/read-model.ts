@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '@plass/contracts';
+import type { TypedEnvelope } from '@plass/contracts';
 import type { ProjectionDefinition, ProjectionStore, ProjectionTx } from '@plass/projections';
 
 export const REQUESTS = 'requests';
@@ -48,8 +48,6 @@ export interface RecordRetentionDocument {
   day: string;
 }
 
-const data = (event: EventEnvelope) => event.data as Record<string, string>;
-
 function recordDay(tx: ProjectionTx, day: string, change: (doc: RecordDayDocument) => RecordDayDocument | undefined): void {
   const doc = tx.get<RecordDayDocument>(RECORD_DAYS, day) ?? { id: day, audit: [], requests: [] };
   const changed = change(doc);
@@ -58,38 +56,31 @@ function recordDay(tx: ProjectionTx, day: string, change: (doc: RecordDayDocumen
   if (!first || day < first.day) tx.put(RECORD_RETENTION, 'first', { id: 'first', day } satisfies RecordRetentionDocument);
 }
 
+type Closing = TypedEnvelope<'ErasureRefused' | 'ErasureCompleted' | 'ExportCompleted'>;
+
 /** A request closed: it is kept for the retention period from this day on. */
-function closedOn(event: EventEnvelope, tx: ProjectionTx, at: string | undefined): void {
-  const requestId = data(event).requestId!;
-  const kind = event.type.startsWith('Export') ? 'export' : 'erasure';
+function closedOn(event: Closing, tx: ProjectionTx, at: string | undefined): void {
+  const { requestId } = event.data;
+  const kind = event.type === 'ExportCompleted' ? 'export' : 'erasure';
   recordDay(tx, (at ?? event.occurredAt).slice(0, 10), (doc) =>
     doc.requests.some((request) => request.requestId === requestId) ? undefined : { ...doc, requests: [...doc.requests, { tenantId: event.tenantId, requestId, kind }] },
   );
 }
 
 function requested(kind: RequestDocument['kind']) {
-  return (event: EventEnvelope, tx: ProjectionTx) => {
-    const { requestId, subjectId, requestedAt, dueAt } = data(event);
-    const doc: RequestDocument = {
-      id: requestId!,
-      tenantId: event.tenantId,
-      kind,
-      subjectId: subjectId!,
-      status: 'pending',
-      requestedAt: requestedAt!,
-      dueAt: dueAt!,
-      completedAt: null,
-    };
-    tx.put(REQUESTS, requestId!, doc);
+  return (event: TypedEnvelope<'ErasureRequested' | 'ExportRequested'>, tx: ProjectionTx) => {
+    const { requestId, subjectId, requestedAt, dueAt } = event.data;
+    const doc: RequestDocument = { id: requestId, tenantId: event.tenantId, kind, subjectId, status: 'pending', requestedAt, dueAt, completedAt: null };
+    tx.put(REQUESTS, requestId, doc);
   };
 }
 
-function closed(status: RequestDocument['status'], completedAtField?: string) {
-  return (event: EventEnvelope, tx: ProjectionTx) => {
-    const fields = data(event);
-    const doc = tx.get<RequestDocument>(REQUESTS, fields.requestId!);
-    if (doc) tx.put(REQUESTS, doc.id, { ...doc, status, completedAt: completedAtField ? fields[completedAtField]! : null });
-    closedOn(event, tx, completedAtField ? fields[completedAtField] : undefined);
+function closed(status: RequestDocument['status']) {
+  return (event: Closing, tx: ProjectionTx) => {
+    const completedAt = event.type === 'ErasureRefused' ? undefined : event.data.completedAt;
+    const doc = tx.get<RequestDocument>(REQUESTS, event.data.requestId);
+    if (doc) tx.put(REQUESTS, doc.id, { ...doc, status, completedAt: completedAt ?? null });
+    closedOn(event, tx, completedAt);
   };
 }
 
@@ -102,21 +93,21 @@ export const privacyReadModel: ProjectionDefinition = {
   collections: [REQUESTS, ACKNOWLEDGEMENTS, RECORD_DAYS, RECORD_RETENTION],
   handlers: {
     AuditRecorded: (event, tx) =>
-      recordDay(tx, data(event).at!.slice(0, 10), (doc) => (doc.audit.includes(event.tenantId) ? undefined : { ...doc, audit: [...doc.audit, event.tenantId] })),
+      recordDay(tx, event.data.at.slice(0, 10), (doc) => (doc.audit.includes(event.tenantId) ? undefined : { ...doc, audit: [...doc.audit, event.tenantId] })),
     ErasureRequested: requested('erasure'),
     ErasureRefused: closed('refused'),
-    ErasureCompleted: closed('completed', 'completedAt'),
+    ErasureCompleted: closed('completed'),
     ExportRequested: requested('export'),
-    ExportCompleted: closed('completed', 'completedAt'),
+    ExportCompleted: closed('completed'),
     PrivacyPolicyAcknowledged: (event, tx) => {
-      const { userId, version } = data(event);
-      const id = acknowledgementId(event.tenantId, version!, userId!);
-      const doc: AcknowledgementDocument = { id, tenantId: event.tenantId, version: version!, userId: userId! };
+      const { userId, version } = event.data;
+      const id = acknowledgementId(event.tenantId, version, userId);
+      const doc: AcknowledgementDocument = { id, tenantId: event.tenantId, version, userId };
       tx.put(ACKNOWLEDGEMENTS, id, doc);
     },
     PrivacyPolicyAcknowledgementWithdrawn: (event, tx) => {
-      const { userId, version } = data(event);
-      tx.delete(ACKNOWLEDGEMENTS, acknowledgementId(event.tenantId, version!, userId!));
+      const { userId, version } = event.data;
+      tx.delete(ACKNOWLEDGEMENTS, acknowledgementId(event.tenantId, version, userId));
     },
   },
 };
@@ -131,12 +122,12 @@ export const usersDirectory: ProjectionDefinition = {
   collections: [USERS],
   handlers: {
     UserRegistered: (event, tx) => {
-      const userId = data(event).userId!;
+      const { userId } = event.data;
       const id = userDocumentId(event.tenantId, userId);
       const doc: UserDocument = { id, tenantId: event.tenantId, userId, active: true };
       tx.put(USERS, id, doc);
     },
-    UserDeactivated: (event, tx) => tx.delete(USERS, userDocumentId(event.tenantId, data(event).userId!)),
+    UserDeactivated: (event, tx) => tx.delete(USERS, userDocumentId(event.tenantId, event.data.userId)),
   },
 };
 

@@ -124,7 +124,7 @@ type Draft = Omit<EventEnvelope, 'id' | 'schemaVersion' | 'tenantId' | 'context'
 /** Booking's events of the month, in the order they happened. `sealed` stands in for the encrypted booker. */
 export function seededEvents(
   month: SeededMonth,
-  sealed: (booking: SeededBooking) => unknown = () => ({ v: 1, kid: 'k', iv: 'x', ct: 'y', tag: 'z' }),
+  sealed: (booking: SeededBooking) => unknown = () => ({ $enc: 'A256GCM', kid: 'booking-key', iv: 'aXY', ct: 'Y2lwaGVydGV4dA' }),
   streams: { location: (id: string) => string; space: (id: string) => string } = { location: (id) => `location-${id}`, space: (id) => `space-${id}` },
 ): EventEnvelope[] {
   const at = (ms: number) => new Date(ms).toISOString();

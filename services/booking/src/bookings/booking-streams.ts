@@ -1,4 +1,15 @@
-import { BOOKING_HARD_LIMITS, BookingConfirmed, DomainFailure, domainError, isRedacted, type BookingView, type DomainEvent, type RequestContext } from '@plass/contracts';
+import {
+  BOOKING_HARD_LIMITS,
+  BookingConfirmed,
+  bookingKeyPeriod,
+  DomainFailure,
+  domainError,
+  isRedacted,
+  type BookingView,
+  type DomainEvent,
+  type EventData,
+  type RequestContext,
+} from '@plass/contracts';
 import {
   evolverOf,
   type EventStore,
@@ -175,6 +186,27 @@ export class BookingStreams {
       const occupied = read.occupancy.find((loaded) => loaded.streamId === streamId);
       if (occupied) states.appended(streamId, occupancyEvolver, occupied, events, nextExpectedRevision);
     }
+  }
+
+  /**
+   * A new booking's writes, sealed for its streams: the booker (and title) of its
+   * `BookingConfirmed` with the booker's key for its end day and its own stream as associated data,
+   * its ledger entry with the same key and its period stream. Answers the confirmation in clear too.
+   */
+  async sealNewBooking(
+    writes: BookingWrites,
+    booking: { tenantId: string; bookedBy: string; home: Home; ledgerStreamId: string },
+  ): Promise<{ confirmed: EventData<'BookingConfirmed'>; sealed: { schedule: DomainEvent[]; ledger: DomainEvent[] } }> {
+    const { tenantId, bookedBy, home, ledgerStreamId } = booking;
+    const confirmed = writes.schedule.find((event) => event.type === 'BookingConfirmed');
+    if (confirmed?.type !== 'BookingConfirmed') throw new Error('a new booking was decided without BookingConfirmed');
+    const { end } = confirmed.data;
+    const [sealedBooking, ledger] = await Promise.all([
+      this.deps.shredder.encrypt(BookingConfirmed.data, confirmed.data, { tenantId, subjectId: bookedBy, period: bookingKeyPeriod(end), aad: home.streamId }),
+      this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy, end, streamId: ledgerStreamId }),
+    ]);
+    const schedule = writes.schedule.map((event) => (event === confirmed ? ({ type: event.type, data: sealedBooking } as DomainEvent) : event));
+    return { confirmed: confirmed.data, sealed: { schedule, ledger } };
   }
 
   /** Booking for someone else: they must be a known, active user (else the vault would mint keys for any id). */

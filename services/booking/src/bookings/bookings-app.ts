@@ -1,17 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  bookingKeyPeriod,
-  BookingConfirmed,
-  decided,
-  DomainFailure,
-  domainError,
-  newId,
-  type BookingView,
-  type DomainEvent,
-  type RequestContext,
-  type RequestOf,
-  type CreateBooking,
-} from '@plass/contracts';
+import { decided, DomainFailure, domainError, newId, type BookingView, type RequestContext, type RequestOf, type CreateBooking } from '@plass/contracts';
 import { decideOnStreams, handleMultiStreamCommand, type EventStore, type MultiAppendResult, type StreamStates } from '@plass/eventstore';
 import type { ProjectionStore } from '@plass/projections';
 import type { Shredder } from '@plass/shredder';
@@ -132,14 +120,9 @@ export class BookingsApp {
         );
         const writes = decided(decision);
         if (writes.schedule.length === 0) return { appends: [], result: undefined };
-        const confirmed = writes.schedule.find((event) => event.type === 'BookingConfirmed');
-        if (confirmed?.type !== 'BookingConfirmed') throw new Error('a new booking was decided without BookingConfirmed');
         if (!ledger) throw new Error('a booking was decided without its ledger');
-        const { kind, start, end } = confirmed.data;
-        const [sealed, sealedLedger] = await Promise.all([
-          this.deps.shredder.encrypt(BookingConfirmed.data, confirmed.data, { tenantId, subjectId: bookedBy, period: bookingKeyPeriod(end), aad: home.streamId }),
-          this.deps.ledgers.seal(writes.ledger, { tenantId, bookedBy, end, streamId: ledger.target.period.streamId }),
-        ]);
+        const { confirmed, sealed } = await this.streams.sealNewBooking(writes, { tenantId, bookedBy, home, ledgerStreamId: ledger.target.period.streamId });
+        const { kind, start, end } = confirmed;
         const result: BookingView = {
           id: bookingId,
           spaceId: request.spaceId,
@@ -152,9 +135,8 @@ export class BookingsApp {
           redacted: [],
           version: 0,
         };
-        const sealedSchedule = writes.schedule.map((event) => (event === confirmed ? ({ type: event.type, data: sealed } as DomainEvent) : event));
         const read: ReadStreams = { home, days, ledger: ledger.target, occupancy };
-        const appends = appendsOf(writes, { schedule: sealedSchedule, ledger: sealedLedger }, read, this.deps.ledgers, ctx, now);
+        const appends = appendsOf(writes, sealed, read, this.deps.ledgers, ctx, now);
         return {
           appends,
           result,

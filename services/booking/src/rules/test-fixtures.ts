@@ -58,17 +58,20 @@ export interface GivenStreams {
 
 const noWrites = (): BookingWrites => ({ schedule: [], ledger: [], occupancy: { days: [], events: [] } });
 
+/** The streams folded as a booking decision sees them. */
+export const inputsOf = (streams: GivenStreams): BookingInputs => ({
+  schedule: (streams.schedule ?? []).reduce((state, event) => evolveSchedule(state, event), initialSchedule),
+  location: (streams.location ?? []).reduce(evolveLocation, initialLocation),
+  ledger: (streams.ledger ?? []).reduce(evolveLedger, initialLedger),
+  occupancy: (streams.occupancy ?? []).reduce(evolveOccupancy, initialOccupancy),
+  policy: (streams.policy ?? []).reduce(evolvePolicy, initialPolicy),
+});
+
 /** `given(streams).when(command).then(writes)` for the deciders that write several streams at once. */
 export function bookingSpec<C>(decide: (command: C, inputs: BookingInputs) => BookingDecision) {
   return {
     given(streams: GivenStreams) {
-      const inputs: BookingInputs = {
-        schedule: (streams.schedule ?? []).reduce((state, event) => evolveSchedule(state, event), initialSchedule),
-        location: (streams.location ?? []).reduce(evolveLocation, initialLocation),
-        ledger: (streams.ledger ?? []).reduce(evolveLedger, initialLedger),
-        occupancy: (streams.occupancy ?? []).reduce(evolveOccupancy, initialOccupancy),
-        policy: (streams.policy ?? []).reduce(evolvePolicy, initialPolicy),
-      };
+      const inputs = inputsOf(streams);
       return {
         when(command: C) {
           const outcome = decide(command, inputs);

@@ -11,6 +11,8 @@ import { startBookingService, type BookingService } from '../booking-service.js'
 export interface BookingHarness {
   dir: TempDir;
   client: Bus;
+  /** The harness's own nats-server. */
+  natsUrl: string;
   booking: BookingService;
   /** The booking service's clock: tests move it instead of sleeping. */
   clock: { now: Date; set(iso: string): void; advance(ms: number): void };
@@ -53,6 +55,7 @@ export async function startBookingHarness(): Promise<BookingHarness> {
   return {
     dir,
     client,
+    natsUrl: nats.url,
     get booking() {
       return booking;
     },

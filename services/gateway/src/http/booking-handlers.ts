@@ -22,6 +22,9 @@ import {
   LocationAvailability,
   UpdateLocation,
   UpdateSpace,
+  // Recurring bookings
+  CancelBookingSeries,
+  CreateBookingSeries,
 } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import { etagOf } from './conditional.js';
@@ -50,7 +53,10 @@ export type BookingRouteId =
   | 'cancelBooking'
   | 'checkInBooking'
   // Editing a booking
-  | 'editBooking';
+  | 'editBooking'
+  // Recurring bookings
+  | 'createBookingSeries'
+  | 'cancelBookingSeries';
 
 /** The booking service's routes: path ids become the request's named ids; bodies and queries pass through. */
 export function bookingHandlers(bus: Pick<Bus, 'request'>): Pick<RouteHandlers, BookingRouteId> {
@@ -100,5 +106,13 @@ export function bookingHandlers(bus: Pick<Bus, 'request'>): Pick<RouteHandlers, 
       const booking = await bus.request(EditBooking, { ...body, bookingId: params.id, ...(expectedVersion === undefined ? {} : { expectedVersion }) }, ctx);
       return { body: booking, headers: { etag: etagOf(booking.version) } };
     },
+
+    // Recurring bookings
+    createBookingSeries: async ({ body, ctx, resourceId }) => {
+      const series = await bus.request(CreateBookingSeries, { ...body, ...(resourceId === undefined ? {} : { seriesId: resourceId }) }, ctx);
+      return { body: series, location: `/v1/bookings/series/${series.id}` };
+    },
+    cancelBookingSeries: async ({ params, ctx }) => ({ body: await bus.request(CancelBookingSeries, { seriesId: params.id }, ctx) }),
+    // end Recurring bookings
   };
 }

@@ -1,4 +1,4 @@
-import { problemCatalog, type ErrorCode, type Problem } from '@plass/contracts';
+import { problemCatalog, type ErrorCode, type Problem, type SeriesOccurrenceOutcome } from '@plass/contracts';
 import type { z } from 'zod';
 
 export type ProblemBody = z.infer<typeof Problem>;
@@ -13,6 +13,8 @@ export const problemType = (code: ErrorCode): string => `https://plass.dev/probl
 export interface ProblemExtras {
   detail?: string;
   errors?: FieldError[];
+  /** `booking.series_refused`: each occurrence's outcome. */
+  occurrences?: SeriesOccurrenceOutcome[];
   /** Response headers that belong to the problem, e.g. `Allow` on 405. */
   headers?: Record<string, string>;
 }
@@ -38,5 +40,6 @@ export function problemBody(code: ErrorCode, instance: string, extras: ProblemEx
     ...(extras.detail ? { detail: extras.detail } : {}),
     instance,
     ...(extras.errors && extras.errors.length > 0 ? { errors: extras.errors } : {}),
+    ...(extras.occurrences ? { occurrences: extras.occurrences } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { DomainFailure, problemCatalog, type ErrorCode } from '@plass/contracts';
+import { DomainFailure, problemCatalog, SeriesOccurrenceOutcome, type ErrorCode } from '@plass/contracts';
 import { HttpProblem, problemBody, type FieldError, type ProblemBody } from './problem.js';
 import { methodsAt } from './route-table.js';
 
@@ -41,10 +41,13 @@ function fromDomainFailure({ error }: DomainFailure): HttpProblem {
   // A service's 5xx message describes its internals, not the client's request.
   if (problemCatalog[error.code].status >= 500) return new HttpProblem(error.code);
   const errors = error.details?.errors;
+  const occurrences = SeriesOccurrenceOutcome.array().safeParse(error.details?.occurrences);
   const retryAfter = error.details?.retryAfterSeconds;
   return new HttpProblem(error.code, {
     detail: error.message,
     ...(isErrorList(errors) ? { errors } : {}),
+    // A refused series says which of its occurrences fit and why the others did not.
+    ...(error.code === 'booking.series_refused' && occurrences.success ? { occurrences: occurrences.data } : {}),
     // A service's rate limit (identity's failed-login counts) tells the client when to try again.
     ...(typeof retryAfter === 'number' && Number.isInteger(retryAfter) && retryAfter > 0 ? { headers: { 'retry-after': String(retryAfter) } } : {}),
   });

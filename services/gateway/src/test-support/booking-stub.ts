@@ -27,6 +27,10 @@ import {
   UpdateLocation,
   UpdateSpace,
   domainError,
+  // Recurring bookings
+  CancelBookingSeries,
+  CreateBookingSeries,
+  type SeriesOccurrenceOutcome,
   type BookingPolicy,
   type BookingView,
   type BookingVisibility,
@@ -74,6 +78,8 @@ export class BookingStub {
   private readonly locations = new Map<string, LocationView>();
   private readonly spaces = new Map<string, SpaceView>();
   private readonly bookings = new Map<string, BookingView>();
+  /** Recurring bookings: a series' booking ids. */
+  private readonly series = new Map<string, string[]>();
   private readonly policies = new Map<string, BookingPolicy>();
   private readonly privacySettings = new Map<string, { bookingVisibility: BookingVisibility; anonymizeBookingsAfterDays: number | null; analyticsMinGroupSize: number }>();
   /** Bookings whose personal fields read as shredded. */
@@ -128,6 +134,8 @@ export class BookingStub {
     this.serveSpaces();
     this.serveSettings();
     this.serveBookings();
+    // Recurring bookings
+    this.serveSeries();
   }
 
   private serveLocations(): void {
@@ -263,6 +271,60 @@ export class BookingStub {
       return this.read(booking);
     });
   }
+
+  // Recurring bookings: every `interval` days or weeks in UTC, `count` times (1 with `until`); all or nothing unless partial.
+  private serveSeries(): void {
+    this.answer(CreateBookingSeries, (request, ctx) => {
+      const space = this.find(this.spaces, ctx, request.spaceId, 'space.not_found');
+      const step = (request.recurrence.frequency === 'weekly' ? 7 : 1) * (request.recurrence.interval ?? 1) * 86_400_000;
+      const times = Array.from({ length: request.recurrence.count ?? 1 }, (_, i) => ({
+        start: new Date(Date.parse(request.start) + i * step).toISOString(),
+        end: new Date(Date.parse(request.end) + i * step).toISOString(),
+      }));
+      const taken = (time: { start: string; end: string }) =>
+        this.ofTenant(this.bookings, ctx).some((b) => b.spaceId === space.id && b.status !== 'cancelled' && overlaps(b, { from: time.start, to: time.end }));
+      const outcomes: SeriesOccurrenceOutcome[] = times.map((time) =>
+        taken(time) ? { status: 'refused', ...time, code: 'booking.conflict' } : { status: 'confirmed', bookingId: randomUUID(), ...time },
+      );
+      if (outcomes.some((o) => o.status === 'refused') && !request.partial) {
+        const occurrences = outcomes.map((o) => (o.status === 'confirmed' ? { status: 'bookable', start: o.start, end: o.end } : o));
+        throw new DomainFailure(domainError('booking.series_refused', 'an occurrence cannot be booked; nothing was booked', { occurrences }));
+      }
+      const id = request.seriesId ?? randomUUID();
+      for (const o of outcomes) {
+        if (o.status !== 'confirmed') continue;
+        const booking: BookingView = {
+          id: o.bookingId,
+          spaceId: space.id,
+          kind: space.kind,
+          start: o.start,
+          end: o.end,
+          status: 'confirmed',
+          bookedBy: ctx.actorId ?? null,
+          subject: request.subject ?? null,
+          redacted: [],
+          version: 0,
+        };
+        this.bookings.set(this.key(ctx, booking.id), booking);
+      }
+      this.series.set(
+        this.key(ctx, id),
+        outcomes.flatMap((o) => (o.status === 'confirmed' ? [o.bookingId] : [])),
+      );
+      return { id, spaceId: space.id, recurrence: request.recurrence, occurrences: outcomes };
+    });
+    this.answer(CancelBookingSeries, ({ seriesId }, ctx) => {
+      const ids = this.series.get(this.key(ctx, seriesId));
+      if (!ids) throw new DomainFailure(domainError('booking.series_not_found', 'no such booking series'));
+      const occurrences = ids.map((id) => {
+        const booking = this.find(this.bookings, ctx, id, 'booking.not_found');
+        this.bookings.set(this.key(ctx, id), { ...booking, status: 'cancelled' });
+        return { bookingId: id, start: booking.start, end: booking.end, status: 'cancelled' as const };
+      });
+      return { id: seriesId, occurrences };
+    });
+  }
+  // end Recurring bookings
 
   close(): Promise<void> {
     return this.bus.close();

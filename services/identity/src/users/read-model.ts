@@ -1,4 +1,4 @@
-import type { EncryptedValue, EventEnvelope, Locale, Role } from '@plass/contracts';
+import { typedEnvelope, type EncryptedValue, type EventEnvelope, type Locale, type Role, type TypedEnvelope } from '@plass/contracts';
 import type { ProjectionDefinition, ProjectionTx } from '@plass/projections';
 
 /** A user as the read model keeps it: personal fields still sealed, decrypted at query time. */
@@ -24,29 +24,20 @@ export interface TenantDocument {
 export const USERS = 'users';
 export const TENANTS = 'tenants';
 
-type StoredEvent = Pick<EventEnvelope, 'type' | 'data' | 'tenantId' | 'streamId' | 'occurredAt'>;
+type UserEvent = TypedEnvelope<'UserRegistered' | 'UserRoleChanged' | 'UserProfileChanged' | 'UserDeactivated'>;
 
-/** One event's effect on a stored user; also folds a stream into the document a command answers with. */
-export function applyUserEvent(doc: UserDocument | undefined, event: StoredEvent): UserDocument | undefined {
-  const data = event.data;
+/** One event's effect on a stored user. */
+function applyUserEvent(doc: UserDocument | undefined, event: TypedEnvelope): UserDocument | undefined {
   const defined = (fields: Record<string, unknown>) => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
   switch (event.type) {
-    case 'UserRegistered':
-      return {
-        id: data.userId as string,
-        tenantId: event.tenantId,
-        streamId: event.streamId,
-        role: data.role as Role,
-        status: 'active',
-        locale: data.locale as Locale,
-        email: data.email as EncryptedValue,
-        displayName: data.displayName as EncryptedValue,
-        createdAt: event.occurredAt,
-      };
+    case 'UserRegistered': {
+      const { userId, role, locale, email, displayName } = event.data;
+      return { id: userId, tenantId: event.tenantId, streamId: event.streamId, role, status: 'active', locale, email, displayName, createdAt: event.occurredAt };
+    }
     case 'UserRoleChanged':
-      return doc && { ...doc, role: data.role as Role };
+      return doc && { ...doc, role: event.data.role };
     case 'UserProfileChanged': {
-      const { email, displayName, locale, bookingVisibility } = data;
+      const { email, displayName, locale, bookingVisibility } = event.data;
       return doc && { ...doc, ...defined({ email, displayName, locale, bookingVisibility }) };
     }
     case 'UserDeactivated':
@@ -56,8 +47,15 @@ export function applyUserEvent(doc: UserDocument | undefined, event: StoredEvent
   }
 }
 
-const projectUser = (event: EventEnvelope, tx: ProjectionTx) => {
-  const userId = (event.data as { userId: string }).userId;
+/** Folds envelopes of a user's stream into the document a command answers with. */
+export const foldUserDocument = (doc: UserDocument | undefined, envelopes: EventEnvelope[]): UserDocument | undefined =>
+  envelopes.reduce((current, envelope) => {
+    const event = typedEnvelope(envelope);
+    return event ? applyUserEvent(current, event) : current;
+  }, doc);
+
+const projectUser = (event: UserEvent, tx: ProjectionTx) => {
+  const { userId } = event.data;
   const current = tx.get<UserDocument>(USERS, userId);
   if (current && current.tenantId !== event.tenantId) throw new Error('a user id is claimed by two tenants');
   const next = applyUserEvent(current, event);
@@ -69,7 +67,7 @@ export const identityReadModel: ProjectionDefinition = {
   collections: [USERS, TENANTS],
   handlers: {
     TenantCreated: (event, tx) => {
-      const { tenantId, name } = event.data as { tenantId: string; name: string };
+      const { tenantId, name } = event.data;
       tx.put(TENANTS, tenantId, { id: tenantId, name, createdAt: event.occurredAt } satisfies TenantDocument);
     },
     UserRegistered: projectUser,

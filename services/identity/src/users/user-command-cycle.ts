@@ -2,7 +2,7 @@ import type { DomainEvent, RequestContext } from '@plass/contracts';
 import { handleCommand, toNewEvent, type EventStore } from '@plass/eventstore';
 import type { Shredder } from '@plass/shredder';
 import { sealEvents } from '../sealed-events.js';
-import { applyUserEvent, type UserDocument } from './read-model.js';
+import { foldUserDocument, type UserDocument } from './read-model.js';
 import { foldUserRecord } from './user-record.js';
 import { userStream, type User } from './user.js';
 
@@ -33,7 +33,7 @@ export function runUserCommandCycle(
   return handleCommand(deps.events, streamId, foldUserRecord, async (record) => {
     const events = await decide(record.user);
     const envelopes = await sealEvents(deps.shredder, events, { ctx, streamId, subjectId: userId, now: deps.now() });
-    const doc = envelopes.reduce<UserDocument | undefined>(applyUserEvent, record.doc);
+    const doc = foldUserDocument(record.doc, envelopes);
     return { events: envelopes.map(toNewEvent), result: { doc, changed: envelopes.length > 0 } };
   });
 }

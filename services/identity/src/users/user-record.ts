@@ -3,7 +3,7 @@ import { foldWith, toEnvelope, type EventStore, type RecordedEvent } from '@plas
 import type { Shredder } from '@plass/shredder';
 import type { EmailBlindIndex } from '../credentials/email-index.js';
 import type { HoldsAddress } from '../credentials/email-index-store.js';
-import { applyUserEvent, type UserDocument } from './read-model.js';
+import { foldUserDocument, type UserDocument } from './read-model.js';
 import { evolveUser, initialUser, userStream, type User } from './user.js';
 
 export const foldUser = foldWith(initialUser, evolveUser);
@@ -18,7 +18,7 @@ export interface UserRecord {
 
 export const foldUserRecord = (recorded: RecordedEvent[]): UserRecord => ({
   user: foldUser(recorded),
-  doc: recorded.map(toEnvelope).reduce<UserDocument | undefined>(applyUserEvent, undefined),
+  doc: foldUserDocument(undefined, recorded.map(toEnvelope)),
 });
 
 /** The stored (sealed) password hash the user's latest event set, if any. */
