@@ -4,6 +4,8 @@ import {
   CancelBooking,
   CheckInBooking,
   CreateBooking,
+  CreateBookingSeries,
+  CancelBookingSeries,
   CreateLocation,
   CreateSpace,
   EditBooking,
@@ -166,6 +168,24 @@ describe('editing a booking (real NATS, SQLite, key vault, identity)', () => {
       h.clock.set(at(4, 14, 10));
       await expect(edit({ ctx: tenant.admin }, checkedIn.id, { end: at(4, 16) })).rejects.toEqual(failure('booking.already_started'));
       await expect(edit(alice, released.id, { end: at(4, 14) })).rejects.toEqual(failure('booking.not_found'));
+    } finally {
+      h.clock.set('2030-03-04T07:00:00Z');
+    }
+  });
+
+  it('an occurrence of a series moves like any booking, and cancelling the series judges it by its new times', async () => {
+    const series = await h.client.request(CreateBookingSeries, { spaceId: spaces[1]!, start: at(10, 8), end: at(10, 9), recurrence: { frequency: 'daily', count: 2 } }, bob.ctx);
+    const [first, second] = series.occurrences.map((o) => (o.status === 'confirmed' ? o.bookingId : ''));
+    await h.settle();
+    await edit(bob, first!, { start: at(10, 12), end: at(10, 13) });
+    try {
+      h.clock.set(at(10, 10));
+      const cancelled = await h.client.request(CancelBookingSeries, { seriesId: series.id }, bob.ctx);
+      expect(cancelled.occurrences.map((o) => [o.bookingId, o.start, o.status])).toEqual([
+        [first, at(10, 12), 'cancelled'],
+        [second, at(11, 8), 'cancelled'],
+      ]);
+      await expect(book(alice, spaces[1]!, at(10, 12), at(10, 13))).resolves.toMatchObject({ status: 'confirmed' });
     } finally {
       h.clock.set('2030-03-04T07:00:00Z');
     }

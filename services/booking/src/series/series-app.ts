@@ -6,6 +6,7 @@ import {
   type BookingSeriesView,
   type CancelBookingSeries,
   type CreateBookingSeries,
+  type DomainEvent,
   type EventData,
   type RequestContext,
   type RequestOf,
@@ -19,8 +20,8 @@ import type { BookingsApp } from '../bookings/bookings-app.js';
 import { appendsOf, BookingStreams, DAY, MAX_DURATION_MS, foldedOccupancy, newHome, scheduleOf, type LedgerTarget } from '../bookings/booking-streams.js';
 import type { Ledgers } from '../ledgers.js';
 import type { PolicyGate } from '../policy-gate.js';
-import { beyondHardLimits, exemptFromPolicy, isAdmin, Keyed, locationOf, occupancyDays, slotBookings, slotDays } from '../rules/index.js';
-import { ledgerPeriodOf, ledgerPeriodsBetween, ledgerPeriodStream, scheduleStream } from '../streams.js';
+import { beyondHardLimits, evolveSchedule, exemptFromPolicy, initialSchedule, isAdmin, Keyed, locationOf, occupancyDays, slotBookings, slotDays } from '../rules/index.js';
+import { bookingStream, ledgerPeriodOf, ledgerPeriodsBetween, ledgerPeriodStream, scheduleStream } from '../streams.js';
 import { isActiveUser } from '../users-directory.js';
 import { decideSeries } from './decide-series.js';
 import { expandRecurrence } from './recurrence.js';
@@ -181,7 +182,9 @@ export class SeriesApp {
       if (booking?.bookedBy !== actor.userId) throw notFound();
     }
     const occurrences: ResponseOf<typeof CancelBookingSeries>['occurrences'] = [];
-    for (const { bookingId, start, end } of created.occurrences) {
+    for (const recorded of created.occurrences) {
+      // Editing a booking: an occurrence may have moved since the series was made; its own stream has its times.
+      const { bookingId, start, end } = await this.currentTimes(tenantId, recorded);
       const now = this.deps.now().getTime();
       if (Date.parse(start) <= now) {
         occurrences.push({ bookingId, start, end, status: 'skipped', code: Date.parse(end) <= now ? 'booking.already_finished' : 'booking.cancellation_too_late' });
@@ -198,6 +201,13 @@ export class SeriesApp {
       }
     }
     return { id: seriesId, occurrences };
+  }
+
+  /** An occurrence as its booking's own stream holds it now (an edit moves it), or as the series recorded it. */
+  private async currentTimes(tenantId: string, occurrence: { bookingId: string; start: string; end: string }): Promise<{ bookingId: string; start: string; end: string }> {
+    const home = await this.deps.events.readStream(bookingStream(tenantId, occurrence.bookingId));
+    const booking = home.reduce((state, event) => evolveSchedule(state, { type: event.type, data: event.data } as DomainEvent), initialSchedule).bookings.get(occurrence.bookingId);
+    return booking ? { bookingId: occurrence.bookingId, start: booking.start, end: booking.end } : occurrence;
   }
 }
 
