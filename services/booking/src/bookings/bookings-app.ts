@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { decided, DomainFailure, domainError, newId, type BookingView, type RequestContext, type RequestOf, type CreateBooking } from '@plass/contracts';
-import { decideOnStreams, handleMultiStreamCommand, type EventStore, type MultiAppendResult, type StreamStates } from '@plass/eventstore';
+import { DomainFailure, domainError, newId, type BookingView, type RequestContext, type RequestOf, type CreateBooking } from '@plass/contracts';
+import { decideOnStreams, type EventStore, type MultiAppendResult, type StreamStates } from '@plass/eventstore';
 import type { ProjectionStore } from '@plass/projections';
 import type { Shredder } from '@plass/shredder';
 import { actorOf } from '../app-support.js';
@@ -77,74 +77,79 @@ export class BookingsApp {
     ]);
     const bookingId = request.bookingId ?? newId();
     const timed = !Number.isNaN(Date.parse(request.start)) && !Number.isNaN(Date.parse(request.end));
-    let cycles = 0;
     // Decided first on the cached states (ADR 0009): the append's expected revisions catch a state
     // another replica moved, and a refusal is decided again on states read afresh before it is answered.
-    const made = await handleMultiStreamCommand<BookingView | undefined>(
+    const made = await decideOnStreams(
       this.deps.events,
-      async ({ optimistic }) => {
-        // Checked on every attempt: an erasure marks the person before it cancels their bookings (ADR 0011).
-        if (bookedBy === actor.userId && !(await isActiveUser(this.deps.readModel, tenantId, bookedBy))) {
-          throw new DomainFailure(domainError('user.deactivated', 'the user is deactivated'));
-        }
-        const now = this.deps.now();
-        const space = await this.streams.loadSpace(tenantId, request.spaceId);
-        const location = await this.streams.loadLocation(tenantId, space);
-        const policy = await this.streams.loadPolicy(tenantId);
-        // A new id has no stream: the first, optimistic cycle takes that for granted (the append
-        // expects it); a retry under an Idempotency-Key names a booking that may exist, read then.
-        const home = optimistic && cycles++ === 0 ? newHome(tenantId, bookingId) : await this.streams.readHome(tenantId, bookingId);
-        const booking = await this.streams.bookingOf(home, bookingId, tenantId);
-        const days = timed ? await this.streams.loadDays(tenantId, request.spaceId, slotDays(request.start, request.end), optimistic) : [];
-        const exempt = exemptFromPolicy(actor, policy);
-        const ledger = timed ? await this.streams.loadLimits(ledgerName, request.start, now, exempt ? undefined : policy, optimistic) : undefined;
-        const occupancy = timed ? await this.streams.loadOccupancy(tenantId, space, occupancyDays(space, location, request.start, request.end), optimistic) : [];
-        const decision = decideBook(
-          {
-            bookingId,
+      {
+        load: async ({ optimistic, fresh }) => {
+          // Checked on every attempt: an erasure marks the person before it cancels their bookings (ADR 0011).
+          if (bookedBy === actor.userId && !(await isActiveUser(this.deps.readModel, tenantId, bookedBy))) {
+            throw new DomainFailure(domainError('user.deactivated', 'the user is deactivated'));
+          }
+          const now = this.deps.now();
+          const space = await this.streams.loadSpace(tenantId, request.spaceId);
+          const location = await this.streams.loadLocation(tenantId, space);
+          const policy = await this.streams.loadPolicy(tenantId);
+          // A new id has no stream: the first, optimistic cycle takes that for granted (the append
+          // expects it); a retry under an Idempotency-Key names a booking that may exist, read then.
+          const home = fresh ? await this.streams.readHome(tenantId, bookingId) : newHome(tenantId, bookingId);
+          const booking = await this.streams.bookingOf(home, bookingId, tenantId);
+          const days = timed ? await this.streams.loadDays(tenantId, request.spaceId, slotDays(request.start, request.end), optimistic) : [];
+          const exempt = exemptFromPolicy(actor, policy);
+          const ledger = timed ? await this.streams.loadLimits(ledgerName, request.start, now, exempt ? undefined : policy, optimistic) : undefined;
+          const occupancy = timed ? await this.streams.loadOccupancy(tenantId, space, occupancyDays(space, location, request.start, request.end), optimistic) : [];
+          return { now, space, location, policy, home, booking, days, ledger, occupancy };
+        },
+        decide: ({ now, space, location, policy, booking, days, ledger, occupancy }) =>
+          decideBook(
+            {
+              bookingId,
+              spaceId: request.spaceId,
+              bookedBy,
+              start: request.start,
+              end: request.end,
+              ...(request.subject === undefined ? {} : { subject: request.subject }),
+              now: now.toISOString(),
+              actor,
+            },
+            {
+              schedule: scheduleOf(space, slotBookings(days.map((day) => day.state)), booking),
+              location,
+              ledger: ledger?.folded ?? emptyLedger(),
+              occupancy: foldedOccupancy(occupancy),
+              policy,
+            },
+          ),
+        append: async (writes, { now, home, days, ledger, occupancy }) => {
+          // Accepted without writes: the booking under this Idempotency-Key exists already.
+          if (writes.schedule.length === 0) return { appends: [], result: undefined };
+          if (!ledger) throw new Error('a booking was decided without its ledger');
+          const { confirmed, sealed } = await this.streams.sealNewBooking(writes, { tenantId, bookedBy, home, ledgerStreamId: ledger.target.period.streamId });
+          const { kind, start, end } = confirmed;
+          const result: BookingView = {
+            id: bookingId,
             spaceId: request.spaceId,
+            kind,
+            start,
+            end,
+            status: 'confirmed',
             bookedBy,
-            start: request.start,
-            end: request.end,
-            ...(request.subject === undefined ? {} : { subject: request.subject }),
-            now: now.toISOString(),
-            actor,
-          },
-          {
-            schedule: scheduleOf(space, slotBookings(days.map((day) => day.state)), booking),
-            location,
-            ledger: ledger?.folded ?? emptyLedger(),
-            occupancy: foldedOccupancy(occupancy),
-            policy,
-          },
-        );
-        const writes = decided(decision);
-        if (writes.schedule.length === 0) return { appends: [], result: undefined };
-        if (!ledger) throw new Error('a booking was decided without its ledger');
-        const { confirmed, sealed } = await this.streams.sealNewBooking(writes, { tenantId, bookedBy, home, ledgerStreamId: ledger.target.period.streamId });
-        const { kind, start, end } = confirmed;
-        const result: BookingView = {
-          id: bookingId,
-          spaceId: request.spaceId,
-          kind,
-          start,
-          end,
-          status: 'confirmed',
-          bookedBy,
-          subject: request.subject ?? null,
-          redacted: [],
-          version: 0,
-        };
-        const read: ReadStreams = { home, days, ledger: ledger.target, occupancy };
-        const appends = appendsOf(writes, sealed, read, this.deps.ledgers, ctx, now);
-        return {
-          appends,
-          result,
-          appended: (written: MultiAppendResult) => {
-            this.streams.remember(written, appends, read, writes.ledger, tenantId);
-            this.deps.afterBookingAppended?.();
-          },
-        };
+            subject: request.subject ?? null,
+            redacted: [],
+            version: 0,
+          };
+          const read: ReadStreams = { home, days, ledger: ledger.target, occupancy };
+          const appends = appendsOf(writes, sealed, read, this.deps.ledgers, ctx, now);
+          return {
+            appends,
+            result,
+            appended: (written: MultiAppendResult) => {
+              this.streams.remember(written, appends, read, writes.ledger, tenantId);
+              this.deps.afterBookingAppended?.();
+            },
+          };
+        },
       },
       { ...this.retries, optimistic: true },
     );
