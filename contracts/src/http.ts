@@ -1,9 +1,20 @@
 import { z } from 'zod';
 import { Timestamp, Uuid } from './envelope.js';
 import type { ErrorCode } from './errors.js';
+import type { RequestContract } from './messages/define.js';
 import type { CallerRole, Role } from './context.js';
 import { BookingSubject, MAX_SERIES_OCCURRENCES, Recurrence, SpaceKind } from './events/booking.js';
-import { BookingSeriesCancellation, BookingSeriesView, BookingView, SeriesOccurrenceOutcome, SpaceView } from './messages/booking.js';
+import {
+  BookingSeriesCancellation,
+  BookingSeriesView,
+  BookingView,
+  CancelBookingSeries,
+  CheckInBooking,
+  CreateBookingSeries,
+  EditBooking,
+  SeriesOccurrenceOutcome,
+  SpaceView,
+} from './messages/booking.js';
 import { BookingVisibilityChoice, DisplayName, Email, Locale } from './events/identity.js';
 import { Jwks, Password, TokenResponse, UserView } from './messages/identity.js';
 import { Page, PageQuery } from './messages/paging.js';
@@ -206,11 +217,28 @@ export interface RouteContract {
   alternativeMediaTypes?: readonly string[];
   /** The success answer's media type when it is not JSON. */
   responseContentType?: string;
-  // Editing a booking
   /** The success answer carries the resource's version as a strong `ETag`. */
   etag?: true;
   /** The route honours `If-Match` with that `ETag` (a stale one is 412). */
   conditional?: true;
+  /**
+   * The route is one bus request and the gateway forwards it as such, with no handler of its own
+   * (ADR 0018, "a new command"): the request is the body and the query, plus the path's ids, the
+   * created resource's id and the `If-Match` version under the names given here.
+   */
+  forward?: ForwardedRoute;
+}
+
+export interface ForwardedRoute {
+  request: RequestContract;
+  /** Path parameters as request fields, e.g. `{ id: 'bookingId' }`. */
+  params?: Readonly<Record<string, string>>;
+  /** The request field that takes the resource id an `Idempotency-Key` fixes (idempotent routes). */
+  resourceId?: string;
+  /** The request field that takes the `If-Match` version (conditional routes). */
+  expectedVersion?: string;
+  /** The created resource's address (`Location`): this path with `{id}` the answer's `id`. */
+  location?: string;
 }
 
 const anyone: readonly Role[] = ['employee', 'admin', 'analyst', 'privacy_officer'];
@@ -458,6 +486,7 @@ export const routes = {
     method: 'POST',
     path: '/v1/bookings/{id}/check-in',
     summary: 'Check in to a booking from 15 minutes before its start until the grace period ends',
+    forward: { request: CheckInBooking, params: { id: 'bookingId' } },
     roles: anyone,
     params: IdParams,
     response: { status: 200, schema: BookingView, description: 'The booking' },
@@ -470,6 +499,7 @@ export const routes = {
     path: '/v1/bookings/{id}',
     summary:
       'Move a booking (yours, or any as an admin) to other times or another space, under the rules of a new booking; atomic (the old slot is given back only if the new one is taken); If-Match with its ETag refuses a stale edit (412)',
+    forward: { request: EditBooking, params: { id: 'bookingId' }, expectedVersion: 'expectedVersion' },
     roles: anyone,
     etag: true,
     conditional: true,
@@ -508,6 +538,7 @@ export const routes = {
     idempotent: true,
     path: '/v1/bookings/series',
     summary: `Book a space repeatedly (daily or weekly, at most ${MAX_SERIES_OCCURRENCES} occurrences, in the location's wall clock across DST changes): all occurrences or none, or with partial the ones that fit`,
+    forward: { request: CreateBookingSeries, resourceId: 'seriesId', location: '/v1/bookings/series/{id}' },
     roles: anyone,
     body: CreateBookingSeriesBody,
     response: { status: 201, schema: BookingSeriesView, description: 'The series: each occurrence confirmed with its booking, or refused with the problem code' },
@@ -532,6 +563,7 @@ export const routes = {
     method: 'DELETE',
     path: '/v1/bookings/series/{id}',
     summary: 'Cancel the occurrences of a series (yours, or any as an admin) that have not started; those past the cancellation cutoff are skipped and listed',
+    forward: { request: CancelBookingSeries, params: { id: 'seriesId' } },
     roles: anyone,
     params: IdParams,
     response: { status: 200, schema: BookingSeriesCancellation, description: 'Each occurrence: cancelled, or skipped with the reason' },

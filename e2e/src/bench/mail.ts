@@ -62,6 +62,14 @@ export interface MailFigures {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until the SMTP server has heard no mail for 3 s (at most `maxS`): what earlier runs queued is out. Answers the seconds waited. */
+export async function mailsSettled(counter: MailCounter, maxS = 300): Promise<number> {
+  const quietSince = () => performance.now() - Math.max(counter.lastAt(), 0);
+  const began = performance.now();
+  while (quietSince() < 3000 && performance.now() - began < maxS * 1000) await sleep(250);
+  return (performance.now() - began) / 1000;
+}
+
 /**
  * Mail end to end: waits until the mails of the earlier runs are out, then makes `count` bookings
  * (`concurrency` at a time) and times each until its confirmation reaches the SMTP server.
@@ -75,8 +83,7 @@ export async function mailRun(options: {
   progress: (line: string) => void;
 }): Promise<MailFigures> {
   const { counter } = options;
-  const quietSince = () => performance.now() - Math.max(counter.lastAt(), 0);
-  for (const began = performance.now(); quietSince() < 3000 && performance.now() - began < 300_000;) await sleep(250);
+  await mailsSettled(counter);
   const backlog = counter.count();
   const backlogPerSecond = backlog > 1 ? backlog / ((counter.lastAt() - counter.firstAt()) / 1000) : NaN;
   options.progress(`bench: mail, ${options.count} bookings until each confirmation reaches the SMTP server (${backlog.toLocaleString('en')} mails of the earlier runs sent)…`);

@@ -10,8 +10,6 @@ import {
   CreateSpace,
   DisableLocation,
   DisableSpace,
-  // Editing a booking
-  EditBooking,
   GetBooking,
   GetBookingPolicy,
   GetLocation,
@@ -26,18 +24,13 @@ import {
   UpdateSpace,
   exportSubject,
   forgetSubject,
-  // Recurring bookings
-  CancelBookingSeries,
-  CreateBookingSeries,
 } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import { windowOf } from './app-support.js';
 import type { Availability } from './availability.js';
 import type { BookingsApp } from './bookings/bookings-app.js';
-import type { EditApp } from './edit/edit-booking.js';
 import type { PlacesApp } from './places-app.js';
 import type { PolicyGate } from './policy-gate.js';
-import type { SeriesApp } from './series/series-app.js';
 import type { SubjectData } from './subject-data.js';
 
 const ForgetBookingSubject = forgetSubject('booking');
@@ -50,9 +43,9 @@ const ExportBookingSubject = exportSubject('booking');
  */
 export function registerBookingHandlers(
   bus: Bus,
-  apps: { places: PlacesApp; bookings: BookingsApp; availability: Availability; subjects: SubjectData; policyGate: PolicyGate; series: SeriesApp; edits: EditApp },
+  apps: { places: PlacesApp; bookings: BookingsApp; availability: Availability; subjects: SubjectData; policyGate: PolicyGate },
 ): void {
-  const { places, bookings, availability, subjects, policyGate, series, edits } = apps;
+  const { places, bookings, availability, subjects, policyGate } = apps;
   bus.handle(CreateLocation, (request, ctx) => places.createLocation(request, ctx));
   bus.handle(ListLocations, (request, ctx) => places.listLocations(request, ctx));
   bus.handle(GetLocation, (request, ctx) => places.getLocation(request.locationId, ctx));
@@ -78,10 +71,4 @@ export function registerBookingHandlers(
   bus.handle(ForgetBookingSubject, (request, ctx) => subjects.forget(request.subjectId, ctx));
   bus.handle(ApplyRestriction, (request, ctx) => policyGate.applyRestriction(request, ctx));
   bus.handle(ExportBookingSubject, (request, ctx) => subjects.export(request.subjectId, ctx));
-  // Editing a booking
-  bus.handle(EditBooking, (request, ctx) => edits.editBooking(request, ctx));
-
-  // Recurring bookings
-  bus.handle(CreateBookingSeries, (request, ctx) => series.createSeries(request, ctx));
-  bus.handle(CancelBookingSeries, (request, ctx) => series.cancelSeries(request.seriesId, ctx));
 }

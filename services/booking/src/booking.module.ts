@@ -8,8 +8,8 @@ import { NatsKeyClient, Shredder } from '@plass/shredder';
 import type { Logger } from '@plass/telemetry';
 import { Availability } from './availability.js';
 import { registerBookingHandlers } from './booking-handlers.js';
+import { BOOKING_FEATURES, type BookingCore } from './features.js';
 import { BookingsApp } from './bookings/bookings-app.js';
-import { EditApp } from './edit/edit-booking.js';
 import { LedgerPseudonyms } from './ledger-pseudonym.js';
 import { migrateToDayLayout } from './layout-migration.js';
 import { Ledgers } from './ledgers.js';
@@ -19,7 +19,6 @@ import { privacyPolicies } from './privacy-policies.js';
 import { bookingReadModel } from './read-model.js';
 import { Retention } from './retention.js';
 import { openEventStore, openReadModelStore, type StoreConfig } from './stores.js';
-import { SeriesApp } from './series/series-app.js';
 import { SubjectData } from './subject-data.js';
 import { usersDirectory } from './users-directory.js';
 
@@ -57,8 +56,8 @@ export interface BookingApps {
   subjects: SubjectData;
   retention: Retention;
   policyGate: PolicyGate;
-  series: SeriesApp;
-  edits: EditApp;
+  /** What the feature folders build on (`features.ts`). */
+  core: BookingCore;
 }
 
 /** Booking asking another service on its own behalf: the tenant, no actor, no roles. */
@@ -103,6 +102,7 @@ export class BookingLifecycle implements OnApplicationBootstrap, OnApplicationSh
       await projectFromJetStream(this.bus, this.policies, { durable: 'booking-privacy-policies', filterSubject: Subjects.eventsOfContext('privacy') }),
     );
     registerBookingHandlers(this.bus, this.apps);
+    for (const feature of BOOKING_FEATURES) feature.register(this.bus, this.apps.core);
     const now = this.options.now ?? (() => new Date());
     const holder = randomUUID();
     const noShowLease = new Lease(this.bus, { name: 'booking-no-show-release', holder, ttlMs: 30_000, now: () => now().getTime() });
@@ -196,8 +196,7 @@ export function bookingApps(bus: Bus, events: EventStore, readModel: ProjectionS
     subjects: new SubjectData({ readModel, ledgers, bookings, now }),
     retention: new Retention({ readModel, now, destroyExpiredKeys }),
     policyGate,
-    series: new SeriesApp({ events, readModel, ledgers, policyGate, states, now, streams: bookings.streams, bookings }),
-    edits: new EditApp({ events, shredder, ledgers, policyGate, states, now }, bookings.streams),
+    core: { events, readModel, shredder, ledgers, policyGate, states, now, bookings },
   };
 }
 

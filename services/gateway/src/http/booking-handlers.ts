@@ -2,14 +2,11 @@ import {
   CancelBooking,
   ChangeBookingPolicy,
   ChangePrivacySettings,
-  CheckInBooking,
   CreateBooking,
   CreateLocation,
   CreateSpace,
   DisableLocation,
   DisableSpace,
-  // Editing a booking
-  EditBooking,
   GetBooking,
   GetBookingPolicy,
   GetLocation,
@@ -22,9 +19,6 @@ import {
   LocationAvailability,
   UpdateLocation,
   UpdateSpace,
-  // Recurring bookings
-  CancelBookingSeries,
-  CreateBookingSeries,
 } from '@plass/contracts';
 import type { Bus } from '@plass/bus';
 import { etagOf } from './conditional.js';
@@ -50,15 +44,9 @@ export type BookingRouteId =
   | 'createBooking'
   | 'getBooking'
   | 'listMyBookings'
-  | 'cancelBooking'
-  | 'checkInBooking'
-  // Editing a booking
-  | 'editBooking'
-  // Recurring bookings
-  | 'createBookingSeries'
-  | 'cancelBookingSeries';
+  | 'cancelBooking';
 
-/** The booking service's routes: path ids become the request's named ids; bodies and queries pass through. */
+/** The booking service's routes not forwarded by the table (`forwarded-routes.ts`): path ids become the request's named ids; bodies and queries pass through. */
 export function bookingHandlers(bus: Pick<Bus, 'request'>): Pick<RouteHandlers, BookingRouteId> {
   return {
     createLocation: async ({ body, ctx }) => {
@@ -100,19 +88,5 @@ export function bookingHandlers(bus: Pick<Bus, 'request'>): Pick<RouteHandlers, 
       await bus.request(CancelBooking, { bookingId: params.id }, ctx);
       return {};
     },
-    checkInBooking: async ({ params, ctx }) => ({ body: await bus.request(CheckInBooking, { bookingId: params.id }, ctx) }),
-    // Editing a booking
-    editBooking: async ({ params, body, ctx, expectedVersion }) => {
-      const booking = await bus.request(EditBooking, { ...body, bookingId: params.id, ...(expectedVersion === undefined ? {} : { expectedVersion }) }, ctx);
-      return { body: booking, headers: { etag: etagOf(booking.version) } };
-    },
-
-    // Recurring bookings
-    createBookingSeries: async ({ body, ctx, resourceId }) => {
-      const series = await bus.request(CreateBookingSeries, { ...body, ...(resourceId === undefined ? {} : { seriesId: resourceId }) }, ctx);
-      return { body: series, location: `/v1/bookings/series/${series.id}` };
-    },
-    cancelBookingSeries: async ({ params, ctx }) => ({ body: await bus.request(CancelBookingSeries, { seriesId: params.id }, ctx) }),
-    // end Recurring bookings
   };
 }

@@ -21,6 +21,7 @@ import type { Readiness } from '../readiness.js';
 import { clientPrefix } from '../auth/login-throttle.js';
 import { analyticsHandlers } from './analytics-handlers.js';
 import { bookingHandlers } from './booking-handlers.js';
+import { forwardedHandlers } from './forwarded-routes.js';
 import { notificationHandlers } from './notification-handlers.js';
 import { privacyHandlers } from './privacy-handlers.js';
 import { HttpProblem } from './problem.js';
@@ -74,6 +75,7 @@ const noStore = { 'cache-control': 'no-store' };
 /** What each route of the table does: the gateway only translates HTTP to bus requests. */
 export function routeHandlers({ bus, readiness, metrics, openApi }: RouteHandlerDeps): RouteHandlers {
   return {
+    ...forwardedHandlers(bus),
     ...bookingHandlers(bus),
     ...privacyHandlers(bus),
     ...analyticsHandlers(bus),

@@ -5,7 +5,7 @@ import type { KeyScope } from '@plass/contracts';
 import { listFiles, scanForPlaintext, tempDir, type TempDir } from '@plass/testing';
 import Database from 'better-sqlite3';
 import { KeyVault, type KeyVaultOptions } from './key-vault.js';
-import { SqliteKeyStore } from './sqlite-key-store.js';
+import { KEYS_BY_KIDS, SqliteKeyStore } from './sqlite-key-store.js';
 import { keyOf, keyVaultContract } from './testing/key-vault-contract.js';
 
 describe('KeyVault on SQLite: the shared behaviour', () => {
@@ -136,5 +136,28 @@ describe('SqliteKeyStore at rest', () => {
       ]),
     ).toEqual(before);
     expect(new Set(rows().map((r) => r.kek_id)).size).toBe(1);
+  });
+
+  it('finds keys by kid through the primary key, never a scan of the tenant’s keys, and only the tenant’s', async () => {
+    const vault = openVault();
+    const scopes = Array.from({ length: 50 }, (_, day) => ({ subjectId: randomUUID(), purpose: 'booking' as const, period: `2030-03-${String(1 + (day % 28)).padStart(2, '0')}` }));
+    const kids = (await mint(vault, scopes)).map((key) => key.kid);
+    const [mine] = (await vault.getOrCreateKeys(tenantId, [{ subjectId: randomUUID(), purpose: 'booking', period: '2030-03-01' }])).map(keyOf);
+    const other = (await vault.getOrCreateKeys(randomUUID(), [{ subjectId: randomUUID(), purpose: 'booking', period: '2030-03-01' }])).map(keyOf);
+    const found = await vault.getKeys(tenantId, [kids[7]!, other[0]!.kid, 'no-such-kid', mine!.kid]);
+    expect(found.map(({ kid, key }) => [kid, key !== null])).toEqual([
+      [kids[7], true],
+      [other[0]!.kid, false],
+      ['no-such-kid', false],
+      [mine!.kid, true],
+    ]);
+    const db = new Database(file, { readonly: true });
+    try {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${KEYS_BY_KIDS}`).all(JSON.stringify(kids), tenantId) as Array<{ detail: string }>).map((row) => row.detail);
+      expect(plan).toContainEqual(expect.stringContaining('SEARCH data_keys USING PRIMARY KEY (kid=?)'));
+      expect(plan.join(' | ')).not.toContain('data_keys_by_period');
+    } finally {
+      db.close();
+    }
   });
 });
