@@ -29,7 +29,13 @@ interface PassFigures {
 }
 
 /** Warm-up, peak and paced runs on a seeded cluster; the paced run at `halfRate` when given, else half the peak. */
-async function loadRuns(settings: BenchSettings, cluster: Cluster, requests: BookingRequests, mail: MailCounter, halfRate?: number): Promise<{ peak: RunFigures; half: RunFigures; asked: number }> {
+async function loadRuns(
+  settings: BenchSettings,
+  cluster: Cluster,
+  requests: BookingRequests,
+  mail: MailCounter,
+  halfRate?: number,
+): Promise<{ peak: RunFigures; half: RunFigures; asked: number }> {
   const run = (title: string, durationS: number) => bookingRun({ url: cluster.url, requests, connections: settings.connections, durationS, title, progress: say });
   say(`bench: warm-up, ${settings.warmupS}s…`);
   say(runLine('warm-up', await run('warm-up', settings.warmupS)));
