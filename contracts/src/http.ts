@@ -247,6 +247,23 @@ const officers: readonly Role[] = ['privacy_officer', 'admin'];
 const analysts: readonly Role[] = ['analyst', 'admin'];
 /** Every authenticated route can answer these. */
 const always: readonly ErrorCode[] = ['auth.unauthenticated', 'auth.forbidden', 'service.unavailable'];
+/** What deciding a booking's slot can refuse, for a new booking and for one moved (an edit). */
+const slotRules: readonly ErrorCode[] = [
+  'space.not_found',
+  'location.not_found',
+  'booking.conflict',
+  'concurrency.conflict',
+  'booking.space_disabled',
+  'booking.in_past',
+  'booking.too_far_in_advance',
+  'booking.duration',
+  'booking.weekday_not_bookable',
+  'booking.too_many_upcoming',
+  'booking.concurrent_limit',
+  'booking.capacity_reached',
+  'privacy.policy_not_acknowledged',
+  'privacy.processing_restricted',
+];
 /** Every route with a JSON body can answer these. */
 const bodyProblems: readonly ErrorCode[] = ['validation.failed', 'request.malformed', 'request.too_large', 'request.unsupported_media_type'];
 
@@ -427,27 +444,7 @@ export const routes = {
     roles: anyone,
     body: CreateBookingBody,
     response: { status: 201, schema: BookingView, description: 'The confirmed booking' },
-    problems: [
-      ...always,
-      ...bodyProblems,
-      'space.not_found',
-      'location.not_found',
-      'booking.conflict',
-      'concurrency.conflict',
-      'booking.space_disabled',
-      'booking.in_past',
-      'booking.too_far_in_advance',
-      'booking.duration',
-      'booking.weekday_not_bookable',
-      'booking.too_many_upcoming',
-      'booking.concurrent_limit',
-      'booking.capacity_reached',
-      'privacy.policy_not_acknowledged',
-      'privacy.processing_restricted',
-      'privacy.subject_erased',
-      'user.not_found',
-      'user.deactivated',
-    ],
+    problems: [...always, ...bodyProblems, ...slotRules, 'privacy.subject_erased', 'user.not_found', 'user.deactivated'],
   },
   getBooking: {
     operationId: 'getBooking',
@@ -506,28 +503,7 @@ export const routes = {
     params: IdParams,
     body: EditBookingBody,
     response: { status: 200, schema: BookingView, description: 'The booking, moved; ETag: its new version' },
-    problems: [
-      ...always,
-      ...bodyProblems,
-      'booking.not_found',
-      'booking.version_mismatch',
-      'booking.already_started',
-      'booking.already_finished',
-      'space.not_found',
-      'location.not_found',
-      'booking.conflict',
-      'concurrency.conflict',
-      'booking.space_disabled',
-      'booking.in_past',
-      'booking.too_far_in_advance',
-      'booking.duration',
-      'booking.weekday_not_bookable',
-      'booking.too_many_upcoming',
-      'booking.concurrent_limit',
-      'booking.capacity_reached',
-      'privacy.policy_not_acknowledged',
-      'privacy.processing_restricted',
-    ],
+    problems: [...always, ...bodyProblems, 'booking.not_found', 'booking.version_mismatch', 'booking.already_started', 'booking.already_finished', ...slotRules],
   },
   // End of: Editing a booking
 
