@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVICE_NODE_FLAGS, SERVICE_RUNTIME_ENV } from '@plass/launcher';
+import { envOfService, loadConfig, SERVICE_NODE_FLAGS, SERVICE_RUNTIME_ENV } from '@plass/launcher';
 import { acceptsConnections, findNatsServer, freePort, natsServerArgs } from '@plass/testing/nats-server';
 
 export interface Member {
@@ -148,7 +148,9 @@ export function startCluster(options: { root: string; dataDir: string; progress:
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
     url = `http://127.0.0.1:${gatewayPort}`;
     startServices = async () => {
-      for (const service of services) launch(service.name, process.execPath, [...SERVICE_NODE_FLAGS, ...nodeArgs, service.main], env);
+      // As the launcher runs them: analytics and notification at a lower CPU priority (PLASS_BACKGROUND_NICE, ADR 0020).
+      const config = loadConfig(process.env, options.root);
+      for (const service of services) launch(service.name, process.execPath, [...SERVICE_NODE_FLAGS, ...nodeArgs, service.main], envOfService(service.name, config, env));
       await until(
         async () => {
           const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });

@@ -71,6 +71,16 @@ export async function mailsSettled(counter: MailCounter, maxS = 300): Promise<nu
 }
 
 /**
+ * Waits until `expected` bookings have had their confirmation accepted (at most `maxS`): the mails
+ * earlier runs queued are out. Answers the seconds waited and how many confirmations are missing.
+ */
+export async function confirmationsArrived(counter: MailCounter, expected: number, maxS: number): Promise<{ waitedS: number; missing: number }> {
+  const began = performance.now();
+  while (counter.confirmedAt.size < expected && performance.now() - began < maxS * 1000) await sleep(250);
+  return { waitedS: (performance.now() - began) / 1000, missing: Math.max(0, expected - counter.confirmedAt.size) };
+}
+
+/**
  * Mail end to end: waits until the mails of the earlier runs are out, then makes `count` bookings
  * (`concurrency` at a time) and times each until its confirmation reaches the SMTP server.
  */

@@ -353,21 +353,54 @@ describe('StreamStates and forgetting (real SQLite)', () => {
     expect(prepared).toEqual([2, 2]);
   });
 
-  it('drops states nobody read within refoldAfterMs (swept every half of it)', async () => {
+  it('drops the checked states nobody read for keepUnusedMs and plain ones nobody read within the bound (swept every half of it)', async () => {
     let now = 0;
-    const states = new StreamStates(store, { maxStreams: 100 }, () => now);
+    const states = new StreamStates(store, { maxStreams: 100, keepUnusedMs: 60_000 }, () => now);
     await store.appendToStream('ledger-z', [added(1)]);
     await store.appendToStream('ledger-w', [added(1)]);
+    await store.appendToStream('space-plain', [added(1)]);
     await states.load('ledger-z', sum, { refoldAfterMs: 30_000 });
     await states.load('ledger-w', sum, { refoldAfterMs: 30_000 });
-    now = 20_000;
-    await states.load('ledger-w', sum, { refoldAfterMs: 30_000 });
+    await states.load('space-plain', sum);
     now = 29_999;
     await states.load('ledger-w', sum, { refoldAfterMs: 30_000 });
+    expect(states.size).toBe(3);
+    // Past the bound: the plain state goes; the unused ledger is kept (and checked as it falls due).
+    for (now = 35_000; now < 60_000; now += 15_000) await states.load('ledger-w', sum, { refoldAfterMs: 30_000 });
     expect(states.size).toBe(2);
-    now = 35_000;
+    now = 66_000;
     await states.load('ledger-w', sum, { refoldAfterMs: 30_000 });
     expect(states.size).toBe(1);
+  });
+
+  it('checks a state loaded after an idle spell past one and a half bounds before answering with it', async () => {
+    let now = 0;
+    const read: string[] = [];
+    let keysExist = true;
+    const checked: number[] = [];
+    const checking: Evolver<number> = {
+      ...sum,
+      prepare: async (events: RecordedEvent[]) => (keysExist ? events : []),
+      revalidate: async (state) => (checked.push(state), keysExist),
+    };
+    const states = new StreamStates(
+      { readStream: (id: string, options?: { fromRevision?: number }) => (read.push(id), store.readStream(id, options)) },
+      { maxStreams: 100 },
+      () => now,
+    );
+    await store.appendToStream('ledger-idle', [added(1), added(2)]);
+    expect((await states.load('ledger-idle', checking, { refoldAfterMs: 30_000, optimistic: true })).state).toBe(3);
+    // Nothing loads for a minute: no sweep runs. Its keys still exist: kept, checked, not read again.
+    now = 60_000;
+    expect((await states.load('ledger-idle', checking, { refoldAfterMs: 30_000, optimistic: true })).state).toBe(3);
+    expect(checked).toEqual([3]);
+    expect(read).toEqual(['ledger-idle']);
+    // Another idle minute, and the key was destroyed meanwhile (the broadcast missed): the answer is the fresh fold.
+    keysExist = false;
+    now = 120_000;
+    expect((await states.load('ledger-idle', checking, { refoldAfterMs: 30_000, optimistic: true })).state).toBe(0);
+    expect(checked).toEqual([3, 3]);
+    expect(read).toEqual(['ledger-idle', 'ledger-idle']);
   });
 
   it('keeps a state the cache keeps answering past the bound, and drops one nobody loads', async () => {
@@ -375,7 +408,7 @@ describe('StreamStates and forgetting (real SQLite)', () => {
     const read: string[] = [];
     const states = new StreamStates(
       { readStream: (id: string, options?: { fromRevision?: number }) => (read.push(id), store.readStream(id, options)) },
-      { maxStreams: 100 },
+      { maxStreams: 100, keepUnusedMs: 30_000 },
       () => now,
     );
     // Revalidated at every bound without a read, so every read below is a fold the cache missed.

@@ -26,6 +26,14 @@ export interface StreamStatesBounds {
   maxStreams?: number;
   /** At most this many entries in all states together, as `Evolver.weigh` counts them (default 150,000). */
   maxEntries?: number;
+  /**
+   * A state loaded with `refoldAfterMs` that no load used for this long is dropped (default 5
+   * minutes); until then each sweep checks it as it falls due, so a lull of a minute does not
+   * leave every person's ledger to be read and decrypted again when bookings resume. States loaded
+   * without `refoldAfterMs` (schedules: cheap to read again, and many) are dropped once unused for
+   * the sweep's bound, as before.
+   */
+  keepUnusedMs?: number;
 }
 
 export interface LoadedState<S> {
@@ -41,7 +49,7 @@ interface Entry {
   readAt: number;
   /**
    * When a load or an own append last used the state (ms), whether it read the store or not: the
-   * sweep drops states unused for a bound, never one in use that the cache keeps answering.
+   * sweep drops states unused for their bound, never one in use that the cache keeps answering.
    */
   usedAt: number;
   /** When the state was last folded from the stream's first event (ms). */
@@ -66,10 +74,12 @@ export interface LoadOptions {
    * retention or erasure, when the KeysDestroyed broadcast was missed): once the state is this old
    * (each at a random point of the second half) the whole stream is folded afresh — in the
    * background, one stream at a time, while loads go on answering from the cache, so refolding
-   * many long streams never stalls commands — and a state no load used for this long is dropped
-   * (one the cache keeps answering is in use, though it reads nothing). The sweep, every half
-   * bound, also refolds a state whose refold fell due after its last load: no state stands more
-   * than one and a half bounds past the fold or check it was last kept at.
+   * many long streams never stalls commands. The sweep, every half bound, also refolds a state
+   * whose refold fell due after its last load, and a load that finds its state one and a half
+   * bounds past its last fold or check (nothing swept meanwhile: the process was idle) checks it
+   * before answering: no state is used more than one and a half bounds past the fold or check it
+   * was last kept at. A state no load used for `keepUnusedMs` is dropped (one the cache keeps
+   * answering is in use, though it reads nothing).
    */
   refoldAfterMs?: number;
   /**
@@ -103,6 +113,7 @@ export class StreamStates {
   private weight = 0;
   private readonly maxStreams: number;
   private readonly maxEntries: number;
+  private readonly keepUnusedMs: number;
 
   constructor(
     private readonly store: Pick<EventStore, 'readStream'>,
@@ -111,18 +122,23 @@ export class StreamStates {
   ) {
     this.maxStreams = bounds.maxStreams ?? 20_000;
     this.maxEntries = bounds.maxEntries ?? 150_000;
+    this.keepUnusedMs = bounds.keepUnusedMs ?? 5 * 60_000;
   }
 
   async load<S>(streamId: string, evolver: Evolver<S>, options: LoadOptions = {}): Promise<LoadedState<S>> {
     const key = `${this.evolverId(evolver)}:${streamId}`;
     const readAt = this.now();
     if (options.refoldAfterMs !== undefined) this.sweep(readAt, options.refoldAfterMs);
-    const cached = this.entries.get(key);
+    let cached = this.entries.get(key);
     if (cached) {
       cached.usedAt = readAt;
       if (options.refoldAfterMs !== undefined) cached.checkWith ??= evolver as Evolver<unknown>;
     }
-    if (cached && options.refoldAfterMs !== undefined && readAt - cached.foldedAt >= options.refoldAfterMs * cached.spread) {
+    if (cached && options.refoldAfterMs !== undefined && readAt - cached.foldedAt >= options.refoldAfterMs * 1.5) {
+      // Overdue: no sweep ran since it fell due (an idle process). Checked now, before it is used.
+      await this.check(key, streamId, evolver);
+      cached = this.entries.get(key);
+    } else if (cached && options.refoldAfterMs !== undefined && readAt - cached.foldedAt >= options.refoldAfterMs * cached.spread) {
       this.scheduleRefold(key, streamId, evolver);
     }
     if (cached && (options.optimistic || (options.maxAgeMs !== undefined && readAt - cached.readAt < options.maxAgeMs))) {
@@ -157,17 +173,7 @@ export class StreamStates {
 
   private scheduleRefold<S>(key: string, streamId: string, evolver: Evolver<S>): void {
     if (this.refolds.has(key)) return;
-    this.refolds.set(key, async () => {
-      const cached = this.entries.get(key);
-      // Dropped meanwhile (forgotten, swept): the next load folds it afresh if anyone needs it.
-      if (!cached) return;
-      if (evolver.revalidate && (await evolver.revalidate(cached.state as S, streamId))) {
-        // Renewed only if nothing replaced the entry meanwhile; a newer one is checked at its next load.
-        if (this.entries.get(key) === cached) this.entries.set(key, { ...cached, foldedAt: this.now(), spread: 0.5 + Math.random() / 2 });
-        return;
-      }
-      await this.fold(key, streamId, evolver, undefined, true);
-    });
+    this.refolds.set(key, () => this.check(key, streamId, evolver));
     if (this.refolding) return;
     this.refolding = true;
     void (async () => {
@@ -181,16 +187,31 @@ export class StreamStates {
     })();
   }
 
+  /** Keeps a cached state its evolver revalidates (renewing its bound), else folds the stream afresh. */
+  private async check<S>(key: string, streamId: string, evolver: Evolver<S>): Promise<void> {
+    const cached = this.entries.get(key);
+    // Dropped meanwhile (forgotten, swept): the next load folds it afresh if anyone needs it.
+    if (!cached) return;
+    if (evolver.revalidate && (await evolver.revalidate(cached.state as S, streamId))) {
+      // Renewed only if nothing replaced the entry meanwhile; a newer one is checked at its next load.
+      if (this.entries.get(key) === cached) this.entries.set(key, { ...cached, foldedAt: this.now(), spread: 0.5 + Math.random() / 2 });
+      return;
+    }
+    await this.fold(key, streamId, evolver, undefined, true);
+  }
+
   /**
-   * At most once per half bound: drops states nobody loaded within the bound (they would never be
-   * refolded), and refolds those whose refold fell due after their last load (one loaded just
-   * before it fell due, then left alone, would otherwise stand unchecked until it is dropped).
+   * At most once per half bound: drops the checked states nobody loaded for `keepUnusedMs` and the
+   * others nobody loaded within the bound (what keeps the heap small: the bounds on streams and
+   * entries allow more than a 128-MB heap holds without constant collections), and
+   * refolds those whose refold fell due after their last load (one loaded just before it fell due,
+   * then left alone, would otherwise stand unchecked until it is dropped).
    */
   private sweep(now: number, boundMs: number): void {
     if (now - this.sweptAt < boundMs / 2) return;
     this.sweptAt = now;
     for (const [key, entry] of this.entries) {
-      if (now - entry.usedAt >= boundMs) this.drop(key);
+      if (now - entry.usedAt >= (entry.checkWith ? this.keepUnusedMs : boundMs)) this.drop(key);
       else if (entry.checkWith && now - entry.foldedAt >= boundMs * entry.spread) this.scheduleRefold(key, key.slice(key.indexOf(':') + 1), entry.checkWith);
     }
   }

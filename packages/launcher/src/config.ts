@@ -18,6 +18,8 @@ export interface LauncherConfig {
   operatorTokenGenerated: boolean;
   /** Create a demo tenant with an admin login on first start (PLASS_SEED_DEMO=false turns it off). */
   seedDemo: boolean;
+  /** PLASS_BACKGROUND_NICE: the nice value of the background services (default 10; 0 runs them like the rest). */
+  backgroundNice: number;
 }
 
 export class ConfigError extends Error {
@@ -34,6 +36,27 @@ function port(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return value;
 }
 
+function nice(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 19) throw new ConfigError(`${name} must be a nice value (0-19), got "${raw}"`);
+  return value;
+}
+
+/**
+ * Services whose work may lag by seconds without anyone waiting on it: analytics' projections and
+ * notification's mails. On one machine the launcher runs them at a lower CPU priority than the
+ * request path (ADR 0020), so that their bursts wait instead of delaying bookings.
+ */
+export const BACKGROUND_SERVICES: readonly string[] = ['analytics', 'notification'];
+
+/** `env` for the service `name`: a background service gets `PLASS_NICE` unless the operator set one. */
+export function envOfService(name: string, config: Pick<LauncherConfig, 'backgroundNice'>, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (!BACKGROUND_SERVICES.includes(name) || config.backgroundNice === 0 || env.PLASS_NICE) return env;
+  return { ...env, PLASS_NICE: String(config.backgroundNice) };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, cwd: string): LauncherConfig {
   const dataDir = env.PLASS_DATA_DIR || '.data';
   const logLevel = env.PLASS_LOG_LEVEL || 'info';
@@ -48,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string): LauncherConfig 
     operatorToken,
     operatorTokenGenerated: !env.PLASS_OPERATOR_TOKEN,
     seedDemo: env.PLASS_SEED_DEMO !== 'false',
+    backgroundNice: nice(env, 'PLASS_BACKGROUND_NICE', 10),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     gatewayPort: port(env, 'PLASS_GATEWAY_PORT') ?? 8080,
     logLevel: logLevel as LogLevel,

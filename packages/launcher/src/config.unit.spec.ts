@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig, serviceEnv } from './config.js';
+import { envOfService, loadConfig, serviceEnv } from './config.js';
 
 describe('loadConfig', () => {
   it('defaults to .data under the working directory, gateway port 8080, log level info and a spawned NATS', () => {
@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       operatorToken: expect.stringMatching(/^[\w-]{32}$/),
       operatorTokenGenerated: true,
       seedDemo: true,
+      backgroundNice: 10,
     });
     expect(loadConfig({}, '/repo').operatorToken).not.toBe(loadConfig({}, '/repo').operatorToken);
   });
@@ -23,6 +24,7 @@ describe('loadConfig', () => {
         PLASS_NATS_PORT: '4333',
         PLASS_OPERATOR_TOKEN: 'op-secret',
         PLASS_SEED_DEMO: 'false',
+        PLASS_BACKGROUND_NICE: '5',
       },
       '/repo',
     );
@@ -34,6 +36,7 @@ describe('loadConfig', () => {
       operatorToken: 'op-secret',
       operatorTokenGenerated: false,
       seedDemo: false,
+      backgroundNice: 5,
     });
   });
 
@@ -48,6 +51,8 @@ describe('loadConfig', () => {
     [{ PLASS_GATEWAY_PORT: 'eighty' }, /PLASS_GATEWAY_PORT must be a TCP port/],
     [{ PLASS_NATS_PORT: '70000' }, /PLASS_NATS_PORT must be a TCP port/],
     [{ PLASS_LOG_LEVEL: 'loud' }, /PLASS_LOG_LEVEL must be one of/],
+    [{ PLASS_BACKGROUND_NICE: '20' }, /PLASS_BACKGROUND_NICE must be a nice value/],
+    [{ PLASS_BACKGROUND_NICE: '-5' }, /PLASS_BACKGROUND_NICE must be a nice value/],
     [{ NATS_URL: 'nats://x:4222', PLASS_NATS_PORT: '4333' }, /not both/],
   ])('rejects %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env, '/repo')).toThrow(message);
@@ -78,5 +83,20 @@ describe('serviceEnv', () => {
 
   it('keeps an explicit LOG_LEVEL when PLASS_LOG_LEVEL is not set', () => {
     expect(serviceEnv(loadConfig({}, '/repo'), 'nats://x', { LOG_LEVEL: 'debug' }).LOG_LEVEL).toBe('debug');
+  });
+});
+
+describe('envOfService', () => {
+  const env = { PATH: '/bin' };
+
+  it('runs the background services at the configured nice value and the request path as it is', () => {
+    expect(envOfService('notification', { backgroundNice: 10 }, env)).toEqual({ PATH: '/bin', PLASS_NICE: '10' });
+    expect(envOfService('analytics', { backgroundNice: 7 }, env)).toEqual({ PATH: '/bin', PLASS_NICE: '7' });
+    for (const name of ['gateway', 'booking', 'identity', 'privacy']) expect(envOfService(name, { backgroundNice: 10 }, env)).toEqual(env);
+  });
+
+  it("leaves them alone when turned off, and keeps the operator's own PLASS_NICE", () => {
+    expect(envOfService('notification', { backgroundNice: 0 }, env)).toEqual(env);
+    expect(envOfService('notification', { backgroundNice: 10 }, { ...env, PLASS_NICE: '3' })).toEqual({ ...env, PLASS_NICE: '3' });
   });
 });

@@ -4,7 +4,7 @@ import { relative } from 'node:path';
 import type { Writable } from 'node:stream';
 import { curlExample, demoLoginLine, operatorLine, stoppedLine, upLine } from './banner.js';
 import { seedDemoTenant } from './demo.js';
-import { ConfigError, loadConfig, SERVICE_NODE_FLAGS, serviceEnv, type LauncherConfig } from './config.js';
+import { ConfigError, envOfService, loadConfig, SERVICE_NODE_FLAGS, serviceEnv, type LauncherConfig } from './config.js';
 import { NATS_INSTALL_HELP, acceptsConnections, chooseNatsPort, findNatsServer, isPortFree, natsServerArgs, natsServerCandidates, natsStoreDir } from './nats.js';
 import { prefixer, wantsColor } from './prefix.js';
 import { answers200, waitUntil } from './ready.js';
@@ -135,7 +135,13 @@ export async function runLauncher(options: LauncherOptions): Promise<number> {
     const env = serviceEnv(config, natsUrl, options.env);
     say(`plass: starting ${services.map((service) => service.name).join(', ')}…`);
     for (const service of services) {
-      supervisor.start({ name: service.name, command: process.execPath, args: [...SERVICE_NODE_FLAGS, service.main], env, cwd: options.root });
+      supervisor.start({
+        name: service.name,
+        command: process.execPath,
+        args: [...SERVICE_NODE_FLAGS, service.main],
+        env: envOfService(service.name, config, env),
+        cwd: options.root,
+      });
     }
 
     const readyz = `http://127.0.0.1:${config.gatewayPort}/readyz`;

@@ -5,3 +5,4 @@ export * from './logger.js';
 export * from './daily-log-file.js';
 export * from './metrics.js';
 export { personalFieldNames } from './personal-field-names.js';
+export * from './process-priority.js';

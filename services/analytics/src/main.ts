@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createLogger, initTracing } from '@plass/telemetry';
+import { applyNice, createLogger, initTracing } from '@plass/telemetry';
 import { startAnalyticsService } from './analytics-service.js';
 
 const env = process.env;
@@ -8,6 +8,7 @@ const logger = createLogger({ service: 'analytics', level: env.PLASS_LOG_LEVEL, 
 initTracing({ serviceName: 'analytics' });
 
 try {
+  applyNice(env, logger);
   await startAnalyticsService({
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
     dataDir,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createLogger, initTracing } from '@plass/telemetry';
+import { applyNice, createLogger, initTracing } from '@plass/telemetry';
 import { startBookingService } from './booking-service.js';
 
 const env = process.env;
@@ -24,6 +24,7 @@ function count(name: string): number | undefined {
 }
 
 try {
+  applyNice(env, logger);
   await startBookingService({
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
     dataDir,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createLogger, initTracing } from '@plass/telemetry';
+import { applyNice, createLogger, initTracing } from '@plass/telemetry';
 import { startGateway } from './gateway.js';
 
 const dataDir = process.env.PLASS_DATA_DIR ?? '.data';
@@ -40,6 +40,7 @@ const operatorToken = process.env.PLASS_OPERATOR_TOKEN || undefined;
 if (!operatorToken) logger.info('PLASS_OPERATOR_TOKEN is not set: POST /v1/tenants answers 401');
 
 try {
+  applyNice(process.env, logger);
   const gateway = await startGateway({
     natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     port: port(process.env.PLASS_GATEWAY_PORT, 8080),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseBase64Key } from '@plass/shredder';
-import { createLogger, initTracing } from '@plass/telemetry';
+import { applyNice, createLogger, initTracing } from '@plass/telemetry';
 import { startIdentityService } from './identity-service.js';
 
 const env = process.env;
@@ -18,6 +18,7 @@ function count(name: string): number | undefined {
 }
 
 try {
+  applyNice(env, logger);
   const windowMinutes = count('PLASS_LOGIN_FAILURE_WINDOW_MINUTES');
   const loginThrottle = {
     ...(count('PLASS_LOGIN_ACCOUNT_MAX_FAILURES') === undefined ? {} : { maxFailures: count('PLASS_LOGIN_ACCOUNT_MAX_FAILURES')! }),

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { createLogger, initTracing } from '@plass/telemetry';
+import { applyNice, createLogger, initTracing } from '@plass/telemetry';
 import { parseSmtpConfig, startMailSink } from './delivery/index.js';
 import { startNotificationService } from './notification-service.js';
 
@@ -10,6 +10,7 @@ const logger = createLogger({ service: 'notification', level: env.PLASS_LOG_LEVE
 initTracing({ serviceName: 'notification' });
 
 try {
+  applyNice(env, logger);
   let smtp = parseSmtpConfig(env);
   if (!smtp) {
     // No provider configured (npm start on a laptop): an embedded sink logs each mail instead of sending it.

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createLogger, initTracing } from '@plass/telemetry';
+import { applyNice, createLogger, initTracing } from '@plass/telemetry';
 import { parseMasterKey, parsePreviousMasterKeys } from './master-key.js';
 import { parseParticipants, parsePlatformSubProcessors, parseRetentionDays } from './participants.js';
 import { DEPLOYED_ERASURE_PARTICIPANTS } from './privacy.module.js';
@@ -11,6 +11,7 @@ const logger = createLogger({ service: 'privacy', level: env.PLASS_LOG_LEVEL, fi
 initTracing({ serviceName: 'privacy' });
 
 try {
+  applyNice(env, logger);
   const keyStore = env.PLASS_KEYVAULT_STORE ?? 'sqlite';
   if (keyStore !== 'sqlite' && keyStore !== 'mongodb') throw new Error('PLASS_KEYVAULT_STORE: "sqlite" or "mongodb"');
   await startPrivacyService({
