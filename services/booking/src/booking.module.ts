@@ -41,7 +41,7 @@ export interface BookingModuleOptions extends StoreConfig {
 }
 
 export const DEFAULT_RETENTION_EVERY_MS = 15 * 60_000;
-export const DEFAULT_CACHED_ENTRIES = 200_000;
+export const DEFAULT_CACHED_ENTRIES = 150_000;
 
 export const OPTIONS = Symbol('BOOKING_OPTIONS');
 export const BUS = Symbol('BUS');

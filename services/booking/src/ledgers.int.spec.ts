@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { DomainEvent } from '@plass/contracts';
-import { openSqliteEventStore, StreamStates, type SqliteEventStore } from '@plass/eventstore';
+import { openSqliteEventStore, StreamStates, WrongExpectedRevisionError, type SqliteEventStore } from '@plass/eventstore';
 import { Shredder, type DataKey, type KeyProvider, type KeyScope } from '@plass/shredder';
 import { waitFor } from '@plass/testing';
 import { LedgerPseudonyms } from './ledger-pseudonym.js';
@@ -103,5 +103,63 @@ describe('Ledgers at the refold bound (real SQLite)', () => {
     await entries();
     await waitFor(async () => (await entries()).length === 1, { what: 'the refold without the destroyed key' });
     expect(await entries()).toEqual(['2030-03-05T10:00:00.000Z']);
+  });
+});
+
+describe('Ledgers.unread: the periods an exempt booking writes to (real SQLite)', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'plass-ledgers-'));
+    store = openSqliteEventStore({ file: join(dir, 'events.db') });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads one event of a period, never its entries, and expects what it saw: no stream, then a stream that still exists', async () => {
+    const tenantId = randomUUID();
+    const userId = randomUUID();
+    const keys = new InMemoryKeys();
+    const reads: Array<{ streamId: string; maxCount: number | undefined }> = [];
+    const events = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'readStream') {
+          return (streamId: string, options?: { fromRevision?: number; maxCount?: number }) => {
+            reads.push({ streamId, maxCount: options?.maxCount });
+            return target.readStream(streamId, options);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const ledgers = new Ledgers({ events, shredder: new Shredder(keys), keys, pseudonyms: new LedgerPseudonyms(keys), states: new StreamStates(store), refoldAfterMs: 30_000 });
+    const name = { tenantId, userId, stream: await ledgers.streamOf(tenantId, userId) };
+    const append = async (expectedRevision: 'no_stream' | 'stream_exists', streamId: string) => {
+      const end = '2030-03-04T10:00:00.000Z';
+      const clear: DomainEvent[] = [{ type: 'LedgerBookingAdded', data: { bookingId: randomUUID(), spaceId: randomUUID(), start: '2030-03-04T09:00:00.000Z', end } }];
+      const sealed = await ledgers.seal(clear, { tenantId, bookedBy: userId, end, streamId });
+      return store.appendToStreams([{ streamId, expectedRevision, events: sealed.map((event) => ({ id: randomUUID(), type: event.type, data: event.data })) }]);
+    };
+
+    const [fresh] = await ledgers.unread(name, ['2030-03']);
+    expect(fresh).toMatchObject({ opens: true, expectedRevision: 'no_stream' });
+    await append('no_stream', fresh!.streamId);
+    await append('stream_exists', fresh!.streamId);
+
+    reads.length = 0;
+    const [existing] = await ledgers.unread(name, ['2030-03']);
+    expect(existing).toMatchObject({ opens: false, expectedRevision: 'stream_exists' });
+    expect(existing!.state.bookings.size).toBe(0);
+    expect(reads).toEqual([{ streamId: fresh!.streamId, maxCount: 1 }]);
+
+    // An erasure deleted the period meanwhile: the append decided before it fails, so it runs again and opens the period anew.
+    await ledgers.delete(existing!.streamId);
+    await expect(append('stream_exists', existing!.streamId)).rejects.toThrow(WrongExpectedRevisionError);
+    expect((await ledgers.unread(name, ['2030-03']))[0]).toMatchObject({ opens: true, expectedRevision: 'no_stream' });
   });
 });

@@ -25,7 +25,11 @@ const isSealed = (event: RecordedEvent) => typeof (event.data as { bookingId?: u
 /** A folded ledger and the key ids its entries were decrypted with, so a refold can check them instead of decrypting again. */
 type KeyedLedger = Ledger & { kids: ReadonlySet<string> };
 
-export type LoadedLedger = LoadedState<Ledger> & { streamId: string };
+/**
+ * A ledger period as a decision read it. `opens`: the period does not exist yet, so the append of
+ * its first entry also names it in the ledger's index.
+ */
+export type LoadedLedger = LoadedState<Ledger> & { streamId: string; opens: boolean };
 
 /** A person's ledger (ADR 0018): their pseudonym's stream names one period stream per month of booking starts and an index of them. */
 export interface LedgerName {
@@ -111,6 +115,26 @@ export class Ledgers {
     return Promise.all(periods.map((period) => this.load(name.tenantId, ledgerPeriodStream(name.stream, period), optimistic)));
   }
 
+  /**
+   * The periods an exempt booking writes to, neither read nor decrypted: no limit counts their
+   * entries (a person admins book for may hold thousands of upcoming ones in a month, and folding
+   * them is what a booking would then cost). Only whether each exists is read (one event): the
+   * append expects it to exist still, so one decided before an erasure deleted the ledger fails and
+   * runs again (and is fenced, or opens the period anew, which the erasure's next round finds), or
+   * expects no stream, and its first entry opens the period in the index. A limited decision on
+   * the same period that read it before still fails its own expected revision and runs again.
+   */
+  unread(name: LedgerName, periods: readonly string[]): Promise<LoadedLedger[]> {
+    return Promise.all(
+      periods.map(async (period) => {
+        const streamId = ledgerPeriodStream(name.stream, period);
+        const first = await this.deps.events.readStream(streamId, { maxCount: 1 });
+        const opens = first.length === 0;
+        return { streamId, state: initialLedger, expectedRevision: opens ? ('no_stream' as const) : ('stream_exists' as const), opens };
+      }),
+    );
+  }
+
   /** Every period the ledger has, from its index. */
   async knownPeriods(name: LedgerName): Promise<string[]> {
     const index = await this.deps.events.readStream(ledgerIndexStream(name.stream));
@@ -175,7 +199,8 @@ export class Ledgers {
    * bookings ended days ago, so no upcoming or concurrent limit counts them.
    */
   async load(tenantId: string, streamId: string, optimistic = false): Promise<LoadedLedger> {
-    return { ...(await this.deps.states.load(streamId, this.evolverOf(tenantId), { refoldAfterMs: this.deps.refoldAfterMs, optimistic })), streamId };
+    const loaded = await this.deps.states.load(streamId, this.evolverOf(tenantId), { refoldAfterMs: this.deps.refoldAfterMs, optimistic });
+    return { ...loaded, streamId, opens: loaded.expectedRevision === 'no_stream' };
   }
 
   /** Every readable entry, decrypted, in stream order (given-back bookings included). */
@@ -185,11 +210,13 @@ export class Ledgers {
 
   /**
    * This process appended `sealed` (from `seal`, in order) to a ledger it loaded, made from
-   * `clear`: the cached ledger moves on by the clear entries without reading them back.
+   * `clear`: the cached ledger moves on by the clear entries without reading them back. An append
+   * that expected the stream to exist (`unread`) moves a cached ledger that stood just before it.
    */
   appended(tenantId: string, loaded: LoadedLedger, clear: DomainEvent[], sealed: ReadonlyArray<{ data: unknown }>, revision: number): void {
     const events = clear.map((event, i) => ({ ...event, metadata: { sealedWith: kidOf(sealed[i]?.data) } }));
-    this.deps.states.appended(loaded.streamId, this.evolverOf(tenantId), loaded, events, revision);
+    const before = loaded.expectedRevision === 'stream_exists' ? { expectedRevision: revision - events.length } : loaded;
+    this.deps.states.appended(loaded.streamId, this.evolverOf(tenantId), before, events, revision);
   }
 
   /** Seals one booking's ledger events under its booker's key for the booking's end day. */

@@ -244,7 +244,8 @@ export class BookingStreams {
    * The booker's ledger as the limits need it (ADR 0018): the periods of every booking that may
    * not have ended yet and may start within the policy's horizon — from the longest duration
    * before now to `maxDaysInAdvance` after it — or, when no limit applies (`policy` undefined:
-   * an exempt admin), only the period the booking is written to.
+   * an exempt admin's edit, which must find the entry it moves), only the period the booking is
+   * written to. A new exempt booking reads none (`unreadLimits`).
    */
   async loadLimits(name: LedgerName, start: string, now: Date, policy: Policy | undefined, optimistic: boolean): Promise<{ folded: Ledger; target: LedgerTarget }> {
     const target = ledgerPeriodOf(start);
@@ -254,6 +255,13 @@ export class BookingStreams {
     const period = loaded[0]!;
     const folded = loaded.length === 1 ? period.state : { bookings: Keyed.from(loaded.flatMap((one) => one.state.bookings.entries())) };
     return { folded, target: { name, month: target, period } };
+  }
+
+  /** An exempt booking's ledger: only the period it writes to, unread (`Ledgers.unread`); no limit counts it. */
+  async unreadLimits(name: LedgerName, start: string): Promise<{ folded: Ledger; target: LedgerTarget }> {
+    const month = ledgerPeriodOf(start);
+    const [period] = await this.deps.ledgers.unread(name, [month]);
+    return { folded: emptyLedger(), target: { name, month, period: period! } };
   }
 
   async loadOccupancy(tenantId: string, space: Space, days: string[], optimistic = false): Promise<Array<Loaded<Occupancy>>> {
@@ -345,7 +353,7 @@ export function appendsOf(
     if (!read.ledger) throw new Error('a decision wrote a ledger that was not read');
     const { name, month, period } = read.ledger;
     appends.push({ streamId: period.streamId, expectedRevision: period.expectedRevision, events: toStored(sealed.ledger ?? writes.ledger, ctx, period.streamId, now) });
-    if (period.expectedRevision === 'no_stream') {
+    if (period.opens) {
       const index = ledgers.indexAppend(name, month);
       appends.push({ ...index, events: toStored(index.events, ctx, index.streamId, now) });
     }

@@ -97,7 +97,11 @@ export class BookingsApp {
           const booking = await this.streams.bookingOf(home, bookingId, tenantId);
           const days = timed ? await this.streams.loadDays(tenantId, request.spaceId, slotDays(request.start, request.end), optimistic) : [];
           const exempt = exemptFromPolicy(actor, policy);
-          const ledger = timed ? await this.streams.loadLimits(ledgerName, request.start, now, exempt ? undefined : policy, optimistic) : undefined;
+          const ledger = !timed
+            ? undefined
+            : exempt
+              ? await this.streams.unreadLimits(ledgerName, request.start)
+              : await this.streams.loadLimits(ledgerName, request.start, now, policy, optimistic);
           const occupancy = timed ? await this.streams.loadOccupancy(tenantId, space, occupancyDays(space, location, request.start, request.end), optimistic) : [];
           return { now, space, location, policy, home, booking, days, ledger, occupancy };
         },

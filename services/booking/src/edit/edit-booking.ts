@@ -245,7 +245,7 @@ export class EditApp {
     } else {
       appends.push({ streamId: ledger.previous.streamId, expectedRevision: ledger.previous.expectedRevision, events: stored(removed, ledger.previous.streamId) });
       appends.push({ streamId: ledger.next.streamId, expectedRevision: ledger.next.expectedRevision, events: stored(added, ledger.next.streamId) });
-      if (ledger.next.expectedRevision === 'no_stream') {
+      if (ledger.next.opens) {
         const index = this.deps.ledgers.indexAppend(ledger.name, ledger.nextMonth);
         appends.push({ ...index, events: stored(index.events, index.streamId) });
       }

@@ -100,7 +100,8 @@ export class SeriesApp {
         const exempt = exemptFromPolicy(actor, policy);
         // Limits count the bookings within the policy's horizon (ADR 0018), and each occurrence writes to its own month.
         const horizon = exempt ? [] : ledgerPeriodsBetween(now.getTime() - MAX_DURATION_MS, now.getTime() + policy.maxDaysInAdvance * DAY);
-        const periods = await ledgers.periods(ledgerName, unique([...occurrences.map((o) => ledgerPeriodOf(o.start)), ...horizon]), optimistic);
+        const months = unique([...occurrences.map((o) => ledgerPeriodOf(o.start)), ...horizon]);
+        const periods = exempt ? await ledgers.unread(ledgerName, months) : await ledgers.periods(ledgerName, months, optimistic);
         const occupancy = await streams.loadOccupancy(tenantId, space, unique(occurrences.flatMap((o) => occupancyDays(space, location, o.start, o.end))), optimistic);
 
         const decision = decideSeries(
