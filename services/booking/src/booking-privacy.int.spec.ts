@@ -229,6 +229,19 @@ describe('booking’s part in privacy (real NATS, SQLite, key vault, identity)',
       });
     });
 
+    it('finds the bookings an exempt admin made for the subject, in periods they opened without reading them', async () => {
+      await h.client.request(ChangeBookingPolicy, { adminsExempt: true }, tenant.admin);
+      const eve = await registerUser(h, tenant, 'Eve Exempt');
+      // The first opens the month in Eve's ledger index; the second expects the month to exist.
+      const first = await book({ ctx: tenant.admin }, spaces[0]!, at(2, 8), at(2, 9), { onBehalfOf: eve.id });
+      const second = await book({ ctx: tenant.admin }, spaces[1]!, at(2, 8), at(2, 9), { onBehalfOf: eve.id });
+      await h.settle();
+      expect(await h.client.request(CancelSubjectBookings, { erasureId: randomUUID(), subjectId: eve.id }, saga(tenant))).toEqual({ cancelled: 2 });
+      await h.settle();
+      for (const booking of [first, second]) expect((await h.client.request(GetBooking, { bookingId: booking.id }, tenant.admin)).status).toBe('cancelled');
+      expect(await h.client.request(CancelSubjectBookings, { erasureId: randomUUID(), subjectId: eve.id }, saga(tenant))).toEqual({ cancelled: 0 });
+    });
+
     it('answers no receipt while it can still obtain the subject’s profile key, and forgets nothing', async () => {
       await expect(h.client.request(ForgetBookingSubject, { erasureId: randomUUID(), subjectId: dora.id }, saga(tenant))).rejects.toEqual(failure('service.unavailable'));
       await expect(book({ ctx: tenant.admin }, spaces[1]!, at(3, 14), at(3, 15), { onBehalfOf: dora.id })).resolves.toMatchObject({ bookedBy: dora.id });
