@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { envOfService, loadConfig, SERVICE_NODE_FLAGS, SERVICE_RUNTIME_ENV } from '@plass/launcher';
 import { acceptsConnections, findNatsServer, freePort, natsServerArgs } from '@plass/testing/nats-server';
@@ -91,7 +91,10 @@ export function startCluster(options: { root: string; dataDir: string; progress:
     const spawned = spawn(command, args, { env: env ?? process.env, cwd: options.root, stdio: ['ignore', 'pipe', 'pipe'] });
     const child: Child = { name, process: spawned, tail: [], stopping: false, exited: new Promise((resolve) => spawned.once('close', () => resolve())) };
     // Drained always: a full pipe would block the child.
+    // BENCH_LOG_DIR: every process's output also goes to `<dir>/<name>.log` (e.g. with BENCH_NODE_ARGS=--trace-gc).
+    const log = process.env.BENCH_LOG_DIR ? createWriteStream(join(process.env.BENCH_LOG_DIR, `${name}.log`), { flags: 'a' }) : undefined;
     const keep = (chunk: Buffer) => {
+      log?.write(chunk);
       child.tail.push(...chunk.toString().split('\n').filter(Boolean));
       child.tail.splice(0, Math.max(0, child.tail.length - TAIL_LINES));
     };

@@ -6,7 +6,7 @@ import { writeHistory } from '@plass/booking';
 import { createLogger } from '@plass/telemetry';
 import { startCluster, type Cluster } from './cluster.js';
 import { bookingRequests, bookingRun, type BookingRequests, type RunFigures } from './load.js';
-import { cpuSecondsOf, machineTicks, memoryOf } from './memory.js';
+import { cpuSecondsOf, machineTicks, memoryOf, speedProbe } from './memory.js';
 import { pacedRun } from './paced.js';
 import { analyticsBench, analyticsLine } from './analytics.js';
 import { erasureRun } from './erasure.js';
@@ -28,6 +28,8 @@ interface PassFigures {
   bookingPeak: number | undefined;
 }
 
+const probeLine = (before: string) => `bench: machine speed before ${before}: ${speedProbe().toFixed(0)} ms for a fixed single-core task (lower is faster)`;
+
 /** Warm-up, peak and paced runs on a seeded cluster; the paced run at `halfRate` when given, else half the peak. */
 async function loadRuns(
   settings: BenchSettings,
@@ -41,6 +43,7 @@ async function loadRuns(
   say(`bench: warm-up, ${settings.warmupS}s…`);
   const warmUp = await run('warm-up', settings.warmupS);
   say(runLine('warm-up', warmUp));
+  say(probeLine('the peak run'));
   say(`bench: peak run, ${settings.durationS}s at full speed…`);
   const peakCpu = cpuMeter(cluster, 'peak run');
   const peak = await run('peak', settings.durationS);
@@ -61,6 +64,7 @@ async function loadRuns(
   // BENCH_HALF_RATE replaces half the peak's rate: the run is then named for its rate alone.
   const halfTitle =
     halfRate !== undefined ? `half peak of the empty store (${rate}/s)` : settings.halfRate === undefined ? `half peak (${rate}/s)` : `paced run (${rate}/s, BENCH_HALF_RATE)`;
+  say(probeLine(`the ${halfTitle} run`));
   say(`bench: ${halfTitle} run, ${settings.durationS}s at an even ${rate} requests/s…`);
   const halfCpu = cpuMeter(cluster, `${halfTitle} run`);
   const half = await pacedRun({

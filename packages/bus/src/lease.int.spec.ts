@@ -1,5 +1,6 @@
 import { startNats, waitFor, type NatsServerHandle } from '@plass/testing';
 import { Bus } from './bus.js';
+import { readLastOfSubject } from './jetstream.js';
 import { LEASE_STREAM, Lease, ensureLeaseStore, leaseSubject, runWhileLeader } from './lease.js';
 
 const TTL = 10_000;
@@ -78,6 +79,24 @@ describe('Lease', () => {
     expect(holder.holds()).toBe(false);
     expect(await other.acquire()).toBe(true);
     expect(other.holds()).toBe(true);
+  });
+
+  it('keeps a lease with more than half its ttl left without writing it, and renews it after', async () => {
+    const time = clock();
+    const name = uniqueName();
+    const [holder, other] = leases(replicaA, name, 2, time.now) as [Lease, Lease];
+    const written = async () => (await readLastOfSubject(replicaA, LEASE_STREAM, leaseSubject(name))).seq;
+    expect(await holder.acquire()).toBe(true);
+    const first = await written();
+    time.advance(TTL / 2 - 1);
+    expect(await holder.acquire()).toBe(true);
+    expect(await written()).toBe(first);
+    time.advance(2);
+    expect(await holder.acquire()).toBe(true);
+    expect(await written()).toBeGreaterThan(first);
+    // Renewed: still the holder's well past the first write's expiry.
+    time.advance(TTL - 2);
+    expect(await other.acquire()).toBe(false);
   });
 
   it('lets another take it at once after a release', async () => {
@@ -179,6 +198,25 @@ describe('runWhileLeader', () => {
       time.advance(TTL);
       await waitFor(() => ticks > 0, { what: 'the runner to take over' });
       expect(await crashed.acquire()).toBe(false);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('runs a kicked round after its delay, one round for the kicks made meanwhile', async () => {
+    const DELAY = 200;
+    const starts: number[] = [];
+    const lease = new Lease(replicaA, { name: uniqueName(), holder: 'a', ttlMs: TTL, now: clock().now });
+    const runner = runWhileLeader(lease, async () => void starts.push(Date.now()), { everyMs: 60_000, kickDelayMs: DELAY });
+    try {
+      await waitFor(() => starts.length === 1, { what: 'the first round' });
+      const kickedAt = Date.now();
+      for (let i = 0; i < 5; i++) runner.kick();
+      await waitFor(() => starts.length === 2, { what: 'the kicked round' });
+      expect(starts[1]! - kickedAt).toBeGreaterThanOrEqual(DELAY - 5);
+      runner.kick();
+      await waitFor(() => starts.length >= 3, { what: 'the next kicked round' });
+      expect(starts).toHaveLength(3);
     } finally {
       await runner.stop();
     }

@@ -58,8 +58,14 @@ export class Lease {
     this.now = options.now ?? Date.now;
   }
 
-  /** Takes the lease if free or expired, or renews it if we hold it; answers whether we hold it now. */
+  /**
+   * Takes the lease if free or expired, or renews it if we hold it; answers whether we hold it now.
+   * A holder with more than half its ttl left keeps it without a round trip: nobody may take it
+   * before it expires, and a leader's every round (up to hundreds a second, when events kick it)
+   * would otherwise read and write the lease stream each time.
+   */
   async acquire(): Promise<boolean> {
+    if (this.held !== undefined && this.held.expiresAt - this.now() > this.options.ttlMs / 2) return true;
     const { seq, record } = await this.read();
     const now = this.now();
     const takenByOther = record !== undefined && record.holder !== null && record.holder !== this.options.holder && record.expiresAt > now;
@@ -116,14 +122,26 @@ export interface LeaderRunner {
   kick(): void;
 }
 
+export interface LeaderRunnerOptions {
+  everyMs: number;
+  /**
+   * How long after a kick its round starts (default 0: at once). The kicks that come meanwhile
+   * share that round, so a steady trickle of work is done in batches, not one round per item.
+   */
+  kickDelayMs?: number;
+  signal?: AbortSignal;
+  onError?(error: unknown): void;
+}
+
 /**
  * Every `everyMs` acquires or renews the lease and, while it holds it, runs `tick`. Ticks never
  * overlap; `everyMs` must be well below the lease's ttl or the lease lapses between renewals.
  */
-export function runWhileLeader(lease: Lease, tick: () => Promise<void>, options: { everyMs: number; signal?: AbortSignal; onError?(error: unknown): void }): LeaderRunner {
+export function runWhileLeader(lease: Lease, tick: () => Promise<void>, options: LeaderRunnerOptions): LeaderRunner {
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
+  const kickDelayMs = options.kickDelayMs ?? 0;
 
   const round = async () => {
     try {
@@ -134,17 +152,25 @@ export function runWhileLeader(lease: Lease, tick: () => Promise<void>, options:
   };
   let busy = false;
   let again = false;
+  /** Whether the pending timer is a kick's (so later kicks wait for it rather than restart it). */
+  let kicked = false;
   const schedule = () => {
     if (stopped) return;
+    kicked = false;
     busy = true;
     running = round().finally(() => {
       busy = false;
       if (stopped) return;
       if (again) {
         again = false;
-        schedule();
+        scheduleKicked();
       } else timer = setTimeout(schedule, options.everyMs);
     });
+  };
+  const scheduleKicked = () => {
+    if (kickDelayMs === 0) return schedule();
+    kicked = true;
+    timer = setTimeout(schedule, kickDelayMs);
   };
   const kick = () => {
     if (stopped) return;
@@ -152,8 +178,9 @@ export function runWhileLeader(lease: Lease, tick: () => Promise<void>, options:
       again = true;
       return;
     }
+    if (kicked) return;
     clearTimeout(timer);
-    schedule();
+    scheduleKicked();
   };
 
   let stopping: Promise<void> | undefined;

@@ -107,6 +107,9 @@ export async function openMongoProjectionStore(options: { url: string; database:
         .toArray();
       return docs as unknown as T[];
     },
+    async count(collection: string, where: Where) {
+      return documents(collection).countDocuments(Object.fromEntries(checkWhere(where)));
+    },
     async load(projection, docs, eventIds) {
       checkProjection(projection);
       const byCollection = new Map<string, StoredDoc[]>();

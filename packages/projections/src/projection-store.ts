@@ -22,6 +22,11 @@ export function getDocuments<T extends object>(store: ProjectionStore, collectio
   return store.getMany ? store.getMany<T>(collection, ids) : Promise.all(ids.map((id) => store.get<T>(collection, id)));
 }
 
+/** How many documents of `collection` match `where`: the store's `count` where it has one, else the length of a `find`. */
+export async function countDocuments(store: ProjectionStore, collection: string, where: Where = {}): Promise<number> {
+  return store.count ? store.count(collection, where) : (await store.find(collection, where)).length;
+}
+
 export interface FindOptions {
   limit?: number;
   idPrefix?: string;
@@ -43,6 +48,8 @@ export interface ProjectionStore {
    * primary key: a collection keyed `<owner>|<item>` answers one owner's items without a scan.
    */
   find<T extends object = Record<string, unknown>>(collection: string, where: Where, options?: FindOptions): Promise<T[]>;
+  /** How many documents `find(collection, where)` would answer, without reading them. Optional: else a `find`. */
+  count?(collection: string, where: Where): Promise<number>;
   /**
    * Writes a rebuilt projection at once: the documents, and the event ids as processed, into
    * collections `reset` has just emptied. Optional: stores without it are rebuilt event by event.

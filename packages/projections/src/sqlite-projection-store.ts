@@ -27,6 +27,19 @@ function fieldCondition(field: string, value: string | number | boolean): { sql:
   return { sql: `(json_type(doc, ?) IN ${types} AND json_extract(doc, ?) = ?)`, params: [path, path, value] };
 }
 
+/** `select` over the documents of `collection` that match `where` (and `idPrefix`, as a key range). */
+function matching(select: string, collection: string, where: Where, idPrefix?: string): { sql: string; params: unknown[] } {
+  const range = idRange(idPrefix);
+  const conditions = [
+    ...(range ? [{ sql: 'id >= ? AND id < ?', params: [range.from, range.to] }] : []),
+    ...checkWhere(where).map(([field, value]) => fieldCondition(field, value)),
+  ];
+  return {
+    sql: [`${select} FROM projection_documents WHERE collection = ?`, ...conditions.map((c) => `AND ${c.sql}`)].join(' '),
+    params: [checkCollection(collection), ...conditions.flatMap((c) => c.params)],
+  };
+}
+
 /**
  * Projections in one SQLite file (WAL). `secure_delete` zeroes freed pages, so a deleted or reset
  * document leaves nothing readable in the file.
@@ -126,15 +139,13 @@ export function openSqliteProjectionStore(options: { file: string }): Projection
       });
     },
     async find<T extends object>(collection: string, where: Where, findOptions: FindOptions = {}) {
-      const range = idRange(findOptions.idPrefix);
-      const conditions = [
-        ...(range ? [{ sql: 'id >= ? AND id < ?', params: [range.from, range.to] }] : []),
-        ...checkWhere(where).map(([field, value]) => fieldCondition(field, value)),
-      ];
-      const limit = checkLimit(findOptions.limit) ?? -1;
-      const sql = ['SELECT doc FROM projection_documents WHERE collection = ?', ...conditions.map((c) => `AND ${c.sql}`), 'ORDER BY id LIMIT ?'].join(' ');
-      const rows = db.prepare<unknown[], { doc: string }>(sql).all(checkCollection(collection), ...conditions.flatMap((c) => c.params), limit);
+      const { sql, params } = matching('SELECT doc', collection, where, findOptions.idPrefix);
+      const rows = db.prepare<unknown[], { doc: string }>(`${sql} ORDER BY id LIMIT ?`).all(...params, checkLimit(findOptions.limit) ?? -1);
       return rows.map((row) => JSON.parse(row.doc) as T);
+    },
+    async count(collection: string, where: Where) {
+      const { sql, params } = matching('SELECT COUNT(*) AS n', collection, where);
+      return db.prepare<unknown[], { n: number }>(sql).get(...params)!.n;
     },
     async reset(projection, collections) {
       resetInTransaction(checkProjection(projection), collections.map(checkCollection));

@@ -1,5 +1,5 @@
 import { isRedacted } from '@plass/contracts';
-import type { ProjectionStore } from '@plass/projections';
+import { countDocuments, type ProjectionStore } from '@plass/projections';
 import type { Shredder } from '@plass/shredder';
 import { contextFromTrace, withSpan } from '@plass/telemetry';
 import type { OutgoingMail, SendOutcome } from './delivery/index.js';
@@ -50,7 +50,7 @@ export class Dispatcher {
 
   /** The number of mails waiting to be sent. */
   async depth(): Promise<number> {
-    return (await this.deps.store.find(MAILS_DUE, {})).length;
+    return countDocuments(this.deps.store, MAILS_DUE);
   }
 
   /**

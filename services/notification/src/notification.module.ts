@@ -34,6 +34,12 @@ export interface NotificationModuleOptions {
   deliverOnEvents?: boolean;
   /** How often the leader composes and sends what is due (ms); default 2 s. */
   deliverEveryMs?: number;
+  /**
+   * How long after an event that made a mail due the delivery round starts (ms); default 100. The
+   * mails of that spell go out in one round: at a few hundred bookings a second, a round per event
+   * spent more on the round (its queries, the gauges) than on the mail.
+   */
+  deliverAfterEventMs?: number;
   /** How often the leader applies booking retention to the log (ms); default 15 minutes. */
   retentionEveryMs?: number;
   keyCacheTtlMs?: number;
@@ -43,6 +49,9 @@ export interface NotificationModuleOptions {
 export const OPTIONS = Symbol('NOTIFICATION_OPTIONS');
 export const BUS = Symbol('BUS');
 export const STORE = Symbol('NOTIFICATION_STORE');
+
+/** How long after an event that made a mail due its delivery round starts, by default (ms). */
+export const DELIVER_AFTER_EVENT_MS = 100;
 
 /** Events that may make a mail due now. */
 const TRIGGERS = new Set(['BookingConfirmed', 'BookingCancelled', 'BookingReleasedAsNoShow', 'UserRegistered']);
@@ -162,6 +171,7 @@ export class NotificationLifecycle implements OnApplicationBootstrap, OnApplicat
     this.deliveryLease = new Lease(bus, { name: 'notification-delivery', holder, ttlMs: Math.max(10_000, 5 * deliverEveryMs), now });
     this.delivery = runWhileLeader(this.deliveryLease, () => this.deliverDue().then(() => undefined), {
       everyMs: deliverEveryMs,
+      kickDelayMs: options.deliverAfterEventMs ?? DELIVER_AFTER_EVENT_MS,
       onError: (error) => options.logger.warn({ err: error }, 'notification delivery round failed'),
     });
     this.workers.push(

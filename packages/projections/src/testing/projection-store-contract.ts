@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { ProjectionStore } from '../projection-store.js';
+import { countDocuments, type ProjectionStore } from '../projection-store.js';
 
 export interface ProjectionStoreFixture {
   /** Opens a store on this fixture's storage; a second call reaches the same data. */
@@ -231,6 +231,20 @@ export function projectionStoreContract(fixture: () => Promise<ProjectionStoreFi
       });
       expect(await store.getMany!('c', ['b', 'missing', 'a'])).toEqual([{ v: 2 }, undefined, { v: 1 }]);
       expect(await store.getMany!('c', [])).toEqual([]);
+    });
+
+    it('counts the documents a find would answer, without reading them', async () => {
+      await store.apply('p', 'e1', (tx) => {
+        tx.put('c', 'a', { v: 1, due: true });
+        tx.put('c', 'b', { v: 2, due: false });
+        tx.put('c', 'c', { v: 3, due: true });
+        tx.put('other', 'a', { v: 1, due: true });
+      });
+      expect(await store.count!('c', {})).toBe(3);
+      expect(await store.count!('c', { due: true })).toBe(2);
+      expect(await store.count!('c', { due: true, v: 3 })).toBe(1);
+      expect(await store.count!('missing', {})).toBe(0);
+      expect(await countDocuments(store, 'c', { due: false })).toBe(1);
     });
 
     it('loads a rebuilt projection at once: its documents, and its event ids as processed', async () => {

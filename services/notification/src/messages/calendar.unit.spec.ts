@@ -114,6 +114,22 @@ describe('a booking calendar entry', () => {
     expect(parsed.attendee?.cn).toBe('Jürgen Ölmann');
   });
 
+  it('keeps a line break in a text or a name inside its own property: no text can add a property of its own', () => {
+    const content = bookingCalendar({
+      ...entry,
+      summary: 'Desk 1\r\nATTENDEE:mailto:intruder@example.test',
+      location: 'Floor 2\rSTATUS:CANCELLED',
+      attendee: { name: 'Kari\r\nATTENDEE:mailto:intruder@example.test', email: 'kari@example.test' },
+    });
+    const parsed = read(content);
+    expect(parsed.attendees).toBe(1);
+    expect(parsed.attendee?.address).toBe('mailto:kari@example.test');
+    expect(parsed.status).toBe('CONFIRMED');
+    expect(parsed.summary).toBe('Desk 1\nATTENDEE:mailto:intruder@example.test');
+    expect(parsed.location).toBe('Floor 2\nSTATUS:CANCELLED');
+    expect(content).not.toMatch(/\r\nATTENDEE:mailto:intruder/);
+  });
+
   it('names the zone in the description when the caller wrote none, and may have no attendee', () => {
     const parsed = read(bookingCalendar(entry));
     expect(parsed.description).toBe('(Europe/Berlin)');
