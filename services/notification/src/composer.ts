@@ -1,5 +1,5 @@
 import { setImmediate as yieldToIo } from 'node:timers/promises';
-import { BookingConfirmed, UserRegistered, bookingKeyPeriod, isRedacted, type Locale, type MailKind, type NotificationSettings } from '@plass/contracts';
+import { BookingConfirmed, UserRegistered, bookingKeyPeriod, isRedacted, type EncryptedValue, type Locale, type MailKind, type NotificationSettings } from '@plass/contracts';
 import type { ProjectionStore } from '@plass/projections';
 import type { Shredder } from '@plass/shredder';
 import type { OutgoingMail } from './delivery/index.js';
@@ -43,7 +43,7 @@ export interface ComposerDeps {
   onDropped?: (kind: MailKind, reason: string) => void;
 }
 
-type Outcome = { queued: MailDocument } | { dropped: string } | { retryAt: number };
+type Outcome = { queued: MailDocument; content: EncryptedValue } | { dropped: string } | { retryAt: number };
 
 /**
  * How late a mail may still go. Older intents are dropped, not sent: a service that was down for
@@ -102,7 +102,7 @@ export class Composer {
       deleteIntent(tx, intent.id);
       if ('retryAt' in outcome) putIntent(tx, { ...intent, dueAt: outcome.retryAt, attempts: intent.attempts + 1 });
       if ('queued' in outcome) {
-        enqueue(tx, outcome.queued);
+        enqueue(tx, outcome.queued, outcome.content);
       }
     });
     if ('dropped' in outcome) this.deps.onDropped?.(intent.kind, outcome.dropped);
@@ -235,10 +235,10 @@ export class Composer {
         sentAt: null,
         failedAt: null,
         aad,
-        content: sealed.content as MailDocument['content'] & object,
         summary: sealed.summary as MailDocument['summary'] & object,
         ...(intent.trace ? { trace: intent.trace } : {}),
       },
+      content: sealed.content as EncryptedValue,
     };
   }
 }

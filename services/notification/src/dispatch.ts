@@ -3,7 +3,7 @@ import { countDocuments, type ProjectionStore } from '@plass/projections';
 import type { Shredder } from '@plass/shredder';
 import { contextFromTrace, withSpan } from '@plass/telemetry';
 import type { OutgoingMail, SendOutcome } from './delivery/index.js';
-import { MailSealed, MAILS, MAILS_DUE, OUTBOX_WRITER, schedule, settle, type MailDocument, type MailDueDocument } from './outbox.js';
+import { MailSealed, MAIL_CONTENTS, MAILS, MAILS_DUE, OUTBOX_WRITER, schedule, settle, type MailContentDocument, type MailDocument, type MailDueDocument } from './outbox.js';
 
 /** How long a claimed mail is left to its dispatcher before it is due again (beyond the SMTP timeouts). */
 export const CLAIM_MS = 60_000;
@@ -116,8 +116,9 @@ export class Dispatcher {
   }
 
   private async open(mail: MailDocument): Promise<OutgoingMail | undefined> {
-    if (!mail.content) return undefined;
-    const { data } = await this.deps.shredder.decrypt(MailSealed.pick({ content: true }), { content: mail.content }, { tenantId: mail.tenantId, aad: mail.aad });
+    const content = (await this.deps.store.get<MailContentDocument>(MAIL_CONTENTS, mail.id))?.content ?? mail.content;
+    if (!content) return undefined;
+    const { data } = await this.deps.shredder.decrypt(MailSealed.pick({ content: true }), { content }, { tenantId: mail.tenantId, aad: mail.aad });
     return isRedacted(data.content) ? undefined : (JSON.parse(data.content) as OutgoingMail);
   }
 }

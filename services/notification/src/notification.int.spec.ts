@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ICAL from 'ical.js';
 import {
@@ -17,7 +18,9 @@ import {
   exportSubject,
   type RequestContext,
 } from '@plass/contracts';
+import { openSqliteProjectionStore } from '@plass/projections';
 import { scanForPlaintext, waitFor } from '@plass/testing';
+import { MAIL_CONTENTS, MAILS, OUTBOX_WRITER, type MailContentDocument, type MailDocument } from './outbox.js';
 import { as, createTenant, registerUser, startNotificationHarness, type NotificationHarness, type ReceivedMail, type TestTenant } from './test-support/harness.js';
 
 const MINUTE = 60_000;
@@ -185,6 +188,35 @@ describe('notification', () => {
     const log = await h.client.request(ListNotifications, { userId: bounced.id, limit: 50 }, tenant.admin);
     expect(log.items.map((entry) => [entry.kind, entry.status, entry.attempts])).toEqual([['user.invited', 'failed', 1]]);
     expect(mailsTo(bounced.email)).toEqual([]);
+  });
+
+  it('sends a mail queued before its content had a document of its own', async () => {
+    h.clock.set('2030-03-08T06:00:00Z');
+    h.primary.refuseWith = 451;
+    h.secondary.refuseWith = 451;
+    const person = await registerUser(h, tenant, 'Earlier Layout Person');
+    await h.deliver();
+    h.primary.refuseWith = undefined;
+    h.secondary.refuseWith = undefined;
+    expect(mailsTo(person.email)).toEqual([]);
+    // The earlier layout, on a second connection to the service's file: the sealed content inline.
+    const store = openSqliteProjectionStore({ file: join(h.dir.path, 'notification', 'notification.db') });
+    try {
+      const contents = await store.find<MailContentDocument>(MAIL_CONTENTS, {});
+      expect(contents.length).toBeGreaterThan(0);
+      await store.apply(OUTBOX_WRITER, 'test:earlier-layout', (tx) => {
+        for (const { id, content } of contents) {
+          const queued = tx.get<MailDocument>(MAILS, id);
+          if (queued) tx.put(MAILS, id, { ...queued, content });
+          tx.delete(MAIL_CONTENTS, id);
+        }
+      });
+    } finally {
+      await store.close();
+    }
+    h.clock.advance(20 * MINUTE);
+    await h.deliver();
+    expect(mailsTo(person.email).map(kindOf)).toEqual(['user.invited']);
   });
 
   it('does not mail about the past: a confirmation composed more than a day late is dropped, a due reminder still goes', async () => {

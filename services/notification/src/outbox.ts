@@ -8,6 +8,12 @@ import { getDocuments, type ProjectionStore, type ProjectionTx } from '@plass/pr
  * notification keys (MailSealed). The content is deleted once the mail is out.
  */
 export const MAILS = 'notification_mails';
+/**
+ * The sealed content of each mail still to be sent, keyed by mail id: read once, when the mail is
+ * sent, while its claim and outcome rewrite only the small mail document (the content is most of
+ * a mail's size). Mails queued before 2026-12-08 hold it inline (`MailDocument.content`).
+ */
+export const MAIL_CONTENTS = 'notification_mail_contents';
 /** Mails waiting to be sent, by due time: `<dueAt>|<mail id>`. */
 export const MAILS_DUE = 'notification_mails_due';
 /**
@@ -44,6 +50,7 @@ export interface MailDocument {
   lastError?: string;
   /** The aad of the sealed fields. */
   aad: string;
+  /** Only in mails queued before 2026-12-08; since, the content is a document of MAIL_CONTENTS. */
   content?: EncryptedValue;
   summary?: EncryptedValue;
   /** The trace of the event that caused the mail: the SMTP transaction is its span's child. */
@@ -56,6 +63,11 @@ export interface OwnerMailDocument {
 }
 
 export const ownerMailId = (owner: string, mail: string) => `${owner}|${mail}`;
+
+export interface MailContentDocument {
+  id: string;
+  content: EncryptedValue;
+}
 
 export interface MailDueDocument {
   id: string;
@@ -80,10 +92,11 @@ export function schedule(tx: ProjectionTx, mail: MailDocument, dueAt: number): v
   tx.put(MAILS_DUE, mailDueId(dueAt, mail.id), { id: mailDueId(dueAt, mail.id), mail: mail.id, dueAt } satisfies MailDueDocument);
 }
 
-/** A newly composed mail: queued, and listed under its recipient. Composing the same intent twice queues it once. */
-export function enqueue(tx: ProjectionTx, mail: MailDocument): void {
+/** A newly composed mail: queued, its sealed content beside it, and listed under its recipient. Composing the same intent twice queues it once. */
+export function enqueue(tx: ProjectionTx, mail: MailDocument, content: EncryptedValue): void {
   if (tx.get(MAILS, mail.id)) return;
   schedule(tx, mail, mail.dueAt);
+  tx.put(MAIL_CONTENTS, mail.id, { id: mail.id, content } satisfies MailContentDocument);
   if (mail.owner !== null) tx.put(MAILS_BY_OWNER, ownerMailId(mail.owner, mail.id), { id: ownerMailId(mail.owner, mail.id), mail: mail.id } satisfies OwnerMailDocument);
 }
 
@@ -113,6 +126,7 @@ export async function indexMailsByOwner(store: ProjectionStore): Promise<void> {
 /** A mail leaves the queue: sent, failed for good or dropped. Its content goes with it. */
 export function settle(tx: ProjectionTx, mail: MailDocument, change: Partial<MailDocument> & { status: Exclude<MailStatus, 'queued'> }): void {
   tx.delete(MAILS_DUE, mailDueId(mail.dueAt, mail.id));
+  tx.delete(MAIL_CONTENTS, mail.id);
   const { content: _content, ...rest } = mail;
   tx.put(MAILS, mail.id, { ...rest, ...change });
 }
@@ -120,6 +134,7 @@ export function settle(tx: ProjectionTx, mail: MailDocument, change: Partial<Mai
 /** Forgets who a mail went to: the link, and everything sealed (unreadable already once the keys are gone). */
 export function unlink(tx: ProjectionTx, mail: MailDocument): void {
   if (mail.status === 'queued') tx.delete(MAILS_DUE, mailDueId(mail.dueAt, mail.id));
+  tx.delete(MAIL_CONTENTS, mail.id);
   const { content: _content, summary: _summary, ...rest } = mail;
   tx.put(MAILS, mail.id, { ...rest, owner: null, ...(mail.status === 'queued' ? { status: 'dropped' as const, lastError: 'recipient erased' } : {}) });
 }
