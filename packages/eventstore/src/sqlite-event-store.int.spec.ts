@@ -120,6 +120,25 @@ describe('SqliteEventStore', () => {
     expect(inspect<{ n: number }>('SELECT count(*) AS n FROM outbox').n).toBe(4);
   });
 
+  it('rolls back the whole of an append alone in its turn when one of its streams fails', async () => {
+    const store = open();
+    await store.appendToStream('order-1', [event()], { expectedRevision: 'no_stream' });
+
+    // Awaited one by one: each append is the only one of its commit.
+    await expect(
+      store.appendToStreams([
+        { streamId: 'order-2', events: [event(), event()], expectedRevision: 'no_stream' },
+        { streamId: 'order-1', events: [event()], expectedRevision: 'no_stream' },
+      ]),
+    ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await store.readStream('order-2')).toEqual([]);
+    expect(inspect<{ n: number }>('SELECT count(*) AS n FROM events').n).toBe(1);
+    expect(inspect<{ n: number }>('SELECT count(*) AS n FROM outbox').n).toBe(1);
+
+    const next = await store.appendToStreams([{ streamId: 'order-2', events: [event()], expectedRevision: 'no_stream' }]);
+    expect(next.streams).toEqual([{ streamId: 'order-2', nextExpectedRevision: 0 }]);
+    expect((await store.readStream('order-1')).map((e) => e.revision)).toEqual([0]);
+  });
   it('commits appends queued before a stream is deleted before the delete', async () => {
     const store = open();
     const appended = store.appendToStream('ledger-t-1', [event()]);

@@ -256,7 +256,10 @@ export class SqliteEventStore implements EventStore {
     }
     let settled: Settled[];
     try {
-      settled = this.groupTransaction.immediate(group);
+      // Alone in its group (the usual case below peak load), an append is the whole transaction: a
+      // failure rolls all of it back, so the savepoint that keeps group members apart would only
+      // journal every page it changes a second time.
+      settled = group.length === 1 ? [this.appendAlone(group[0]!)] : this.groupTransaction.immediate(group);
       this.committedAt = performance.now();
     } catch (error) {
       // The commit itself failed (e.g. the lock was not granted in time): nothing of the group is stored.
@@ -269,6 +272,15 @@ export class SqliteEventStore implements EventStore {
       else queued.reject(outcome.error);
     });
     if (settled.some((outcome) => outcome.ok)) for (const listener of appendListeners.get(this.fileKey) ?? []) listener();
+  }
+
+  /** One queued append as its own transaction; its failure, whether of a revision or of the commit, is its own. */
+  private appendAlone(queued: QueuedAppend): Settled {
+    try {
+      return { ok: true, value: this.multiAppendTransaction.immediate(queued.appends) };
+    } catch (error) {
+      return { ok: false, error };
+    }
   }
 
   private appendInTransaction(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {

@@ -116,6 +116,41 @@ describe('ProjectionRunner', () => {
     expect(await store.get('spaces', spaceA)).toEqual({ name: 'Desk A', kind: 'desk', bookings: 2 });
   });
 
+  it('with gatherMs, commits events that arrive a turn apart together, once the gathering wait is over', async () => {
+    // Each commit the runner makes, by the number of events in it.
+    const commits: number[] = [];
+    const counting: ProjectionStore = {
+      ...store,
+      apply: (projection, eventId, fn) => (commits.push(1), store.apply(projection, eventId, fn)),
+      applyBatch: (projection, items) => (commits.push(items.length), store.applyBatch!(projection, items)),
+    };
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const handEach = async (target: ProjectionRunner, events: EventEnvelope[]) => {
+      const handled: Array<Promise<unknown>> = [];
+      for (const event of events) {
+        handled.push(target.handle(event));
+        await turn();
+      }
+      return handled;
+    };
+
+    const waits: Array<{ ms: number; release: () => void }> = [];
+    const wait = (ms: number) => new Promise<void>((release) => waits.push({ ms, release }));
+    const gathering = await handEach(new ProjectionRunner({ definition: spaceUsage, store: counting, gatherMs: 250, wait }), history);
+    expect(waits.map(({ ms }) => ms)).toEqual([250]);
+    expect(commits).toEqual([]);
+    waits[0]!.release();
+    expect(await Promise.all(gathering)).toEqual(['applied', 'applied', 'applied', 'ignored', 'applied', 'applied']);
+    expect(commits).toEqual([5]);
+    expect(await store.get('spaces', spaceA)).toEqual({ name: 'Desk A', kind: 'desk', bookings: 2 });
+
+    // Without it, the first event of a quiet spell is committed at once, alone.
+    commits.length = 0;
+    const later = [booked(spaceA, '2030-01-09T09:00:00Z', '2030-01-09T17:00:00Z'), booked(spaceA, '2030-01-10T09:00:00Z', '2030-01-10T17:00:00Z')];
+    await Promise.all(await handEach(new ProjectionRunner({ definition: spaceUsage, store: counting }), later));
+    expect(commits).toEqual([1, 1]);
+  });
+
   it('rejects only the failing event of a group, applying the others', async () => {
     const orphan = booked(randomUUID(), '2030-01-09T09:00:00Z', '2030-01-09T17:00:00Z');
     const outcomes = await Promise.allSettled([history[0]!, orphan, history[2]!].map((event) => runner.handle(event)));

@@ -34,6 +34,8 @@ const REBUILD_PROGRESS_EVERY = 1000;
 const REBUILD_GROUP = 500;
 /** Events applied in one group commit at most: a commit is synchronous, so it stops the event loop for its length. */
 const MAX_GROUP = 32;
+/** With `gatherMs`: a background service's projection may stop its event loop longer, for fewer commits. */
+const MAX_GATHERED_GROUP = 256;
 /**
  * How many messages a consumer may hand a runner before earlier ones settled (`consumeEvents`'
  * `concurrency`): the runner keeps their order, and what queues up is committed in groups.
@@ -74,11 +76,28 @@ export class ProjectionRunner {
   private queue: Promise<unknown> = Promise.resolve();
   private pending: Pending[] = [];
   private draining = false;
+  private readonly gatherMs: number;
+  private readonly wait: (ms: number) => Promise<void>;
 
-  constructor(opts: { definition: ProjectionDefinition; store: ProjectionStore; logger?: RunnerLogger }) {
+  constructor(opts: {
+    definition: ProjectionDefinition;
+    store: ProjectionStore;
+    logger?: RunnerLogger;
+    /**
+     * How long an event that finds the runner idle waits for others before they are applied
+     * together (default 0: at once). For a projection whose readers accept a lag (ADR 0020's
+     * background services): below peak load, events come one at a time, and each would otherwise
+     * pay a transaction, and its consumer's acknowledgement a socket write, of its own.
+     */
+    gatherMs?: number;
+    /** How the runner waits `gatherMs` (tests hand in one they release). */
+    wait?: (ms: number) => Promise<void>;
+  }) {
     this.definition = opts.definition;
     this.store = opts.store;
     this.logger = opts.logger;
+    this.gatherMs = opts.gatherMs ?? 0;
+    this.wait = opts.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   /**
@@ -91,7 +110,10 @@ export class ProjectionRunner {
       this.pending.push({ envelope, resolve, reject });
       if (this.draining) return;
       this.draining = true;
-      void this.serially(() => this.drain());
+      void this.serially(async () => {
+        if (this.gatherMs > 0) await this.wait(this.gatherMs);
+        await this.drain();
+      });
     });
   }
 
@@ -183,7 +205,8 @@ export class ProjectionRunner {
 
   private async drain(): Promise<void> {
     try {
-      while (this.pending.length > 0) await this.applyGroup(this.pending.splice(0, MAX_GROUP));
+      const most = this.gatherMs > 0 ? MAX_GATHERED_GROUP : MAX_GROUP;
+      while (this.pending.length > 0) await this.applyGroup(this.pending.splice(0, most));
     } finally {
       this.draining = false;
     }

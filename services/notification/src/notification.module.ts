@@ -40,6 +40,11 @@ export interface NotificationModuleOptions {
    * spent more on the round (its queries, the gauges) than on the mail.
    */
   deliverAfterEventMs?: number;
+  /**
+   * How long booking's and identity's events wait for others before the projection commits them
+   * together (ms); default 250 (`ProjectionRunner`'s `gatherMs`, ADR 0020).
+   */
+  gatherMs?: number;
   /** How often the leader applies booking retention to the log (ms); default 15 minutes. */
   retentionEveryMs?: number;
   keyCacheTtlMs?: number;
@@ -52,6 +57,9 @@ export const STORE = Symbol('NOTIFICATION_STORE');
 
 /** How long after an event that made a mail due its delivery round starts, by default (ms). */
 export const DELIVER_AFTER_EVENT_MS = 100;
+
+/** How long events gather before notification's projections commit them, by default (ms). */
+export const NOTIFICATION_GATHER_MS = 250;
 
 /** Events that may make a mail due now. */
 const TRIGGERS = new Set(['BookingConfirmed', 'BookingCancelled', 'BookingReleasedAsNoShow', 'UserRegistered']);
@@ -146,7 +154,7 @@ export class NotificationLifecycle implements OnApplicationBootstrap, OnApplicat
     await indexMailsByOwner(store);
     // An event that may have made a mail due wakes the delivery round instead of waiting for its period.
     const runner = (definition: ConstructorParameters<typeof ProjectionRunner>[0]['definition']) => {
-      const projection = new ProjectionRunner({ definition, store, logger: options.logger });
+      const projection = new ProjectionRunner({ definition, store, logger: options.logger, gatherMs: options.gatherMs ?? NOTIFICATION_GATHER_MS });
       return {
         handle: async (envelope: EventEnvelope) => {
           const outcome = await projection.handle(envelope);
