@@ -139,6 +139,7 @@ describe('SqliteEventStore', () => {
     expect(next.streams).toEqual([{ streamId: 'order-2', nextExpectedRevision: 0 }]);
     expect((await store.readStream('order-1')).map((e) => e.revision)).toEqual([0]);
   });
+
   it('commits appends queued before a stream is deleted before the delete', async () => {
     const store = open();
     const appended = store.appendToStream('ledger-t-1', [event()]);

@@ -27,18 +27,18 @@ export interface Generations {
 }
 
 /**
- * The live projection with a store that a rebuild can replace: booking's events are replayed into
- * a fresh generation while live events wait (JetStream holds them), then the new store is
- * swapped in and the waiting events applied to it — those the replay already saw are duplicates
- * by id. Nothing the consumer acknowledged is lost, and the old store stays intact until the swap.
- */
-/**
  * Analysts read utilization by the hour and the day: live events wait up to this long for others,
  * so below peak load the projection commits (and its consumer acknowledges) a few times a second
  * instead of once per booking (ADR 0020: analytics takes what the request path leaves).
  */
 export const ANALYTICS_GATHER_MS = 250;
 
+/**
+ * The live projection with a store that a rebuild can replace: booking's events are replayed into
+ * a fresh generation while live events wait (JetStream holds them), then the new store is
+ * swapped in and the waiting events applied to it — those the replay already saw are duplicates
+ * by id. Nothing the consumer acknowledged is lost, and the old store stays intact until the swap.
+ */
 export class SwappableProjection {
   private gate: Promise<void> = Promise.resolve();
   private runner: ProjectionRunner;
