@@ -37,6 +37,11 @@ const MAX_GROUP = 32;
 /** With `gatherMs`: a background service's projection may stop its event loop longer, for fewer commits. */
 const MAX_GATHERED_GROUP = 256;
 /**
+ * The `gatherMs` of the background services' projections (analytics, notification; ADR 0020): their
+ * readers accept a lag, so below peak load they commit a few times a second instead of per event.
+ */
+export const BACKGROUND_GATHER_MS = 250;
+/**
  * How many messages a consumer may hand a runner before earlier ones settled (`consumeEvents`'
  * `concurrency`): the runner keeps their order, and what queues up is committed in groups.
  */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@plass/contracts';
 import { allEnvelopes, type EventStore } from '@plass/eventstore';
-import { ProjectionRunner, type ProjectionStore } from '@plass/projections';
+import { BACKGROUND_GATHER_MS, ProjectionRunner, type ProjectionStore } from '@plass/projections';
 import { analyticsProjection } from './projection.js';
 
 export interface RebuildProgress {
@@ -27,13 +27,6 @@ export interface Generations {
 }
 
 /**
- * Analysts read utilization by the hour and the day: live events wait up to this long for others,
- * so below peak load the projection commits (and its consumer acknowledges) a few times a second
- * instead of once per booking (ADR 0020: analytics takes what the request path leaves).
- */
-export const ANALYTICS_GATHER_MS = 250;
-
-/**
  * The live projection with a store that a rebuild can replace: booking's events are replayed into
  * a fresh generation while live events wait (JetStream holds them), then the new store is
  * swapped in and the waiting events applied to it — those the replay already saw are duplicates
@@ -48,14 +41,13 @@ export class SwappableProjection {
     private store: ProjectionStore,
     private readonly generations: Generations,
     private readonly logger?: { info(fields: object, message: string): void },
-    /** How long live events gather before they are committed together (`ProjectionRunner`'s `gatherMs`). */
-    private readonly gatherMs = ANALYTICS_GATHER_MS,
   ) {
     this.runner = this.liveRunner(store);
   }
 
+  /** Analysts read utilization by the hour and the day: live events gather (ADR 0020). */
   private liveRunner(store: ProjectionStore): ProjectionRunner {
-    return new ProjectionRunner({ definition: analyticsProjection, store, gatherMs: this.gatherMs });
+    return new ProjectionRunner({ definition: analyticsProjection, store, gatherMs: BACKGROUND_GATHER_MS });
   }
 
   current(): ProjectionStore {

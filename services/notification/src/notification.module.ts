@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Bus, Lease, ensureLeaseStore, ensureStreams, runWhileLeader, type EventConsumer, type LeaderRunner } from '@plass/bus';
 import { DestroyExpiredKeys, IssuePasswordToken, Subjects, type EventEnvelope, type MailKind, type RequestContext } from '@plass/contracts';
-import { ProjectionRunner, openServiceProjectionStore, projectFromJetStream, type ProjectionStore } from '@plass/projections';
+import { BACKGROUND_GATHER_MS, ProjectionRunner, openServiceProjectionStore, projectFromJetStream, type ProjectionStore } from '@plass/projections';
 import { NatsKeyClient, Shredder } from '@plass/shredder';
 import { createMetrics, type Logger, type Metrics } from '@plass/telemetry';
 import { Composer } from './composer.js';
@@ -57,9 +57,6 @@ export const STORE = Symbol('NOTIFICATION_STORE');
 
 /** How long after an event that made a mail due its delivery round starts, by default (ms). */
 export const DELIVER_AFTER_EVENT_MS = 100;
-
-/** How long events gather before notification's projections commit them, by default (ms). */
-export const NOTIFICATION_GATHER_MS = 250;
 
 /** Events that may make a mail due now. */
 const TRIGGERS = new Set(['BookingConfirmed', 'BookingCancelled', 'BookingReleasedAsNoShow', 'UserRegistered']);
@@ -154,7 +151,7 @@ export class NotificationLifecycle implements OnApplicationBootstrap, OnApplicat
     await indexMailsByOwner(store);
     // An event that may have made a mail due wakes the delivery round instead of waiting for its period.
     const runner = (definition: ConstructorParameters<typeof ProjectionRunner>[0]['definition']) => {
-      const projection = new ProjectionRunner({ definition, store, logger: options.logger, gatherMs: options.gatherMs ?? NOTIFICATION_GATHER_MS });
+      const projection = new ProjectionRunner({ definition, store, logger: options.logger, gatherMs: options.gatherMs ?? BACKGROUND_GATHER_MS });
       return {
         handle: async (envelope: EventEnvelope) => {
           const outcome = await projection.handle(envelope);
